@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+namespace bmcp {
+
+namespace json = boost::json;
+
+// Parses UTF-8 JSON text; nullopt when it is not one complete JSON value.
+std::optional<json::value> parse_json(std::string_view text);
+// Compact single-line serialization (no embedded newlines, as SSE `data:` lines need).
+std::string to_json_text(const json::value& value);
+
+// Typed lookups that return nullptr/nullopt when the key is absent or of another type.
+const json::object* find_object(const json::object& object, std::string_view key);
+const json::string* find_string(const json::object& object, std::string_view key);
+
+}  // namespace bmcp
