@@ -1,0 +1,73 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "jsonrpc/message.hpp"
+#include "mcp/registry.hpp"
+#include "mcp/request_context.hpp"
+#include "mcp/session.hpp"
+
+namespace bmcp::mcp {
+
+struct EngineOptions {
+  std::string server_name = "BlenderMCP";
+  std::string server_version = "1.0.0";
+  std::string instructions =
+      "Use the blender_* dispatch tools to work with a connected Blender; call a status probe "
+      "before asset tools.";
+  std::size_t list_page_size = 100;  // tools/list, resources/list, prompts/list page size
+};
+
+struct InitializeOutcome {
+  std::string protocol_version;
+  json::object result;
+};
+
+// The MCP protocol engine: method dispatch over a Registry. Knows sessions and channels, not
+// HTTP. Every request is finished exactly once on its context, possibly later and from another
+// thread; a handler's exception becomes -32603 here, the only exception boundary for requests.
+// Thread safety: all methods are safe from any thread (the registry is immutable).
+class Engine {
+ public:
+  Engine(const Registry& registry, EngineOptions options);
+
+  // The result of `initialize` and the version it negotiates.
+  InitializeOutcome initialize(const json::value& params) const;
+  // Handles a request of an initialized session. The context is registered as in flight
+  // (cancellable) until it finishes.
+  void handle_request(const std::shared_ptr<RequestContext>& ctx, const json::value& params) const;
+  // notifications/cancelled and friends; unknown notifications are ignored.
+  void handle_notification(Session& session, const jsonrpc::Message& message) const;
+  // A client's response to a server-to-client request; false when nothing waited for it.
+  bool handle_response(Session& session, const jsonrpc::Message& message) const;
+
+  const Registry& registry() const { return registry_; }
+
+ private:
+  using Method = void (Engine::*)(const std::shared_ptr<RequestContext>&, const json::object&) const;
+
+  void ping(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void set_level(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void list_tools(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void call_tool(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void list_resources(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void list_templates(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void read_resource(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void subscribe(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void list_prompts(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void get_prompt(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+  void complete(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
+
+  // Slices `items` by the request's cursor; false (and the request failed) on a bad cursor.
+  bool page(const std::shared_ptr<RequestContext>& ctx, const json::object& params,
+            std::size_t total, std::size_t& begin, std::size_t& end, json::object& result) const;
+
+  const Registry& registry_;
+  const EngineOptions options_;
+  std::map<std::string, Method, std::less<>> methods_;
+};
+
+}  // namespace bmcp::mcp

@@ -1,0 +1,107 @@
+#include "mcp/session.hpp"
+
+#include <vector>
+
+#include "mcp/request_context.hpp"
+
+namespace bmcp::mcp {
+
+std::string request_key(const json::value& id) {
+  if (id.is_string()) return "s:" + std::string(id.as_string());
+  return "n:" + to_json_text(id);
+}
+
+Session::Session(std::string id, std::string user_id, std::string protocol_version,
+                 const Clock& clock, StandaloneStreamLimits stream_limits)
+    : id_(std::move(id)),
+      user_id_(std::move(user_id)),
+      protocol_version_(std::move(protocol_version)),
+      clock_(clock),
+      last_activity_ns_(clock.steady_now().time_since_epoch().count()),
+      stream_(clock, stream_limits) {}
+
+void Session::touch() { last_activity_ns_.store(clock_.steady_now().time_since_epoch().count()); }
+
+bool Session::is_idle(std::chrono::nanoseconds idle_limit) const {
+  if (stream_.is_attached()) return false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!in_flight_.empty()) return false;
+  }
+  const auto last = SteadyTime(SteadyTime::duration(last_activity_ns_.load()));
+  return clock_.steady_now() - last >= idle_limit;
+}
+
+void Session::add_in_flight(const std::string& request_key,
+                            std::shared_ptr<RequestContext> context) {
+  std::lock_guard lock(mutex_);
+  in_flight_[request_key] = std::move(context);
+}
+
+void Session::remove_in_flight(const std::string& request_key) {
+  std::lock_guard lock(mutex_);
+  in_flight_.erase(request_key);
+}
+
+std::shared_ptr<RequestContext> Session::find_in_flight(const std::string& request_key) const {
+  std::lock_guard lock(mutex_);
+  auto found = in_flight_.find(request_key);
+  return found == in_flight_.end() ? nullptr : found->second;
+}
+
+json::value Session::register_client_request(ClientReplyHandler handler) {
+  std::lock_guard lock(mutex_);
+  json::value id(json::string("srv-" + std::to_string(next_client_request_++)));
+  client_requests_[request_key(id)] = std::move(handler);
+  return id;
+}
+
+bool Session::resolve_client_request(const json::value& id, ClientReply reply) {
+  ClientReplyHandler handler;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = client_requests_.find(request_key(id));
+    if (found == client_requests_.end()) return false;
+    handler = std::move(found->second);
+    client_requests_.erase(found);
+  }
+  handler(std::move(reply));
+  return true;
+}
+
+void Session::forget_client_request(const json::value& id) {
+  std::lock_guard lock(mutex_);
+  client_requests_.erase(request_key(id));
+}
+
+void Session::subscribe(const std::string& uri) {
+  std::lock_guard lock(mutex_);
+  subscriptions_.insert(uri);
+}
+
+void Session::unsubscribe(const std::string& uri) {
+  std::lock_guard lock(mutex_);
+  subscriptions_.erase(uri);
+}
+
+bool Session::is_subscribed(const std::string& uri) const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.contains(uri);
+}
+
+bool Session::end() {
+  if (ended_.exchange(true)) return false;
+  stream_.shut_down();
+  std::vector<std::shared_ptr<RequestContext>> abandoned;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [key, context] : in_flight_) abandoned.push_back(context);
+    in_flight_.clear();
+    client_requests_.clear();
+  }
+  // Outside the lock: cancellation runs handlers' clean-up hooks.
+  for (auto& context : abandoned) context->cancel();
+  return true;
+}
+
+}  // namespace bmcp::mcp

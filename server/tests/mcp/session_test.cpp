@@ -1,0 +1,33 @@
+#include "mcp/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fake_channel.hpp"
+
+namespace bmcp::mcp {
+namespace {
+
+TEST(Session, IsIdleOnlyWithoutAStreamAndAfterTheLimit) {
+  FakeClock clock;
+  Session session("s", "demo", "2025-11-25", clock, StandaloneStreamLimits{});
+  clock.advance(std::chrono::seconds(10));
+  EXPECT_TRUE(session.is_idle(std::chrono::seconds(5)));
+  session.touch();
+  EXPECT_FALSE(session.is_idle(std::chrono::seconds(5)));
+  clock.advance(std::chrono::seconds(10));
+  session.stream().attach(std::make_shared<testing::RecordingSink>(), std::nullopt);
+  EXPECT_FALSE(session.is_idle(std::chrono::seconds(5)));
+}
+
+TEST(Session, RequestKeysKeepStringAndNumberIdsApart) {
+  EXPECT_NE(request_key(json::value("1")), request_key(json::value(1)));
+}
+
+TEST(Session, StartsAtTheWarningLevel) {
+  FakeClock clock;
+  Session session("s", "demo", "v", clock, StandaloneStreamLimits{});
+  EXPECT_EQ(session.log_level(), LogLevel::kWarning);
+}
+
+}  // namespace
+}  // namespace bmcp::mcp
