@@ -1,0 +1,188 @@
+"""Fixtures for the black-box suite: real `blender-mcp` servers, logins and raw MCP clients.
+
+* `server` — one plain server for the whole run (no conformance fixtures). Tests on it must leave
+  no lasting state behind that others could see (they delete their MCP sessions, use their own
+  users for logout/refresh, and their own loopback source address for login failures).
+* `fixture_server` — one server started with `--conformance-fixtures`.
+* `spawn` / `fresh_server` — a new server per test, for tests that change state heavily.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parents[1]
+if str(TESTS_DIR) not in sys.path:
+    sys.path.insert(0, str(TESTS_DIR))
+
+from support.server_process import ServerProcess, binary_path, start_server  # noqa: E402
+
+from blackbox.processes import add_user  # noqa: E402
+from blackbox.wire import Http, Mcp, Tokens, login_ok  # noqa: E402
+
+_user_counter = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if binary_path().exists() or os.environ.get("BLENDER_MCP_REQUIRE_BINARY") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"{binary_path()} is not built")
+    for item in items:
+        if "blackbox" in item.nodeid:
+            item.add_marker(skip)
+
+
+def _stop(server: ServerProcess) -> None:
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[ServerProcess]:
+    srv = start_server()
+    yield srv
+    _stop(srv)
+
+
+@pytest.fixture(scope="session")
+def fixture_server() -> Iterator[ServerProcess]:
+    srv = start_server("--conformance-fixtures")
+    yield srv
+    _stop(srv)
+
+
+@pytest.fixture
+def spawn() -> Iterator[Callable[..., ServerProcess]]:
+    """A factory: `spawn(*extra_args, env={...}, data_dir=...)` starts a server stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def start(*extra_args: str, env: dict[str, str] | None = None,
+              data_dir: Path | None = None) -> ServerProcess:
+        srv = start_server(*extra_args, env=env, data_dir=data_dir)
+        started.append(srv)
+        return srv
+
+    yield start
+    for srv in started:
+        _stop(srv)
+
+
+@pytest.fixture
+def fresh_server(spawn: Callable[..., ServerProcess]) -> ServerProcess:
+    return spawn()
+
+
+@pytest.fixture
+def http(server: ServerProcess) -> Iterator[Http]:
+    client = Http(server.base_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def http_for() -> Iterator[Callable[[ServerProcess], Http]]:
+    """A factory of plain HTTP clients, each from its own loopback source address."""
+    made: list[Http] = []
+
+    def make(srv: ServerProcess) -> Http:
+        made.append(Http(srv.base_url))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def demo(server: ServerProcess) -> Tokens:
+    """demo's tokens on the shared server. Only the access token may be used by tests; nobody may
+    rotate or revoke the refresh token."""
+    client = Http(server.base_url)
+    try:
+        return login_ok(client)
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_demo(fixture_server: ServerProcess) -> Tokens:
+    client = Http(fixture_server.base_url)
+    try:
+        return login_ok(client)
+    finally:
+        client.close()
+
+
+class TrackingMcp(Mcp):
+    """An `Mcp` client that remembers every MCP session it created, so teardown can end them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.created: list[str] = []
+
+    def post(self, *args, **kwargs):
+        reply = super().post(*args, **kwargs)
+        sid = reply.headers.get("mcp-session-id")
+        if sid and sid not in self.created:
+            self.created.append(sid)
+        return reply
+
+    def end_all(self) -> None:
+        for sid in self.created:
+            try:
+                super().delete(sid)
+            except Exception:  # noqa: BLE001 - best-effort cleanup
+                pass
+        self.close()
+
+
+@pytest.fixture
+def mcp_for() -> Iterator[Callable[..., TrackingMcp]]:
+    """A factory: `mcp_for(server, token)` gives a raw MCP client whose sessions end after the test."""
+    made: list[TrackingMcp] = []
+
+    def make(srv: ServerProcess, token: str | None, path: str = "/mcp") -> TrackingMcp:
+        made.append(TrackingMcp(srv.base_url, token, path=path))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.end_all()
+
+
+@pytest.fixture
+def mcp(server: ServerProcess, demo: Tokens, mcp_for) -> TrackingMcp:
+    return mcp_for(server, demo.access)
+
+
+@pytest.fixture
+def session(mcp: TrackingMcp):
+    return mcp.initialize()
+
+
+@pytest.fixture
+def fixture_mcp(fixture_server: ServerProcess, fixture_demo: Tokens, mcp_for) -> TrackingMcp:
+    return mcp_for(fixture_server, fixture_demo.access)
+
+
+@pytest.fixture
+def fixture_session(fixture_mcp: TrackingMcp):
+    return fixture_mcp.initialize()
+
+
+@pytest.fixture
+def new_user() -> Callable[..., tuple[str, str]]:
+    """A factory: `new_user(server, roles=(), scopes=())` adds a fresh user with the CLI while the
+    server runs and returns (username, password)."""
+
+    def make(srv: ServerProcess, roles=(), scopes=()) -> tuple[str, str]:
+        n = next(_user_counter)
+        username, password = f"user{n}-{os.getpid()}", f"password-{n}-for-tests"
+        add_user(srv.data_dir, username, password, roles, scopes)
+        return username, password
+
+    return make
