@@ -1,0 +1,36 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/types.hpp"
+
+namespace bmcp::http {
+
+// The answer to one request, written by the connection that read it. A handler either calls
+// respond() once, or start_events() and then push_event()... end(). It may do so later and
+// from any thread. Thread safety: all methods are safe from any thread.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+
+  virtual void respond(HttpResponse response) = 0;
+  // Starts a 200 `text/event-stream` response (chunked, Cache-Control: no-cache,
+  // X-Accel-Buffering: no) with `extra` headers. With `watch_disconnect` the connection watches
+  // the socket so that a client that goes away is noticed at once (long-lived streams); the
+  // connection then closes when the stream ends.
+  virtual void start_events(Headers extra, bool watch_disconnect) = 0;
+  // Queues one SSE frame. False when the response is closed, or when the bounded buffer is
+  // full: the client is too slow, and the connection is closed.
+  virtual bool push_event(std::shared_ptr<const std::string> frame) = 0;
+  // Finishes an event stream after the queued frames.
+  virtual void end() = 0;
+  // Runs once when the response is over (written, ended, or the client went away); at once if
+  // it already is.
+  virtual void on_close(std::function<void()> callback) = 0;
+};
+
+using Handler = std::function<void(HttpRequest request, std::shared_ptr<ResponseStream> response)>;
+
+}  // namespace bmcp::http

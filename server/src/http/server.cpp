@@ -1,0 +1,421 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/asio_scheduler.hpp"
+
+namespace bmcp::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+constexpr auto kTuple = net::as_tuple(net::use_awaitable);
+
+// The connection's side of a ResponseStream. Handlers fill it from any thread; the connection
+// coroutine drains it on its strand. `signal_` is the wake-up: it is only touched on the strand.
+class ConnectionResponse final : public ResponseStream,
+                                 public std::enable_shared_from_this<ConnectionResponse> {
+ public:
+  enum class Mode { kPending, kFull, kEvents };
+
+  ConnectionResponse(const net::any_io_executor& strand, const ServerLimits& limits)
+      : signal_(strand), limits_(limits) {}
+
+  void respond(HttpResponse response) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (mode_ != Mode::kPending || finished_) return;
+      full_ = std::move(response);
+      mode_ = Mode::kFull;
+    }
+    notify();
+  }
+
+  void start_events(Headers extra, bool watch_disconnect) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (mode_ != Mode::kPending || finished_) return;
+      event_headers_ = std::move(extra);
+      watch_disconnect_ = watch_disconnect;
+      mode_ = Mode::kEvents;
+    }
+    notify();
+  }
+
+  bool push_event(std::shared_ptr<const std::string> frame) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (mode_ != Mode::kEvents || finished_ || end_requested_ || overflow_) return false;
+      if (queued_bytes_ + frame->size() > limits_.max_stream_buffer_bytes) {
+        overflow_ = true;
+      } else {
+        queued_bytes_ += frame->size();
+        frames_.push_back(std::move(frame));
+      }
+    }
+    notify();
+    return !overflow_flag();
+  }
+
+  void end() override {
+    {
+      std::lock_guard lock(mutex_);
+      end_requested_ = true;
+    }
+    notify();
+  }
+
+  void on_close(std::function<void()> callback) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!finished_) {
+        close_callbacks_.push_back(std::move(callback));
+        return;
+      }
+    }
+    callback();
+  }
+
+  // --- connection side (strand only) ---
+  struct Drained {
+    Mode mode;
+    std::optional<HttpResponse> full;
+    std::string frames;
+    bool end_requested;
+    bool overflow;
+  };
+
+  Drained drain() {
+    std::lock_guard lock(mutex_);
+    Drained out{mode_, std::nullopt, {}, end_requested_, overflow_};
+    if (full_) out.full = std::move(*full_), full_.reset();
+    for (auto& frame : frames_) out.frames += *frame;
+    frames_.clear();
+    queued_bytes_ = 0;
+    return out;
+  }
+
+  Headers take_event_headers() {
+    std::lock_guard lock(mutex_);
+    return std::move(event_headers_);
+  }
+  bool watch_disconnect() {
+    std::lock_guard lock(mutex_);
+    return watch_disconnect_;
+  }
+
+  // Waits for a wake-up or the deadline. True when woken.
+  net::awaitable<bool> wait(SteadyTime deadline) {
+    signal_.expires_at(deadline);
+    auto [ec] = co_await signal_.async_wait(kTuple);
+    co_return ec == net::error::operation_aborted;
+  }
+
+  void finish() {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mutex_);
+      if (finished_) return;
+      finished_ = true;
+      callbacks.swap(close_callbacks_);
+    }
+    for (auto& callback : callbacks) callback();
+  }
+
+  void wake() { signal_.cancel(); }  // strand only
+
+  std::function<void()> abort;  // closes the socket (a slow client); strand only
+  bool client_gone = false;      // strand only
+
+ private:
+  bool overflow_flag() {
+    std::lock_guard lock(mutex_);
+    return overflow_;
+  }
+
+  void notify() {
+    net::post(signal_.get_executor(), [self = shared_from_this()] {
+      if (self->overflow_flag() && self->abort) self->abort();
+      self->signal_.cancel();
+    });
+  }
+
+  net::steady_timer signal_;
+  const ServerLimits& limits_;
+  std::mutex mutex_;
+  Mode mode_ = Mode::kPending;
+  std::optional<HttpResponse> full_;
+  Headers event_headers_;
+  bool watch_disconnect_ = false;
+  std::deque<std::shared_ptr<const std::string>> frames_;
+  std::size_t queued_bytes_ = 0;
+  bool end_requested_ = false;
+  bool overflow_ = false;
+  bool finished_ = false;
+  std::vector<std::function<void()>> close_callbacks_;
+};
+
+HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  out.path = out.target.substr(0, out.target.find('?'));
+  for (const auto& field : in) {
+    out.headers.add(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.body = std::move(in.body());
+  out.remote_address = remote;
+  return out;
+}
+
+net::awaitable<bool> write_full(beast::tcp_stream& stream, HttpResponse response, bool keep_alive,
+                                const ServerLimits& limits) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), 11};
+  for (const auto& [name, value] : response.headers.fields()) out.insert(name, value);
+  out.keep_alive(keep_alive);
+  out.body() = std::move(response.body);
+  out.prepare_payload();
+  stream.expires_after(limits.write_timeout);
+  auto [ec, written] = co_await bhttp::async_write(stream, out, kTuple);
+  co_return !ec && keep_alive;
+}
+
+// Notices a client that closes a long-lived stream; the stream's connection never reads
+// another request, so any completion means the client is gone.
+net::awaitable<void> watch_for_disconnect(tcp::socket& socket,
+                                          std::shared_ptr<ConnectionResponse> response) {
+  char scratch[256];
+  co_await socket.async_read_some(net::buffer(scratch), kTuple);
+  response->client_gone = true;
+  response->abort = nullptr;
+  response->wake();
+}
+
+net::awaitable<bool> write_events(beast::tcp_stream& stream,
+                                  std::shared_ptr<ConnectionResponse> response, bool keep_alive,
+                                  const ServerLimits& limits) {
+  const bool watch = response->watch_disconnect();
+  bhttp::response<bhttp::empty_body> head{bhttp::status::ok, 11};
+  head.set(bhttp::field::content_type, "text/event-stream");
+  head.set(bhttp::field::cache_control, "no-cache");
+  head.set("X-Accel-Buffering", "no");
+  for (const auto& [name, value] : response->take_event_headers().fields()) head.insert(name, value);
+  head.keep_alive(keep_alive && !watch);
+  head.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> serializer{head};
+  auto& socket = stream.socket();
+  // Event streams live long: no per-operation timeout; a stuck client is cut by the buffer
+  // bound (abort) instead.
+  stream.expires_never();
+  auto [head_ec, head_written] = co_await bhttp::async_write_header(socket, serializer, kTuple);
+  if (head_ec) co_return false;
+  if (watch) {
+    net::co_spawn(socket.get_executor(), watch_for_disconnect(socket, response), net::detached);
+  }
+  auto next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
+  for (;;) {
+    auto drained = response->drain();
+    if (drained.overflow || response->client_gone) co_return false;
+    if (!drained.frames.empty()) {
+      auto [ec, n] = co_await net::async_write(socket, bhttp::make_chunk(net::buffer(drained.frames)),
+                                               kTuple);
+      if (ec) co_return false;
+      next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
+      continue;
+    }
+    if (drained.end_requested) {
+      auto [ec, n] = co_await net::async_write(socket, bhttp::make_chunk_last(), kTuple);
+      co_return !ec && keep_alive && !watch;
+    }
+    if (!co_await response->wait(next_keepalive)) {
+      static const std::string kKeepalive = ": keepalive\n\n";
+      auto [ec, n] = co_await net::async_write(socket, bhttp::make_chunk(net::buffer(kKeepalive)),
+                                               kTuple);
+      if (ec) co_return false;
+      next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
+    }
+  }
+}
+
+// Writes whatever the handler decides. True when the connection may serve another request.
+net::awaitable<bool> serve_response(beast::tcp_stream& stream,
+                                    std::shared_ptr<ConnectionResponse> response, bool keep_alive,
+                                    const ServerLimits& limits) {
+  for (;;) {
+    auto drained = response->drain();
+    if (drained.mode == ConnectionResponse::Mode::kFull) {
+      co_return co_await write_full(stream, std::move(*drained.full), keep_alive, limits);
+    }
+    if (drained.mode == ConnectionResponse::Mode::kEvents) {
+      co_return co_await write_events(stream, response, keep_alive, limits);
+    }
+    co_await response->wait(SteadyTime::max());
+  }
+}
+
+HttpResponse read_error_response(const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) return detail_response(413, "Request body too large");
+  if (ec == bhttp::error::header_limit) return detail_response(431, "Request headers too large");
+  return detail_response(400, "Malformed HTTP request");
+}
+
+bool worth_answering(const beast::error_code& ec) {
+  return ec.category() == beast::error_code(bhttp::error::body_limit).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(ServerOptions opts, Handler h)
+      : options(std::move(opts)), handler(std::move(h)), acceptor(io), signals(io), scheduler(io) {}
+
+  net::awaitable<void> run_connection(beast::tcp_stream stream) {
+    const auto executor = co_await net::this_coro::executor;
+    beast::error_code endpoint_ec;
+    const auto remote = stream.socket().remote_endpoint(endpoint_ec);
+    const std::string remote_address = endpoint_ec ? "" : remote.address().to_string();
+    beast::flat_buffer buffer;
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.limits.max_header_bytes));
+      parser.body_limit(options.limits.max_body_bytes);
+      stream.expires_after(options.limits.read_timeout);
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      if (ec) {
+        if (worth_answering(ec)) {
+          co_await write_full(stream, read_error_response(ec), false, options.limits);
+        }
+        break;
+      }
+      auto& message = parser.get();
+      const bool keep_alive = message.keep_alive();
+      auto response = std::make_shared<ConnectionResponse>(executor, options.limits);
+      response->abort = [&stream] {
+        beast::error_code ignored;
+        stream.socket().close(ignored);
+      };
+      try {
+        handler(to_request(message, remote_address), response);
+      } catch (const std::exception& e) {
+        spdlog::error("request handler failed: {}", e.what());
+        response->respond(detail_response(500, "Internal Server Error"));
+      }
+      const bool reusable = co_await serve_response(stream, response, keep_alive, options.limits);
+      response->abort = nullptr;
+      response->finish();
+      if (!reusable) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.socket().close(ignored);
+  }
+
+  net::awaitable<void> accept_loop() {
+    for (;;) {
+      auto strand = net::make_strand(io);
+      auto [ec, socket] = co_await acceptor.async_accept(strand, kTuple);
+      if (ec) {
+        if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true));
+      net::co_spawn(strand, run_connection(beast::tcp_stream(std::move(socket))),
+                    [](std::exception_ptr error) {
+                      if (!error) return;
+                      try {
+                        std::rethrow_exception(error);
+                      } catch (const std::exception& e) {
+                        spdlog::warn("connection ended by an error: {}", e.what());
+                      }
+                    });
+    }
+  }
+
+  ServerOptions options;
+  Handler handler;
+  net::io_context io;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  AsioScheduler scheduler;
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<std::uint16_t> HttpServer::listen() {
+  beast::error_code ec;
+  tcp::resolver resolver(impl_->io);
+  auto results = resolver.resolve(impl_->options.host, std::to_string(impl_->options.port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    return Unexpected{make_error(ErrorCode::kInvalidArgument,
+                                 "cannot resolve host '" + impl_->options.host + "'")};
+  }
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Unexpected{make_error(ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" +
+                                                     std::to_string(impl_->options.port) + ": " +
+                                                     ec.message())};
+  }
+  return acceptor.local_endpoint().port();
+}
+
+void HttpServer::run(std::function<void()> on_signal) {
+  impl_->signals.add(SIGINT);
+  impl_->signals.add(SIGTERM);
+  impl_->signals.async_wait([on_signal = std::move(on_signal)](const beast::error_code& ec, int) {
+    if (!ec && on_signal) on_signal();
+  });
+  net::co_spawn(impl_->io, impl_->accept_loop(), net::detached);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < impl_->options.threads; ++i) {
+    threads.emplace_back([this] { impl_->io.run(); });
+  }
+  impl_->io.run();
+  for (auto& thread : threads) thread.join();
+}
+
+void HttpServer::stop() {
+  net::post(impl_->io, [impl = impl_.get()] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->signals.cancel(ignored);
+    impl->io.stop();
+  });
+}
+
+Scheduler& HttpServer::scheduler() { return impl_->scheduler; }
+
+}  // namespace bmcp::http

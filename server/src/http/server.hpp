@@ -1,0 +1,56 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+#include "core/scheduler.hpp"
+#include "http/response_stream.hpp"
+
+namespace bmcp::http {
+
+struct ServerLimits {
+  std::size_t max_body_bytes = 16u << 20;          // 413 beyond
+  std::size_t max_header_bytes = 16u << 10;        // 431 beyond
+  std::chrono::seconds read_timeout{30};           // a request, or the wait for the next one
+  std::chrono::seconds write_timeout{30};          // one complete (non-stream) response
+  std::chrono::seconds keepalive_interval{15};     // `: keepalive` on open event streams
+  std::size_t max_stream_buffer_bytes = 8u << 20;  // queued SSE bytes before a slow client is cut
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;  // 0 picks a free port
+  std::size_t threads = 2;
+  ServerLimits limits;
+};
+
+// HTTP/1.1 server on Boost.Beast: accepts connections, reads requests within the limits,
+// hands each to `handler` as plain data and writes what the handler answers, full or as an
+// event stream. Handlers run on the connection's strand and must not block.
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, Handler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens. Returns the bound port.
+  Result<std::uint16_t> listen();
+  // Serves on the configured number of threads until stop(); SIGINT/SIGTERM call
+  // `on_signal` (which should end sessions, then call stop()).
+  void run(std::function<void()> on_signal);
+  // Stops accepting and ends the I/O loop. Thread safe.
+  void stop();
+  // Timers on the server's I/O threads.
+  Scheduler& scheduler();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bmcp::http

@@ -1,0 +1,142 @@
+#include "http/server.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "http/router.hpp"
+
+namespace bmcp::http {
+namespace {
+
+// A blocking loopback client: enough to speak raw HTTP/1.1 to the server under test.
+class RawClient {
+ public:
+  explicit RawClient(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    timeval timeout{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  void send(const std::string& data) { ASSERT_EQ(::write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size())); }
+  // Reads until `marker` has been seen (or the peer closes / times out).
+  std::string read_until(const std::string& marker) {
+    while (buffer_.find(marker) == std::string::npos) {
+      char chunk[4096];
+      const ssize_t n = ::read(fd_, chunk, sizeof chunk);
+      if (n <= 0) break;
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+    auto end = buffer_.find(marker);
+    std::string out = end == std::string::npos ? buffer_ : buffer_.substr(0, end + marker.size());
+    buffer_.erase(0, out.size());
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.add("/hello", "GET", [](HttpRequest request, std::shared_ptr<ResponseStream> r) {
+      r->respond(detail_response(200, "hello " + request.remote_address));
+    });
+    router_.add("/echo", "POST", [](HttpRequest request, std::shared_ptr<ResponseStream> r) {
+      r->respond(detail_response(200, request.body));
+    });
+    router_.add("/events", "GET", [](HttpRequest, std::shared_ptr<ResponseStream> r) {
+      r->start_events({}, false);
+      std::thread([r] {
+        r->push_event(std::make_shared<const std::string>("data: one\n\n"));
+        r->push_event(std::make_shared<const std::string>("data: two\n\n"));
+        r->end();
+      }).detach();
+    });
+    ServerOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.limits.max_body_bytes = 1024;
+    options.limits.max_header_bytes = 2048;
+    server_ = std::make_unique<HttpServer>(options, [this](HttpRequest request, auto response) {
+      router_.handle(std::move(request), std::move(response));
+    });
+    auto port = server_->listen();
+    ASSERT_TRUE(port.ok());
+    port_ = *port;
+    thread_ = std::thread([this] { server_->run(nullptr); });
+  }
+  void TearDown() override {
+    server_->stop();
+    thread_.join();
+  }
+
+  Router router_;
+  std::unique_ptr<HttpServer> server_;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+TEST_F(HttpServerTest, AnswersAFullResponseAndKeepsTheConnectionForTheNext) {
+  RawClient client(port_);
+  ASSERT_TRUE(client.connected());
+  client.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  auto first = client.read_until("}");
+  EXPECT_NE(first.find("200 OK"), std::string::npos);
+  EXPECT_NE(first.find("hello 127.0.0.1"), std::string::npos);
+  client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nping");
+  EXPECT_NE(client.read_until("}").find("\"detail\":\"ping\""), std::string::npos);
+}
+
+TEST_F(HttpServerTest, OversizedBodiesAre413) {
+  RawClient client(port_);
+  client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5000\r\n\r\n");
+  auto response = client.read_until("}");
+  EXPECT_NE(response.find("413"), std::string::npos);
+  EXPECT_NE(response.find("Request body too large"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, OversizedHeadersAre431) {
+  RawClient client(port_);
+  client.send("GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  EXPECT_NE(client.read_until("}").find("431"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, MalformedRequestsAre400) {
+  RawClient client(port_);
+  client.send("NOT HTTP AT ALL\r\n\r\n");
+  EXPECT_NE(client.read_until("}").find("400"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, EventStreamsAreChunkedSseInOrderAndEnd) {
+  RawClient client(port_);
+  client.send("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  auto stream = client.read_until("0\r\n\r\n");
+  EXPECT_NE(stream.find("Content-Type: text/event-stream"), std::string::npos);
+  EXPECT_NE(stream.find("Cache-Control: no-cache"), std::string::npos);
+  EXPECT_NE(stream.find("X-Accel-Buffering: no"), std::string::npos);
+  EXPECT_NE(stream.find("Transfer-Encoding: chunked"), std::string::npos);
+  EXPECT_LT(stream.find("data: one"), stream.find("data: two"));
+}
+
+TEST_F(HttpServerTest, UnknownPathsAre404) {
+  RawClient client(port_);
+  client.send("GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_NE(client.read_until("}").find("404 Not Found"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bmcp::http
