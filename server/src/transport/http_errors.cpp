@@ -1,0 +1,42 @@
+#include "transport/http_errors.hpp"
+
+#include "jsonrpc/message.hpp"
+
+namespace bmcp::transport {
+
+http::HttpResponse unauthorized(std::string_view detail) {
+  auto response = http::detail_response(401, detail);
+  response.headers.set("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+http::HttpResponse auth_failure_response(const auth::AuthFailure& failure) {
+  switch (failure.kind) {
+    case auth::AuthFailure::Kind::kBadRequest: return http::detail_response(400, failure.detail);
+    case auth::AuthFailure::Kind::kRateLimited: {
+      auto response = http::detail_response(429, failure.detail);
+      response.headers.set("Retry-After", std::to_string(std::max<long>(1, failure.retry_after.count())));
+      return response;
+    }
+    case auth::AuthFailure::Kind::kUnauthorized: break;
+  }
+  return unauthorized(failure.detail);
+}
+
+http::HttpResponse jsonrpc_error_response(int status, int code, std::string_view message) {
+  return http::json_response(status, jsonrpc::make_error(nullptr, code, message));
+}
+
+std::optional<std::string_view> bearer_token(const http::Headers& headers) {
+  const auto value = headers.get("Authorization");
+  if (!value || value->size() <= 7 || !http::iequals(value->substr(0, 7), "bearer ")) {
+    return std::nullopt;
+  }
+  auto token = value->substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+}  // namespace bmcp::transport

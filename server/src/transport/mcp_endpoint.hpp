@@ -1,0 +1,44 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "auth/auth_service.hpp"
+#include "http/router.hpp"
+#include "mcp/engine.hpp"
+#include "mcp/session_table.hpp"
+
+namespace bmcp::transport {
+
+// Streamable HTTP for MCP at /mcp and /mcp/ (contract §4): POST carries JSON-RPC messages,
+// GET opens the session's standalone stream, DELETE ends the session. Checks run in the
+// contract's order: token, session and version headers, then content type and body.
+class McpEndpoint {
+ public:
+  McpEndpoint(mcp::Engine& engine, mcp::SessionTable& sessions, auth::AuthService& auth);
+  void add_routes(http::Router& router);
+
+ private:
+  void post(http::HttpRequest request, std::shared_ptr<http::ResponseStream> response);
+  void get(http::HttpRequest request, std::shared_ptr<http::ResponseStream> response);
+  void remove(http::HttpRequest request, std::shared_ptr<http::ResponseStream> response);
+
+  // Verifies the bearer token; on failure answers 401 and returns nullopt.
+  std::optional<auth::Principal> authenticate(const http::HttpRequest& request,
+                                              http::ResponseStream& response);
+  // Finds the request's session; on failure answers 400/404 and returns null.
+  std::shared_ptr<mcp::Session> session_for(const http::HttpRequest& request,
+                                            const auth::Principal& principal,
+                                            http::ResponseStream& response);
+  void initialize(const http::HttpRequest& request, const auth::Principal& principal,
+                  const jsonrpc::Message& message, std::shared_ptr<http::ResponseStream> response);
+  void dispatch(const http::HttpRequest& request, const auth::Principal& principal,
+                std::shared_ptr<mcp::Session> session, jsonrpc::Message message,
+                std::shared_ptr<http::ResponseStream> response);
+
+  mcp::Engine& engine_;
+  mcp::SessionTable& sessions_;
+  auth::AuthService& auth_;
+};
+
+}  // namespace bmcp::transport
