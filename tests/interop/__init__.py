@@ -1,0 +1,1 @@
+"""Interoperability tests: real MCP clients against the real blender-mcp binary."""
