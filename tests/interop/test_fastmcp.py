@@ -4,14 +4,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 import requests
 
 from interop.common import SIMPLE_TEXT, check_log_messages, check_session_ended, check_tool_listing
+from interop.fastmcp_client import session, unauthenticated
 
 # Logging is deprecated in a future protocol revision; this server speaks 2025-11-25.
 pytestmark = pytest.mark.filterwarnings("ignore:The logging capability is deprecated")
-from interop.fastmcp_client import session, unauthenticated
 
 
 def test_fastmcp_client_runs_a_whole_session(server, token):
