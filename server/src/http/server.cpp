@@ -118,6 +118,11 @@ class ConnectionResponse final : public ResponseStream,
     return out;
   }
 
+  Mode mode() {
+    std::lock_guard lock(mutex_);
+    return mode_;
+  }
+
   Headers take_event_headers() {
     std::lock_guard lock(mutex_);
     return std::move(event_headers_);
@@ -222,7 +227,8 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   head.set(bhttp::field::content_type, "text/event-stream");
   head.set(bhttp::field::cache_control, "no-cache");
   head.set("X-Accel-Buffering", "no");
-  for (const auto& [name, value] : response->take_event_headers().fields()) head.insert(name, value);
+  const Headers extra = response->take_event_headers();
+  for (const auto& [name, value] : extra.fields()) head.insert(name, value);
   head.keep_alive(keep_alive && !watch);
   head.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
@@ -265,11 +271,12 @@ net::awaitable<bool> serve_response(beast::tcp_stream& stream,
                                     std::shared_ptr<ConnectionResponse> response, bool keep_alive,
                                     const ServerLimits& limits) {
   for (;;) {
-    auto drained = response->drain();
-    if (drained.mode == ConnectionResponse::Mode::kFull) {
+    const auto mode = response->mode();
+    if (mode == ConnectionResponse::Mode::kFull) {
+      auto drained = response->drain();
       co_return co_await write_full(stream, std::move(*drained.full), keep_alive, limits);
     }
-    if (drained.mode == ConnectionResponse::Mode::kEvents) {
+    if (mode == ConnectionResponse::Mode::kEvents) {
       co_return co_await write_events(stream, response, keep_alive, limits);
     }
     co_await response->wait(SteadyTime::max());

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace bmcp::app {
+
+// Everything `serve` needs, after defaults, the TOML file, the environment and the flags have
+// been merged. Precedence, highest first: command-line flags, environment, TOML file, defaults.
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;
+  std::optional<std::string> data_dir;  // resolved later (contract §3.6)
+  std::int64_t access_token_expire_minutes = 30;
+  std::int64_t refresh_token_expire_days = 7;
+  std::int64_t session_idle_seconds = 300;
+  std::string log_level = "info";
+  std::vector<std::string> allowed_origins;
+  std::size_t threads = 2;
+  bool conformance_fixtures = false;
+  // Secrets come only from the environment.
+  std::optional<std::string> signing_key;  // OAUTH_SECRET_KEY, else JWT_SECRET
+  std::optional<std::string> admin_password;
+  std::optional<std::string> demo_password;
+};
+
+// What the command line said (only what was given).
+struct ServeFlags {
+  std::optional<std::string> host;
+  std::optional<std::int64_t> port;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> config_file;
+  std::optional<std::string> log_level;
+  std::optional<std::int64_t> threads;
+  bool conformance_fixtures = false;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+
+// Merges the sources. The error names the setting, its source and the value that was refused.
+Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const EnvLookup& env);
+
+}  // namespace bmcp::app

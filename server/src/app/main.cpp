@@ -1,0 +1,75 @@
+// blender-mcp: the composition root's command line (serve, user, --version).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/config.hpp"
+#include "app/serve.hpp"
+#include "app/user_cli.hpp"
+#include "auth/data_dir.hpp"
+
+namespace {
+
+std::optional<std::string> env_lookup(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value) return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace bmcp;
+  CLI::App root{"blender-mcp: a multi-user MCP server for Blender", "blender-mcp"};
+  root.set_version_flag("--version", std::string(app::kVersion));
+  root.require_subcommand(0, 1);
+
+  app::ServeFlags flags;
+  std::optional<std::string> data_dir;
+  root.add_option("--data-dir", data_dir, "Data directory (users, tokens, signing key)");
+
+  auto* serve = root.add_subcommand("serve", "Run the HTTP server (the default)");
+  auto add_serve_options = [&flags](CLI::App* app) {
+    app->add_option("--host", flags.host, "Bind address (default 127.0.0.1)");
+    app->add_option("--port", flags.port, "Bind port (default 8000; 0 picks a free port)");
+    app->add_option("--config", flags.config_file, "TOML configuration file")
+        ->check(CLI::ExistingFile);
+    app->add_option("--log-level", flags.log_level, "debug, info, warning or error");
+    app->add_option("--threads", flags.threads, "I/O threads (default 2)");
+    app->add_flag("--conformance-fixtures", flags.conformance_fixtures,
+                  "Test option: register the test_* tools, resources and prompts that the MCP "
+                  "conformance suite calls");
+  };
+  add_serve_options(serve);
+  serve->add_option("--data-dir", flags.data_dir, "Data directory");
+  add_serve_options(&root);
+
+  app::UserCommand user_command;
+  auto* user = app::add_user_subcommands(root, user_command);
+
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return root.exit(e) == 0 ? 0 : 2;
+  }
+
+  if (!flags.data_dir) flags.data_dir = data_dir;
+  if (user->parsed()) {
+    auto dir = auth::resolve_data_dir(data_dir, auth::process_env);
+    if (!dir) {
+      std::cerr << dir.error().message << "\n";
+      return app::kExitUsage;
+    }
+    return app::run_user_command(user_command, *dir, std::cin, std::cout, std::cerr,
+                                 ::isatty(STDIN_FILENO) != 0);
+  }
+
+  auto config = app::load_config(flags, env_lookup);
+  if (!config) {
+    std::cerr << "blender-mcp: " << config.error() << "\n";
+    return 2;
+  }
+  return app::run_serve(*config);
+}

@@ -1,0 +1,116 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace bmcp::app {
+namespace {
+
+class LoadConfigTest : public ::testing::Test {
+ protected:
+  EnvLookup env() {
+    return [this](const char* name) -> std::optional<std::string> {
+      auto found = env_.find(name);
+      if (found == env_.end()) return std::nullopt;
+      return found->second;
+    };
+  }
+  std::string write_toml(const std::string& text) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("bmcp-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+    std::ofstream(path) << text;
+    files_.push_back(path);
+    return path.string();
+  }
+  void TearDown() override {
+    for (const auto& file : files_) std::filesystem::remove(file);
+  }
+  std::map<std::string, std::string> env_;
+  std::vector<std::filesystem::path> files_;
+};
+
+TEST_F(LoadConfigTest, DefaultsMatchTheContract) {
+  auto config = load_config({}, env());
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->host, "127.0.0.1");
+  EXPECT_EQ(config->port, 8000);
+  EXPECT_EQ(config->access_token_expire_minutes, 30);
+  EXPECT_EQ(config->refresh_token_expire_days, 7);
+  EXPECT_EQ(config->session_idle_seconds, 300);
+}
+
+TEST_F(LoadConfigTest, FlagsBeatEnvironmentWhichBeatsTheFile) {
+  ServeFlags flags;
+  flags.config_file = write_toml("port = 9001\nhost = \"127.0.0.2\"\nsession_idle_seconds = 5\n");
+  env_["BLENDER_MCP_PORT"] = "9002";
+  auto from_env = load_config(flags, env());
+  ASSERT_TRUE(from_env.ok()) << from_env.error();
+  EXPECT_EQ(from_env->port, 9002);
+  EXPECT_EQ(from_env->host, "127.0.0.2");
+  EXPECT_EQ(from_env->session_idle_seconds, 5);
+  flags.port = 9003;
+  EXPECT_EQ(load_config(flags, env())->port, 9003);
+}
+
+TEST_F(LoadConfigTest, InvalidNumbersAreRefusedNamingTheVariableAndValue) {
+  for (const char* value : {"abc", "0", "-5", "12x"}) {
+    env_["ACCESS_TOKEN_EXPIRE_MINUTES"] = value;
+    auto config = load_config({}, env());
+    ASSERT_FALSE(config.ok()) << value;
+    EXPECT_NE(config.error().find("ACCESS_TOKEN_EXPIRE_MINUTES"), std::string::npos);
+    EXPECT_NE(config.error().find(value), std::string::npos);
+  }
+}
+
+TEST_F(LoadConfigTest, EmptyEnvironmentValuesCountAsUnset) {
+  env_["BLENDER_MCP_PORT"] = "";
+  env_["OAUTH_SECRET_KEY"] = "";
+  env_["JWT_SECRET"] = "fallback";
+  auto config = load_config({}, env());
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->port, 8000);
+  EXPECT_EQ(config->signing_key, "fallback");
+}
+
+TEST_F(LoadConfigTest, OauthSecretKeyWinsOverJwtSecret) {
+  env_["OAUTH_SECRET_KEY"] = "primary";
+  env_["JWT_SECRET"] = "alias";
+  EXPECT_EQ(load_config({}, env())->signing_key, "primary");
+}
+
+TEST_F(LoadConfigTest, UnknownTomlKeysAndWrongTypesAreRefused) {
+  ServeFlags flags;
+  flags.config_file = write_toml("colour = \"blue\"\n");
+  auto unknown = load_config(flags, env());
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().find("colour"), std::string::npos);
+  flags.config_file = write_toml("port = \"eighty\"\n");
+  auto wrong = load_config(flags, env());
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().find("port"), std::string::npos);
+}
+
+TEST_F(LoadConfigTest, AllowedOriginsComeFromACommaSeparatedList) {
+  env_["BLENDER_MCP_ALLOWED_ORIGINS"] = "https://a.example, https://b.example";
+  auto config = load_config({}, env());
+  EXPECT_EQ(config->allowed_origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+}
+
+TEST_F(LoadConfigTest, PortZeroIsOnlyAcceptedAsAFlag) {
+  ServeFlags flags;
+  flags.port = 0;
+  EXPECT_TRUE(load_config(flags, env()).ok());
+  env_["BLENDER_MCP_PORT"] = "0";
+  EXPECT_FALSE(load_config({}, env()).ok());
+  EXPECT_FALSE(load_config({}, [](const char* n) -> std::optional<std::string> {
+                 return std::string(n) == "BLENDER_MCP_LOG_LEVEL" ? std::optional<std::string>("loud")
+                                                                   : std::nullopt;
+               }).ok());
+}
+
+}  // namespace
+}  // namespace bmcp::app
