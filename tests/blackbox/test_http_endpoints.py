@@ -221,3 +221,23 @@ def test_a_foreign_host_header_changes_no_state(mcp, server, session):
     reply = session.call("ping", headers={"Host": f"evil.example:{port}"})
     assert 400 <= reply.status < 500, reply
     assert session.call("ping").status == 200
+
+
+# robustness of the listener -----------------------------------------------------------------------
+
+
+def test_request_headers_over_16_kib_are_refused_with_a_4xx_and_the_server_keeps_serving(http):
+    reply = raw_exchange(http.base_url, ["GET /health HTTP/1.1", "X-Padding: " + "a" * (20 * 1024)], [],
+                         source=http.source)
+    assert 400 <= reply.status < 500, reply
+    assert http.health().status == 200
+
+
+@pytest.mark.parametrize("request_line", ["GARBAGE", "GET", "GET /health HTTP/9.9", "\x00\x01\x02 / HTTP/1.1"])
+def test_a_malformed_request_line_is_refused_with_a_4xx_or_closed_and_the_server_keeps_serving(http, request_line):
+    try:
+        reply = raw_exchange(http.base_url, [request_line], [], source=http.source, timeout=10)
+        assert 400 <= reply.status < 600, reply
+    except AssertionError as exc:
+        assert "no HTTP response" in str(exc)  # closing the connection is an acceptable answer too
+    assert http.health().status == 200
