@@ -149,6 +149,11 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       {"ACCESS_TOKEN_EXPIRE_MINUTES", &config.access_token_expire_minutes},
       {"REFRESH_TOKEN_EXPIRE_DAYS", &config.refresh_token_expire_days},
       {"BLENDER_MCP_SESSION_IDLE_SECONDS", &config.session_idle_seconds},
+      {"BLENDER_MCP_STREAM_GRACE_SECONDS", &config.stream_grace_seconds},
+      {"BLENDER_MCP_OFFLINE_HOLD_MESSAGES", &config.offline_hold_messages},
+      {"BLENDER_MCP_OFFLINE_HOLD_SECONDS", &config.offline_hold_seconds},
+      {"BLENDER_MCP_JOB_RETENTION_SECONDS", &config.job_retention_seconds},
+      {"BLENDER_MCP_MAX_RETAINED_JOBS", &config.max_retained_jobs},
   };
   for (const auto& [name, target] : numbers) {
     if (auto text = non_empty(env(name))) {

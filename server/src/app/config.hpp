@@ -20,6 +20,12 @@ struct ServerConfig {
   std::int64_t access_token_expire_minutes = 30;
   std::int64_t refresh_token_expire_days = 7;
   std::int64_t session_idle_seconds = 300;
+  // Bus and job bounds (contract §11), validated at start-up like every numeric setting.
+  std::int64_t stream_grace_seconds = 15;
+  std::int64_t offline_hold_messages = 1000;
+  std::int64_t offline_hold_seconds = 120;
+  std::int64_t job_retention_seconds = 3600;
+  std::int64_t max_retained_jobs = 1000;
   std::string log_level = "info";
   std::vector<std::string> allowed_origins;
   std::size_t threads = 2;

@@ -66,6 +66,19 @@ TEST_F(LoadConfigTest, InvalidNumbersAreRefusedNamingTheVariableAndValue) {
   }
 }
 
+TEST_F(LoadConfigTest, EveryNumericContractVariableIsValidated) {
+  for (const char* name : {"BLENDER_MCP_PORT", "REFRESH_TOKEN_EXPIRE_DAYS", "BLENDER_MCP_SESSION_IDLE_SECONDS",
+                           "BLENDER_MCP_STREAM_GRACE_SECONDS", "BLENDER_MCP_OFFLINE_HOLD_MESSAGES",
+                           "BLENDER_MCP_OFFLINE_HOLD_SECONDS", "BLENDER_MCP_JOB_RETENTION_SECONDS",
+                           "BLENDER_MCP_MAX_RETAINED_JOBS"}) {
+    env_.clear();
+    env_[name] = "soon";
+    auto config = load_config({}, env());
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_NE(config.error().find(name), std::string::npos);
+  }
+}
+
 TEST_F(LoadConfigTest, EmptyEnvironmentValuesCountAsUnset) {
   env_["BLENDER_MCP_PORT"] = "";
   env_["OAUTH_SECRET_KEY"] = "";
