@@ -1,0 +1,100 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bmcp::auth {
+
+// A database failure after the file was opened (disk full, corruption, lock held past the busy
+// timeout). These are I/O surprises, not expected outcomes, so they are thrown.
+class SqliteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One prepared statement. Binding indexes are 1-based, column indexes 0-based (as in SQLite).
+// Not thread safe: use it only while holding the SqliteDatabase::Lock that prepared it, and
+// destroy it before that lock is released.
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  ~SqliteStatement();
+  SqliteStatement(SqliteStatement&& other) noexcept;
+  SqliteStatement& operator=(SqliteStatement&&) = delete;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  SqliteStatement& bind(int index, std::string_view text);
+  SqliteStatement& bind(int index, std::int64_t number);
+  SqliteStatement& bind(int index, double number);
+
+  // Advances to the next row: true when a row is available, false when the statement is done.
+  bool step();
+  // Steps until done (for statements that return no rows).
+  void run();
+
+  std::string column_text(int column) const;
+  std::int64_t column_int(int column) const;
+  double column_double(int column) const;
+
+ private:
+  void check_bind(int rc);
+
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+};
+
+// An open SQLite database file: one connection, guarded by one mutex. WAL mode and a busy
+// timeout let a CLI process and the server use the same file at once.
+// Thread safety: all access goes through lock(), which serialises callers.
+class SqliteDatabase {
+ public:
+  // How long a statement waits for another process's write lock before failing.
+  static constexpr int kBusyTimeoutMs = 5000;
+
+  // Opens (creating when missing) the database file. Fails with kIo.
+  static Result<std::unique_ptr<SqliteDatabase>> open(const std::filesystem::path& file);
+  ~SqliteDatabase();
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+
+  // Exclusive use of the connection for one unit of work. Every method throws SqliteError.
+  class Lock {
+   public:
+    void exec(std::string_view sql);
+    SqliteStatement prepare(std::string_view sql);
+    // Rows changed by the most recent INSERT, UPDATE or DELETE.
+    int changes() const;
+    // Runs `work` between BEGIN IMMEDIATE and COMMIT. When `work` throws, or returns a failed
+    // Status, the transaction is rolled back and the failure passed on.
+    Status transaction(const std::function<Status()>& work);
+
+   private:
+    friend class SqliteDatabase;
+    Lock(std::mutex& mutex, sqlite3* db) : guard_(mutex), db_(db) {}
+
+    std::unique_lock<std::mutex> guard_;
+    sqlite3* db_;
+  };
+
+  Lock lock() { return Lock(mutex_, db_); }
+
+ private:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+
+  std::mutex mutex_;
+  sqlite3* db_;
+};
+
+}  // namespace bmcp::auth

@@ -1,0 +1,241 @@
+#include "auth/user_store.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "auth/user_store_schema.hpp"
+#include "core/json_text.hpp"
+
+namespace bmcp::auth {
+
+namespace {
+
+constexpr std::string_view kUserColumns =
+    "username, password_hash, roles, scopes, created_at, updated_at";
+
+std::string to_json_array(const std::vector<std::string>& items) {
+  json::array array;
+  for (const auto& item : items) {
+    array.emplace_back(item);
+  }
+  return to_json_text(array);
+}
+
+// The columns are written only by this file, so anything but an array of strings is
+// corruption, which is thrown like any other database failure.
+std::vector<std::string> from_json_array(const std::string& text) {
+  const auto parsed = parse_json(text);
+  const auto* array = parsed ? parsed->if_array() : nullptr;
+  if (array == nullptr) {
+    throw SqliteError("user store: corrupt string array: " + text);
+  }
+  std::vector<std::string> items;
+  for (const auto& item : *array) {
+    const auto* string = item.if_string();
+    if (string == nullptr) {
+      throw SqliteError("user store: corrupt string array: " + text);
+    }
+    items.emplace_back(*string);
+  }
+  return items;
+}
+
+// Reads a row selected with kUserColumns.
+UserRecord read_user(const SqliteStatement& row) {
+  return UserRecord{row.column_text(0),
+                    row.column_text(1),
+                    from_json_array(row.column_text(2)),
+                    from_json_array(row.column_text(3)),
+                    row.column_double(4),
+                    row.column_double(5)};
+}
+
+std::optional<UserRecord> find_locked(SqliteDatabase::Lock& db, std::string_view username) {
+  auto select =
+      db.prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE username = ?");
+  select.bind(1, username);
+  if (!select.step()) {
+    return std::nullopt;
+  }
+  return read_user(select);
+}
+
+bool another_admin_exists(SqliteDatabase::Lock& db, std::string_view username) {
+  auto select = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM users, json_each(users.roles) "
+      "WHERE json_each.value = 'admin' AND users.username <> ?)");
+  select.bind(1, username);
+  return select.step() && select.column_int(0) != 0;
+}
+
+void revoke_locked(SqliteDatabase::Lock& db, std::string_view username, double now) {
+  db.prepare("UPDATE refresh_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL")
+      .bind(1, now)
+      .bind(2, username)
+      .run();
+}
+
+Error not_found(std::string_view username) {
+  return make_error(ErrorCode::kNotFound, "no user named '" + std::string(username) + "'");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UserStore>> UserStore::open(const std::filesystem::path& db_file,
+                                                   const Clock& clock) {
+  auto database = SqliteDatabase::open(db_file);
+  if (!database) {
+    return Unexpected{database.error()};
+  }
+  try {
+    auto lock = (*database)->lock();
+    if (auto migrated = migrate_user_store(lock); !migrated) {
+      return Unexpected{migrated.error()};
+    }
+  } catch (const SqliteError& error) {
+    return Unexpected{make_error(ErrorCode::kIo, error.what())};
+  }
+  return std::unique_ptr<UserStore>(new UserStore(std::move(database).value(), clock));
+}
+
+Result<UserRecord> UserStore::find(std::string_view username) {
+  auto db = database_->lock();
+  auto user = find_locked(db, username);
+  if (!user) {
+    return Unexpected{not_found(username)};
+  }
+  return std::move(*user);
+}
+
+Status UserStore::add(const UserRecord& record) {
+  const double now = clock_.unix_seconds();
+  auto db = database_->lock();
+  db.prepare("INSERT INTO users (" + std::string(kUserColumns) +
+             ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING")
+      .bind(1, record.username)
+      .bind(2, record.password_hash)
+      .bind(3, to_json_array(record.roles))
+      .bind(4, to_json_array(record.scopes))
+      .bind(5, now)
+      .bind(6, now)
+      .run();
+  if (db.changes() == 0) {
+    return Unexpected{
+        make_error(ErrorCode::kAlreadyExists, "user '" + record.username + "' already exists")};
+  }
+  return {};
+}
+
+Status UserStore::set_password(std::string_view username, std::string_view password_hash) {
+  const double now = clock_.unix_seconds();
+  auto db = database_->lock();
+  db.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?")
+      .bind(1, password_hash)
+      .bind(2, now)
+      .bind(3, username)
+      .run();
+  if (db.changes() == 0) {
+    return Unexpected{not_found(username)};
+  }
+  return {};
+}
+
+Status UserStore::set_roles_and_scopes(std::string_view username,
+                                       const std::vector<std::string>& roles,
+                                       const std::vector<std::string>& scopes) {
+  const double now = clock_.unix_seconds();
+  auto db = database_->lock();
+  db.prepare("UPDATE users SET roles = ?, scopes = ?, updated_at = ? WHERE username = ?")
+      .bind(1, to_json_array(roles))
+      .bind(2, to_json_array(scopes))
+      .bind(3, now)
+      .bind(4, username)
+      .run();
+  if (db.changes() == 0) {
+    return Unexpected{not_found(username)};
+  }
+  return {};
+}
+
+Status UserStore::remove(std::string_view username, RemovePolicy policy) {
+  const double now = clock_.unix_seconds();
+  auto db = database_->lock();
+  return db.transaction([&]() -> Status {
+    const auto user = find_locked(db, username);
+    if (!user) {
+      return Unexpected{not_found(username)};
+    }
+    if (policy == RemovePolicy::kKeepLastAdmin && user->has_role(kAdminRole) &&
+        !another_admin_exists(db, username)) {
+      return Unexpected{make_error(
+          ErrorCode::kFailedPrecondition,
+          "refusing to remove '" + user->username + "': it is the last user with the role admin")};
+    }
+    db.prepare("DELETE FROM users WHERE username = ?").bind(1, username).run();
+    revoke_locked(db, username, now);
+    return {};
+  });
+}
+
+std::vector<UserRecord> UserStore::list() {
+  auto db = database_->lock();
+  auto select = db.prepare("SELECT " + std::string(kUserColumns) + " FROM users ORDER BY username");
+  std::vector<UserRecord> users;
+  while (select.step()) {
+    users.push_back(read_user(select));
+  }
+  return users;
+}
+
+bool UserStore::any_admin() {
+  auto db = database_->lock();
+  auto select = db.prepare(
+      "SELECT EXISTS (SELECT 1 FROM users, json_each(users.roles) "
+      "WHERE json_each.value = 'admin')");
+  return select.step() && select.column_int(0) != 0;
+}
+
+Status UserStore::record_refresh(std::string_view jti, std::string_view username,
+                                 std::int64_t issued_at, std::int64_t expires_at) {
+  auto db = database_->lock();
+  db.prepare(
+        "INSERT INTO refresh_tokens (jti, username, issued_at, expires_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (jti) DO NOTHING")
+      .bind(1, jti)
+      .bind(2, username)
+      .bind(3, issued_at)
+      .bind(4, expires_at)
+      .run();
+  if (db.changes() == 0) {
+    return Unexpected{make_error(ErrorCode::kAlreadyExists, "refresh token id already recorded")};
+  }
+  return {};
+}
+
+bool UserStore::rotate_refresh(std::string_view jti, std::int64_t now) {
+  const double rotated_at = clock_.unix_seconds();
+  auto db = database_->lock();
+  // One statement, so it is atomic against other threads and other processes alike.
+  db.prepare(
+        "UPDATE refresh_tokens SET rotated_at = ? "
+        "WHERE jti = ? AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ? "
+        "AND EXISTS (SELECT 1 FROM users WHERE users.username = refresh_tokens.username)")
+      .bind(1, rotated_at)
+      .bind(2, jti)
+      .bind(3, now)
+      .run();
+  return db.changes() == 1;
+}
+
+void UserStore::revoke_refresh_tokens(std::string_view username) {
+  const double now = clock_.unix_seconds();
+  auto db = database_->lock();
+  revoke_locked(db, username, now);
+}
+
+int UserStore::purge_expired_refresh(std::int64_t now) {
+  auto db = database_->lock();
+  db.prepare("DELETE FROM refresh_tokens WHERE expires_at <= ?").bind(1, now).run();
+  return db.changes();
+}
+
+}  // namespace bmcp::auth

@@ -1,0 +1,68 @@
+#include "auth/user_store_schema.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace bmcp::auth {
+
+namespace {
+
+// kMigrations[i] takes the schema from version i to version i + 1. Append only.
+constexpr std::array<std::string_view, kUserStoreSchemaVersion> kMigrations = {
+    // 1: users and refresh-token records. roles and scopes are JSON arrays of strings.
+    R"sql(
+      CREATE TABLE users (
+        username      TEXT PRIMARY KEY NOT NULL,
+        password_hash TEXT NOT NULL,
+        roles         TEXT NOT NULL,
+        scopes        TEXT NOT NULL,
+        created_at    REAL NOT NULL,
+        updated_at    REAL NOT NULL
+      );
+      CREATE TABLE refresh_tokens (
+        jti        TEXT PRIMARY KEY NOT NULL,
+        username   TEXT NOT NULL,
+        issued_at  INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        rotated_at REAL,
+        revoked_at REAL
+      );
+      CREATE INDEX refresh_tokens_by_username ON refresh_tokens (username);
+      CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+    )sql",
+};
+
+}  // namespace
+
+int user_store_schema_version(SqliteDatabase::Lock& db) {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  auto select = db.prepare("SELECT MAX(version) FROM schema_version");
+  return select.step() ? static_cast<int>(select.column_int(0)) : 0;
+}
+
+Status migrate_user_store(SqliteDatabase::Lock& db) {
+  return db.transaction([&db]() -> Status {
+    // Read inside the write transaction so two processes opening a new file do not both
+    // run the same migration.
+    const int current = user_store_schema_version(db);
+    if (current > kUserStoreSchemaVersion) {
+      return Unexpected{make_error(ErrorCode::kFailedPrecondition,
+                                   "database schema version " + std::to_string(current) +
+                                       " is newer than this program supports (" +
+                                       std::to_string(kUserStoreSchemaVersion) + ")")};
+    }
+    for (int version = current; version < kUserStoreSchemaVersion; ++version) {
+      db.exec(kMigrations[static_cast<std::size_t>(version)]);
+    }
+    if (current != kUserStoreSchemaVersion) {
+      db.exec("DELETE FROM schema_version");
+      db.prepare("INSERT INTO schema_version (version) VALUES (?)")
+          .bind(1, std::int64_t{kUserStoreSchemaVersion})
+          .run();
+    }
+    return {};
+  });
+}
+
+}  // namespace bmcp::auth

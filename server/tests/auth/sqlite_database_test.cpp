@@ -1,0 +1,145 @@
+#include "auth/sqlite_database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "test_support.hpp"
+
+namespace bmcp::auth {
+namespace {
+
+class SqliteDatabaseTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<SqliteDatabase> open() {
+    auto database = SqliteDatabase::open(dir_.path() / "test.db");
+    EXPECT_TRUE(database.ok());
+    return std::move(database).value();
+  }
+
+  std::int64_t count_rows(SqliteDatabase& database) {
+    auto db = database.lock();
+    auto select = db.prepare("SELECT COUNT(*) FROM items");
+    EXPECT_TRUE(select.step());
+    return select.column_int(0);
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(SqliteDatabaseTest, OpeningCreatesTheFile) {
+  const auto database = open();
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "test.db"));
+}
+
+TEST_F(SqliteDatabaseTest, OpeningInAMissingDirectoryFailsWithIo) {
+  const auto database = SqliteDatabase::open(dir_.path() / "missing" / "test.db");
+  ASSERT_FALSE(database.ok());
+  EXPECT_EQ(database.error().code, ErrorCode::kIo);
+}
+
+TEST_F(SqliteDatabaseTest, TheJournalIsInWalMode) {
+  auto database = open();
+  auto db = database->lock();
+  auto select = db.prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_text(0), "wal");
+}
+
+TEST_F(SqliteDatabaseTest, StatementsBindAndReadTextIntegersAndReals) {
+  auto database = open();
+  auto db = database->lock();
+  db.exec("CREATE TABLE items (name TEXT, count INTEGER, weight REAL)");
+  db.prepare("INSERT INTO items VALUES (?, ?, ?)")
+      .bind(1, std::string_view("bolt\0nut", 8))
+      .bind(2, std::int64_t{1} << 40)
+      .bind(3, 2.5)
+      .run();
+  EXPECT_EQ(db.changes(), 1);
+  auto select = db.prepare("SELECT name, count, weight FROM items");
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_text(0), std::string("bolt\0nut", 8));
+  EXPECT_EQ(select.column_int(1), std::int64_t{1} << 40);
+  EXPECT_DOUBLE_EQ(select.column_double(2), 2.5);
+  EXPECT_FALSE(select.step());
+}
+
+TEST_F(SqliteDatabaseTest, ANullColumnReadsAsEmptyText) {
+  auto database = open();
+  auto db = database->lock();
+  auto select = db.prepare("SELECT NULL");
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_text(0), "");
+}
+
+TEST_F(SqliteDatabaseTest, InvalidSqlThrowsSqliteError) {
+  auto database = open();
+  auto db = database->lock();
+  EXPECT_THROW(db.exec("CREATE NONSENSE"), SqliteError);
+  EXPECT_THROW(db.prepare("SELECT * FROM no_such_table"), SqliteError);
+}
+
+TEST_F(SqliteDatabaseTest, AConstraintViolationThrowsOnStep) {
+  auto database = open();
+  auto db = database->lock();
+  db.exec("CREATE TABLE items (name TEXT PRIMARY KEY)");
+  db.exec("INSERT INTO items VALUES ('a')");
+  auto insert = db.prepare("INSERT INTO items VALUES ('a')");
+  EXPECT_THROW(insert.step(), SqliteError);
+}
+
+TEST_F(SqliteDatabaseTest, ASuccessfulTransactionCommits) {
+  auto database = open();
+  {
+    auto db = database->lock();
+    db.exec("CREATE TABLE items (name TEXT)");
+    const Status status = db.transaction([&db]() -> Status {
+      db.exec("INSERT INTO items VALUES ('a')");
+      return {};
+    });
+    EXPECT_TRUE(status.ok());
+  }
+  EXPECT_EQ(count_rows(*database), 1);
+}
+
+TEST_F(SqliteDatabaseTest, AFailedTransactionRollsBackAndPassesTheErrorOn) {
+  auto database = open();
+  {
+    auto db = database->lock();
+    db.exec("CREATE TABLE items (name TEXT)");
+    const Status status = db.transaction([&db]() -> Status {
+      db.exec("INSERT INTO items VALUES ('a')");
+      return Unexpected{make_error(ErrorCode::kNotFound, "gone")};
+    });
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code, ErrorCode::kNotFound);
+  }
+  EXPECT_EQ(count_rows(*database), 0);
+}
+
+TEST_F(SqliteDatabaseTest, ATransactionThatThrowsRollsBackAndRethrows) {
+  auto database = open();
+  {
+    auto db = database->lock();
+    db.exec("CREATE TABLE items (name TEXT)");
+    EXPECT_THROW((void)db.transaction([&db]() -> Status {
+      db.exec("INSERT INTO items VALUES ('a')");
+      throw std::logic_error("bug");
+    }),
+                 std::logic_error);
+    // The connection is usable again: no transaction was left open.
+    EXPECT_TRUE(db.transaction([] { return Status{}; }).ok());
+  }
+  EXPECT_EQ(count_rows(*database), 0);
+}
+
+TEST_F(SqliteDatabaseTest, TwoConnectionsToOneFileSeeEachOthersWrites) {
+  auto first = open();
+  auto second = open();
+  first->lock().exec("CREATE TABLE items (name TEXT)");
+  first->lock().exec("INSERT INTO items VALUES ('a')");
+  EXPECT_EQ(count_rows(*second), 1);
+}
+
+}  // namespace
+}  // namespace bmcp::auth

@@ -1,0 +1,302 @@
+#include "auth/user_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace bmcp::auth {
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+
+class UserStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = open(); }
+
+  std::unique_ptr<UserStore> open() {
+    auto store = UserStore::open(dir_.path() / "users.db", clock_);
+    EXPECT_TRUE(store.ok());
+    return std::move(store).value();
+  }
+
+  static UserRecord user(const std::string& name, std::vector<std::string> roles = {"user"}) {
+    return UserRecord{name, "$argon2id$hash-of-" + name, std::move(roles), {"read", "write"}, 0, 0};
+  }
+
+  std::int64_t now() const { return static_cast<std::int64_t>(clock_.unix_seconds()); }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<UserStore> store_;
+};
+
+TEST_F(UserStoreTest, AnAddedUserIsFoundWithItsFieldsAndClockTimestamps) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  const auto found = store_->find("alice");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->username, "alice");
+  EXPECT_EQ(found->password_hash, "$argon2id$hash-of-alice");
+  EXPECT_EQ(found->roles, std::vector<std::string>{"user"});
+  EXPECT_EQ(found->scopes, (std::vector<std::string>{"read", "write"}));
+  EXPECT_DOUBLE_EQ(found->created_at, clock_.unix_seconds());
+  EXPECT_DOUBLE_EQ(found->updated_at, clock_.unix_seconds());
+}
+
+TEST_F(UserStoreTest, AddingAnExistingUserFailsWithAlreadyExists) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  const Status again = store_->add(user("alice"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_F(UserStoreTest, FindingAMissingUserFailsWithNotFound) {
+  const auto found = store_->find("nobody");
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(UserStoreTest, UsernamesAreCaseSensitive) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  EXPECT_FALSE(store_->find("Alice").ok());
+  EXPECT_TRUE(store_->add(user("Alice")).ok());
+}
+
+TEST_F(UserStoreTest, SettingThePasswordReplacesTheHashAndMovesUpdatedAt) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  clock_.advance(std::chrono::seconds(10));
+  ASSERT_TRUE(store_->set_password("alice", "$argon2id$new").ok());
+  const auto found = store_->find("alice");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->password_hash, "$argon2id$new");
+  EXPECT_DOUBLE_EQ(found->updated_at - found->created_at, 10.0);
+}
+
+TEST_F(UserStoreTest, SettingThePasswordOfAMissingUserFailsWithNotFound) {
+  const Status status = store_->set_password("nobody", "$argon2id$new");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(UserStoreTest, RolesAndScopesCanBeReplaced) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->set_roles_and_scopes("alice", {"admin", "user"}, {"*"}).ok());
+  const auto found = store_->find("alice");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->roles, (std::vector<std::string>{"admin", "user"}));
+  EXPECT_EQ(found->scopes, std::vector<std::string>{"*"});
+  EXPECT_EQ(store_->set_roles_and_scopes("nobody", {}, {}).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(UserStoreTest, RemovingDeletesTheUser) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->remove("alice").ok());
+  EXPECT_EQ(store_->find("alice").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(UserStoreTest, RemovingAMissingUserFailsWithNotFound) {
+  const Status status = store_->remove("nobody");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(UserStoreTest, RemovingTheLastAdminIsRefusedWhenThePolicyKeepsIt) {
+  ASSERT_TRUE(store_->add(user("root", {"admin", "user"})).ok());
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  const Status status = store_->remove("root", RemovePolicy::kKeepLastAdmin);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->find("root").ok());
+}
+
+TEST_F(UserStoreTest, AnAdminCanBeRemovedWhileAnotherAdminRemains) {
+  ASSERT_TRUE(store_->add(user("root", {"admin"})).ok());
+  ASSERT_TRUE(store_->add(user("second", {"admin"})).ok());
+  EXPECT_TRUE(store_->remove("root", RemovePolicy::kKeepLastAdmin).ok());
+  EXPECT_TRUE(store_->any_admin());
+}
+
+TEST_F(UserStoreTest, TheKeepLastAdminPolicyStillRemovesOrdinaryUsers) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  EXPECT_TRUE(store_->remove("alice", RemovePolicy::kKeepLastAdmin).ok());
+}
+
+TEST_F(UserStoreTest, TheAnyUserPolicyRemovesTheLastAdmin) {
+  ASSERT_TRUE(store_->add(user("root", {"admin"})).ok());
+  EXPECT_TRUE(store_->remove("root").ok());
+  EXPECT_FALSE(store_->any_admin());
+}
+
+TEST_F(UserStoreTest, ListIsOrderedByUsername) {
+  for (const char* name : {"carol", "alice", "bob"}) {
+    ASSERT_TRUE(store_->add(user(name)).ok());
+  }
+  const auto users = store_->list();
+  ASSERT_EQ(users.size(), 3u);
+  EXPECT_EQ(users[0].username, "alice");
+  EXPECT_EQ(users[1].username, "bob");
+  EXPECT_EQ(users[2].username, "carol");
+}
+
+TEST_F(UserStoreTest, AnyAdminIsTrueOnlyWhenSomeUserHasTheAdminRole) {
+  EXPECT_FALSE(store_->any_admin());
+  ASSERT_TRUE(store_->add(user("administrator", {"administrator", "user"})).ok());
+  EXPECT_FALSE(store_->any_admin());
+  ASSERT_TRUE(store_->add(user("root", {"user", "admin"})).ok());
+  EXPECT_TRUE(store_->any_admin());
+}
+
+TEST_F(UserStoreTest, UsersSurviveReopeningTheFile) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  store_.reset();
+  const auto reopened = open();
+  const auto found = reopened->find("alice");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->password_hash, "$argon2id$hash-of-alice");
+}
+
+TEST_F(UserStoreTest, ASecondStoreOnTheSameFileSeesChangesAtOnce) {
+  const auto other = open();  // as the user CLI would, while the server runs
+  ASSERT_TRUE(other->add(user("alice")).ok());
+  EXPECT_TRUE(store_->find("alice").ok());
+  ASSERT_TRUE(other->remove("alice").ok());
+  EXPECT_FALSE(store_->find("alice").ok());
+}
+
+TEST_F(UserStoreTest, ARecordedRefreshTokenRotatesExactlyOnce) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->record_refresh("jti-1", "alice", now(), now() + kDay).ok());
+  EXPECT_TRUE(store_->rotate_refresh("jti-1", now()));
+  EXPECT_FALSE(store_->rotate_refresh("jti-1", now()));
+}
+
+TEST_F(UserStoreTest, AnUnknownJtiDoesNotRotate) {
+  EXPECT_FALSE(store_->rotate_refresh("never-issued", now()));
+}
+
+TEST_F(UserStoreTest, RecordingAJtiTwiceFailsWithAlreadyExists) {
+  ASSERT_TRUE(store_->record_refresh("jti-1", "alice", now(), now() + kDay).ok());
+  const Status again = store_->record_refresh("jti-1", "alice", now(), now() + kDay);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_F(UserStoreTest, ARefreshTokenDoesNotRotateAtOrAfterItsExpiry) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->record_refresh("jti-1", "alice", now(), now() + kDay).ok());
+  EXPECT_FALSE(store_->rotate_refresh("jti-1", now() + kDay));
+  EXPECT_TRUE(store_->rotate_refresh("jti-1", now() + kDay - 1));
+}
+
+TEST_F(UserStoreTest, RevokedRefreshTokensDoNotRotate) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->add(user("bob")).ok());
+  ASSERT_TRUE(store_->record_refresh("a1", "alice", now(), now() + kDay).ok());
+  ASSERT_TRUE(store_->record_refresh("a2", "alice", now(), now() + kDay).ok());
+  ASSERT_TRUE(store_->record_refresh("b1", "bob", now(), now() + kDay).ok());
+  store_->revoke_refresh_tokens("alice");
+  EXPECT_FALSE(store_->rotate_refresh("a1", now()));
+  EXPECT_FALSE(store_->rotate_refresh("a2", now()));
+  EXPECT_TRUE(store_->rotate_refresh("b1", now()));
+}
+
+TEST_F(UserStoreTest, RemovingAUserRevokesItsRefreshTokens) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->record_refresh("a1", "alice", now(), now() + kDay).ok());
+  ASSERT_TRUE(store_->remove("alice").ok());
+  ASSERT_TRUE(store_->add(user("alice")).ok());  // a new account of the same name
+  EXPECT_FALSE(store_->rotate_refresh("a1", now()));
+}
+
+TEST_F(UserStoreTest, ARefreshTokenOfAUserThatNoLongerExistsDoesNotRotate) {
+  ASSERT_TRUE(store_->record_refresh("ghost-1", "ghost", now(), now() + kDay).ok());
+  EXPECT_FALSE(store_->rotate_refresh("ghost-1", now()));
+}
+
+TEST_F(UserStoreTest, RefreshRecordsSurviveReopeningTheFile) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->record_refresh("a1", "alice", now(), now() + kDay).ok());
+  ASSERT_TRUE(store_->record_refresh("a2", "alice", now(), now() + kDay).ok());
+  ASSERT_TRUE(store_->rotate_refresh("a1", now()));
+  store_.reset();
+  const auto reopened = open();
+  EXPECT_FALSE(reopened->rotate_refresh("a1", now()));
+  EXPECT_TRUE(reopened->rotate_refresh("a2", now()));
+}
+
+TEST_F(UserStoreTest, PurgeDeletesOnlyRecordsThatHaveExpired) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->record_refresh("old", "alice", now() - kDay, now()).ok());
+  ASSERT_TRUE(store_->record_refresh("older", "alice", now() - 2 * kDay, now() - kDay).ok());
+  ASSERT_TRUE(store_->record_refresh("live", "alice", now(), now() + 1).ok());
+  EXPECT_EQ(store_->purge_expired_refresh(now()), 2);
+  EXPECT_EQ(store_->purge_expired_refresh(now()), 0);
+  EXPECT_TRUE(store_->rotate_refresh("live", now()));
+}
+
+TEST_F(UserStoreTest, ConcurrentRotationsOfOneJtiSucceedExactlyOnce) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->record_refresh("shared", "alice", now(), now() + kDay).ok());
+  std::atomic<int> successes{0};
+  std::vector<std::thread> threads;
+  threads.reserve(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (store_->rotate_refresh("shared", now())) {
+        ++successes;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(successes.load(), 1);
+}
+
+TEST_F(UserStoreTest, ConcurrentRotationsThroughSeparateConnectionsSucceedExactlyOnce) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  ASSERT_TRUE(store_->record_refresh("shared", "alice", now(), now() + kDay).ok());
+  std::vector<std::unique_ptr<UserStore>> stores;
+  stores.reserve(8);
+  for (int i = 0; i < 8; ++i) {
+    stores.push_back(open());  // as separate processes would
+  }
+  std::atomic<int> successes{0};
+  std::vector<std::thread> threads;
+  threads.reserve(stores.size());
+  for (auto& store : stores) {
+    threads.emplace_back([&, raw = store.get()] {
+      if (raw->rotate_refresh("shared", now())) {
+        ++successes;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(successes.load(), 1);
+}
+
+TEST_F(UserStoreTest, ANewerSchemaVersionIsRefusedOnOpen) {
+  store_.reset();
+  {
+    auto database = SqliteDatabase::open(dir_.path() / "users.db");
+    ASSERT_TRUE(database.ok());
+    (*database)->lock().exec("UPDATE schema_version SET version = version + 1");
+  }
+  const auto store = UserStore::open(dir_.path() / "users.db", clock_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(UserStoreTest, OpeningInAMissingDirectoryFailsWithIo) {
+  const auto store = UserStore::open(dir_.path() / "missing" / "users.db", clock_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kIo);
+}
+
+}  // namespace
+}  // namespace bmcp::auth
