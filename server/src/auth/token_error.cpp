@@ -1,0 +1,21 @@
+#include "auth/token_error.hpp"
+
+namespace bmcp::auth {
+
+std::string token_error_detail(TokenError error) {
+  switch (error) {
+    case TokenError::kMalformed:
+      return "Invalid token: malformed token";
+    case TokenError::kAlgNotAllowed:
+      return "Invalid token: alg not allowed";
+    case TokenError::kBadSignature:
+      return "Invalid token: signature verification failed";
+    case TokenError::kExpired:
+      return "Invalid token: token expired";
+    case TokenError::kMissingSub:
+      return "Token missing sub";
+  }
+  return "Invalid token: malformed token";
+}
+
+}  // namespace bmcp::auth

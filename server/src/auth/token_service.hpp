@@ -1,0 +1,73 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/token_error.hpp"
+#include "auth/user_record.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace bmcp::auth {
+
+inline constexpr std::string_view kAccessTokenType = "access";
+inline constexpr std::string_view kRefreshTokenType = "refresh";
+
+// The claims of one of our tokens (contract 3.2). A refresh token carries no username, roles
+// or scopes; absent claims are left empty.
+struct Claims {
+  std::string sub;
+  std::string username;
+  std::string typ;
+  std::string jti;
+  std::vector<std::string> roles;
+  std::vector<std::string> scopes;
+  std::int64_t iat = 0;
+  std::int64_t exp = 0;
+};
+
+// Issues and verifies HS256 JWTs. Time ("now", iat, exp) comes from the injected clock, in
+// whole Unix seconds.
+// Thread safety: immutable after construction; every method may be called from any thread.
+class TokenService {
+ public:
+  // REQUIRES: key is not empty; both lifetimes are positive.
+  TokenService(std::string key, const Clock& clock, std::chrono::seconds access_ttl,
+               std::chrono::seconds refresh_ttl);
+
+  struct Issued {
+    std::string token;
+    std::string jti;  // 32 lowercase hex characters
+    std::int64_t iat = 0;
+    std::int64_t exp = 0;
+  };
+
+  // Claims sub, username, roles, scopes, iat, exp = iat + access_ttl, jti, typ "access".
+  Issued issue_access(const UserRecord& user) const;
+  // Claims sub, iat, exp = iat + refresh_ttl, jti, typ "refresh".
+  Issued issue_refresh(std::string_view user_id) const;
+
+  // Every check of contract 3.3 that needs only the token, in its order: malformed, alg,
+  // signature, exp <= now (no leeway), sub. typ is the caller's to check.
+  Result<Claims, TokenError> verify(std::string_view token) const;
+  // As verify(), but an expired token passes (logout accepts those).
+  Result<Claims, TokenError> verify_signature_only(std::string_view token) const;
+
+  std::chrono::seconds access_ttl() const { return access_ttl_; }
+  std::chrono::seconds refresh_ttl() const { return refresh_ttl_; }
+  // The clock's wall time in whole Unix seconds, as used for iat and exp.
+  std::int64_t now_seconds() const;
+
+ private:
+  Result<Claims, TokenError> decode(std::string_view token, bool check_expiry) const;
+
+  std::string key_;
+  const Clock& clock_;
+  std::chrono::seconds access_ttl_;
+  std::chrono::seconds refresh_ttl_;
+};
+
+}  // namespace bmcp::auth

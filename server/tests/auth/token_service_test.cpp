@@ -1,0 +1,184 @@
+#include "auth/token_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "auth/jwt_codec.hpp"
+#include "core/json_text.hpp"
+#include "jwt_test_support.hpp"
+
+namespace bmcp::auth {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr std::string_view kKey = "test-signing-key";
+
+class TokenServiceTest : public ::testing::Test {
+ protected:
+  std::int64_t now() const {
+    return std::chrono::duration_cast<seconds>(clock_.wall_now().time_since_epoch()).count();
+  }
+
+  TokenError error_of(std::string_view token) const {
+    const auto claims = service_.verify(token);
+    EXPECT_FALSE(claims.ok());
+    return claims.ok() ? TokenError::kMalformed : claims.error();
+  }
+
+  // A token with any claims, signed with the service's key.
+  static std::string signed_claims(const json::object& claims) { return sign_hs256(claims, kKey); }
+
+  FakeClock clock_;
+  TokenService service_{std::string(kKey), clock_, seconds(1800), seconds(7 * 86400)};
+  const UserRecord demo_{"demo", "", {"user"}, {"read", "write"}, 0, 0};
+};
+
+bool is_hex32(const std::string& text) {
+  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+TEST_F(TokenServiceTest, AnAccessTokenCarriesTheContractClaims) {
+  const auto issued = service_.issue_access(demo_);
+  const auto claims = service_.verify(issued.token);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->sub, "demo");
+  EXPECT_EQ(claims->username, "demo");
+  EXPECT_EQ(claims->roles, std::vector<std::string>{"user"});
+  EXPECT_EQ(claims->scopes, (std::vector<std::string>{"read", "write"}));
+  EXPECT_EQ(claims->typ, "access");
+  EXPECT_EQ(claims->iat, now());
+  EXPECT_EQ(claims->exp, now() + 1800);
+  EXPECT_EQ(claims->jti, issued.jti);
+  EXPECT_TRUE(is_hex32(issued.jti));
+  EXPECT_EQ(issued.iat, claims->iat);
+  EXPECT_EQ(issued.exp, claims->exp);
+}
+
+TEST_F(TokenServiceTest, ARefreshTokenCarriesOnlySubIatExpJtiAndTyp) {
+  const auto issued = service_.issue_refresh("demo");
+  const auto payload = decode_hs256(issued.token, kKey);
+  ASSERT_TRUE(payload.ok());
+  EXPECT_EQ(*payload, (json::object{{"sub", "demo"},
+                                    {"iat", now()},
+                                    {"exp", now() + std::int64_t{7} * 86400},
+                                    {"jti", issued.jti},
+                                    {"typ", "refresh"}}));
+  EXPECT_TRUE(is_hex32(issued.jti));
+}
+
+TEST_F(TokenServiceTest, EveryTokenGetsAFreshJti) {
+  EXPECT_NE(service_.issue_access(demo_).jti, service_.issue_access(demo_).jti);
+  EXPECT_NE(service_.issue_refresh("demo").jti, service_.issue_refresh("demo").jti);
+}
+
+TEST_F(TokenServiceTest, ATokenIsValidUntilTheSecondBeforeItsExpiry) {
+  const auto issued = service_.issue_access(demo_);
+  clock_.advance(seconds(1799));
+  EXPECT_TRUE(service_.verify(issued.token).ok());
+}
+
+TEST_F(TokenServiceTest, ATokenHasExpiredWhenExpEqualsNow) {
+  const auto issued = service_.issue_access(demo_);
+  clock_.advance(seconds(1800));
+  EXPECT_EQ(error_of(issued.token), TokenError::kExpired);
+}
+
+TEST_F(TokenServiceTest, ExpiryFollowsTheInjectedClockNotTheSystemClock) {
+  // The fake clock starts in 2025: by the system clock this token expired long ago, by the
+  // injected one it is fresh.
+  const auto issued = service_.issue_access(demo_);
+  EXPECT_TRUE(service_.verify(issued.token).ok());
+  // Ten years on, by the injected clock only, it has expired.
+  clock_.advance(std::chrono::hours(24 * 3650));
+  EXPECT_EQ(error_of(issued.token), TokenError::kExpired);
+}
+
+TEST_F(TokenServiceTest, VerifySignatureOnlyAcceptsAnExpiredToken) {
+  const auto issued = service_.issue_refresh("demo");
+  clock_.advance(seconds(8 * 86400));
+  const auto claims = service_.verify_signature_only(issued.token);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->sub, "demo");
+}
+
+TEST_F(TokenServiceTest, VerifySignatureOnlyStillRejectsABadSignature) {
+  const auto issued = service_.issue_access(demo_);
+  const auto claims = service_.verify_signature_only(testing::tamper(issued.token, 2));
+  ASSERT_FALSE(claims.ok());
+  EXPECT_EQ(claims.error(), TokenError::kBadSignature);
+}
+
+TEST_F(TokenServiceTest, ATokenFromAnotherKeyFailsVerification) {
+  const TokenService other("another-key", clock_, seconds(1800), seconds(3600));
+  EXPECT_EQ(error_of(other.issue_access(demo_).token), TokenError::kBadSignature);
+}
+
+TEST_F(TokenServiceTest, AnAlgNoneTokenIsNotAllowed) {
+  const std::string token = testing::libjwt_token(
+      JWT_ALG_NONE, R"({"sub":"demo","exp":)" + std::to_string(now() + 60) + "}", "");
+  EXPECT_EQ(error_of(token), TokenError::kAlgNotAllowed);
+}
+
+TEST_F(TokenServiceTest, AnHs512TokenSignedWithOurKeyIsNotAllowed) {
+  const std::string token = testing::libjwt_token(
+      JWT_ALG_HS512, R"({"sub":"demo","exp":)" + std::to_string(now() + 60) + "}", kKey);
+  EXPECT_EQ(error_of(token), TokenError::kAlgNotAllowed);
+}
+
+TEST_F(TokenServiceTest, GarbageIsMalformed) {
+  EXPECT_EQ(error_of("not a token"), TokenError::kMalformed);
+}
+
+TEST_F(TokenServiceTest, ATokenWithoutSubIsMissingSub) {
+  EXPECT_EQ(error_of(signed_claims({{"exp", now() + 60}})), TokenError::kMissingSub);
+  EXPECT_EQ(error_of(signed_claims({{"sub", ""}, {"exp", now() + 60}})), TokenError::kMissingSub);
+  EXPECT_EQ(error_of(signed_claims({{"sub", 7}, {"exp", now() + 60}})), TokenError::kMissingSub);
+}
+
+TEST_F(TokenServiceTest, ExpiryIsCheckedBeforeSub) {
+  EXPECT_EQ(error_of(signed_claims({{"exp", now()}})), TokenError::kExpired);
+}
+
+TEST_F(TokenServiceTest, ATokenWithoutExpIsMalformed) {
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}})), TokenError::kMalformed);
+}
+
+TEST_F(TokenServiceTest, ClaimsOfTheWrongTypeAreMalformed) {
+  const auto later = now() + 60;
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"exp", "tomorrow"}})),
+            TokenError::kMalformed);
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"exp", 1.5e9}})), TokenError::kMalformed);
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"exp", later}, {"roles", "admin"}})),
+            TokenError::kMalformed);
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"exp", later}, {"scopes", json::array{1}}})),
+            TokenError::kMalformed);
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"exp", later}, {"typ", 1}})),
+            TokenError::kMalformed);
+}
+
+TEST_F(TokenServiceTest, AbsentOptionalClaimsAreLeftEmpty) {
+  const auto claims = service_.verify(signed_claims({{"sub", "demo"}, {"exp", now() + 60}}));
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->typ, "");
+  EXPECT_EQ(claims->jti, "");
+  EXPECT_TRUE(claims->roles.empty());
+  EXPECT_EQ(claims->iat, 0);
+}
+
+TEST_F(TokenServiceTest, AnEmptyKeyOrANonPositiveLifetimeIsRefused) {
+  EXPECT_THROW(TokenService("", clock_, seconds(1), seconds(1)), std::invalid_argument);
+  EXPECT_THROW(TokenService("k", clock_, seconds(0), seconds(1)), std::invalid_argument);
+  EXPECT_THROW(TokenService("k", clock_, seconds(1), seconds(-1)), std::invalid_argument);
+}
+
+TEST_F(TokenServiceTest, TheAccessLifetimeIsReported) {
+  EXPECT_EQ(service_.access_ttl(), seconds(1800));
+  EXPECT_EQ(service_.refresh_ttl(), seconds(7 * 86400));
+}
+
+}  // namespace
+}  // namespace bmcp::auth
