@@ -1,0 +1,160 @@
+#include "auth/auth_service.hpp"
+
+#include <algorithm>
+
+namespace bmcp::auth {
+
+namespace {
+
+constexpr std::string_view kAdminUsername = "admin";
+constexpr std::string_view kDemoUsername = "demo";
+
+AuthFailure unauthorized(std::string detail) {
+  return AuthFailure{AuthFailure::Kind::kUnauthorized, std::move(detail), {}};
+}
+
+Principal principal_of(const UserRecord& user) {
+  return Principal{user.username, user.username, user.roles, user.scopes};
+}
+
+void throw_unless_ok(const Status& status) {
+  if (!status.ok()) {
+    throw SqliteError(status.error().message);
+  }
+}
+
+}  // namespace
+
+bool Principal::has_role(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock,
+                         AuthConfig config)
+    : store_(store),
+      hasher_(hasher),
+      tokens_(std::move(config.signing_key), clock, config.access_ttl, config.refresh_ttl),
+      limiter_(clock) {}
+
+TokenPair AuthService::issue_pair(const UserRecord& user) {
+  const auto access = tokens_.issue_access(user);
+  auto refresh = tokens_.issue_refresh(user.username);
+  // A 128-bit random jti never repeats in practice; a repeat would be a broken CSPRNG.
+  throw_unless_ok(store_.record_refresh(refresh.jti, user.username, refresh.iat, refresh.exp));
+  return TokenPair{access.token, std::move(refresh.token), tokens_.access_ttl().count()};
+}
+
+Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
+                                                    std::string_view password,
+                                                    std::string_view remote_address) {
+  if (username.empty() || password.empty()) {
+    return Unexpected{
+        AuthFailure{AuthFailure::Kind::kBadRequest, "username and password required", {}}};
+  }
+  if (const auto wait = limiter_.retry_after(remote_address, username)) {
+    return Unexpected{
+        AuthFailure{AuthFailure::Kind::kRateLimited, "Too many failed login attempts", *wait}};
+  }
+  auto user = store_.find(username);
+  const std::string& hash = user ? user->password_hash : hasher_.dummy_hash();
+  // Always exactly one verification, so an unknown user costs what a wrong password costs.
+  const bool password_matches = hasher_.verify(hash, password);
+  if (!user || !password_matches) {
+    limiter_.record_failure(remote_address, username);
+    return Unexpected{unauthorized("Invalid credentials")};
+  }
+  limiter_.record_success(remote_address, username);
+  return LoginResult{issue_pair(*user), principal_of(*user)};
+}
+
+Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {
+  const auto claims = tokens_.verify(refresh_token);
+  if (!claims) {
+    return Unexpected{unauthorized(token_error_detail(claims.error()))};
+  }
+  if (claims->typ != kRefreshTokenType) {
+    return Unexpected{unauthorized("Not a refresh token")};
+  }
+  if (!store_.rotate_refresh(claims->jti, tokens_.now_seconds())) {
+    return Unexpected{unauthorized("Invalid refresh token")};
+  }
+  const auto user = store_.find(claims->sub);
+  if (!user) {
+    return Unexpected{unauthorized("User not found")};
+  }
+  return issue_pair(*user);
+}
+
+void AuthService::logout(std::string_view token) {
+  if (const auto claims = tokens_.verify_signature_only(token)) {
+    store_.revoke_refresh_tokens(claims->sub);
+  }
+}
+
+Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view token) {
+  auto claims = tokens_.verify(token);
+  if (!claims) {
+    return Unexpected{unauthorized(token_error_detail(claims.error()))};
+  }
+  if (claims->typ != kAccessTokenType) {
+    return Unexpected{unauthorized("Not an access token")};
+  }
+  if (!store_.find(claims->sub)) {
+    return Unexpected{unauthorized("User not found")};
+  }
+  Claims& c = *claims;
+  std::string username = c.username.empty() ? c.sub : std::move(c.username);
+  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes)};
+}
+
+Status AuthService::ensure_user(const std::string& username, const std::string& password,
+                                const std::vector<std::string>& roles,
+                                const std::vector<std::string>& scopes, bool reset_grants) {
+  auto existing = store_.find(username);
+  if (!existing) {
+    Status added = store_.add(UserRecord{username, hasher_.hash(password), roles, scopes});
+    // Another process may have created it in between; then it is updated below.
+    if (added.ok() || added.error().code != ErrorCode::kAlreadyExists) {
+      return added;
+    }
+    existing = store_.find(username);
+    if (!existing) {
+      return Unexpected{existing.error()};
+    }
+  }
+  if (!hasher_.verify(existing->password_hash, password)) {
+    if (auto set = store_.set_password(username, hasher_.hash(password)); !set) {
+      return set;
+    }
+    store_.revoke_refresh_tokens(username);
+  }
+  if (reset_grants && (existing->roles != roles || existing->scopes != scopes)) {
+    return store_.set_roles_and_scopes(username, roles, scopes);
+  }
+  return {};
+}
+
+Status AuthService::bootstrap(std::optional<std::string> admin_password,
+                              std::optional<std::string> demo_password) {
+  if (admin_password && !admin_password->empty()) {
+    if (auto made = ensure_user(std::string(kAdminUsername), *admin_password, admin_roles(),
+                                admin_scopes(), /*reset_grants=*/true);
+        !made) {
+      return made;
+    }
+  } else if (!store_.any_admin()) {
+    return Unexpected{make_error(ErrorCode::kFailedPrecondition,
+                                 "ADMIN_PASSWORD is required: no admin user exists yet")};
+  }
+  if (demo_password && !demo_password->empty()) {
+    return ensure_user(std::string(kDemoUsername), *demo_password, default_user_roles(),
+                       default_user_scopes(), /*reset_grants=*/false);
+  }
+  return {};
+}
+
+int AuthService::purge_expired() {
+  return store_.purge_expired_refresh(tokens_.now_seconds());
+}
+
+}  // namespace bmcp::auth

@@ -1,0 +1,122 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/login_rate_limiter.hpp"
+#include "auth/password_hasher.hpp"
+#include "auth/token_service.hpp"
+#include "auth/user_store.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace bmcp::auth {
+
+struct AuthConfig {
+  std::string signing_key;
+  std::chrono::seconds access_ttl{1800};        // ACCESS_TOKEN_EXPIRE_MINUTES x 60
+  std::chrono::seconds refresh_ttl{7 * 86400};  // REFRESH_TOKEN_EXPIRE_DAYS x 86400
+};
+
+// The caller of a request with a valid access token.
+struct Principal {
+  std::string user_id;
+  std::string username;
+  std::vector<std::string> roles;
+  std::vector<std::string> scopes;
+
+  bool has_role(std::string_view role) const;
+};
+
+// Why an auth request was refused; the HTTP layer maps `kind` to the status and sends
+// {"detail": detail}. Every 401 also carries `WWW-Authenticate: Bearer`.
+struct AuthFailure {
+  enum class Kind {
+    kBadRequest,    // 400
+    kUnauthorized,  // 401
+    kRateLimited,   // 429, with Retry-After: retry_after
+  };
+  Kind kind = Kind::kUnauthorized;
+  std::string detail;
+  std::chrono::seconds retry_after{0};
+};
+
+struct TokenPair {
+  std::string access_token;
+  std::string refresh_token;
+  std::int64_t expires_in = 0;  // the access token's lifetime in seconds
+};
+
+struct LoginResult {
+  TokenPair tokens;
+  Principal user;
+};
+
+// The auth endpoints' logic (contract 2.1-2.4, 3.3-3.6), free of HTTP. Users are read from
+// the store on every call, so CLI changes take effect on the next request.
+// Blocking: login and bootstrap hash or verify passwords (tens of ms) and every call may
+// touch SQLite, so callers run them on a worker pool, never on an I/O thread.
+// Errors: refusals come back as AuthFailure/Status; database failures throw SqliteError.
+// Thread safety: every method may be called from any thread.
+class AuthService {
+ public:
+  // The store, hasher and clock must outlive the service. REQUIRES: config.signing_key is not
+  // empty and both lifetimes are positive.
+  AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock,
+              AuthConfig config);
+
+  // Exactly one Argon2id verification per attempt that is not rate limited; an unknown user
+  // is verified against the dummy hash, so both failures take the same time.
+  // 400 "username and password required" for an empty username or password;
+  // 429 "Too many failed login attempts" (with retry_after) when rate limited;
+  // 401 "Invalid credentials" for an unknown user or a wrong password.
+  Result<LoginResult, AuthFailure> login(std::string_view username, std::string_view password,
+                                         std::string_view remote_address);
+
+  // Rotates a refresh token into a new pair. 401 with, in this order: "Invalid token: ...",
+  // "Token missing sub", "Not a refresh token", "Invalid refresh token" (unknown, revoked,
+  // rotated, or its user removed), "User not found". Of concurrent calls with one token, at
+  // most one succeeds. (A missing refresh_token field is the HTTP layer's "Invalid refresh
+  // token".)
+  Result<TokenPair, AuthFailure> refresh(std::string_view refresh_token);
+
+  // A token whose signature verifies (expired or not, access or refresh) revokes every
+  // refresh token of its sub; any other token changes nothing. Always "Logged out".
+  void logout(std::string_view token);
+
+  // For /mcp and /auth/profile. 401 with "Invalid token: ...", "Token missing sub",
+  // "Not an access token" or "User not found". The principal is built from the token's
+  // claims.
+  Result<Principal, AuthFailure> authenticate_access(std::string_view token);
+
+  // Start-up bootstrap (contract 3.6), in order: a non-empty admin password creates `admin` or
+  // resets its password, roles ["admin","user"] and scopes ["*"]; otherwise, with no admin in
+  // the store, kFailedPrecondition "ADMIN_PASSWORD is required: no admin user exists yet"
+  // (the server exits 2); a non-empty demo password creates `demo` (["user"],
+  // ["read","write"]) or resets its password. A password that actually changes revokes that
+  // user's refresh tokens, as `user passwd` does; restarting with the same password does not.
+  Status bootstrap(std::optional<std::string> admin_password,
+                   std::optional<std::string> demo_password);
+
+  // Deletes expired refresh-token records (start-up and daily); returns how many.
+  int purge_expired();
+
+  std::chrono::seconds access_ttl() const { return tokens_.access_ttl(); }
+
+ private:
+  TokenPair issue_pair(const UserRecord& user);
+  Status ensure_user(const std::string& username, const std::string& password,
+                     const std::vector<std::string>& roles, const std::vector<std::string>& scopes,
+                     bool reset_grants);
+
+  UserStore& store_;
+  const PasswordHasher& hasher_;
+  TokenService tokens_;
+  LoginRateLimiter limiter_;
+};
+
+}  // namespace bmcp::auth
