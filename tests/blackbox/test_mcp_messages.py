@@ -132,12 +132,16 @@ def test_the_response_echoes_the_request_id_exactly(session, request_id):
 # methods ------------------------------------------------------------------------------------------
 
 
+def test_subscribing_to_an_unknown_resource_is_resource_not_found(session):
+    request = rpc("resources/subscribe", {"uri": "blender://nothing"})
+    assert_rpc_error(session.post(request), -32002, "Resource not found", request_id=request["id"])
+
+
 def test_ping_returns_an_empty_object(session):
     assert session.result("ping") == {}
 
 
-@pytest.mark.parametrize("method", ["no/such/method", "tools/unknown", "sampling/createMessage", "roots/list",
-                                    "resources/subscribe"])
+@pytest.mark.parametrize("method", ["no/such/method", "tools/unknown", "sampling/createMessage", "roots/list"])
 def test_an_unknown_method_is_method_not_found(session, method):
     request = rpc(method, {})
     assert_rpc_error(session.post(request), -32601, "Method not found", request_id=request["id"])

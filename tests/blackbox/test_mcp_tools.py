@@ -9,6 +9,10 @@ import pytest
 from blackbox.checks import assert_rpc_error
 from blackbox.wire import JSON_AND_SSE, rpc
 
+# Tests of the contract surface that later issues build; strict, so they must be un-marked
+# the moment that surface exists.
+NOT_BUILT_YET = pytest.mark.xfail(strict=True, reason="the blender_* tools, prompts, resources and the bus are built by the bus and dispatch issues")
+
 DIAGNOSTICS = ["blender_check_status", "blender_find_blender", "blender_list_running_blender",
                "blender_check_addon_installed", "blender_install_addon"]
 BUS = ["blender_register_client", "blender_unregister_client", "blender_send_message", "blender_job_update",
@@ -70,6 +74,7 @@ def _sse_messages(reply) -> list[dict]:
 # listing ------------------------------------------------------------------------------------------
 
 
+@NOT_BUILT_YET
 def test_every_listed_tool_has_a_name_description_and_object_input_schema(session):
     tools = _tools(session)
     assert tools
@@ -83,6 +88,7 @@ def test_every_listed_tool_has_a_name_description_and_object_input_schema(sessio
             assert name in schema["properties"], tool
 
 
+@NOT_BUILT_YET
 def test_the_http_build_lists_the_contract_tools_in_contract_order(session):
     names = _names(_tools(session))
     assert "blender_get_job" in names
@@ -90,6 +96,7 @@ def test_the_http_build_lists_the_contract_tools_in_contract_order(session):
     assert len(names) == 35
 
 
+@NOT_BUILT_YET
 def test_the_http_build_lists_the_contract_prompts_and_resources(session):
     assert sorted(_names(session.result("prompts/list")["prompts"])) == sorted(PROMPTS)
     assert sorted(_names(session.result("resources/list")["resources"], "uri")) == sorted(RESOURCES)
@@ -121,10 +128,12 @@ def test_calling_an_unknown_tool_is_invalid_params_unknown_tool(session, name):
     assert_rpc_error(session.call("tools/call", {"name": name, "arguments": {}}), -32602, f"Unknown tool: {name}")
 
 
+@NOT_BUILT_YET
 def test_a_missing_required_argument_is_an_invalid_arguments_error_result(session):
     _assert_invalid_arguments(session.tool("blender_get_object_info", {}), "blender_get_object_info")
 
 
+@NOT_BUILT_YET
 def test_an_uncoercible_argument_is_an_invalid_arguments_error_result(session):
     result = session.tool("blender_get_object_info", {"name": {"not": "a string"}})
     _assert_invalid_arguments(result, "blender_get_object_info")
@@ -132,15 +141,18 @@ def test_an_uncoercible_argument_is_an_invalid_arguments_error_result(session):
     _assert_invalid_arguments(result, "blender_get_scene_info")
 
 
+@NOT_BUILT_YET
 def test_a_dispatch_tool_without_a_blender_client_returns_no_client_as_an_ordinary_result(session):
     assert _decoded(session.tool("blender_get_scene_info", {})) == NO_CLIENT
 
 
+@NOT_BUILT_YET
 def test_numeric_strings_and_unknown_extra_arguments_are_accepted(session):
     assert _decoded(session.tool("blender_get_scene_info", {"_timeout": "5", "bogus": 1})) == NO_CLIENT
 
 
 @pytest.mark.parametrize("version,structured", [("2025-03-26", False), ("2025-06-18", True), ("2025-11-25", True)])
+@NOT_BUILT_YET
 def test_structured_content_is_sent_only_from_protocol_2025_06_18(mcp, version, structured):
     result = mcp.initialize(version).tool("blender_get_scene_info", {})
     decoded = _decoded(result)
