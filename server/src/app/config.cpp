@@ -1,9 +1,10 @@
 #include "app/config.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
-#include <set>
 #include <toml++/toml.h>
+
+#include <charconv>
+#include <set>
 
 #include "core/logging.hpp"
 
@@ -13,7 +14,8 @@ namespace {
 using Error = std::string;
 
 std::optional<std::string> non_empty(std::optional<std::string> value) {
-  if (value && value->empty()) return std::nullopt;
+  if (value && value->empty())
+    return std::nullopt;
   return value;
 }
 
@@ -23,7 +25,8 @@ Result<std::int64_t, Error> parse_positive(std::string_view source, std::string_
   if (error != std::errc() || end != text.data() + text.size()) {
     return Unexpected{fmt::format("{} must be a positive integer, got '{}'", source, text)};
   }
-  if (value <= 0) return Unexpected{fmt::format("{} must be greater than 0, got '{}'", source, text)};
+  if (value <= 0)
+    return Unexpected{fmt::format("{} must be greater than 0, got '{}'", source, text)};
   return value;
 }
 
@@ -48,10 +51,14 @@ std::vector<std::string> split_origins(std::string_view text) {
   while (!text.empty()) {
     const auto comma = text.find(',');
     std::string_view item = text.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
+    if (!item.empty())
+      out.emplace_back(item);
+    if (comma == std::string_view::npos)
+      break;
     text.remove_prefix(comma + 1);
   }
   return out;
@@ -64,9 +71,15 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
   } catch (const toml::parse_error& e) {
     return Unexpected{fmt::format("config file {}: {}", path, e.description())};
   }
-  static const std::set<std::string, std::less<>> kKnown = {
-      "host", "port", "data_dir", "access_token_expire_minutes", "refresh_token_expire_days",
-      "session_idle_seconds", "log_level", "allowed_origins", "threads"};
+  static const std::set<std::string, std::less<>> kKnown = {"host",
+                                                            "port",
+                                                            "data_dir",
+                                                            "access_token_expire_minutes",
+                                                            "refresh_token_expire_days",
+                                                            "session_idle_seconds",
+                                                            "log_level",
+                                                            "allowed_origins",
+                                                            "threads"};
   for (const auto& [key, node] : table) {
     if (!kKnown.contains(key.str())) {
       return Unexpected{fmt::format("config file {}: unknown key '{}'", path, key.str())};
@@ -77,38 +90,45 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
   };
   auto string_of = [&](std::string_view key, auto& target) -> Result<void, Error> {
     if (const auto* node = table.get(key)) {
-      if (!node->is_string()) return wrong_type(key, "a string");
+      if (!node->is_string())
+        return wrong_type(key, "a string");
       target = node->value<std::string>().value();
     }
     return {};
   };
   auto positive_of = [&](std::string_view key, std::int64_t& target) -> Result<void, Error> {
     if (const auto* node = table.get(key)) {
-      if (!node->is_integer()) return wrong_type(key, "an integer");
+      if (!node->is_integer())
+        return wrong_type(key, "an integer");
       const auto value = node->value<std::int64_t>().value();
       if (value <= 0) {
-        return Unexpected{fmt::format("config file {}: '{}' must be greater than 0, got '{}'", path,
-                                      key, value)};
+        return Unexpected{
+            fmt::format("config file {}: '{}' must be greater than 0, got '{}'", path, key, value)};
       }
       target = value;
     }
     return {};
   };
-  for (auto result : {string_of("host", config.host), string_of("log_level", config.log_level),
-                      positive_of("access_token_expire_minutes", config.access_token_expire_minutes),
-                      positive_of("refresh_token_expire_days", config.refresh_token_expire_days),
-                      positive_of("session_idle_seconds", config.session_idle_seconds)}) {
-    if (!result) return result;
+  for (auto result :
+       {string_of("host", config.host), string_of("log_level", config.log_level),
+        positive_of("access_token_expire_minutes", config.access_token_expire_minutes),
+        positive_of("refresh_token_expire_days", config.refresh_token_expire_days),
+        positive_of("session_idle_seconds", config.session_idle_seconds)}) {
+    if (!result)
+      return result;
   }
   if (const auto* node = table.get("data_dir")) {
-    if (!node->is_string()) return wrong_type("data_dir", "a string");
+    if (!node->is_string())
+      return wrong_type("data_dir", "a string");
     config.data_dir = node->value<std::string>().value();
   }
   if (const auto* node = table.get("port")) {
-    if (!node->is_integer()) return wrong_type("port", "an integer");
+    if (!node->is_integer())
+      return wrong_type("port", "an integer");
     auto port = check_port(fmt::format("config file {}: 'port'", path),
                            node->value<std::int64_t>().value(), false);
-    if (!port) return Unexpected{port.error()};
+    if (!port)
+      return Unexpected{port.error()};
     config.port = *port;
   }
   if (const auto* node = table.get("threads")) {
@@ -119,15 +139,18 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
   }
   if (const auto* node = table.get("allowed_origins")) {
     const auto* array = node->as_array();
-    if (!array) return wrong_type("allowed_origins", "an array of strings");
+    if (!array)
+      return wrong_type("allowed_origins", "an array of strings");
     config.allowed_origins.clear();
     for (const auto& entry : *array) {
-      if (!entry.is_string()) return wrong_type("allowed_origins", "an array of strings");
+      if (!entry.is_string())
+        return wrong_type("allowed_origins", "an array of strings");
       config.allowed_origins.push_back(entry.value<std::string>().value());
     }
   }
   if (config.log_level.size()) {
-    if (auto ok = check_log_level(fmt::format("config file {}: 'log_level'", path), config.log_level);
+    if (auto ok =
+            check_log_level(fmt::format("config file {}: 'log_level'", path), config.log_level);
         !ok) {
       return ok;
     }
@@ -136,15 +159,19 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
 }
 
 Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
-  if (auto host = non_empty(env("BLENDER_MCP_HOST"))) config.host = *host;
+  if (auto host = non_empty(env("BLENDER_MCP_HOST")))
+    config.host = *host;
   if (auto port = non_empty(env("BLENDER_MCP_PORT"))) {
     auto number = parse_positive("BLENDER_MCP_PORT", *port);
-    if (!number) return Unexpected{number.error()};
+    if (!number)
+      return Unexpected{number.error()};
     auto checked = check_port("BLENDER_MCP_PORT", *number, false);
-    if (!checked) return Unexpected{checked.error()};
+    if (!checked)
+      return Unexpected{checked.error()};
     config.port = *checked;
   }
-  if (auto dir = non_empty(env("BLENDER_MCP_DATA_DIR"))) config.data_dir = *dir;
+  if (auto dir = non_empty(env("BLENDER_MCP_DATA_DIR")))
+    config.data_dir = *dir;
   const std::pair<const char*, std::int64_t*> numbers[] = {
       {"ACCESS_TOKEN_EXPIRE_MINUTES", &config.access_token_expire_minutes},
       {"REFRESH_TOKEN_EXPIRE_DAYS", &config.refresh_token_expire_days},
@@ -158,40 +185,48 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
   for (const auto& [name, target] : numbers) {
     if (auto text = non_empty(env(name))) {
       auto number = parse_positive(name, *text);
-      if (!number) return Unexpected{number.error()};
+      if (!number)
+        return Unexpected{number.error()};
       *target = *number;
     }
   }
   if (auto level = non_empty(env("BLENDER_MCP_LOG_LEVEL"))) {
-    if (auto ok = check_log_level("BLENDER_MCP_LOG_LEVEL", *level); !ok) return ok;
+    if (auto ok = check_log_level("BLENDER_MCP_LOG_LEVEL", *level); !ok)
+      return ok;
     config.log_level = *level;
   }
   if (auto origins = non_empty(env("BLENDER_MCP_ALLOWED_ORIGINS"))) {
     config.allowed_origins = split_origins(*origins);
   }
   config.signing_key = non_empty(env("OAUTH_SECRET_KEY"));
-  if (!config.signing_key) config.signing_key = non_empty(env("JWT_SECRET"));
+  if (!config.signing_key)
+    config.signing_key = non_empty(env("JWT_SECRET"));
   config.admin_password = non_empty(env("ADMIN_PASSWORD"));
   config.demo_password = non_empty(env("DEMO_PASSWORD"));
   return {};
 }
 
 Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
-  if (flags.host) config.host = *flags.host;
+  if (flags.host)
+    config.host = *flags.host;
   if (flags.port) {
     // --port 0 asks the kernel for a free port (tests); it is printed at start-up.
     auto port = check_port("--port", *flags.port, true);
-    if (!port) return Unexpected{port.error()};
+    if (!port)
+      return Unexpected{port.error()};
     config.port = *port;
   }
-  if (flags.data_dir) config.data_dir = *flags.data_dir;
+  if (flags.data_dir)
+    config.data_dir = *flags.data_dir;
   if (flags.log_level) {
-    if (auto ok = check_log_level("--log-level", *flags.log_level); !ok) return ok;
+    if (auto ok = check_log_level("--log-level", *flags.log_level); !ok)
+      return ok;
     config.log_level = *flags.log_level;
   }
   if (flags.threads) {
     if (*flags.threads <= 0 || *flags.threads > 256) {
-      return Unexpected{fmt::format("--threads must be between 1 and 256, got '{}'", *flags.threads)};
+      return Unexpected{
+          fmt::format("--threads must be between 1 and 256, got '{}'", *flags.threads)};
     }
     config.threads = static_cast<std::size_t>(*flags.threads);
   }
@@ -204,10 +239,13 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
 Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const EnvLookup& env) {
   ServerConfig config;
   if (flags.config_file) {
-    if (auto ok = apply_toml(config, *flags.config_file); !ok) return Unexpected{ok.error()};
+    if (auto ok = apply_toml(config, *flags.config_file); !ok)
+      return Unexpected{ok.error()};
   }
-  if (auto ok = apply_env(config, env); !ok) return Unexpected{ok.error()};
-  if (auto ok = apply_flags(config, flags); !ok) return Unexpected{ok.error()};
+  if (auto ok = apply_env(config, env); !ok)
+    return Unexpected{ok.error()};
+  if (auto ok = apply_flags(config, flags); !ok)
+    return Unexpected{ok.error()};
   return config;
 }
 

@@ -14,7 +14,8 @@ namespace {
 
 std::optional<std::string> env_lookup(const char* name) {
   const char* value = std::getenv(name);
-  if (!value) return std::nullopt;
+  if (!value)
+    return std::nullopt;
   return std::string(value);
 }
 
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
     return root.exit(e) == 0 ? 0 : 2;
   }
 
-  if (!flags.data_dir) flags.data_dir = data_dir;
+  if (!flags.data_dir)
+    flags.data_dir = data_dir;
   if (user->parsed()) {
     auto dir = auth::resolve_data_dir(data_dir, auth::process_env);
     if (!dir) {

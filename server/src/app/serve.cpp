@@ -36,14 +36,18 @@ void every(Scheduler& scheduler, std::chrono::nanoseconds interval, std::functio
 void print_login_hint(const ServerConfig& config, std::string_view url) {
   spdlog::info("blender-mcp listening on {}", url);
   if (config.admin_password) {
-    spdlog::info("log in as admin with the password from ADMIN_PASSWORD: curl -s -X POST {}/auth/login "
-                 "-H 'Content-Type: application/json' -d '{{\"username\":\"admin\",\"password\":\"...\"}}'",
-                 url);
+    spdlog::info(
+        "log in as admin with the password from ADMIN_PASSWORD: curl -s -X POST {}/auth/login "
+        "-H 'Content-Type: application/json' -d '{{\"username\":\"admin\",\"password\":\"...\"}}'",
+        url);
   } else {
-    spdlog::info("ADMIN_PASSWORD is not set: the admin password is the one set on an earlier start "
-                 "(or with `blender-mcp user passwd admin`); POST {}/auth/login to log in", url);
+    spdlog::info(
+        "ADMIN_PASSWORD is not set: the admin password is the one set on an earlier start "
+        "(or with `blender-mcp user passwd admin`); POST {}/auth/login to log in",
+        url);
   }
-  if (config.demo_password) spdlog::info("user demo exists with the password from DEMO_PASSWORD");
+  if (config.demo_password)
+    spdlog::info("user demo exists with the password from DEMO_PASSWORD");
 }
 
 }  // namespace
@@ -71,10 +75,10 @@ int run_serve(const ServerConfig& config) {
     return 1;
   }
   auth::PasswordHasher hasher;
-  auth::AuthService auth(**store, hasher, clock,
-                         auth::AuthConfig{*key,
-                                          std::chrono::minutes(config.access_token_expire_minutes),
-                                          std::chrono::days(config.refresh_token_expire_days)});
+  auth::AuthService auth(
+      **store, hasher, clock,
+      auth::AuthConfig{*key, std::chrono::minutes(config.access_token_expire_minutes),
+                       std::chrono::days(config.refresh_token_expire_days)});
   if (auto ok = auth.bootstrap(config.admin_password, config.demo_password); !ok) {
     std::fprintf(stderr, "%s\n", ok.error().message.c_str());
     return ok.error().code == ErrorCode::kFailedPrecondition ? 2 : 1;
@@ -118,8 +122,8 @@ int run_serve(const ServerConfig& config) {
   if (!loopback) {
     spdlog::warn("bound to {}: /mcp is reachable from the network", config.host);
   }
-  const std::string host = config.host.find(':') != std::string::npos ? "[" + config.host + "]"
-                                                                      : config.host;
+  const std::string host =
+      config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
   print_login_hint(config, fmt::format("http://{}:{}", host, *port));
 
   auto& scheduler = server.scheduler();
@@ -134,7 +138,8 @@ int run_serve(const ServerConfig& config) {
       });
     });
   });
-  every(scheduler, kPurgeInterval, [&auth, &blocking] { blocking.post([&auth] { auth.purge_expired(); }); });
+  every(scheduler, kPurgeInterval,
+        [&auth, &blocking] { blocking.post([&auth] { auth.purge_expired(); }); });
 
   server.run([&sessions, &server] {
     spdlog::info("stopping");

@@ -9,8 +9,7 @@ double Clock::unix_seconds() const {
 
 // A fixed, realistic origin keeps fake timestamps plausible in test output.
 FakeClock::FakeClock()
-    : steady_origin_(std::chrono::hours(1000)),
-      wall_origin_(std::chrono::seconds(1763726400)) {}
+    : steady_origin_(std::chrono::hours(1000)), wall_origin_(std::chrono::seconds(1763726400)) {}
 
 SteadyTime FakeClock::steady_now() const {
   return steady_origin_ + std::chrono::nanoseconds(offset_ns_.load());
@@ -21,6 +20,8 @@ WallTime FakeClock::wall_now() const {
                             std::chrono::nanoseconds(offset_ns_.load()));
 }
 
-void FakeClock::advance(std::chrono::nanoseconds delta) { offset_ns_ += delta.count(); }
+void FakeClock::advance(std::chrono::nanoseconds delta) {
+  offset_ns_ += delta.count();
+}
 
 }  // namespace bmcp

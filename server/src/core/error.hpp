@@ -25,6 +25,8 @@ struct Error {
   friend bool operator==(const Error&, const Error&) = default;
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
 
 }  // namespace bmcp

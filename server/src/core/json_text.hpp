@@ -1,11 +1,10 @@
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace bmcp {
 

@@ -6,10 +6,14 @@
 namespace bmcp {
 
 std::optional<spdlog::level::level_enum> parse_server_log_level(std::string_view text) {
-  if (text == "debug") return spdlog::level::debug;
-  if (text == "info") return spdlog::level::info;
-  if (text == "warning") return spdlog::level::warn;
-  if (text == "error") return spdlog::level::err;
+  if (text == "debug")
+    return spdlog::level::debug;
+  if (text == "info")
+    return spdlog::level::info;
+  if (text == "warning")
+    return spdlog::level::warn;
+  if (text == "error")
+    return spdlog::level::err;
   return std::nullopt;
 }
 

@@ -13,7 +13,8 @@ void random_bytes(void* out, std::size_t size) {
   while (size > 0) {
     const ssize_t got = getrandom(cursor, size, 0);
     if (got < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       throw std::runtime_error("getrandom failed");
     }
     cursor += got;

@@ -21,7 +21,8 @@ Unexpected(E) -> Unexpected<E>;
 template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value)
+      : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   template <class G>
   Result(Unexpected<G> failure)  // NOLINT: implicit by design
       : storage_(std::in_place_index<1>, E(std::move(failure.error))) {}

@@ -35,7 +35,8 @@ int ManualScheduler::run_due() {
     {
       std::lock_guard lock(mutex_);
       auto first = tasks_.begin();
-      if (first == tasks_.end() || first->first > clock_.steady_now()) break;
+      if (first == tasks_.end() || first->first > clock_.steady_now())
+        break;
       task = std::move(first->second.second);
       tasks_.erase(first);
     }

@@ -6,7 +6,8 @@ namespace bmcp {
 
 ThreadPool::ThreadPool(std::size_t threads) {
   threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+  for (std::size_t i = 0; i < threads; ++i)
+    threads_.emplace_back([this] { run(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -15,7 +16,8 @@ ThreadPool::~ThreadPool() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& thread : threads_) thread.join();
+  for (auto& thread : threads_)
+    thread.join();
 }
 
 void ThreadPool::post(std::function<void()> work) {
@@ -32,7 +34,8 @@ void ThreadPool::run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;
+      if (queue_.empty())
+        return;
       work = std::move(queue_.front());
       queue_.pop_front();
     }

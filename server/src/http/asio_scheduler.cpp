@@ -1,7 +1,8 @@
 #include "http/asio_scheduler.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 namespace bmcp::http {
 
@@ -21,7 +22,8 @@ Scheduler::TaskId AsioScheduler::schedule_after(std::chrono::nanoseconds delay,
     {
       std::lock_guard lock(mutex_);
       // Erasing decides the race with cancel(): whoever erases first wins.
-      if (timers_.erase(id) == 0 || ec) return;
+      if (timers_.erase(id) == 0 || ec)
+        return;
     }
     try {
       task();
@@ -37,7 +39,8 @@ bool AsioScheduler::cancel(TaskId id) {
   {
     std::lock_guard lock(mutex_);
     auto found = timers_.find(id);
-    if (found == timers_.end()) return false;
+    if (found == timers_.end())
+      return false;
     timer = found->second;
     timers_.erase(found);
   }

@@ -12,13 +12,16 @@ namespace {
 std::string_view host_part(std::string_view host_and_port) {
   if (host_and_port.starts_with('[')) {
     const auto close = host_and_port.find(']');
-    if (close == std::string_view::npos) return {};
+    if (close == std::string_view::npos)
+      return {};
     const auto rest = host_and_port.substr(close + 1);
-    if (!rest.empty() && (rest[0] != ':' || rest.size() == 1)) return {};
+    if (!rest.empty() && (rest[0] != ':' || rest.size() == 1))
+      return {};
     return host_and_port.substr(0, close + 1);
   }
   const auto colon = host_and_port.rfind(':');
-  if (colon == std::string_view::npos) return host_and_port;
+  if (colon == std::string_view::npos)
+    return host_and_port;
   const auto port = host_and_port.substr(colon + 1);
   if (port.empty() || !std::all_of(port.begin(), port.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c));
@@ -45,20 +48,25 @@ OriginPolicy::OriginPolicy(std::vector<std::string> extra_origins, bool check_ho
 }
 
 bool OriginPolicy::origin_allowed(std::optional<std::string_view> origin) const {
-  if (!origin) return true;
-  if (*origin == "null") return false;
-  if (allow_any_origin_) return true;
+  if (!origin)
+    return true;
+  if (*origin == "null")
+    return false;
+  if (allow_any_origin_)
+    return true;
   if (std::find(extra_origins_.begin(), extra_origins_.end(), *origin) != extra_origins_.end()) {
     return true;
   }
   for (std::string_view scheme : {"http://", "https://"}) {
-    if (origin->starts_with(scheme)) return is_loopback_host(origin->substr(scheme.size()));
+    if (origin->starts_with(scheme))
+      return is_loopback_host(origin->substr(scheme.size()));
   }
   return false;
 }
 
 bool OriginPolicy::host_allowed(std::optional<std::string_view> host) const {
-  if (!check_host_) return true;
+  if (!check_host_)
+    return true;
   return host && is_loopback_host(*host);
 }
 

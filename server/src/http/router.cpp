@@ -9,12 +9,14 @@ void Router::add(std::string path, std::string method, Handler handler) {
 void Router::handle(HttpRequest request, std::shared_ptr<ResponseStream> response) const {
   std::string allow;
   for (const auto& route : routes_) {
-    if (route.path != request.path) continue;
+    if (route.path != request.path)
+      continue;
     if (route.method == request.method) {
       route.handler(std::move(request), std::move(response));
       return;
     }
-    if (!allow.empty()) allow += ", ";
+    if (!allow.empty())
+      allow += ", ";
     allow += route.method;
   }
   if (allow.empty()) {

@@ -1,12 +1,8 @@
 #include "http/server.hpp"
 
-#include <atomic>
-#include <csignal>
-#include <deque>
-#include <mutex>
-#include <thread>
-#include <vector>
+#include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,7 +17,11 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include <csignal>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "http/asio_scheduler.hpp"
 
@@ -47,7 +47,8 @@ class ConnectionResponse final : public ResponseStream,
   void respond(HttpResponse response) override {
     {
       std::lock_guard lock(mutex_);
-      if (mode_ != Mode::kPending || finished_) return;
+      if (mode_ != Mode::kPending || finished_)
+        return;
       full_ = std::move(response);
       mode_ = Mode::kFull;
     }
@@ -57,7 +58,8 @@ class ConnectionResponse final : public ResponseStream,
   void start_events(Headers extra, bool watch_disconnect) override {
     {
       std::lock_guard lock(mutex_);
-      if (mode_ != Mode::kPending || finished_) return;
+      if (mode_ != Mode::kPending || finished_)
+        return;
       event_headers_ = std::move(extra);
       watch_disconnect_ = watch_disconnect;
       mode_ = Mode::kEvents;
@@ -68,7 +70,8 @@ class ConnectionResponse final : public ResponseStream,
   bool push_event(std::shared_ptr<const std::string> frame) override {
     {
       std::lock_guard lock(mutex_);
-      if (mode_ != Mode::kEvents || finished_ || end_requested_ || overflow_) return false;
+      if (mode_ != Mode::kEvents || finished_ || end_requested_ || overflow_)
+        return false;
       if (queued_bytes_ + frame->size() > limits_.max_stream_buffer_bytes) {
         overflow_ = true;
       } else {
@@ -111,8 +114,10 @@ class ConnectionResponse final : public ResponseStream,
   Drained drain() {
     std::lock_guard lock(mutex_);
     Drained out{mode_, std::nullopt, {}, end_requested_, overflow_};
-    if (full_) out.full = std::move(*full_), full_.reset();
-    for (auto& frame : frames_) out.frames += *frame;
+    if (full_)
+      out.full = std::move(*full_), full_.reset();
+    for (auto& frame : frames_)
+      out.frames += *frame;
     frames_.clear();
     queued_bytes_ = 0;
     return out;
@@ -143,17 +148,19 @@ class ConnectionResponse final : public ResponseStream,
     std::vector<std::function<void()>> callbacks;
     {
       std::lock_guard lock(mutex_);
-      if (finished_) return;
+      if (finished_)
+        return;
       finished_ = true;
       callbacks.swap(close_callbacks_);
     }
-    for (auto& callback : callbacks) callback();
+    for (auto& callback : callbacks)
+      callback();
   }
 
   void wake() { signal_.cancel(); }  // strand only
 
   std::function<void()> abort;  // closes the socket (a slow client); strand only
-  bool client_gone = false;      // strand only
+  bool client_gone = false;     // strand only
 
  private:
   bool overflow_flag() {
@@ -163,7 +170,8 @@ class ConnectionResponse final : public ResponseStream,
 
   void notify() {
     net::post(signal_.get_executor(), [self = shared_from_this()] {
-      if (self->overflow_flag() && self->abort) self->abort();
+      if (self->overflow_flag() && self->abort)
+        self->abort();
       self->signal_.cancel();
     });
   }
@@ -199,7 +207,8 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string
 net::awaitable<bool> write_full(beast::tcp_stream& stream, HttpResponse response, bool keep_alive,
                                 const ServerLimits& limits) {
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), 11};
-  for (const auto& [name, value] : response.headers.fields()) out.insert(name, value);
+  for (const auto& [name, value] : response.headers.fields())
+    out.insert(name, value);
   out.keep_alive(keep_alive);
   out.body() = std::move(response.body);
   out.prepare_payload();
@@ -228,7 +237,8 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   head.set(bhttp::field::cache_control, "no-cache");
   head.set("X-Accel-Buffering", "no");
   const Headers extra = response->take_event_headers();
-  for (const auto& [name, value] : extra.fields()) head.insert(name, value);
+  for (const auto& [name, value] : extra.fields())
+    head.insert(name, value);
   head.keep_alive(keep_alive && !watch);
   head.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer{head};
@@ -237,18 +247,21 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   // bound (abort) instead.
   stream.expires_never();
   auto [head_ec, head_written] = co_await bhttp::async_write_header(socket, serializer, kTuple);
-  if (head_ec) co_return false;
+  if (head_ec)
+    co_return false;
   if (watch) {
     net::co_spawn(socket.get_executor(), watch_for_disconnect(socket, response), net::detached);
   }
   auto next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
   for (;;) {
     auto drained = response->drain();
-    if (drained.overflow || response->client_gone) co_return false;
+    if (drained.overflow || response->client_gone)
+      co_return false;
     if (!drained.frames.empty()) {
-      auto [ec, n] = co_await net::async_write(socket, bhttp::make_chunk(net::buffer(drained.frames)),
-                                               kTuple);
-      if (ec) co_return false;
+      auto [ec, n] =
+          co_await net::async_write(socket, bhttp::make_chunk(net::buffer(drained.frames)), kTuple);
+      if (ec)
+        co_return false;
       next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
       continue;
     }
@@ -258,9 +271,10 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
     }
     if (!co_await response->wait(next_keepalive)) {
       static const std::string kKeepalive = ": keepalive\n\n";
-      auto [ec, n] = co_await net::async_write(socket, bhttp::make_chunk(net::buffer(kKeepalive)),
-                                               kTuple);
-      if (ec) co_return false;
+      auto [ec, n] =
+          co_await net::async_write(socket, bhttp::make_chunk(net::buffer(kKeepalive)), kTuple);
+      if (ec)
+        co_return false;
       next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
     }
   }
@@ -284,8 +298,10 @@ net::awaitable<bool> serve_response(beast::tcp_stream& stream,
 }
 
 HttpResponse read_error_response(const beast::error_code& ec) {
-  if (ec == bhttp::error::body_limit) return detail_response(413, "Request body too large");
-  if (ec == bhttp::error::header_limit) return detail_response(431, "Request headers too large");
+  if (ec == bhttp::error::body_limit)
+    return detail_response(413, "Request body too large");
+  if (ec == bhttp::error::header_limit)
+    return detail_response(431, "Request headers too large");
   return detail_response(400, "Malformed HTTP request");
 }
 
@@ -334,7 +350,8 @@ struct HttpServer::Impl {
       const bool reusable = co_await serve_response(stream, response, keep_alive, options.limits);
       response->abort = nullptr;
       response->finish();
-      if (!reusable) break;
+      if (!reusable)
+        break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -346,14 +363,16 @@ struct HttpServer::Impl {
       auto strand = net::make_strand(io);
       auto [ec, socket] = co_await acceptor.async_accept(strand, kTuple);
       if (ec) {
-        if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec == net::error::operation_aborted || !acceptor.is_open())
+          co_return;
         spdlog::warn("accept failed: {}", ec.message());
         continue;
       }
       socket.set_option(tcp::no_delay(true));
       net::co_spawn(strand, run_connection(beast::tcp_stream(std::move(socket))),
                     [](std::exception_ptr error) {
-                      if (!error) return;
+                      if (!error)
+                        return;
                       try {
                         std::rethrow_exception(error);
                       } catch (const std::exception& e) {
@@ -388,9 +407,12 @@ Result<std::uint16_t> HttpServer::listen() {
   const tcp::endpoint endpoint = results.begin()->endpoint();
   auto& acceptor = impl_->acceptor;
   acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec)
+    acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    acceptor.bind(endpoint, ec);
+  if (!ec)
+    acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     return Unexpected{make_error(ErrorCode::kIo, "cannot listen on " + impl_->options.host + ":" +
                                                      std::to_string(impl_->options.port) + ": " +
@@ -403,7 +425,8 @@ void HttpServer::run(std::function<void()> on_signal) {
   impl_->signals.add(SIGINT);
   impl_->signals.add(SIGTERM);
   impl_->signals.async_wait([on_signal = std::move(on_signal)](const beast::error_code& ec, int) {
-    if (!ec && on_signal) on_signal();
+    if (!ec && on_signal)
+      on_signal();
   });
   net::co_spawn(impl_->io, impl_->accept_loop(), net::detached);
   std::vector<std::thread> threads;
@@ -411,7 +434,8 @@ void HttpServer::run(std::function<void()> on_signal) {
     threads.emplace_back([this] { impl_->io.run(); });
   }
   impl_->io.run();
-  for (auto& thread : threads) thread.join();
+  for (auto& thread : threads)
+    thread.join();
 }
 
 void HttpServer::stop() {
@@ -423,6 +447,8 @@ void HttpServer::stop() {
   });
 }
 
-Scheduler& HttpServer::scheduler() { return impl_->scheduler; }
+Scheduler& HttpServer::scheduler() {
+  return impl_->scheduler;
+}
 
 }  // namespace bmcp::http

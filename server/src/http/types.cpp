@@ -6,8 +6,7 @@
 namespace bmcp::http {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -15,7 +14,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
   for (const auto& [key, value] : fields_) {
-    if (iequals(key, name)) return std::string_view(value);
+    if (iequals(key, name))
+      return std::string_view(value);
   }
   return std::nullopt;
 }
@@ -43,8 +43,10 @@ HttpResponse detail_response(int status, std::string_view detail) {
 
 namespace {
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
   return text;
 }
 }  // namespace
@@ -54,8 +56,10 @@ bool header_lists_media_type(std::string_view header_value, std::string_view med
     const auto comma = header_value.find(',');
     std::string_view item = header_value.substr(0, comma);
     item = trim(item.substr(0, item.find(';')));
-    if (iequals(item, media_type)) return true;
-    if (comma == std::string_view::npos) break;
+    if (iequals(item, media_type))
+      return true;
+    if (comma == std::string_view::npos)
+      break;
     header_value.remove_prefix(comma + 1);
   }
   return false;

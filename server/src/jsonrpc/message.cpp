@@ -9,7 +9,9 @@ Unexpected<ShapeError> invalid(std::string message) {
   return Unexpected{ShapeError{kInvalidRequest, std::move(message)}};
 }
 
-bool is_valid_id(const json::value& id) { return id.is_string() || id.is_int64() || id.is_uint64(); }
+bool is_valid_id(const json::value& id) {
+  return id.is_string() || id.is_int64() || id.is_uint64();
+}
 
 bool is_valid_params(const json::value& params) {
   return params.is_object() || params.is_array() || params.is_null();
@@ -19,16 +21,20 @@ bool is_valid_params(const json::value& params) {
 
 Result<Message, ShapeError> parse_message(std::string_view text) {
   auto value = parse_json(text);
-  if (!value) return Unexpected{ShapeError{kParseError, "Parse error"}};
-  if (value->is_array()) return invalid("Batch requests are not supported");
+  if (!value)
+    return Unexpected{ShapeError{kParseError, "Parse error"}};
+  if (value->is_array())
+    return invalid("Batch requests are not supported");
   return classify(*value);
 }
 
 Result<Message, ShapeError> classify(const json::value& value) {
   const auto* object = value.if_object();
-  if (!object) return invalid("Invalid Request: a message must be a JSON object");
+  if (!object)
+    return invalid("Invalid Request: a message must be a JSON object");
   const auto* version = find_string(*object, "jsonrpc");
-  if (!version || *version != "2.0") return invalid("Invalid Request: jsonrpc must be \"2.0\"");
+  if (!version || *version != "2.0")
+    return invalid("Invalid Request: jsonrpc must be \"2.0\"");
 
   Message message;
   const auto* id = object->if_contains("id");
@@ -39,34 +45,40 @@ Result<Message, ShapeError> classify(const json::value& value) {
     }
     message.method = std::string(method->as_string());
     if (const auto* params = object->if_contains("params")) {
-      if (!is_valid_params(*params)) return invalid("Invalid Request: params must be an object");
+      if (!is_valid_params(*params))
+        return invalid("Invalid Request: params must be an object");
       message.params = *params;
     }
     if (!id) {
       message.kind = Kind::kNotification;
       return message;
     }
-    if (!is_valid_id(*id)) return invalid("Invalid Request: id must be a string or an integer");
+    if (!is_valid_id(*id))
+      return invalid("Invalid Request: id must be a string or an integer");
     message.kind = Kind::kRequest;
     message.id = *id;
     return message;
   }
 
   // A response from the client (to a server-to-client request).
-  if (!id) return invalid("Invalid Request: method is required");
+  if (!id)
+    return invalid("Invalid Request: method is required");
   const auto* result = object->if_contains("result");
   const auto* error = object->if_contains("error");
   if ((result != nullptr) == (error != nullptr)) {
     return invalid("Invalid Request: a response has exactly one of result and error");
   }
-  if (error && !error->is_object()) return invalid("Invalid Request: error must be an object");
+  if (error && !error->is_object())
+    return invalid("Invalid Request: error must be an object");
   if (!is_valid_id(*id) && !id->is_null()) {
     return invalid("Invalid Request: id must be a string or an integer");
   }
   message.kind = Kind::kResponse;
   message.id = *id;
-  if (result) message.result = *result;
-  if (error) message.error = error->as_object();
+  if (result)
+    message.result = *result;
+  if (error)
+    message.error = error->as_object();
   return message;
 }
 
@@ -77,7 +89,8 @@ json::object make_result(const json::value& id, json::value result) {
 json::object make_error(const json::value& id, int code, std::string_view message,
                         const json::value* data) {
   json::object error{{"code", code}, {"message", message}};
-  if (data) error["data"] = *data;
+  if (data)
+    error["data"] = *data;
   return json::object{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}};
 }
 

@@ -1,9 +1,10 @@
 #include "mcp/argument_validator.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fmt/format.h>
 #include <optional>
 #include <vector>
 
@@ -12,53 +13,72 @@ namespace {
 
 std::string_view type_of(const json::value& value) {
   switch (value.kind()) {
-    case json::kind::string: return "string";
+    case json::kind::string:
+      return "string";
     case json::kind::int64:
-    case json::kind::uint64: return "integer";
-    case json::kind::double_: return "number";
-    case json::kind::bool_: return "boolean";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
-    case json::kind::null: return "null";
+    case json::kind::uint64:
+      return "integer";
+    case json::kind::double_:
+      return "number";
+    case json::kind::bool_:
+      return "boolean";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
+    case json::kind::null:
+      return "null";
   }
   return "unknown";
 }
 
 std::optional<json::value> as_number(const json::value& value, bool integer_only) {
-  if (value.is_int64() || value.is_uint64()) return value;
+  if (value.is_int64() || value.is_uint64())
+    return value;
   if (value.is_double()) {
     const double d = value.as_double();
-    if (!integer_only) return value;
+    if (!integer_only)
+      return value;
     if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9e15) {
       return json::value(static_cast<std::int64_t>(d));
     }
     return std::nullopt;
   }
-  if (!value.is_string()) return std::nullopt;
+  if (!value.is_string())
+    return std::nullopt;
   const std::string text(value.as_string());
-  if (text.empty()) return std::nullopt;
+  if (text.empty())
+    return std::nullopt;
   std::int64_t as_int = 0;
   auto [int_end, int_error] = std::from_chars(text.data(), text.data() + text.size(), as_int);
-  if (int_error == std::errc() && int_end == text.data() + text.size()) return json::value(as_int);
-  if (integer_only) return std::nullopt;
+  if (int_error == std::errc() && int_end == text.data() + text.size())
+    return json::value(as_int);
+  if (integer_only)
+    return std::nullopt;
   double as_double = 0;
   auto [dbl_end, dbl_error] = std::from_chars(text.data(), text.data() + text.size(), as_double);
-  if (dbl_error == std::errc() && dbl_end == text.data() + text.size() && std::isfinite(as_double)) {
+  if (dbl_error == std::errc() && dbl_end == text.data() + text.size() &&
+      std::isfinite(as_double)) {
     return json::value(as_double);
   }
   return std::nullopt;
 }
 
 // Returns the accepted (possibly coerced) value, or nullopt when no allowed type fits.
-std::optional<json::value> conform(const json::value& value, const std::vector<std::string>& types) {
-  if (types.empty()) return value;
+std::optional<json::value> conform(const json::value& value,
+                                   const std::vector<std::string>& types) {
+  if (types.empty())
+    return value;
   for (const auto& type : types) {
-    if (type == type_of(value)) return value;
-    if (type == "number" && (value.is_int64() || value.is_uint64())) return value;
+    if (type == type_of(value))
+      return value;
+    if (type == "number" && (value.is_int64() || value.is_uint64()))
+      return value;
   }
   for (const auto& type : types) {
     if (type == "integer" || type == "number") {
-      if (auto number = as_number(value, type == "integer")) return number;
+      if (auto number = as_number(value, type == "integer"))
+        return number;
     }
   }
   return std::nullopt;
@@ -67,11 +87,14 @@ std::optional<json::value> conform(const json::value& value, const std::vector<s
 std::vector<std::string> allowed_types(const json::object& property) {
   std::vector<std::string> types;
   const auto* type = property.if_contains("type");
-  if (!type) return types;
-  if (type->is_string()) types.emplace_back(type->as_string());
+  if (!type)
+    return types;
+  if (type->is_string())
+    types.emplace_back(type->as_string());
   if (type->is_array()) {
     for (const auto& entry : type->as_array()) {
-      if (entry.is_string()) types.emplace_back(entry.as_string());
+      if (entry.is_string())
+        types.emplace_back(entry.as_string());
     }
   }
   return types;
@@ -80,7 +103,8 @@ std::vector<std::string> allowed_types(const json::object& property) {
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
+    if (!out.empty())
+      out += separator;
     out += part;
   }
   return out;
@@ -101,7 +125,8 @@ Result<json::object, std::string> validate_arguments(const json::object& input_s
   if (const auto* properties = find_object(input_schema, "properties")) {
     for (const auto& [name, schema] : *properties) {
       auto found = result.find(name);
-      if (found == result.end() || !schema.is_object()) continue;
+      if (found == result.end() || !schema.is_object())
+        continue;
       const auto types = allowed_types(schema.as_object());
       auto accepted = conform(found->value(), types);
       if (!accepted) {
@@ -120,7 +145,8 @@ Result<json::object, std::string> validate_arguments(const json::object& input_s
     }
   }
 
-  if (const auto* required = input_schema.if_contains("required"); required && required->is_array()) {
+  if (const auto* required = input_schema.if_contains("required");
+      required && required->is_array()) {
     for (const auto& name : required->as_array()) {
       if (name.is_string() && !result.contains(name.as_string())) {
         return Unexpected{

@@ -1,7 +1,8 @@
 #include "mcp/engine.hpp"
 
-#include <exception>
 #include <spdlog/spdlog.h>
+
+#include <exception>
 
 #include "jsonrpc/codes.hpp"
 #include "mcp/argument_validator.hpp"
@@ -40,7 +41,8 @@ Engine::Engine(const Registry& registry, EngineOptions options)
 InitializeOutcome Engine::initialize(const json::value& params) const {
   std::string_view requested;
   if (const auto* object = params.if_object()) {
-    if (const auto* version = find_string(*object, "protocolVersion")) requested = *version;
+    if (const auto* version = find_string(*object, "protocolVersion"))
+      requested = *version;
   }
   InitializeOutcome outcome;
   outcome.protocol_version = negotiate_version(requested);
@@ -82,17 +84,21 @@ void Engine::handle_request(const std::shared_ptr<RequestContext>& ctx,
 }
 
 void Engine::handle_notification(Session& session, const jsonrpc::Message& message) const {
-  if (message.method != "notifications/cancelled") return;
+  if (message.method != "notifications/cancelled")
+    return;
   const auto* params = message.params.if_object();
   const auto* request_id = params ? params->if_contains("requestId") : nullptr;
-  if (!request_id) return;
-  if (auto ctx = session.find_in_flight(request_key(*request_id))) ctx->cancel();
+  if (!request_id)
+    return;
+  if (auto ctx = session.find_in_flight(request_key(*request_id)))
+    ctx->cancel();
 }
 
 bool Engine::handle_response(Session& session, const jsonrpc::Message& message) const {
   ClientReply reply;
   reply.ok = !message.error.has_value();
-  if (message.error) reply.error = *message.error;
+  if (message.error)
+    reply.error = *message.error;
   reply.result = message.result;
   return session.resolve_client_request(message.id, std::move(reply));
 }
@@ -140,7 +146,8 @@ bool Engine::page(const std::shared_ptr<RequestContext>& ctx, const json::object
     begin = offset;
   }
   end = std::min(total, begin + options_.list_page_size);
-  if (end < total) result["nextCursor"] = "p" + std::to_string(end);
+  if (end < total)
+    result["nextCursor"] = "p" + std::to_string(end);
   return true;
 }
 
@@ -150,13 +157,15 @@ void Engine::list_tools(const std::shared_ptr<RequestContext>& ctx,
   std::size_t begin = 0;
   std::size_t end = 0;
   json::object result;
-  if (!page(ctx, params, tools.size(), begin, end, result)) return;
+  if (!page(ctx, params, tools.size(), begin, end, result))
+    return;
   json::array listed;
   for (std::size_t i = begin; i < end; ++i) {
     json::object entry{{"name", tools[i].name},
                        {"description", tools[i].description},
                        {"inputSchema", tools[i].input_schema}};
-    if (tools[i].output_schema) entry["outputSchema"] = *tools[i].output_schema;
+    if (tools[i].output_schema)
+      entry["outputSchema"] = *tools[i].output_schema;
     listed.push_back(std::move(entry));
   }
   result["tools"] = std::move(listed);
@@ -178,7 +187,8 @@ void Engine::call_tool(const std::shared_ptr<RequestContext>& ctx,
   const json::value* arguments = params.if_contains("arguments");
   auto validated = validate_arguments(tool->input_schema, arguments ? *arguments : json::value());
   if (!validated) {
-    ctx->respond(error_tool_result("Invalid arguments for " + tool->name + ": " + validated.error()));
+    ctx->respond(
+        error_tool_result("Invalid arguments for " + tool->name + ": " + validated.error()));
     return;
   }
   tool->handler(ctx, *validated);
@@ -190,7 +200,8 @@ void Engine::list_resources(const std::shared_ptr<RequestContext>& ctx,
   std::size_t begin = 0;
   std::size_t end = 0;
   json::object result;
-  if (!page(ctx, params, resources.size(), begin, end, result)) return;
+  if (!page(ctx, params, resources.size(), begin, end, result))
+    return;
   json::array listed;
   for (std::size_t i = begin; i < end; ++i) {
     const auto& resource = resources[i];
@@ -209,7 +220,8 @@ void Engine::list_templates(const std::shared_ptr<RequestContext>& ctx,
   std::size_t begin = 0;
   std::size_t end = 0;
   json::object result;
-  if (!page(ctx, params, templates.size(), begin, end, result)) return;
+  if (!page(ctx, params, templates.size(), begin, end, result))
+    return;
   json::array listed;
   for (std::size_t i = begin; i < end; ++i) {
     const auto& entry = templates[i];
@@ -271,7 +283,8 @@ void Engine::list_prompts(const std::shared_ptr<RequestContext>& ctx,
   std::size_t begin = 0;
   std::size_t end = 0;
   json::object result;
-  if (!page(ctx, params, prompts.size(), begin, end, result)) return;
+  if (!page(ctx, params, prompts.size(), begin, end, result))
+    return;
   json::array listed;
   for (std::size_t i = begin; i < end; ++i) {
     json::array arguments;
@@ -307,7 +320,8 @@ void Engine::get_prompt(const std::shared_ptr<RequestContext>& ctx,
       return;
     }
     for (const auto& [key, value] : given->as_object()) {
-      if (value.is_null()) continue;
+      if (value.is_null())
+        continue;
       if (!value.is_string()) {
         invalid_params(ctx, "Invalid params: argument '" + std::string(key) + "' must be a string");
         return;
@@ -351,16 +365,16 @@ void Engine::complete(const std::shared_ptr<RequestContext>& ctx,
     return;
   }
   std::vector<std::string> values;
-  if (registry_.completer()) values = registry_.completer()(*ref, *argument_name, *argument_value);
+  if (registry_.completer())
+    values = registry_.completer()(*ref, *argument_name, *argument_value);
   constexpr std::size_t kMaxValues = 100;
   const bool has_more = values.size() > kMaxValues;
   json::array listed;
-  for (std::size_t i = 0; i < values.size() && i < kMaxValues; ++i) listed.emplace_back(values[i]);
-  ctx->respond(json::object{
-      {"completion",
-       json::object{{"values", std::move(listed)},
-                    {"total", values.size()},
-                    {"hasMore", has_more}}}});
+  for (std::size_t i = 0; i < values.size() && i < kMaxValues; ++i)
+    listed.emplace_back(values[i]);
+  ctx->respond(json::object{{"completion", json::object{{"values", std::move(listed)},
+                                                        {"total", values.size()},
+                                                        {"hasMore", has_more}}}});
 }
 
 }  // namespace bmcp::mcp

@@ -47,7 +47,8 @@ class Engine {
   const Registry& registry() const { return registry_; }
 
  private:
-  using Method = void (Engine::*)(const std::shared_ptr<RequestContext>&, const json::object&) const;
+  using Method = void (Engine::*)(const std::shared_ptr<RequestContext>&,
+                                  const json::object&) const;
 
   void ping(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
   void set_level(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;

@@ -7,7 +7,7 @@
 namespace bmcp::mcp {
 
 inline constexpr std::array<std::string_view, 3> kSupportedVersions = {"2025-11-25", "2025-06-18",
-                                                                      "2025-03-26"};
+                                                                       "2025-03-26"};
 inline constexpr std::string_view kLatestVersion = kSupportedVersions[0];
 
 bool is_supported_version(std::string_view version);

@@ -8,8 +8,8 @@ namespace {
 
 template <class T, class Key>
 const T* find_by(const std::vector<T>& items, std::string_view key, Key T::*member) {
-  auto found = std::find_if(items.begin(), items.end(),
-                            [&](const T& item) { return item.*member == key; });
+  auto found =
+      std::find_if(items.begin(), items.end(), [&](const T& item) { return item.*member == key; });
   return found == items.end() ? nullptr : &*found;
 }
 
@@ -23,7 +23,9 @@ void add_unique(std::vector<T>& items, T item, Key T::*member, std::string_view 
 
 }  // namespace
 
-void Registry::add_tool(Tool tool) { add_unique(tools_, std::move(tool), &Tool::name, "tool"); }
+void Registry::add_tool(Tool tool) {
+  add_unique(tools_, std::move(tool), &Tool::name, "tool");
+}
 
 void Registry::add_resource(Resource resource) {
   add_unique(resources_, std::move(resource), &Resource::uri, "resource");
@@ -50,7 +52,8 @@ const ResourceTemplate* Registry::match_template(
     std::string_view uri, std::map<std::string, std::string>& variables) const {
   for (const auto& candidate : templates_) {
     variables.clear();
-    if (match_uri_template(candidate.uri_template, uri, variables)) return &candidate;
+    if (match_uri_template(candidate.uri_template, uri, variables))
+      return &candidate;
   }
   variables.clear();
   return nullptr;
@@ -66,20 +69,24 @@ bool match_uri_template(std::string_view uri_template, std::string_view uri,
   std::size_t u = 0;
   while (t < uri_template.size()) {
     if (uri_template[t] != '{') {
-      if (u >= uri.size() || uri[u] != uri_template[t]) return false;
+      if (u >= uri.size() || uri[u] != uri_template[t])
+        return false;
       ++t;
       ++u;
       continue;
     }
     const std::size_t close = uri_template.find('}', t);
-    if (close == std::string_view::npos) return false;
+    if (close == std::string_view::npos)
+      return false;
     const std::string name(uri_template.substr(t + 1, close - t - 1));
     t = close + 1;
     // The variable runs up to the next literal character of the template (or '/').
     const char stop = t < uri_template.size() ? uri_template[t] : '\0';
     std::size_t end = u;
-    while (end < uri.size() && uri[end] != '/' && (stop == '\0' || uri[end] != stop)) ++end;
-    if (end == u) return false;
+    while (end < uri.size() && uri[end] != '/' && (stop == '\0' || uri[end] != stop))
+      ++end;
+    if (end == u)
+      return false;
     variables[name] = std::string(uri.substr(u, end - u));
     u = end;
   }

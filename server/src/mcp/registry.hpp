@@ -28,9 +28,9 @@ struct Tool {
 
 // A resource reader finishes the request with ctx->respond({"contents":[...]}) or ctx->fail().
 // `variables` holds the values matched from a template's {placeholders} (empty for fixed URIs).
-using ResourceReader = std::function<void(const std::shared_ptr<RequestContext>& ctx,
-                                          const std::string& uri,
-                                          const std::map<std::string, std::string>& variables)>;
+using ResourceReader =
+    std::function<void(const std::shared_ptr<RequestContext>& ctx, const std::string& uri,
+                       const std::map<std::string, std::string>& variables)>;
 
 struct Resource {
   std::string uri;

@@ -16,22 +16,29 @@ RequestContext::RequestContext(std::shared_ptr<Session> session, Caller caller, 
       channel_(std::move(channel)) {}
 
 void RequestContext::log(LogLevel level, std::string_view logger, json::value data) {
-  if (!passes(level, session_->log_level())) return;
+  if (!passes(level, session_->log_level()))
+    return;
   json::object params{{"level", level_name(level)}, {"logger", logger}, {"data", std::move(data)}};
   std::lock_guard lock(mutex_);
-  if (finished_ || cancelled_) return;
+  if (finished_ || cancelled_)
+    return;
   channel_->send_related(to_json_text(jsonrpc::make_notification("notifications/message", params)));
 }
 
 void RequestContext::progress(double progress, std::optional<double> total,
                               std::optional<std::string> message) {
-  if (!progress_token_) return;
+  if (!progress_token_)
+    return;
   json::object params{{"progressToken", *progress_token_}, {"progress", progress}};
-  if (total) params["total"] = *total;
-  if (message) params["message"] = *message;
+  if (total)
+    params["total"] = *total;
+  if (message)
+    params["message"] = *message;
   std::lock_guard lock(mutex_);
-  if (finished_ || cancelled_) return;
-  channel_->send_related(to_json_text(jsonrpc::make_notification("notifications/progress", params)));
+  if (finished_ || cancelled_)
+    return;
+  channel_->send_related(
+      to_json_text(jsonrpc::make_notification("notifications/progress", params)));
 }
 
 void RequestContext::request_client(std::string_view method, json::object params,
@@ -68,14 +75,16 @@ bool RequestContext::finish(std::string_view json_text) {
   std::vector<json::value> leftovers;
   {
     std::lock_guard lock(mutex_);
-    if (finished_ || cancelled_) return false;
+    if (finished_ || cancelled_)
+      return false;
     finished_ = true;
     cancel_hook_ = nullptr;
     leftovers.swap(client_request_ids_);
     channel_->complete(json_text);
   }
   session_->remove_in_flight(request_key(id_));
-  for (const auto& id : leftovers) session_->forget_client_request(id);
+  for (const auto& id : leftovers)
+    session_->forget_client_request(id);
   return true;
 }
 
@@ -83,14 +92,16 @@ void RequestContext::on_cancel(std::function<void()> hook) {
   bool run_now = false;
   {
     std::lock_guard lock(mutex_);
-    if (finished_) return;
+    if (finished_)
+      return;
     if (cancelled_) {
       run_now = true;
     } else {
       cancel_hook_ = std::move(hook);
     }
   }
-  if (run_now) hook();
+  if (run_now)
+    hook();
 }
 
 void RequestContext::cancel() {
@@ -98,15 +109,18 @@ void RequestContext::cancel() {
   std::vector<json::value> leftovers;
   {
     std::lock_guard lock(mutex_);
-    if (finished_ || cancelled_) return;
+    if (finished_ || cancelled_)
+      return;
     cancelled_ = true;
     hook.swap(cancel_hook_);
     leftovers.swap(client_request_ids_);
     channel_->abandon();
   }
   session_->remove_in_flight(request_key(id_));
-  for (const auto& id : leftovers) session_->forget_client_request(id);
-  if (hook) hook();
+  for (const auto& id : leftovers)
+    session_->forget_client_request(id);
+  if (hook)
+    hook();
 }
 
 bool RequestContext::cancelled() const {

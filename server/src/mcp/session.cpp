@@ -7,7 +7,8 @@
 namespace bmcp::mcp {
 
 std::string request_key(const json::value& id) {
-  if (id.is_string()) return "s:" + std::string(id.as_string());
+  if (id.is_string())
+    return "s:" + std::string(id.as_string());
   return "n:" + to_json_text(id);
 }
 
@@ -20,13 +21,17 @@ Session::Session(std::string id, std::string user_id, std::string protocol_versi
       last_activity_ns_(clock.steady_now().time_since_epoch().count()),
       stream_(clock, stream_limits) {}
 
-void Session::touch() { last_activity_ns_.store(clock_.steady_now().time_since_epoch().count()); }
+void Session::touch() {
+  last_activity_ns_.store(clock_.steady_now().time_since_epoch().count());
+}
 
 bool Session::is_idle(std::chrono::nanoseconds idle_limit) const {
-  if (stream_.is_attached()) return false;
+  if (stream_.is_attached())
+    return false;
   {
     std::lock_guard lock(mutex_);
-    if (!in_flight_.empty()) return false;
+    if (!in_flight_.empty())
+      return false;
   }
   const auto last = SteadyTime(SteadyTime::duration(last_activity_ns_.load()));
   return clock_.steady_now() - last >= idle_limit;
@@ -61,7 +66,8 @@ bool Session::resolve_client_request(const json::value& id, ClientReply reply) {
   {
     std::lock_guard lock(mutex_);
     auto found = client_requests_.find(request_key(id));
-    if (found == client_requests_.end()) return false;
+    if (found == client_requests_.end())
+      return false;
     handler = std::move(found->second);
     client_requests_.erase(found);
   }
@@ -90,17 +96,20 @@ bool Session::is_subscribed(const std::string& uri) const {
 }
 
 bool Session::end() {
-  if (ended_.exchange(true)) return false;
+  if (ended_.exchange(true))
+    return false;
   stream_.shut_down();
   std::vector<std::shared_ptr<RequestContext>> abandoned;
   {
     std::lock_guard lock(mutex_);
-    for (auto& [key, context] : in_flight_) abandoned.push_back(context);
+    for (auto& [key, context] : in_flight_)
+      abandoned.push_back(context);
     in_flight_.clear();
     client_requests_.clear();
   }
   // Outside the lock: cancellation runs handlers' clean-up hooks.
-  for (auto& context : abandoned) context->cancel();
+  for (auto& context : abandoned)
+    context->cancel();
   return true;
 }
 

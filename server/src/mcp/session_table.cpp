@@ -16,8 +16,8 @@ Result<std::shared_ptr<Session>> SessionTable::create(const std::string& user_id
   if (count >= limits_.max_sessions_per_user) {
     return Unexpected{make_error(ErrorCode::kResourceExhausted, "Too many MCP sessions")};
   }
-  auto session = std::make_shared<Session>(random_hex(16), user_id, protocol_version, clock_,
-                                           limits_.stream);
+  auto session =
+      std::make_shared<Session>(random_hex(16), user_id, protocol_version, clock_, limits_.stream);
   by_id_[session->id()] = session;
   ++count;
   return session;
@@ -27,7 +27,8 @@ std::shared_ptr<Session> SessionTable::find(const std::string& session_id,
                                             const std::string& user_id) const {
   std::lock_guard lock(mutex_);
   auto found = by_id_.find(session_id);
-  if (found == by_id_.end() || found->second->user_id() != user_id) return nullptr;
+  if (found == by_id_.end() || found->second->user_id() != user_id)
+    return nullptr;
   return found->second;
 }
 
@@ -37,10 +38,12 @@ bool SessionTable::end(const std::string& session_id, const std::string& user_id
   {
     std::lock_guard lock(mutex_);
     auto found = by_id_.find(session_id);
-    if (found == by_id_.end() || found->second->user_id() != user_id) return false;
+    if (found == by_id_.end() || found->second->user_id() != user_id)
+      return false;
     ended = found->second;
     by_id_.erase(found);
-    if (--per_user_[user_id] == 0) per_user_.erase(user_id);
+    if (--per_user_[user_id] == 0)
+      per_user_.erase(user_id);
   }
   finish({ended}, reason);
   return true;
@@ -53,7 +56,8 @@ std::size_t SessionTable::end_idle() {
     for (auto it = by_id_.begin(); it != by_id_.end();) {
       if (it->second->is_idle(limits_.idle_timeout)) {
         ended.push_back(it->second);
-        if (--per_user_[it->second->user_id()] == 0) per_user_.erase(it->second->user_id());
+        if (--per_user_[it->second->user_id()] == 0)
+          per_user_.erase(it->second->user_id());
         it = by_id_.erase(it);
       } else {
         ++it;
@@ -69,12 +73,14 @@ std::size_t SessionTable::end_users_if(
   std::vector<std::string> users;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [user, count] : per_user_) users.push_back(user);
+    for (const auto& [user, count] : per_user_)
+      users.push_back(user);
   }
   // The predicate may do I/O (a user store lookup), so it runs outside the lock.
   std::vector<std::string> gone;
   for (const auto& user : users) {
-    if (is_gone(user)) gone.push_back(user);
+    if (is_gone(user))
+      gone.push_back(user);
   }
   std::vector<std::shared_ptr<Session>> ended;
   {
@@ -87,7 +93,8 @@ std::size_t SessionTable::end_users_if(
         ++it;
       }
     }
-    for (const auto& user : gone) per_user_.erase(user);
+    for (const auto& user : gone)
+      per_user_.erase(user);
   }
   finish(ended, SessionEndReason::kUserRemoved);
   return ended.size();
@@ -97,7 +104,8 @@ void SessionTable::end_all() {
   std::vector<std::shared_ptr<Session>> ended;
   {
     std::lock_guard lock(mutex_);
-    for (auto& [id, session] : by_id_) ended.push_back(session);
+    for (auto& [id, session] : by_id_)
+      ended.push_back(session);
     by_id_.clear();
     per_user_.clear();
   }
@@ -128,8 +136,10 @@ void SessionTable::finish(const std::vector<std::shared_ptr<Session>>& ended,
     listeners = listeners_;
   }
   for (const auto& session : ended) {
-    if (!session->end()) continue;
-    for (const auto& listener : listeners) listener(*session, reason);
+    if (!session->end())
+      continue;
+    for (const auto& listener : listeners)
+      listener(*session, reason);
   }
 }
 

@@ -5,7 +5,8 @@
 namespace bmcp::mcp {
 
 std::string format_sse_event(std::uint64_t id, std::string_view json_text) {
-  if (id == 0) return fmt::format("event: message\ndata: {}\n\n", json_text);
+  if (id == 0)
+    return fmt::format("event: message\ndata: {}\n\n", json_text);
   return fmt::format("id: {}\nevent: message\ndata: {}\n\n", id, json_text);
 }
 
@@ -15,11 +16,13 @@ StandaloneStream::StandaloneStream(const Clock& clock, StandaloneStreamLimits li
 std::uint64_t StandaloneStream::publish(std::string_view json_text) {
   std::lock_guard lock(mutex_);
   const std::uint64_t id = next_id_++;
-  if (shut_down_) return id;
+  if (shut_down_)
+    return id;
   Event event{id, std::make_shared<const std::string>(format_sse_event(id, json_text))};
   ++stats_.published;
   events_.push_back(event);
-  if (sink_) push_locked(event);
+  if (sink_)
+    push_locked(event);
   trim_locked();
   return id;
 }
@@ -31,26 +34,31 @@ void StandaloneStream::attach(std::shared_ptr<EventSink> sink,
     sink->close();
     return;
   }
-  if (sink_) sink_->close();
+  if (sink_)
+    sink_->close();
   sink_ = std::move(sink);
   detached_since_.reset();
   const std::uint64_t after = last_event_id.value_or(delivered_through_);
   for (const auto& event : events_) {
-    if (!sink_) break;
-    if (event.id > after) push_locked(event);
+    if (!sink_)
+      break;
+    if (event.id > after)
+      push_locked(event);
   }
   trim_locked();
 }
 
 void StandaloneStream::detach(const EventSink* sink) {
   std::lock_guard lock(mutex_);
-  if (sink_.get() == sink) detach_locked();
+  if (sink_.get() == sink)
+    detach_locked();
 }
 
 void StandaloneStream::shut_down() {
   std::lock_guard lock(mutex_);
   shut_down_ = true;
-  if (sink_) sink_->close();
+  if (sink_)
+    sink_->close();
   sink_.reset();
   events_.clear();
 }
@@ -72,7 +80,8 @@ StandaloneStreamStats StandaloneStream::stats() const {
 
 void StandaloneStream::push_locked(const Event& event) {
   if (sink_->push(event.frame)) {
-    if (event.id > delivered_through_) delivered_through_ = event.id;
+    if (event.id > delivered_through_)
+      delivered_through_ = event.id;
     return;
   }
   // A full sink is a slow consumer: drop the stream, keep the events for a resume.
@@ -81,7 +90,8 @@ void StandaloneStream::push_locked(const Event& event) {
 }
 
 void StandaloneStream::detach_locked() {
-  if (sink_) sink_->close();
+  if (sink_)
+    sink_->close();
   sink_.reset();
   detached_since_ = clock_.steady_now();
 }
@@ -89,7 +99,8 @@ void StandaloneStream::detach_locked() {
 void StandaloneStream::trim_locked() {
   // Events are ordered by id and delivered in order, so the delivered ones form a prefix.
   std::size_t delivered = 0;
-  while (delivered < events_.size() && events_[delivered].id <= delivered_through_) ++delivered;
+  while (delivered < events_.size() && events_[delivered].id <= delivered_through_)
+    ++delivered;
   while (delivered > limits_.max_retained_events) {
     events_.pop_front();
     --delivered;

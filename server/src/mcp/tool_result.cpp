@@ -8,7 +8,8 @@ json::object json_tool_result(const json::object& result, std::string_view proto
   json::object out{
       {"content", json::array{json::object{{"type", "text"}, {"text", to_json_text(result)}}}},
       {"isError", false}};
-  if (has_structured_content(protocol_version)) out["structuredContent"] = result;
+  if (has_structured_content(protocol_version))
+    out["structuredContent"] = result;
   return out;
 }
 

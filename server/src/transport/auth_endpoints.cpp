@@ -7,7 +7,8 @@ namespace {
 
 json::array strings(const std::vector<std::string>& values) {
   json::array out;
-  for (const auto& value : values) out.emplace_back(value);
+  for (const auto& value : values)
+    out.emplace_back(value);
   return out;
 }
 

@@ -12,13 +12,16 @@ http::HttpResponse unauthorized(std::string_view detail) {
 
 http::HttpResponse auth_failure_response(const auth::AuthFailure& failure) {
   switch (failure.kind) {
-    case auth::AuthFailure::Kind::kBadRequest: return http::detail_response(400, failure.detail);
+    case auth::AuthFailure::Kind::kBadRequest:
+      return http::detail_response(400, failure.detail);
     case auth::AuthFailure::Kind::kRateLimited: {
       auto response = http::detail_response(429, failure.detail);
-      response.headers.set("Retry-After", std::to_string(std::max<long>(1, failure.retry_after.count())));
+      response.headers.set("Retry-After",
+                           std::to_string(std::max<long>(1, failure.retry_after.count())));
       return response;
     }
-    case auth::AuthFailure::Kind::kUnauthorized: break;
+    case auth::AuthFailure::Kind::kUnauthorized:
+      break;
   }
   return unauthorized(failure.detail);
 }
@@ -33,9 +36,12 @@ std::optional<std::string_view> bearer_token(const http::Headers& headers) {
     return std::nullopt;
   }
   auto token = value->substr(7);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  if (token.empty()) return std::nullopt;
+  while (!token.empty() && token.front() == ' ')
+    token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ')
+    token.remove_suffix(1);
+  if (token.empty())
+    return std::nullopt;
   return token;
 }
 

@@ -44,17 +44,18 @@ std::optional<json::value> progress_token(const json::value& params) {
 
 std::optional<std::uint64_t> last_event_id(const http::HttpRequest& request) {
   const auto header = request.headers.get("Last-Event-ID");
-  if (!header) return std::nullopt;
+  if (!header)
+    return std::nullopt;
   std::uint64_t value = 0;
   auto [end, error] = std::from_chars(header->data(), header->data() + header->size(), value);
-  if (error != std::errc() || end != header->data() + header->size()) return std::nullopt;
+  if (error != std::errc() || end != header->data() + header->size())
+    return std::nullopt;
   return value;
 }
 
 }  // namespace
 
-McpEndpoint::McpEndpoint(mcp::Engine& engine, mcp::SessionTable& sessions,
-                         auth::AuthService& auth)
+McpEndpoint::McpEndpoint(mcp::Engine& engine, mcp::SessionTable& sessions, auth::AuthService& auth)
     : engine_(engine), sessions_(sessions), auth_(auth) {}
 
 void McpEndpoint::add_routes(http::Router& router) {
@@ -113,13 +114,14 @@ std::shared_ptr<mcp::Session> McpEndpoint::session_for(const http::HttpRequest& 
 
 void McpEndpoint::post(http::HttpRequest request, std::shared_ptr<http::ResponseStream> response) {
   auto principal = authenticate(request, *response);
-  if (!principal) return;
+  if (!principal)
+    return;
 
   // The body is read first only to recognise `initialize`, the one request without a session.
   std::optional<Result<jsonrpc::Message, jsonrpc::ShapeError>> parsed;
-  if (is_json(request)) parsed.emplace(jsonrpc::parse_message(request.body));
-  const bool is_initialize = parsed && parsed->ok() &&
-                             (*parsed)->kind == jsonrpc::Kind::kRequest &&
+  if (is_json(request))
+    parsed.emplace(jsonrpc::parse_message(request.body));
+  const bool is_initialize = parsed && parsed->ok() && (*parsed)->kind == jsonrpc::Kind::kRequest &&
                              (*parsed)->method == "initialize";
   if (is_initialize) {
     if (request.headers.get(kSessionHeader)) {
@@ -132,7 +134,8 @@ void McpEndpoint::post(http::HttpRequest request, std::shared_ptr<http::Response
   }
 
   auto session = session_for(request, *principal, *response);
-  if (!session) return;
+  if (!session)
+    return;
   if (!parsed) {
     response->respond(http::detail_response(415, "Content-Type must be application/json"));
     return;
@@ -176,9 +179,11 @@ void McpEndpoint::dispatch(const http::HttpRequest& request, const auth::Princip
       engine_.handle_response(*session, message);
       response->respond(accepted());
       return;
-    case jsonrpc::Kind::kRequest: break;
+    case jsonrpc::Kind::kRequest:
+      break;
   }
-  if (message.method == "initialize") return;  // handled before a session exists
+  if (message.method == "initialize")
+    return;  // handled before a session exists
   std::shared_ptr<mcp::RequestChannel> channel;
   if (accepts_events(request)) {
     channel = std::make_shared<SseRequestChannel>(response, http::Headers{});
@@ -193,9 +198,11 @@ void McpEndpoint::dispatch(const http::HttpRequest& request, const auth::Princip
 
 void McpEndpoint::get(http::HttpRequest request, std::shared_ptr<http::ResponseStream> response) {
   auto principal = authenticate(request, *response);
-  if (!principal) return;
+  if (!principal)
+    return;
   auto session = session_for(request, *principal, *response);
-  if (!session) return;
+  if (!session)
+    return;
   if (!accepts_events(request)) {
     response->respond(http::detail_response(406, "Accept must include text/event-stream"));
     return;
@@ -204,7 +211,8 @@ void McpEndpoint::get(http::HttpRequest request, std::shared_ptr<http::ResponseS
   auto sink = std::make_shared<StreamSink>(response);
   std::weak_ptr<mcp::Session> weak_session = session;
   response->on_close([weak_session, raw = sink.get()] {
-    if (auto alive = weak_session.lock()) alive->stream().detach(raw);
+    if (auto alive = weak_session.lock())
+      alive->stream().detach(raw);
   });
   session->stream().attach(sink, last_event_id(request));
 }
@@ -212,9 +220,11 @@ void McpEndpoint::get(http::HttpRequest request, std::shared_ptr<http::ResponseS
 void McpEndpoint::remove(http::HttpRequest request,
                          std::shared_ptr<http::ResponseStream> response) {
   auto principal = authenticate(request, *response);
-  if (!principal) return;
+  if (!principal)
+    return;
   auto session = session_for(request, *principal, *response);
-  if (!session) return;
+  if (!session)
+    return;
   sessions_.end(session->id(), principal->user_id, mcp::SessionEndReason::kDeleted);
   http::HttpResponse done;
   done.status = 200;

@@ -21,7 +21,9 @@ void SseRequestChannel::complete(std::string_view json_text) {
   response_->end();
 }
 
-void SseRequestChannel::abandon() { response_->end(); }
+void SseRequestChannel::abandon() {
+  response_->end();
+}
 
 JsonRequestChannel::JsonRequestChannel(std::shared_ptr<http::ResponseStream> response,
                                        http::Headers extra)

@@ -14,20 +14,23 @@ class LoadConfigTest : public ::testing::Test {
   EnvLookup env() {
     return [this](const char* name) -> std::optional<std::string> {
       auto found = env_.find(name);
-      if (found == env_.end()) return std::nullopt;
+      if (found == env_.end())
+        return std::nullopt;
       return found->second;
     };
   }
   std::string write_toml(const std::string& text) {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("bmcp-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+    const auto path =
+        std::filesystem::temp_directory_path() /
+        ("bmcp-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
     std::ofstream(path) << text;
     files_.push_back(path);
     return path.string();
   }
   void TearDown() override {
-    for (const auto& file : files_) std::filesystem::remove(file);
+    for (const auto& file : files_)
+      std::filesystem::remove(file);
   }
   std::map<std::string, std::string> env_;
   std::vector<std::filesystem::path> files_;
@@ -67,10 +70,10 @@ TEST_F(LoadConfigTest, InvalidNumbersAreRefusedNamingTheVariableAndValue) {
 }
 
 TEST_F(LoadConfigTest, EveryNumericContractVariableIsValidated) {
-  for (const char* name : {"BLENDER_MCP_PORT", "REFRESH_TOKEN_EXPIRE_DAYS", "BLENDER_MCP_SESSION_IDLE_SECONDS",
-                           "BLENDER_MCP_STREAM_GRACE_SECONDS", "BLENDER_MCP_OFFLINE_HOLD_MESSAGES",
-                           "BLENDER_MCP_OFFLINE_HOLD_SECONDS", "BLENDER_MCP_JOB_RETENTION_SECONDS",
-                           "BLENDER_MCP_MAX_RETAINED_JOBS"}) {
+  for (const char* name : {"BLENDER_MCP_PORT", "REFRESH_TOKEN_EXPIRE_DAYS",
+                           "BLENDER_MCP_SESSION_IDLE_SECONDS", "BLENDER_MCP_STREAM_GRACE_SECONDS",
+                           "BLENDER_MCP_OFFLINE_HOLD_MESSAGES", "BLENDER_MCP_OFFLINE_HOLD_SECONDS",
+                           "BLENDER_MCP_JOB_RETENTION_SECONDS", "BLENDER_MCP_MAX_RETAINED_JOBS"}) {
     env_.clear();
     env_[name] = "soon";
     auto config = load_config({}, env());
@@ -110,7 +113,8 @@ TEST_F(LoadConfigTest, UnknownTomlKeysAndWrongTypesAreRefused) {
 TEST_F(LoadConfigTest, AllowedOriginsComeFromACommaSeparatedList) {
   env_["BLENDER_MCP_ALLOWED_ORIGINS"] = "https://a.example, https://b.example";
   auto config = load_config({}, env());
-  EXPECT_EQ(config->allowed_origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+  EXPECT_EQ(config->allowed_origins,
+            (std::vector<std::string>{"https://a.example", "https://b.example"}));
 }
 
 TEST_F(LoadConfigTest, PortZeroIsOnlyAcceptedAsAFlag) {
@@ -120,8 +124,9 @@ TEST_F(LoadConfigTest, PortZeroIsOnlyAcceptedAsAFlag) {
   env_["BLENDER_MCP_PORT"] = "0";
   EXPECT_FALSE(load_config({}, env()).ok());
   EXPECT_FALSE(load_config({}, [](const char* n) -> std::optional<std::string> {
-                 return std::string(n) == "BLENDER_MCP_LOG_LEVEL" ? std::optional<std::string>("loud")
-                                                                   : std::nullopt;
+                 return std::string(n) == "BLENDER_MCP_LOG_LEVEL"
+                            ? std::optional<std::string>("loud")
+                            : std::nullopt;
                }).ok());
 }
 

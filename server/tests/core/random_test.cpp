@@ -21,7 +21,8 @@ TEST(Random, Uuid4IsCanonical) {
 
 TEST(Random, ValuesDoNotRepeat) {
   std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) seen.insert(random_hex(6));
+  for (int i = 0; i < 1000; ++i)
+    seen.insert(random_hex(6));
   EXPECT_EQ(seen.size(), 1000u);
 }
 

@@ -8,7 +8,8 @@ namespace bmcp {
 namespace {
 
 Result<int> half_of(int n) {
-  if (n % 2 != 0) return Unexpected{make_error(ErrorCode::kInvalidArgument, "odd")};
+  if (n % 2 != 0)
+    return Unexpected{make_error(ErrorCode::kInvalidArgument, "odd")};
   return n / 2;
 }
 

@@ -16,14 +16,16 @@ class RecordingResponse final : public ResponseStream {
     watched = watch;
   }
   bool push_event(std::shared_ptr<const std::string> frame) override {
-    if (ended) return false;
+    if (ended)
+      return false;
     frames.push_back(*frame);
     return true;
   }
   void end() override { ended = true; }
   void on_close(std::function<void()> callback) override { close_callbacks.push_back(callback); }
   void close_now() {
-    for (auto& callback : close_callbacks) callback();
+    for (auto& callback : close_callbacks)
+      callback();
     close_callbacks.clear();
   }
 

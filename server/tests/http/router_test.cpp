@@ -28,7 +28,9 @@ class RouterTest : public ::testing::Test {
   Router router_;
 };
 
-TEST_F(RouterTest, DispatchesByPathAndMethod) { EXPECT_EQ(send("DELETE", "/thing").body, R"({"detail":"deleted"})"); }
+TEST_F(RouterTest, DispatchesByPathAndMethod) {
+  EXPECT_EQ(send("DELETE", "/thing").body, R"({"detail":"deleted"})");
+}
 
 TEST_F(RouterTest, UnknownPathsAre404) {
   auto response = send("GET", "/nothing");

@@ -28,13 +28,16 @@ class RawClient {
   }
   ~RawClient() { ::close(fd_); }
   bool connected() const { return connected_; }
-  void send(const std::string& data) { ASSERT_EQ(::write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size())); }
+  void send(const std::string& data) {
+    ASSERT_EQ(::write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  }
   // Reads until `marker` has been seen (or the peer closes / times out).
   std::string read_until(const std::string& marker) {
     while (buffer_.find(marker) == std::string::npos) {
       char chunk[4096];
       const ssize_t n = ::read(fd_, chunk, sizeof chunk);
-      if (n <= 0) break;
+      if (n <= 0)
+        break;
       buffer_.append(chunk, static_cast<std::size_t>(n));
     }
     auto end = buffer_.find(marker);
@@ -111,7 +114,8 @@ TEST_F(HttpServerTest, OversizedBodiesAre413) {
 
 TEST_F(HttpServerTest, OversizedHeadersAre431) {
   RawClient client(port_);
-  client.send("GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  client.send("GET /hello HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(4000, 'a') +
+              "\r\n\r\n");
   EXPECT_NE(client.read_until("}").find("431"), std::string::npos);
 }
 

@@ -45,10 +45,11 @@ TEST(ParseMessage, BatchesAreRefused) {
 }
 
 TEST(ParseMessage, WrongShapesAreInvalidRequests) {
-  for (const char* text : {R"(42)", R"({"id":1,"method":"ping"})", R"({"jsonrpc":"1.0","id":1,"method":"x"})",
-                           R"({"jsonrpc":"2.0","id":1,"method":5})", R"({"jsonrpc":"2.0","id":1.5,"method":"x"})",
-                           R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})",
-                           R"({"jsonrpc":"2.0","id":1})", R"({"jsonrpc":"2.0","id":1,"result":1,"error":{}})"}) {
+  for (const char* text :
+       {R"(42)", R"({"id":1,"method":"ping"})", R"({"jsonrpc":"1.0","id":1,"method":"x"})",
+        R"({"jsonrpc":"2.0","id":1,"method":5})", R"({"jsonrpc":"2.0","id":1.5,"method":"x"})",
+        R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})", R"({"jsonrpc":"2.0","id":1})",
+        R"({"jsonrpc":"2.0","id":1,"result":1,"error":{}})"}) {
     auto message = parse_message(text);
     ASSERT_FALSE(message.ok()) << text;
     EXPECT_EQ(message.error().code, kInvalidRequest) << text;

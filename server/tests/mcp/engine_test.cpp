@@ -14,42 +14,45 @@ using testing::RecordingChannel;
 class EngineTest : public ::testing::Test {
  protected:
   EngineTest() {
-    registry_.add_tool(Tool{"echo", "Echoes its text.",
-                            parse_json(R"({"type":"object","properties":{"text":{"type":"string"}},
-                                           "required":["text"]})")->as_object(),
-                            std::nullopt,
-                            [](const std::shared_ptr<RequestContext>& ctx, const json::object& args) {
-                              ctx->respond(text_tool_result(args.at("text").as_string()));
-                            }});
-    registry_.add_tool(Tool{"later", "Finishes when told to.",
-                            json::object{{"type", "object"}, {"properties", json::object{}}},
-                            std::nullopt,
-                            [this](const std::shared_ptr<RequestContext>& ctx, const json::object&) {
-                              pending_ = ctx;
-                              ctx->on_cancel([this] { cancel_hook_ran_ = true; });
-                            }});
+    registry_.add_tool(Tool{
+        "echo", "Echoes its text.",
+        parse_json(R"({"type":"object","properties":{"text":{"type":"string"}},
+                                           "required":["text"]})")
+            ->as_object(),
+        std::nullopt, [](const std::shared_ptr<RequestContext>& ctx, const json::object& args) {
+          ctx->respond(text_tool_result(args.at("text").as_string()));
+        }});
+    registry_.add_tool(
+        Tool{"later", "Finishes when told to.",
+             json::object{{"type", "object"}, {"properties", json::object{}}}, std::nullopt,
+             [this](const std::shared_ptr<RequestContext>& ctx, const json::object&) {
+               pending_ = ctx;
+               ctx->on_cancel([this] { cancel_hook_ran_ = true; });
+             }});
     registry_.add_tool(Tool{"throws", "Always throws.",
                             json::object{{"type", "object"}, {"properties", json::object{}}},
-                            std::nullopt, [](const auto&, const auto&) {
-                              throw std::runtime_error("bug");
-                            }});
-    registry_.add_resource(Resource{"test://a", "a", "A", "text/plain",
-                                    [](const std::shared_ptr<RequestContext>& ctx,
-                                       const std::string& uri, const auto&) {
-                                      ctx->respond(json::object{
-                                          {"contents", json::array{json::object{
-                                                           {"uri", uri}, {"text", "A"}}}}});
-                                    }});
+                            std::nullopt,
+                            [](const auto&, const auto&) { throw std::runtime_error("bug"); }});
+    registry_.add_resource(Resource{
+        "test://a", "a", "A", "text/plain",
+        [](const std::shared_ptr<RequestContext>& ctx, const std::string& uri, const auto&) {
+          ctx->respond(
+              json::object{{"contents", json::array{json::object{{"uri", uri}, {"text", "A"}}}}});
+        }});
     registry_.add_resource_template(ResourceTemplate{
         "test://item/{id}", "item", "Item", "application/json",
         [](const std::shared_ptr<RequestContext>& ctx, const std::string&, const auto& vars) {
           ctx->respond(json::object{{"id", vars.at("id")}});
         }});
-    registry_.add_prompt(Prompt{"greet", "Greets.", {{"who", "Whom", true}},
-                                [](const auto& args, const Caller&) -> Result<json::object, std::string> {
-                                  return json::object{{"messages", json::array{}}, {"who", args.at("who")}};
-                                }});
-    session_ = std::make_shared<Session>("s1", "demo", "2025-11-25", clock_, StandaloneStreamLimits{});
+    registry_.add_prompt(
+        Prompt{"greet",
+               "Greets.",
+               {{"who", "Whom", true}},
+               [](const auto& args, const Caller&) -> Result<json::object, std::string> {
+                 return json::object{{"messages", json::array{}}, {"who", args.at("who")}};
+               }});
+    session_ =
+        std::make_shared<Session>("s1", "demo", "2025-11-25", clock_, StandaloneStreamLimits{});
   }
 
   // Sends one request and returns what came back on its channel.
@@ -158,7 +161,8 @@ TEST_F(EngineTest, CancelledNotificationAbandonsTheRequestAndRunsItsHook) {
 }
 
 TEST_F(EngineTest, ResourcesAreReadByUriOrTemplateAndUnknownUrisAreNotFound) {
-  EXPECT_EQ(result(call("resources/read", R"({"uri":"test://a"})")).at("contents").at(0).at("text"), "A");
+  EXPECT_EQ(result(call("resources/read", R"({"uri":"test://a"})")).at("contents").at(0).at("text"),
+            "A");
   EXPECT_EQ(result(call("resources/read", R"({"uri":"test://item/123"})")).at("id"), "123");
   auto missing = call("resources/read", R"({"uri":"test://zzz"})");
   EXPECT_EQ(error_code(missing), jsonrpc::kResourceNotFound);
@@ -173,14 +177,16 @@ TEST_F(EngineTest, SubscribeRemembersTheUriForTheSession) {
 }
 
 TEST_F(EngineTest, PromptsRequireTheirRequiredArguments) {
-  EXPECT_EQ(result(call("prompts/get", R"({"name":"greet","arguments":{"who":"Ann"}})")).at("who"), "Ann");
+  EXPECT_EQ(result(call("prompts/get", R"({"name":"greet","arguments":{"who":"Ann"}})")).at("who"),
+            "Ann");
   EXPECT_EQ(error_code(call("prompts/get", R"({"name":"greet"})")), jsonrpc::kInvalidParams);
   EXPECT_EQ(error_code(call("prompts/get", R"({"name":"nope"})")), jsonrpc::kInvalidParams);
 }
 
 TEST_F(EngineTest, CompletionAnswersWithTheCompletionShape) {
-  auto channel = call("completion/complete",
-                      R"({"ref":{"type":"ref/prompt","name":"greet"},"argument":{"name":"who","value":"A"}})");
+  auto channel =
+      call("completion/complete",
+           R"({"ref":{"type":"ref/prompt","name":"greet"},"argument":{"name":"who","value":"A"}})");
   EXPECT_TRUE(result(channel).at("completion").at("values").is_array());
   EXPECT_EQ(error_code(call("completion/complete", R"({"ref":{}})")), jsonrpc::kInvalidParams);
 }

@@ -17,7 +17,8 @@ class RecordingChannel final : public RequestChannel {
   explicit RecordingChannel(bool can_stream = true) : can_stream_(can_stream) {}
   bool send_related(std::string_view json_text) override {
     std::lock_guard lock(mutex_);
-    if (!can_stream_) return false;
+    if (!can_stream_)
+      return false;
     related.push_back(*parse_json(json_text));
     return true;
   }

@@ -7,7 +7,8 @@ namespace {
 
 TEST(MatchUriTemplate, ExtractsEachVariable) {
   std::map<std::string, std::string> vars;
-  EXPECT_TRUE(match_uri_template("blender://console/{level}/{page}", "blender://console/error/3", vars));
+  EXPECT_TRUE(
+      match_uri_template("blender://console/{level}/{page}", "blender://console/error/3", vars));
   EXPECT_EQ(vars["level"], "error");
   EXPECT_EQ(vars["page"], "3");
 }

@@ -13,8 +13,8 @@ class RequestContextTest : public ::testing::Test {
  protected:
   std::shared_ptr<RequestContext> make(std::shared_ptr<RecordingChannel> channel,
                                        std::optional<json::value> token = std::nullopt) {
-    return std::make_shared<RequestContext>(session_, Caller{"demo", "demo", {}, {}}, 1, "tools/call",
-                                            std::move(token), std::move(channel));
+    return std::make_shared<RequestContext>(session_, Caller{"demo", "demo", {}, {}}, 1,
+                                            "tools/call", std::move(token), std::move(channel));
   }
   FakeClock clock_;
   std::shared_ptr<Session> session_ =
@@ -70,7 +70,8 @@ TEST_F(RequestContextTest, ClientRequestsAreCorrelatedByTheirId) {
 TEST_F(RequestContextTest, ClientRequestsFailAtOnceOnAJsonOnlyChannel) {
   auto channel = std::make_shared<RecordingChannel>(false);
   std::optional<ClientReply> got;
-  make(channel)->request_client("elicitation/create", json::object{}, [&](ClientReply r) { got = r; });
+  make(channel)->request_client("elicitation/create", json::object{},
+                                [&](ClientReply r) { got = r; });
   ASSERT_TRUE(got);
   EXPECT_FALSE(got->ok);
 }

@@ -34,7 +34,8 @@ TEST_F(StandaloneStreamTest, EventsPublishedWithoutAStreamAreFlushedInOrderOnAtt
 }
 
 TEST_F(StandaloneStreamTest, QueueOverflowDropsTheOldestAndCountsIt) {
-  for (int i = 1; i <= 7; ++i) stream_.publish(std::to_string(i));
+  for (int i = 1; i <= 7; ++i)
+    stream_.publish(std::to_string(i));
   auto sink = std::make_shared<RecordingSink>();
   stream_.attach(sink, std::nullopt);
   ASSERT_EQ(sink->frames.size(), 5u);
@@ -45,7 +46,8 @@ TEST_F(StandaloneStreamTest, QueueOverflowDropsTheOldestAndCountsIt) {
 TEST_F(StandaloneStreamTest, LastEventIdReplaysOnlyLaterRetainedEvents) {
   auto first = std::make_shared<RecordingSink>();
   stream_.attach(first, std::nullopt);
-  for (int i = 1; i <= 4; ++i) stream_.publish(std::to_string(i));
+  for (int i = 1; i <= 4; ++i)
+    stream_.publish(std::to_string(i));
   auto second = std::make_shared<RecordingSink>();
   stream_.attach(second, 2);
   ASSERT_EQ(second->frames.size(), 2u);
@@ -62,7 +64,8 @@ TEST_F(StandaloneStreamTest, ANewAttachClosesThePreviousSink) {
 TEST_F(StandaloneStreamTest, ASlowConsumerIsDetachedAndCanResume) {
   auto slow = std::make_shared<RecordingSink>(2);
   stream_.attach(slow, std::nullopt);
-  for (int i = 1; i <= 4; ++i) stream_.publish(std::to_string(i));
+  for (int i = 1; i <= 4; ++i)
+    stream_.publish(std::to_string(i));
   EXPECT_FALSE(stream_.is_attached());
   EXPECT_EQ(stream_.stats().slow_consumers, 1u);
   EXPECT_TRUE(stream_.detached_since().has_value());

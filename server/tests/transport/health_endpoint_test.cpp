@@ -15,7 +15,8 @@ TEST(HealthEndpoint, ReportsExactlyTheFourKeys) {
   request.path = "/health";
   auto response = std::make_shared<http::testing::RecordingResponse>();
   router.handle(std::move(request), response);
-  EXPECT_EQ(response->full->body, R"({"status":"healthy","buses":1,"clients":2,"version":"1.0.0"})");
+  EXPECT_EQ(response->full->body,
+            R"({"status":"healthy","buses":1,"clients":2,"version":"1.0.0"})");
 }
 
 }  // namespace

@@ -16,12 +16,14 @@ class RequestGuardTest : public ::testing::Test {
       });
     }
   }
-  int status(const char* path, std::optional<std::string> origin, std::string host = "localhost:8000") {
+  int status(const char* path, std::optional<std::string> origin,
+             std::string host = "localhost:8000") {
     http::HttpRequest request;
     request.method = "GET";
     request.path = path;
     request.headers.set("Host", host);
-    if (origin) request.headers.set("Origin", *origin);
+    if (origin)
+      request.headers.set("Origin", *origin);
     auto response = std::make_shared<http::testing::RecordingResponse>();
     handler_(std::move(request), response);
     return response->full->status;
