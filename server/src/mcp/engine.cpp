@@ -121,55 +121,40 @@ void Engine::set_level(const std::shared_ptr<RequestContext>& ctx,
   ctx->respond(json::object{});
 }
 
-bool Engine::page(const std::shared_ptr<RequestContext>& ctx, const json::object& params,
-                  std::size_t total, std::size_t& begin, std::size_t& end,
-                  json::object& result) const {
-  begin = 0;
-  if (const auto* cursor = params.if_contains("cursor"); cursor && !cursor->is_null()) {
-    // Cursors are the decimal offset of the next page, prefixed so that they stay opaque.
-    const auto* text = cursor->if_string();
-    std::size_t offset = 0;
-    bool valid = text && text->size() > 1 && text->starts_with("p") && text->size() < 12;
-    if (valid) {
-      for (char c : std::string_view(*text).substr(1)) {
-        if (c < '0' || c > '9') {
-          valid = false;
-          break;
-        }
-        offset = offset * 10 + static_cast<std::size_t>(c - '0');
+std::optional<std::size_t> Engine::page_start(const std::shared_ptr<RequestContext>& ctx,
+                                              const json::object& params, std::size_t total) const {
+  const auto* cursor = params.if_contains("cursor");
+  if (!cursor || cursor->is_null())
+    return 0;
+  // Cursors are the decimal offset of the next page, prefixed so that they stay opaque.
+  const auto* text = cursor->if_string();
+  std::size_t offset = 0;
+  bool valid = text && text->size() > 1 && text->starts_with("p") && text->size() < 12;
+  if (valid) {
+    for (char c : std::string_view(*text).substr(1)) {
+      if (c < '0' || c > '9') {
+        valid = false;
+        break;
       }
+      offset = offset * 10 + static_cast<std::size_t>(c - '0');
     }
-    if (!valid || offset == 0 || offset >= total) {
-      invalid_params(ctx, "Invalid cursor");
-      return false;
-    }
-    begin = offset;
   }
-  end = std::min(total, begin + options_.list_page_size);
-  if (end < total)
-    result["nextCursor"] = "p" + std::to_string(end);
-  return true;
+  if (!valid || offset == 0 || offset >= total) {
+    invalid_params(ctx, "Invalid cursor");
+    return std::nullopt;
+  }
+  return offset;
 }
 
 void Engine::list_tools(const std::shared_ptr<RequestContext>& ctx,
                         const json::object& params) const {
-  const auto& tools = registry_.tools();
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  json::object result;
-  if (!page(ctx, params, tools.size(), begin, end, result))
-    return;
-  json::array listed;
-  for (std::size_t i = begin; i < end; ++i) {
-    json::object entry{{"name", tools[i].name},
-                       {"description", tools[i].description},
-                       {"inputSchema", tools[i].input_schema}};
-    if (tools[i].output_schema)
-      entry["outputSchema"] = *tools[i].output_schema;
-    listed.push_back(std::move(entry));
-  }
-  result["tools"] = std::move(listed);
-  ctx->respond(std::move(result));
+  list_page(ctx, params, registry_.tools(), "tools", [](const Tool& tool) {
+    json::object entry{
+        {"name", tool.name}, {"description", tool.description}, {"inputSchema", tool.input_schema}};
+    if (tool.output_schema)
+      entry["outputSchema"] = *tool.output_schema;
+    return entry;
+  });
 }
 
 void Engine::call_tool(const std::shared_ptr<RequestContext>& ctx,
@@ -196,42 +181,23 @@ void Engine::call_tool(const std::shared_ptr<RequestContext>& ctx,
 
 void Engine::list_resources(const std::shared_ptr<RequestContext>& ctx,
                             const json::object& params) const {
-  const auto& resources = registry_.resources();
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  json::object result;
-  if (!page(ctx, params, resources.size(), begin, end, result))
-    return;
-  json::array listed;
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto& resource = resources[i];
-    listed.push_back(json::object{{"uri", resource.uri},
-                                  {"name", resource.name},
-                                  {"description", resource.description},
-                                  {"mimeType", resource.mime_type}});
-  }
-  result["resources"] = std::move(listed);
-  ctx->respond(std::move(result));
+  list_page(ctx, params, registry_.resources(), "resources", [](const Resource& resource) {
+    return json::object{{"uri", resource.uri},
+                        {"name", resource.name},
+                        {"description", resource.description},
+                        {"mimeType", resource.mime_type}};
+  });
 }
 
 void Engine::list_templates(const std::shared_ptr<RequestContext>& ctx,
                             const json::object& params) const {
-  const auto& templates = registry_.resource_templates();
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  json::object result;
-  if (!page(ctx, params, templates.size(), begin, end, result))
-    return;
-  json::array listed;
-  for (std::size_t i = begin; i < end; ++i) {
-    const auto& entry = templates[i];
-    listed.push_back(json::object{{"uriTemplate", entry.uri_template},
+  list_page(ctx, params, registry_.resource_templates(), "resourceTemplates",
+            [](const ResourceTemplate& entry) {
+              return json::object{{"uriTemplate", entry.uri_template},
                                   {"name", entry.name},
                                   {"description", entry.description},
-                                  {"mimeType", entry.mime_type}});
-  }
-  result["resourceTemplates"] = std::move(listed);
-  ctx->respond(std::move(result));
+                                  {"mimeType", entry.mime_type}};
+            });
 }
 
 void Engine::read_resource(const std::shared_ptr<RequestContext>& ctx,
@@ -279,26 +245,17 @@ void Engine::subscribe(const std::shared_ptr<RequestContext>& ctx,
 
 void Engine::list_prompts(const std::shared_ptr<RequestContext>& ctx,
                           const json::object& params) const {
-  const auto& prompts = registry_.prompts();
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  json::object result;
-  if (!page(ctx, params, prompts.size(), begin, end, result))
-    return;
-  json::array listed;
-  for (std::size_t i = begin; i < end; ++i) {
+  list_page(ctx, params, registry_.prompts(), "prompts", [](const Prompt& prompt) {
     json::array arguments;
-    for (const auto& argument : prompts[i].arguments) {
+    for (const auto& argument : prompt.arguments) {
       arguments.push_back(json::object{{"name", argument.name},
                                        {"description", argument.description},
                                        {"required", argument.required}});
     }
-    listed.push_back(json::object{{"name", prompts[i].name},
-                                  {"description", prompts[i].description},
-                                  {"arguments", std::move(arguments)}});
-  }
-  result["prompts"] = std::move(listed);
-  ctx->respond(std::move(result));
+    return json::object{{"name", prompt.name},
+                        {"description", prompt.description},
+                        {"arguments", std::move(arguments)}};
+  });
 }
 
 void Engine::get_prompt(const std::shared_ptr<RequestContext>& ctx,

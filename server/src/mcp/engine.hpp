@@ -1,8 +1,10 @@
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "jsonrpc/message.hpp"
@@ -62,9 +64,27 @@ class Engine {
   void get_prompt(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
   void complete(const std::shared_ptr<RequestContext>& ctx, const json::object& params) const;
 
-  // Slices `items` by the request's cursor; false (and the request failed) on a bad cursor.
-  bool page(const std::shared_ptr<RequestContext>& ctx, const json::object& params,
-            std::size_t total, std::size_t& begin, std::size_t& end, json::object& result) const;
+  // Where the page named by the request's cursor starts; nullopt (and the request failed with
+  // Invalid cursor) when the cursor is not one this server handed out.
+  std::optional<std::size_t> page_start(const std::shared_ptr<RequestContext>& ctx,
+                                        const json::object& params, std::size_t total) const;
+  // Answers a list request with one page of `items` under `key`, plus nextCursor when more
+  // remain.
+  template <class Item, class ToJson>
+  void list_page(const std::shared_ptr<RequestContext>& ctx, const json::object& params,
+                 const std::vector<Item>& items, std::string_view key, ToJson to_json) const {
+    const auto begin = page_start(ctx, params, items.size());
+    if (!begin)
+      return;
+    const std::size_t end = std::min(items.size(), *begin + options_.list_page_size);
+    json::array listed;
+    for (std::size_t i = *begin; i < end; ++i)
+      listed.push_back(to_json(items[i]));
+    json::object result{{key, std::move(listed)}};
+    if (end < items.size())
+      result["nextCursor"] = "p" + std::to_string(end);
+    ctx->respond(std::move(result));
+  }
 
   const Registry& registry_;
   const EngineOptions options_;
