@@ -1,0 +1,90 @@
+"""Starts the real blender-mcp binary on a free loopback port for black-box tests.
+
+The server is started with `--port 0`; it prints `blender-mcp listening on http://HOST:PORT`
+on stderr once the socket is bound, and that line gives the port. Every test server gets its
+own temporary data directory, so tests never share users, tokens or keys.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_BINARY = REPO_ROOT / "build" / "bin" / "blender-mcp"
+LISTENING = re.compile(r"blender-mcp listening on (http://[^\s]+)")
+
+ADMIN_PASSWORD = "admin-password-for-tests"
+DEMO_PASSWORD = "demo"
+
+
+def binary_path() -> Path:
+    return Path(os.environ.get("BLENDER_MCP_BINARY", DEFAULT_BINARY))
+
+
+@dataclass
+class ServerProcess:
+    """A running server. `base_url` has no trailing slash; `mcp_url` is `<base>/mcp`."""
+
+    process: subprocess.Popen
+    base_url: str
+    data_dir: Path
+    stderr_lines: list[str] = field(default_factory=list)
+
+    @property
+    def mcp_url(self) -> str:
+        return f"{self.base_url}/mcp"
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        return self.process.returncode
+
+
+def start_server(
+    *extra_args: str,
+    env: dict[str, str] | None = None,
+    data_dir: Path | None = None,
+    timeout: float = 20.0,
+) -> ServerProcess:
+    """Starts `blender-mcp serve` and waits until it listens (or raises with its stderr)."""
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bmcp-test-"))
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("BLENDER_MCP_")}
+    full_env.pop("OAUTH_SECRET_KEY", None)
+    full_env.pop("JWT_SECRET", None)
+    full_env.update({"ADMIN_PASSWORD": ADMIN_PASSWORD, "DEMO_PASSWORD": DEMO_PASSWORD})
+    full_env.update(env or {})
+    cmd = [str(binary_path()), "serve", "--host", "127.0.0.1", "--port", "0",
+           "--data-dir", str(data_dir), *extra_args]
+    process = subprocess.Popen(cmd, env=full_env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    found = threading.Event()
+    url_holder: list[str] = []
+
+    def pump() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line.rstrip("\n"))
+            match = LISTENING.search(line)
+            if match and not found.is_set():
+                url_holder.append(match.group(1))
+                found.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while not found.wait(0.05):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("server did not start:\n" + "\n".join(lines))
+    return ServerProcess(process, url_holder[0].rstrip("/"), data_dir, lines)
