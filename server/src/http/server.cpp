@@ -68,6 +68,7 @@ class ConnectionResponse final : public ResponseStream,
   }
 
   bool push_event(std::shared_ptr<const std::string> frame) override {
+    bool accepted = false;
     {
       std::lock_guard lock(mutex_);
       if (mode_ != Mode::kEvents || finished_ || end_requested_ || overflow_)
@@ -77,10 +78,11 @@ class ConnectionResponse final : public ResponseStream,
       } else {
         queued_bytes_ += frame->size();
         frames_.push_back(std::move(frame));
+        accepted = true;
       }
     }
     notify();
-    return !overflow_flag();
+    return accepted;
   }
 
   void end() override {

@@ -182,8 +182,6 @@ void McpEndpoint::dispatch(const http::HttpRequest& request, const auth::Princip
     case jsonrpc::Kind::kRequest:
       break;
   }
-  if (message.method == "initialize")
-    return;  // handled before a session exists
   std::shared_ptr<mcp::RequestChannel> channel;
   if (accepts_events(request)) {
     channel = std::make_shared<SseRequestChannel>(response, http::Headers{});
