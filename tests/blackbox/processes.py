@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from support.server_process import ADMIN_PASSWORD, DEMO_PASSWORD, LISTENING, binary_path
+from support.server_process import ADMIN_PASSWORD, DEMO_PASSWORD, LISTENING, binary_path, stop_process
 
 CLI_TIMEOUT = 60.0
 START_TIMEOUT = 20.0
@@ -99,14 +99,7 @@ class Boot:
         return self.url.rstrip("/")
 
     def stop(self) -> int | None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        return self.process.returncode
+        return stop_process(self.process)
 
 
 def boot(*args: str, env: dict[str, str] | None = None, timeout: float = START_TIMEOUT) -> Boot:

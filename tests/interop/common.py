@@ -76,6 +76,25 @@ def check_session_ended(server: ServerProcess, token: str, session_id: str | Non
     assert r.json()["error"]["code"] == -32001
 
 
+def check_fastmcp_session_report(report: dict[str, Any], major: str, server: ServerProcess,
+                                 token: str) -> None:
+    """What a whole fastmcp session (tests/interop/fastmcp_client.py) must have observed."""
+    assert report["fastmcp_version"].startswith(major + "."), report["fastmcp_version"]
+    assert report["protocol_version"] == "2025-11-25"
+    assert report["server_name"] == "BlenderMCP"
+    check_tool_listing(report["tools"])
+    assert report["simple_text"] == [SIMPLE_TEXT]
+    assert report["logging_tool_text"]
+    check_log_messages(report["log_messages"])
+    # Leaving `async with Client(...)` ended the MCP session (DELETE).
+    check_session_ended(server, token, report["session_id"])
+
+
+def check_refused_with_401(report: dict[str, Any]) -> None:
+    assert report["raised"], "connecting without Authorization succeeded"
+    assert report["statuses"] and set(report["statuses"]) == {401}, report
+
+
 def run_json(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
              timeout: float = CLIENT_TIMEOUT) -> tuple[int, Any, str]:
     """Runs a client program that prints one JSON document on stdout."""

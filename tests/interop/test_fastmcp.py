@@ -6,7 +6,7 @@ import asyncio
 import pytest
 import requests
 
-from interop.common import SIMPLE_TEXT, check_log_messages, check_session_ended, check_tool_listing
+from interop.common import check_fastmcp_session_report, check_refused_with_401
 from interop.fastmcp_client import session, unauthenticated
 
 # Logging is deprecated in a future protocol revision; this server speaks 2025-11-25.
@@ -15,23 +15,12 @@ pytestmark = pytest.mark.filterwarnings("ignore:The logging capability is deprec
 
 def test_fastmcp_client_runs_a_whole_session(server, token):
     report = asyncio.run(asyncio.wait_for(session(server.mcp_url, token), timeout=60))
-
-    assert report["fastmcp_version"].startswith("4."), report["fastmcp_version"]
-    assert report["protocol_version"] == "2025-11-25"
-    assert report["server_name"] == "BlenderMCP"
-    check_tool_listing(report["tools"])
-    assert report["simple_text"] == [SIMPLE_TEXT]
-    assert report["logging_tool_text"]
-    check_log_messages(report["log_messages"])
-    # Leaving `async with Client(...)` ended the MCP session (DELETE).
-    check_session_ended(server, token, report["session_id"])
+    check_fastmcp_session_report(report, "4", server, token)
 
 
 def test_fastmcp_client_without_a_token_is_refused_with_401(server):
     report = asyncio.run(asyncio.wait_for(unauthenticated(server.mcp_url), timeout=60))
-
-    assert report["raised"], "connecting without Authorization succeeded"
-    assert report["statuses"] and set(report["statuses"]) == {401}, report
+    check_refused_with_401(report)
 
 
 def test_mcp_endpoint_without_a_token_answers_401_with_bearer_challenge(server):

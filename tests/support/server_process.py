@@ -27,6 +27,18 @@ def binary_path() -> Path:
     return Path(os.environ.get("BLENDER_MCP_BINARY", DEFAULT_BINARY))
 
 
+def stop_process(process: subprocess.Popen) -> int:
+    """Terminates `process` (kill after 10 s) and returns its exit status."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    return process.returncode
+
+
 @dataclass
 class ServerProcess:
     """A running server. `base_url` has no trailing slash; `mcp_url` is `<base>/mcp`."""
@@ -41,14 +53,7 @@ class ServerProcess:
         return f"{self.base_url}/mcp"
 
     def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        return self.process.returncode
+        return stop_process(self.process)
 
 
 def start_server(
