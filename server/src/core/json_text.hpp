@@ -13,6 +13,8 @@ namespace json = boost::json;
 // Parses UTF-8 JSON text; nullopt when it is not one complete JSON value.
 std::optional<json::value> parse_json(std::string_view text);
 // Compact single-line serialization (no embedded newlines, as SSE `data:` lines need).
+// Doubles are written in their shortest round-trip form, in plain notation when that is
+// shorter (wire timestamps read 1763726432.004), and always with a fraction or exponent.
 std::string to_json_text(const json::value& value);
 
 // Typed lookups that return nullptr/nullopt when the key is absent or of another type.

@@ -10,7 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/json_text.hpp"
-#include "mcp/log_level.hpp"
+#include "core/log_level.hpp"
 #include "mcp/standalone_stream.hpp"
 
 namespace bmcp::mcp {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace bmcp {
 namespace {
 
@@ -15,6 +17,34 @@ TEST(JsonText, SerializesOnOneLine) {
   const auto value = parse_json("{\"text\":\"two\\nlines\"}");
   ASSERT_TRUE(value);
   EXPECT_EQ(to_json_text(*value).find('\n'), std::string::npos);
+}
+
+TEST(JsonText, WritesTimestampsInPlainNotation) {
+  EXPECT_EQ(to_json_text(json::value(1763726432.004)), "1763726432.004");
+  EXPECT_EQ(to_json_text(json::value(3.2)), "3.2");
+}
+
+TEST(JsonText, KeepsWholeDoublesRecognisableAsDoubles) {
+  EXPECT_EQ(to_json_text(json::value(3.0)), "3.0");
+  EXPECT_EQ(to_json_text(json::value(0.0)), "0.0");
+  EXPECT_EQ(to_json_text(json::value(1e300)), "1e+300");
+}
+
+TEST(JsonText, WritesNonFiniteDoublesAsNull) {
+  EXPECT_EQ(to_json_text(json::value(std::nan(""))), "null");
+}
+
+TEST(JsonText, EscapesQuotesBackslashesAndControlCharacters) {
+  const json::value value{{"k\"ey", "a\\b\n\t\x01\xc3\xa9"}};
+  EXPECT_EQ(to_json_text(value), R"({"k\"ey":"a\\b\n\t\u0001)" "\xc3\xa9" R"("})");
+}
+
+TEST(JsonText, RoundTripsEveryKind) {
+  const auto text = R"({"a":[1,-2,18446744073709551615,true,false,null,"s",{"x":0.5}]})";
+  const auto value = parse_json(text);
+  ASSERT_TRUE(value);
+  EXPECT_EQ(to_json_text(*value), text);
+  EXPECT_EQ(*parse_json(to_json_text(*value)), *value);
 }
 
 TEST(JsonText, TypedLookupsIgnoreOtherTypes) {

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string_view>
 
-namespace bmcp::mcp {
+namespace bmcp {
 
 // The eight MCP/syslog levels; the integer is the wire priority (0 most severe).
 enum class LogLevel : int {
@@ -32,4 +32,4 @@ inline bool passes(LogLevel message, LogLevel threshold) {
   return static_cast<int>(message) <= static_cast<int>(threshold);
 }
 
-}  // namespace bmcp::mcp
+}  // namespace bmcp

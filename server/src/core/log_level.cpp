@@ -1,10 +1,10 @@
-#include "mcp/log_level.hpp"
+#include "core/log_level.hpp"
 
 #include <array>
 #include <cctype>
 #include <string>
 
-namespace bmcp::mcp {
+namespace bmcp {
 namespace {
 constexpr std::array<std::string_view, 8> kNames = {"emergency", "alert",  "critical", "error",
                                                     "warning",   "notice", "info",     "debug"};
@@ -35,4 +35,4 @@ std::optional<LogLevel> level_from_int(long long value) {
   return static_cast<LogLevel>(value);
 }
 
-}  // namespace bmcp::mcp
+}  // namespace bmcp

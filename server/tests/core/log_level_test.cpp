@@ -1,8 +1,8 @@
-#include "mcp/log_level.hpp"
+#include "core/log_level.hpp"
 
 #include <gtest/gtest.h>
 
-namespace bmcp::mcp {
+namespace bmcp {
 namespace {
 
 TEST(LogLevel, NamesRoundTripAndSetLevelNeedsLowercase) {
@@ -25,4 +25,4 @@ TEST(LogLevel, AMessagePassesWhenAtLeastAsSevereAsTheThreshold) {
 }
 
 }  // namespace
-}  // namespace bmcp::mcp
+}  // namespace bmcp
