@@ -11,10 +11,6 @@ from blackbox.wire import (JSON, LATEST_VERSION, SSE, SUPPORTED_VERSIONS, Http, 
                            wait_until)
 from support.server_process import ADMIN_PASSWORD
 
-# Tests of the contract surface that later issues build; strict, so they must be un-marked
-# the moment that surface exists.
-NOT_BUILT_YET = pytest.mark.xfail(strict=True, reason="the blender_* tools, prompts, resources and the bus are built by the bus and dispatch issues")
-
 SESSION_LIMIT = 64
 INSTRUCTIONS = ("Use the blender_* dispatch tools to work with a connected Blender; call a status probe before "
                 "asset tools.")
@@ -241,7 +237,6 @@ def test_a_server_restart_loses_sessions_but_keeps_tokens(spawn, http_for, mcp_f
     assert mcp.initialize().result("ping") == {}
 
 
-@NOT_BUILT_YET
 def test_ending_a_session_removes_its_ephemeral_clients_from_health(fresh_server, http_for, mcp_for):
     http: Http = http_for(fresh_server)
     session = mcp_for(fresh_server, login_ok(http).access).initialize()
