@@ -33,8 +33,11 @@ bool Session::is_idle(std::chrono::nanoseconds idle_limit) const {
     if (!in_flight_.empty())
       return false;
   }
-  const auto last = SteadyTime(SteadyTime::duration(last_activity_ns_.load()));
-  return clock_.steady_now() - last >= idle_limit;
+  return clock_.steady_now() - last_activity() >= idle_limit;
+}
+
+SteadyTime Session::last_activity() const {
+  return SteadyTime(SteadyTime::duration(last_activity_ns_.load()));
 }
 
 void Session::add_in_flight(const std::string& request_key,

@@ -46,6 +46,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // never idle.
   void touch();
   bool is_idle(std::chrono::nanoseconds idle_limit) const;
+  // When the latest request arrived (or the session was created).
+  SteadyTime last_activity() const;
 
   // Requests in flight, for notifications/cancelled and for the end of the session.
   void add_in_flight(const std::string& request_key, std::shared_ptr<RequestContext> context);

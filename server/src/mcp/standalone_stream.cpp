@@ -11,20 +11,21 @@ std::string format_sse_event(std::uint64_t id, std::string_view json_text) {
 }
 
 StandaloneStream::StandaloneStream(const Clock& clock, StandaloneStreamLimits limits)
-    : clock_(clock), limits_(limits) {}
+    : clock_(clock), limits_(limits), detached_since_(clock.steady_now()) {}
 
-std::uint64_t StandaloneStream::publish(std::string_view json_text) {
+PublishResult StandaloneStream::publish(std::string_view json_text) {
   std::lock_guard lock(mutex_);
-  const std::uint64_t id = next_id_++;
   if (shut_down_)
-    return id;
+    return {};
+  const std::uint64_t id = next_id_++;
   Event event{id, std::make_shared<const std::string>(format_sse_event(id, json_text))};
   ++stats_.published;
   events_.push_back(event);
   if (sink_)
     push_locked(event);
+  const std::uint64_t dropped_before = stats_.dropped_overflow;
   trim_locked();
-  return id;
+  return {id, stats_.dropped_overflow != dropped_before};
 }
 
 void StandaloneStream::attach(std::shared_ptr<EventSink> sink,

@@ -24,6 +24,14 @@ struct StandaloneStreamStats {
   std::uint64_t slow_consumers = 0;    // streams closed because their sink buffer was full
 };
 
+// What became of one published event.
+struct PublishResult {
+  std::uint64_t id = 0;         // its event id; 0 when the stream was shut down (not kept)
+  bool dropped_oldest = false;  // keeping it pushed the oldest undelivered event out
+
+  bool accepted() const { return id != 0; }
+};
+
 // The event log behind an MCP session's standalone GET stream: ids are assigned at publish
 // time (1, 2, ...), events are pushed to the attached sink in order, queued while none is
 // attached, and replayed after Last-Event-ID on attach. Never blocks the publisher.
@@ -32,8 +40,8 @@ class StandaloneStream {
  public:
   StandaloneStream(const Clock& clock, StandaloneStreamLimits limits);
 
-  // Appends one JSON-RPC message; returns its event id.
-  std::uint64_t publish(std::string_view json_text);
+  // Appends one JSON-RPC message. Not kept (id 0) once the stream is shut down.
+  PublishResult publish(std::string_view json_text);
   // Attaches a new sink, closing the previous one. Replays retained events after
   // `last_event_id`, or every undelivered event when there is none, then goes live.
   void attach(std::shared_ptr<EventSink> sink, std::optional<std::uint64_t> last_event_id);
@@ -43,7 +51,8 @@ class StandaloneStream {
   void shut_down();
 
   bool is_attached() const;
-  // When the stream was last detached; nullopt while attached or if never attached.
+  // When the stream was last detached, or created if it was never attached; nullopt while
+  // attached.
   std::optional<SteadyTime> detached_since() const;
   StandaloneStreamStats stats() const;
 

@@ -18,8 +18,8 @@ class StandaloneStreamTest : public ::testing::Test {
 TEST_F(StandaloneStreamTest, EventIdsStartAtOneAndFramesCarryThem) {
   auto sink = std::make_shared<RecordingSink>();
   stream_.attach(sink, std::nullopt);
-  EXPECT_EQ(stream_.publish(R"({"a":1})"), 1u);
-  EXPECT_EQ(stream_.publish(R"({"a":2})"), 2u);
+  EXPECT_EQ(stream_.publish(R"({"a":1})").id, 1u);
+  EXPECT_EQ(stream_.publish(R"({"a":2})").id, 2u);
   ASSERT_EQ(sink->frames.size(), 2u);
   EXPECT_EQ(sink->frames[0], "id: 1\nevent: message\ndata: {\"a\":1}\n\n");
 }
@@ -41,6 +41,18 @@ TEST_F(StandaloneStreamTest, QueueOverflowDropsTheOldestAndCountsIt) {
   ASSERT_EQ(sink->frames.size(), 5u);
   EXPECT_EQ(sink->frames.front().rfind("id: 3\n", 0), 0u);
   EXPECT_EQ(stream_.stats().dropped_overflow, 2u);
+}
+
+TEST_F(StandaloneStreamTest, PublishTellsWhenKeepingAnEventPushedTheOldestOut) {
+  for (int i = 1; i <= 5; ++i)
+    EXPECT_FALSE(stream_.publish(std::to_string(i)).dropped_oldest);
+  EXPECT_TRUE(stream_.publish("6").dropped_oldest);
+}
+
+TEST_F(StandaloneStreamTest, ANeverAttachedStreamCountsAsDetachedSinceItWasCreated) {
+  const auto created = clock_.steady_now();
+  clock_.advance(std::chrono::seconds(3));
+  EXPECT_EQ(stream_.detached_since(), created);
 }
 
 TEST_F(StandaloneStreamTest, LastEventIdReplaysOnlyLaterRetainedEvents) {
@@ -80,7 +92,7 @@ TEST_F(StandaloneStreamTest, ShutDownClosesTheSinkAndForgetsEverything) {
   stream_.attach(sink, std::nullopt);
   stream_.shut_down();
   EXPECT_TRUE(sink->closed);
-  stream_.publish("late");
+  EXPECT_FALSE(stream_.publish("late").accepted());
   EXPECT_TRUE(sink->frames.empty());
 }
 

@@ -1,0 +1,247 @@
+#include "bus/bus.hpp"
+
+#include <algorithm>
+
+#include "core/random.hpp"
+
+namespace bmcp::bus {
+
+std::string_view error_word(RegisterError error) {
+  switch (error) {
+    case RegisterError::kInvalidClientUuid:
+      return "invalid_client_uuid";
+    case RegisterError::kInvalidClientType:
+      return "invalid_client_type";
+    case RegisterError::kTooManyClients:
+      return "too_many_clients";
+  }
+  return "error";
+}
+
+Bus::Bus(std::string user_id, const Clock& clock, const BusLimits& limits,
+         BusCounters& counters)
+    : user_id_(std::move(user_id)), clock_(clock), limits_(limits), counters_(counters) {}
+
+Result<json::object, RegisterError> Bus::register_client(Registration registration,
+                                                         std::shared_ptr<Endpoint> endpoint) {
+  if (!is_valid_client_uuid(registration.uuid))
+    return Unexpected{RegisterError::kInvalidClientUuid};
+  if (registration.client_type.empty())
+    return Unexpected{RegisterError::kInvalidClientType};
+  const double now = clock_.unix_seconds();
+  std::lock_guard lock(mutex_);
+  auto found = clients_.find(registration.uuid);
+  if (found == clients_.end()) {
+    if (clients_.size() >= limits_.max_clients_per_bus)
+      return Unexpected{RegisterError::kTooManyClients};
+    Client client;
+    client.order = next_order_++;
+    client.connected_at = now;
+    client.registration.uuid = registration.uuid;
+    client.registration.is_persistent = registration.is_persistent;
+    found = clients_.emplace(registration.uuid, std::move(client)).first;
+  }
+  Client& client = found->second;
+  client.registration.client_type = std::move(registration.client_type);
+  client.registration.capabilities = std::move(registration.capabilities);
+  client.registration.group_id = std::move(registration.group_id);
+  client.registered_at = now;
+  client.endpoint = std::move(endpoint);
+  flush_held_locked(client);
+  return client.info(now, limits_.stream_grace);
+}
+
+bool Bus::unregister_client(std::string_view uuid) {
+  std::lock_guard lock(mutex_);
+  const auto found = clients_.find(uuid);
+  if (found == clients_.end())
+    return false;
+  clients_.erase(found);
+  return true;
+}
+
+SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_delivery) {
+  auto message = std::make_shared<Message>();
+  message->user_id = user_id_;
+  message->from_uuid = request.origin;
+  message->routing = request.route.to_json();
+  message->payload = request.payload;
+  message->message_id = random_uuid4();
+  message->job_id = request.job_id.value_or(message->message_id);
+  message->priority = request.priority;
+  message->timestamp = wire_timestamp(clock_.unix_seconds());
+
+  SendOutcome outcome;
+  outcome.message_id = message->message_id;
+  outcome.job_id = message->job_id;
+  outcome.routing = message->routing;
+
+  std::lock_guard lock(mutex_);
+  const auto recipients = recipients_locked(request.route, request.origin);
+  for (const Client* client : recipients)
+    outcome.targets.push_back(client->registration.uuid);
+  if (before_delivery)
+    before_delivery(*message, outcome.targets);
+  for (Client* client : recipients)
+    deliver_locked(*client, message, outcome);
+  return outcome;
+}
+
+std::vector<Client*> Bus::recipients_locked(const Route& route, std::string_view origin) {
+  std::vector<Client*> recipients;
+  if (route.kind == Route::Kind::kDirect) {
+    if (auto found = clients_.find(route.key); found != clients_.end())
+      recipients.push_back(&found->second);
+    return recipients;
+  }
+  for (auto& [uuid, client] : clients_) {
+    const auto& registration = client.registration;
+    bool wanted = false;
+    switch (route.kind) {
+      case Route::Kind::kGroup:
+        wanted = registration.group_id == route.key;
+        break;
+      case Route::Kind::kTypeFilter:
+        wanted = registration.client_type == route.key;
+        break;
+      case Route::Kind::kBroadcast:
+        wanted = uuid != origin;
+        break;
+      case Route::Kind::kDirect:
+        break;
+    }
+    if (wanted)
+      recipients.push_back(&client);
+  }
+  std::sort(recipients.begin(), recipients.end(),
+            [](const Client* a, const Client* b) { return a->order < b->order; });
+  return recipients;
+}
+
+void Bus::deliver_locked(Client& client, const std::shared_ptr<const Message>& message,
+                         SendOutcome& outcome) {
+  const std::string& uuid = client.registration.uuid;
+  if (!client.endpoint) {
+    hold_locked(client, message, outcome);
+    return;
+  }
+  if (!passes(message->priority, client.endpoint->level())) {
+    outcome.filtered_by_level.push_back(uuid);
+    ++counters_.filtered_by_level;
+    return;
+  }
+  const bool online = client.online(limits_.stream_grace);
+  switch (client.endpoint->deliver(*message, uuid)) {
+    case Delivery::kQueued:
+      ++counters_.delivered;
+      break;
+    case Delivery::kQueuedDroppingOldest:
+      ++counters_.delivered;
+      ++counters_.stream_overflow;
+      outcome.dropped.push_back(uuid);
+      break;
+    case Delivery::kSessionEnded:
+      // The session ended a moment ago and the bus has not heard yet.
+      if (client.registration.is_persistent) {
+        client.last_seen_when_unbound = client.last_seen();
+        client.endpoint.reset();
+        hold_locked(client, message, outcome);
+      } else {
+        outcome.dropped.push_back(uuid);
+      }
+      return;
+  }
+  if (!online)
+    outcome.offline.push_back(uuid);
+}
+
+void Bus::hold_locked(Client& client, const std::shared_ptr<const Message>& message,
+                      SendOutcome& outcome) {
+  outcome.offline.push_back(client.registration.uuid);
+  ++counters_.held;
+  if (client.hold.hold(message, clock_.steady_now(), limits_.offline_hold_messages)) {
+    ++counters_.hold_overflow;
+    outcome.dropped.push_back(client.registration.uuid);
+  }
+}
+
+void Bus::flush_held_locked(Client& client) {
+  if (client.hold.size() == 0)
+    return;
+  counters_.hold_expired += client.hold.expire(clock_.steady_now(), limits_.offline_hold_ttl);
+  SendOutcome ignored;
+  for (const auto& held : client.hold.take())
+    deliver_locked(client, held.message, ignored);
+}
+
+std::vector<const Client*> Bus::ordered_locked() const {
+  std::vector<const Client*> ordered;
+  ordered.reserve(clients_.size());
+  for (const auto& [uuid, client] : clients_)
+    ordered.push_back(&client);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Client* a, const Client* b) { return a->order < b->order; });
+  return ordered;
+}
+
+ClientLists Bus::list() const {
+  const double now = clock_.unix_seconds();
+  ClientLists lists;
+  std::lock_guard lock(mutex_);
+  for (const Client* client : ordered_locked()) {
+    auto& bucket = client->registration.is_persistent ? lists.persistent : lists.ephemeral;
+    bucket.push_back(client->info(now, limits_.stream_grace));
+  }
+  return lists;
+}
+
+std::size_t Bus::persistent_count() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(clients_.begin(), clients_.end(), [](auto& kv) {
+    return kv.second.registration.is_persistent;
+  }));
+}
+
+std::size_t Bus::ephemeral_count() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(clients_.begin(), clients_.end(), [](auto& kv) {
+    return !kv.second.registration.is_persistent;
+  }));
+}
+
+bool Bus::is_bound_to_any(const std::vector<std::string>& uuids,
+                          std::string_view session_id) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(uuids.begin(), uuids.end(), [&](const std::string& uuid) {
+    const auto found = clients_.find(uuid);
+    return found != clients_.end() && found->second.endpoint &&
+           found->second.endpoint->session_id() == session_id;
+  });
+}
+
+void Bus::end_session(std::string_view session_id) {
+  std::lock_guard lock(mutex_);
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    Client& client = it->second;
+    if (!client.endpoint || client.endpoint->session_id() != session_id) {
+      ++it;
+      continue;
+    }
+    if (!client.registration.is_persistent) {
+      it = clients_.erase(it);
+      continue;
+    }
+    client.last_seen_when_unbound = client.last_seen();
+    client.endpoint.reset();
+    ++it;
+  }
+}
+
+void Bus::expire_held() {
+  const auto now = clock_.steady_now();
+  std::lock_guard lock(mutex_);
+  for (auto& [uuid, client] : clients_)
+    counters_.hold_expired += client.hold.expire(now, limits_.offline_hold_ttl);
+}
+
+}  // namespace bmcp::bus

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bus/client.hpp"
+#include "bus/counters.hpp"
+#include "bus/limits.hpp"
+#include "bus/route.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+
+namespace bmcp::bus {
+
+enum class RegisterError { kInvalidClientUuid, kInvalidClientType, kTooManyClients };
+// The contract's error word: invalid_client_uuid, invalid_client_type, too_many_clients.
+std::string_view error_word(RegisterError error);
+
+struct SendRequest {
+  Route route;
+  json::value payload;
+  LogLevel priority = LogLevel::kInfo;
+  std::string origin;                 // from_uuid, or the server origin that sends it
+  std::optional<std::string> job_id;  // payload.job_id; the message id when absent
+};
+
+struct SendOutcome {
+  std::string message_id;
+  std::string job_id;
+  json::object routing;
+  std::vector<std::string> targets;            // every recipient routing resolved
+  std::vector<std::string> filtered_by_level;  // below the recipient session's level
+  std::vector<std::string> offline;            // held or queued for a client that is offline
+  std::vector<std::string> dropped;            // a bound was hit: some record was not kept
+};
+
+struct ClientLists {
+  json::array persistent;  // ClientInfo objects, by connected_at
+  json::array ephemeral;
+};
+
+// Called with the bus lock held, after routing and before any delivery: the place to record
+// a pending job before its reply can possibly arrive. Must take only leaf locks.
+using BeforeDelivery =
+    std::function<void(const Message& message, const std::vector<std::string>& targets)>;
+
+// One user's bus: its clients (persistent and ephemeral buckets, one record per uuid), their
+// bindings to sessions, and routing. Records are delivered while the bus lock is held, so
+// every recipient sees one bus's records in one order, and held records always precede newer
+// ones (lock order: Bus -> StandaloneStream -> sink, docs/lock-order.md).
+// Thread safety: all methods are safe from any thread.
+class Bus {
+ public:
+  Bus(std::string user_id, const Clock& clock, const BusLimits& limits, BusCounters& counters);
+
+  const std::string& user_id() const { return user_id_; }
+
+  // First registration creates the client in its bucket; a re-registration updates it in
+  // place (type, capabilities, group, binding; the bucket and connected_at are sticky) and
+  // delivers what was held for it while it was offline. Returns its ClientInfo.
+  Result<json::object, RegisterError> register_client(Registration registration,
+                                                      std::shared_ptr<Endpoint> endpoint);
+  // False when no client has that uuid.
+  bool unregister_client(std::string_view uuid);
+
+  SendOutcome send(const SendRequest& request, const BeforeDelivery& before_delivery = {});
+
+  ClientLists list() const;
+  std::size_t persistent_count() const;
+  std::size_t ephemeral_count() const;
+  // Whether `session_id` is the session currently bound to one of `uuids`.
+  bool is_bound_to_any(const std::vector<std::string>& uuids, std::string_view session_id) const;
+
+  // The session ended: its ephemeral clients leave, its persistent clients go offline.
+  void end_session(std::string_view session_id);
+  // Drops held records older than the hold TTL.
+  void expire_held();
+
+ private:
+  std::vector<Client*> recipients_locked(const Route& route, std::string_view origin);
+  void deliver_locked(Client& client, const std::shared_ptr<const Message>& message,
+                      SendOutcome& outcome);
+  void hold_locked(Client& client, const std::shared_ptr<const Message>& message,
+                   SendOutcome& outcome);
+  void flush_held_locked(Client& client);
+  std::vector<const Client*> ordered_locked() const;
+
+  const std::string user_id_;
+  const Clock& clock_;
+  const BusLimits& limits_;
+  BusCounters& counters_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Client, std::less<>> clients_;
+  std::uint64_t next_order_ = 1;
+};
+
+}  // namespace bmcp::bus

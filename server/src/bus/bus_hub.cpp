@@ -1,0 +1,121 @@
+#include "bus/bus_hub.hpp"
+
+namespace bmcp::bus {
+
+std::string_view error_word(JobUpdateError error) {
+  switch (error) {
+    case JobUpdateError::kNotJobTarget:
+      return "not_job_target";
+    case JobUpdateError::kCrossUserJobUpdate:
+      return "cross_user_job_update";
+  }
+  return "error";
+}
+
+std::string server_origin(std::string_view user_id) {
+  return "server:" + std::string(user_id);
+}
+
+BusHub::BusHub(const Clock& clock, BusLimits limits)
+    : clock_(clock), limits_(limits), pending_jobs_(clock, limits_, counters_) {}
+
+std::shared_ptr<Bus> BusHub::bus_for(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  auto& bus = buses_[user_id];
+  if (!bus)
+    bus = std::make_shared<Bus>(user_id, clock_, limits_, counters_);
+  return bus;
+}
+
+std::shared_ptr<Bus> BusHub::find(const std::string& user_id) const {
+  std::lock_guard lock(mutex_);
+  const auto found = buses_.find(user_id);
+  return found == buses_.end() ? nullptr : found->second;
+}
+
+SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request,
+                         bool track_job) {
+  BeforeDelivery record_job;
+  if (track_job) {
+    record_job = [this, &user_id, &request](const Message& message,
+                                            const std::vector<std::string>& targets) {
+      pending_jobs_.record(user_id, message.job_id, request.origin, targets);
+    };
+  }
+  return bus_for(user_id)->send(request, record_job);
+}
+
+Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& user_id,
+                                                            const std::string& session_id,
+                                                            const JobUpdate& update) {
+  const auto pending = pending_jobs_.find(user_id, update.job_id);
+  const auto bus = bus_for(user_id);
+  if (pending && !bus->is_bound_to_any(pending->target_uuids, session_id))
+    return Unexpected{JobUpdateError::kNotJobTarget};
+  if (!pending && pending_jobs_.claimed_by_another_user(user_id, update.job_id))
+    return Unexpected{JobUpdateError::kCrossUserJobUpdate};
+
+  SendRequest reply;
+  reply.route = pending ? Route::direct(pending->originator_uuid) : Route::broadcast();
+  reply.payload = job_update_payload(update);
+  reply.priority = LogLevel::kNotice;
+  reply.origin = server_origin(user_id);
+  reply.job_id = update.job_id;
+  JobUpdateOutcome outcome{pending.has_value(), bus->send(reply)};
+
+  const bool terminal = is_terminal_status(update.status);
+  if (pending && terminal)
+    pending_jobs_.close(user_id, update.job_id, pending->generation);
+  const JobEvent event{user_id, update, terminal, pending.has_value()};
+  for (const auto& listener : job_listeners_)
+    listener(event);
+  return outcome;
+}
+
+void BusHub::add_job_listener(JobListener listener) {
+  job_listeners_.push_back(std::move(listener));
+}
+
+void BusHub::end_session(const std::string& user_id, const std::string& session_id) {
+  if (const auto bus = find(user_id))
+    bus->end_session(session_id);
+}
+
+void BusHub::drop_user(const std::string& user_id) {
+  {
+    std::lock_guard lock(mutex_);
+    buses_.erase(user_id);
+  }
+  pending_jobs_.drop_user(user_id);
+}
+
+void BusHub::sweep() {
+  for (const auto& bus : all_buses())
+    bus->expire_held();
+  pending_jobs_.expire();
+}
+
+HubCounts BusHub::counts() const {
+  HubCounts counts;
+  for (const auto& bus : all_buses()) {
+    const std::size_t clients = bus->persistent_count() + bus->ephemeral_count();
+    counts.clients += clients;
+    counts.buses += clients > 0 ? 1 : 0;
+  }
+  return counts;
+}
+
+std::size_t BusHub::pending_jobs_for(const std::string& user_id) const {
+  return pending_jobs_.count_for(user_id);
+}
+
+std::vector<std::shared_ptr<Bus>> BusHub::all_buses() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<Bus>> buses;
+  buses.reserve(buses_.size());
+  for (const auto& [user, bus] : buses_)
+    buses.push_back(bus);
+  return buses;
+}
+
+}  // namespace bmcp::bus

@@ -1,0 +1,53 @@
+#include "bus/client.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "bus/message.hpp"
+
+namespace bmcp::bus {
+
+bool is_reserved_origin(std::string_view uuid) {
+  return uuid.starts_with("server:") || uuid.starts_with("server-dispatch:");
+}
+
+bool is_valid_client_uuid(std::string_view uuid) {
+  if (uuid.empty() || uuid.size() > 128 || is_reserved_origin(uuid))
+    return false;
+  return std::none_of(uuid.begin(), uuid.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte <= 0x20 || byte == 0x7F;
+  });
+}
+
+double Client::last_seen() const {
+  if (!endpoint)
+    return last_seen_when_unbound;
+  return std::max(registered_at, endpoint->last_request_at());
+}
+
+bool Client::online(std::chrono::nanoseconds grace) const {
+  return endpoint && endpoint->online(grace);
+}
+
+json::object Client::info(double now, std::chrono::nanoseconds grace) const {
+  json::array capabilities;
+  for (const auto& capability : registration.capabilities)
+    capabilities.emplace_back(capability);
+  const double seen = last_seen();
+  const double ago = std::max(0.0, std::round((now - seen) * 10.0) / 10.0);
+  json::value group = nullptr;
+  if (registration.group_id)
+    group = *registration.group_id;
+  return {{"uuid", registration.uuid},
+          {"client_type", registration.client_type},
+          {"is_persistent", registration.is_persistent},
+          {"capabilities", std::move(capabilities)},
+          {"group_id", std::move(group)},
+          {"connected_at", wire_timestamp(connected_at)},
+          {"last_seen", wire_timestamp(seen)},
+          {"online", online(grace)},
+          {"last_seen_seconds_ago", ago}};
+}
+
+}  // namespace bmcp::bus

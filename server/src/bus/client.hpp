@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bus/endpoint.hpp"
+#include "bus/offline_hold.hpp"
+#include "core/json_text.hpp"
+
+namespace bmcp::bus {
+
+// What a client says about itself when it registers.
+struct Registration {
+  std::string uuid;
+  std::string client_type;
+  bool is_persistent = false;
+  std::vector<std::string> capabilities;
+  std::optional<std::string> group_id;
+};
+
+// 1..128 characters, no whitespace or control characters, not a reserved server origin.
+bool is_valid_client_uuid(std::string_view uuid);
+// `server:` and `server-dispatch:` uuids are the server's own origins; no client may use them.
+bool is_reserved_origin(std::string_view uuid);
+
+// One registered client of a bus. Thread safety: none; the owning Bus guards it.
+struct Client {
+  Registration registration;
+  std::uint64_t order = 0;   // registration sequence: listings are sorted by it
+  double connected_at = 0;   // Unix seconds of the first registration
+  double registered_at = 0;  // Unix seconds of the latest registration
+  double last_seen_when_unbound = 0;
+  std::shared_ptr<Endpoint> endpoint;  // the bound session; null while the client is offline
+  OfflineHold hold;                    // records waiting for an offline persistent client
+
+  // Latest of the last registration and the last request on the bound session.
+  double last_seen() const;
+  bool online(std::chrono::nanoseconds grace) const;
+  // The wire ClientInfo (contract §8.2); the binding is never serialized.
+  json::object info(double now, std::chrono::nanoseconds grace) const;
+};
+
+}  // namespace bmcp::bus

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "bus/message.hpp"
+#include "core/log_level.hpp"
+
+namespace bmcp::bus {
+
+enum class Delivery {
+  kQueued,                // in the session's event log, sent now or when its stream opens
+  kQueuedDroppingOldest,  // queued, and an older undelivered record of the session was dropped
+  kSessionEnded,          // the session is gone; nothing was kept
+};
+
+// An MCP session as the bus sees it: the place where records for the clients bound to it go.
+// The bus knows nothing else of sessions (no HTTP, no JSON-RPC).
+// Thread safety: implementations are safe to call from any thread, and deliver() takes only
+// leaf locks (it is called with the bus lock held, docs/lock-order.md).
+class Endpoint {
+ public:
+  virtual ~Endpoint() = default;
+
+  virtual const std::string& session_id() const = 0;
+  // Records with a priority below this level are not delivered.
+  virtual LogLevel level() const = 0;
+  // The session is live and its standalone stream is open, or was lost less than `grace` ago.
+  virtual bool online(std::chrono::nanoseconds grace) const = 0;
+  // Unix seconds of the latest request received on the session.
+  virtual double last_request_at() const = 0;
+  // Appends one record (the message, addressed to `target_uuid`) to the session's stream.
+  virtual Delivery deliver(const Message& message, std::string_view target_uuid) = 0;
+};
+
+}  // namespace bmcp::bus

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/json_text.hpp"
+
+namespace bmcp::bus {
+
+// A `blender_job_update` call: the status of one job, reported by a client that runs it.
+struct JobUpdate {
+  std::string job_id;
+  std::string status;
+  std::string result;
+  std::string error;
+  std::optional<double> progress;  // 0..1
+  std::optional<std::string> progress_message;
+};
+
+// completed, failed and cancelled end a job; anything else (running, ...) does not.
+bool is_terminal_status(std::string_view status);
+
+// The reply payload the originator receives:
+// {"kind":"job_update","job_id","status","result","error"}, plus `progress` and
+// `progress_message` when the update carries them.
+json::object job_update_payload(const JobUpdate& update);
+
+}  // namespace bmcp::bus

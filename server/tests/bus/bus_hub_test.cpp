@@ -1,0 +1,140 @@
+#include "bus/bus_hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fake_endpoint.hpp"
+
+namespace bmcp::bus {
+namespace {
+
+using testing::FakeEndpoint;
+using Uuids = std::vector<std::string>;
+
+class BusHubTest : public ::testing::Test {
+ protected:
+  BusHubTest() {
+    hub_.add_job_listener([this](const JobEvent& event) { events_.push_back(event); });
+  }
+  std::shared_ptr<FakeEndpoint> add(const std::string& user, const std::string& uuid,
+                                    const std::string& session) {
+    auto endpoint = std::make_shared<FakeEndpoint>(session);
+    EXPECT_TRUE(hub_.bus_for(user)->register_client({uuid, "llm", false, {}, {}}, endpoint));
+    return endpoint;
+  }
+  SendOutcome dispatch(const std::string& user, const std::string& from, const std::string& to,
+                       const std::string& job_id) {
+    SendRequest request;
+    request.route = Route::direct(to);
+    request.payload = {{"message_type", "job_dispatch"}, {"job_id", job_id}};
+    request.origin = from;
+    request.job_id = job_id;
+    return hub_.send(user, request, true);
+  }
+  static JobUpdate update(const std::string& job_id, const std::string& status) {
+    return {job_id, status, "3\n", "", std::nullopt, std::nullopt};
+  }
+
+  FakeClock clock_;
+  BusHub hub_{clock_, BusLimits{}};
+  std::vector<JobEvent> events_;
+};
+
+TEST_F(BusHubTest, ATrackedSendRecordsAPendingJobForItsTargets) {
+  add("demo", "peer", "s2");
+  dispatch("demo", "llm", "peer", "job-1");
+  const auto entry = hub_.pending_jobs().find("demo", "job-1");
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->originator_uuid, "llm");
+  EXPECT_EQ(entry->target_uuids, Uuids{"peer"});
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+}
+
+TEST_F(BusHubTest, AJobUpdateGoesDirectToTheOriginatorAtNotice) {
+  auto llm = add("demo", "llm", "s1");
+  add("demo", "peer", "s2");
+  dispatch("demo", "llm", "peer", "job-1");
+  const auto outcome = hub_.job_update("demo", "s2", update("job-1", "completed"));
+  ASSERT_TRUE(outcome);
+  EXPECT_TRUE(outcome->direct);
+  EXPECT_EQ(outcome->sent.targets, Uuids{"llm"});
+  ASSERT_EQ(llm->received.size(), 1u);
+  const auto& reply = llm->received[0].message;
+  EXPECT_EQ(reply.priority, LogLevel::kNotice);
+  EXPECT_EQ(reply.from_uuid, "server:demo");
+  EXPECT_EQ(reply.job_id, "job-1");
+  EXPECT_EQ(reply.payload.as_object().at("kind"), "job_update");
+}
+
+TEST_F(BusHubTest, ATerminalUpdateClosesTheJobAndRunningDoesNot) {
+  add("demo", "llm", "s1");
+  add("demo", "peer", "s2");
+  dispatch("demo", "llm", "peer", "job-1");
+  ASSERT_TRUE(hub_.job_update("demo", "s2", update("job-1", "running")));
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+  ASSERT_TRUE(hub_.job_update("demo", "s2", update("job-1", "failed")));
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_FALSE(events_[0].terminal);
+  EXPECT_TRUE(events_[1].terminal);
+  EXPECT_TRUE(events_[1].pending);
+}
+
+TEST_F(BusHubTest, AnUpdateFromASessionThatIsNotATargetIsRefusedAndRoutesNothing) {
+  auto llm = add("demo", "llm", "s1");
+  add("demo", "peer", "s2");
+  dispatch("demo", "llm", "peer", "job-1");
+  EXPECT_EQ(hub_.job_update("demo", "s1", update("job-1", "completed")).error(),
+            JobUpdateError::kNotJobTarget);
+  EXPECT_TRUE(llm->received.empty());
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+  EXPECT_TRUE(events_.empty());
+}
+
+TEST_F(BusHubTest, AnUpdateForAnotherUsersJobIsRefused) {
+  add("demo", "peer", "s2");
+  dispatch("demo", "llm", "peer", "job-1");
+  auto bob = add("bob", "bob-llm", "s3");
+  EXPECT_EQ(hub_.job_update("bob", "s3", update("job-1", "completed")).error(),
+            JobUpdateError::kCrossUserJobUpdate);
+  EXPECT_TRUE(bob->received.empty());
+}
+
+TEST_F(BusHubTest, AnUnknownJobFallsBackToBroadcastOnTheCallersBusWithoutWakingAnyone) {
+  auto llm = add("demo", "llm", "s1");
+  auto bob = add("bob", "bob-llm", "s3");
+  const auto outcome = hub_.job_update("demo", "s9", update("job-x", "completed"));
+  ASSERT_TRUE(outcome);
+  EXPECT_FALSE(outcome->direct);
+  EXPECT_EQ(outcome->sent.targets, Uuids{"llm"});
+  EXPECT_TRUE(bob->received.empty());
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_FALSE(events_[0].pending);
+}
+
+TEST_F(BusHubTest, EndingASessionOnlyTouchesThatUsersBus) {
+  add("demo", "a", "same-id");
+  add("bob", "b", "same-id");
+  hub_.end_session("demo", "same-id");
+  const auto counts = hub_.counts();
+  EXPECT_EQ(counts.clients, 1u);
+  EXPECT_EQ(counts.buses, 1u);
+}
+
+TEST_F(BusHubTest, DroppingAUserForgetsItsBusAndJobs) {
+  add("demo", "peer", "s2");
+  dispatch("demo", "llm", "peer", "job-1");
+  hub_.drop_user("demo");
+  EXPECT_EQ(hub_.find("demo"), nullptr);
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
+}
+
+TEST_F(BusHubTest, SweepExpiresPendingJobsAfterADay) {
+  add("demo", "peer", "s2");
+  dispatch("demo", "llm", "peer", "job-1");
+  clock_.advance(std::chrono::hours(24));
+  hub_.sweep();
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
+}
+
+}  // namespace
+}  // namespace bmcp::bus

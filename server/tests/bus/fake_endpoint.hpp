@@ -1,0 +1,50 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bus/endpoint.hpp"
+
+namespace bmcp::bus::testing {
+
+// A session as the bus sees it, recording every record delivered to it.
+class FakeEndpoint final : public Endpoint {
+ public:
+  struct Received {
+    Message message;
+    std::string target_uuid;
+  };
+
+  explicit FakeEndpoint(std::string session_id, LogLevel level = LogLevel::kDebug)
+      : session_id_(std::move(session_id)), level_(level) {}
+
+  const std::string& session_id() const override { return session_id_; }
+  LogLevel level() const override { return level_; }
+  bool online(std::chrono::nanoseconds) const override { return is_online; }
+  double last_request_at() const override { return last_request; }
+  Delivery deliver(const Message& message, std::string_view target_uuid) override {
+    if (ended)
+      return Delivery::kSessionEnded;
+    received.push_back({message, std::string(target_uuid)});
+    return overflowing ? Delivery::kQueuedDroppingOldest : Delivery::kQueued;
+  }
+
+  std::vector<std::string> payload_texts() const {
+    std::vector<std::string> texts;
+    for (const auto& r : received)
+      texts.push_back(to_json_text(r.message.payload));
+    return texts;
+  }
+
+  bool is_online = true;
+  bool ended = false;
+  bool overflowing = false;
+  double last_request = 0;
+  std::vector<Received> received;
+
+ private:
+  std::string session_id_;
+  LogLevel level_;
+};
+
+}  // namespace bmcp::bus::testing
