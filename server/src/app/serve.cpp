@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
 #include "auth/signing_key.hpp"
+#include "bus/bus_hub.hpp"
 #include "core/logging.hpp"
 #include "core/thread_pool.hpp"
 #include "fixtures/conformance_fixtures.hpp"
@@ -13,6 +16,9 @@
 #include "http/server.hpp"
 #include "mcp/engine.hpp"
 #include "mcp/session_table.hpp"
+#include "tools/bus_resources.hpp"
+#include "tools/bus_tools.hpp"
+#include "tools/dispatch_script_prompt.hpp"
 #include "transport/auth_endpoints.hpp"
 #include "transport/health_endpoint.hpp"
 #include "transport/mcp_endpoint.hpp"
@@ -24,6 +30,7 @@ namespace {
 constexpr auto kSweepInterval = std::chrono::seconds(1);
 constexpr auto kRemovedUserCheckInterval = std::chrono::seconds(10);
 constexpr auto kPurgeInterval = std::chrono::hours(24);
+constexpr auto kBusReportInterval = std::chrono::minutes(1);
 
 // Re-arms `task` every `interval` on the server's scheduler.
 void every(Scheduler& scheduler, std::chrono::nanoseconds interval, std::function<void()> task) {
@@ -48,6 +55,31 @@ void print_login_hint(const ServerConfig& config, std::string_view url) {
   }
   if (config.demo_password)
     spdlog::info("user demo exists with the password from DEMO_PASSWORD");
+}
+
+bus::BusLimits bus_limits(const ServerConfig& config) {
+  bus::BusLimits limits;
+  limits.stream_grace = std::chrono::seconds(config.stream_grace_seconds);
+  limits.offline_hold_messages = static_cast<std::size_t>(config.offline_hold_messages);
+  limits.offline_hold_ttl = std::chrono::seconds(config.offline_hold_seconds);
+  return limits;
+}
+
+// The bus surface of the HTTP build: tools, resources and the prompt, in contract order.
+void add_bus_surface(mcp::Registry& registry, bus::BusHub& hub, const Clock& clock) {
+  tools::add_bus_tools(registry, hub, clock);
+  tools::add_bus_resources(registry, hub);
+  registry.add_prompt(tools::dispatch_script_prompt());
+}
+
+// Logs the bus counters once a minute while records are being lost, so that an operator sees
+// every bound that was hit.
+void report_bus_losses(const bus::BusHub& hub, std::uint64_t& reported_losses) {
+  const auto losses = hub.counters().losses();
+  if (losses == reported_losses)
+    return;
+  reported_losses = losses;
+  spdlog::warn("bus bounds were hit: {}", hub.counters().summary());
 }
 
 }  // namespace
@@ -94,6 +126,11 @@ int run_serve(const ServerConfig& config) {
   mcp::SessionLimits session_limits;
   session_limits.idle_timeout = std::chrono::seconds(config.session_idle_seconds);
   mcp::SessionTable sessions(clock, session_limits);
+  bus::BusHub hub(clock, bus_limits(config));
+  add_bus_surface(registry, hub, clock);
+  sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason) {
+    hub.end_session(session.user_id(), session.id());
+  });
   ThreadPool blocking(2);
 
   http::Router router;
@@ -101,7 +138,10 @@ int run_serve(const ServerConfig& config) {
   auth_endpoints.add_routes(router);
   transport::McpEndpoint mcp_endpoint(engine, sessions, auth);
   mcp_endpoint.add_routes(router);
-  transport::add_health_route(router, std::string(kVersion), nullptr);
+  transport::add_health_route(router, std::string(kVersion), [&hub] {
+    const auto counts = hub.counts();
+    return transport::HealthCounts{counts.buses, counts.clients};
+  });
   const bool loopback = http::is_loopback_address(config.host);
   http::OriginPolicy origin_policy(config.allowed_origins, loopback);
 
@@ -127,15 +167,28 @@ int run_serve(const ServerConfig& config) {
   print_login_hint(config, fmt::format("http://{}:{}", host, *port));
 
   auto& scheduler = server.scheduler();
-  every(scheduler, kSweepInterval, [&sessions] { sessions.end_idle(); });
-  // A user removed with the CLI loses its sessions within the check interval (contract §3.6).
+  every(scheduler, kSweepInterval, [&sessions, &hub] {
+    sessions.end_idle();
+    hub.sweep();
+  });
+  std::uint64_t reported_losses = 0;
+  every(scheduler, kBusReportInterval,
+        [&hub, &reported_losses] { report_bus_losses(hub, reported_losses); });
+  // A user removed with the CLI loses its sessions and its bus within the check interval
+  // (contract §3.6).
   auth::UserStore& users = **store;
-  every(scheduler, kRemovedUserCheckInterval, [&sessions, &users, &blocking] {
-    blocking.post([&sessions, &users] {
-      sessions.end_users_if([&users](const std::string& user) {
+  every(scheduler, kRemovedUserCheckInterval, [&sessions, &users, &blocking, &hub] {
+    blocking.post([&sessions, &users, &hub] {
+      std::set<std::string> removed;
+      sessions.end_users_if([&users, &removed](const std::string& user) {
         auto found = users.find(user);
-        return !found && found.error().code == ErrorCode::kNotFound;
+        const bool gone = !found && found.error().code == ErrorCode::kNotFound;
+        if (gone)
+          removed.insert(user);
+        return gone;
       });
+      for (const auto& user : removed)
+        hub.drop_user(user);
     });
   });
   every(scheduler, kPurgeInterval,
@@ -147,6 +200,7 @@ int run_serve(const ServerConfig& config) {
     server.stop();
   });
   sessions.end_all();
+  spdlog::info("bus totals: {}", hub.counters().summary());
   return 0;
 }
 

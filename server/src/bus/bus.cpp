@@ -18,8 +18,7 @@ std::string_view error_word(RegisterError error) {
   return "error";
 }
 
-Bus::Bus(std::string user_id, const Clock& clock, const BusLimits& limits,
-         BusCounters& counters)
+Bus::Bus(std::string user_id, const Clock& clock, const BusLimits& limits, BusCounters& counters)
     : user_id_(std::move(user_id)), clock_(clock), limits_(limits), counters_(counters) {}
 
 Result<json::object, RegisterError> Bus::register_client(Registration registration,

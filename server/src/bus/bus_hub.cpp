@@ -33,8 +33,7 @@ std::shared_ptr<Bus> BusHub::find(const std::string& user_id) const {
   return found == buses_.end() ? nullptr : found->second;
 }
 
-SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request,
-                         bool track_job) {
+SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request, bool track_job) {
   BeforeDelivery record_job;
   if (track_job) {
     record_job = [this, &user_id, &request](const Message& message,

@@ -5,14 +5,10 @@
 namespace bmcp::bus {
 
 json::object record_data(const Message& message, std::string_view target_uuid) {
-  return {{"user_id", message.user_id},
-          {"from_uuid", message.from_uuid},
-          {"target_uuid", target_uuid},
-          {"routing", message.routing},
-          {"payload", message.payload},
-          {"job_id", message.job_id},
-          {"message_id", message.message_id},
-          {"priority", static_cast<int>(message.priority)},
+  return {{"user_id", message.user_id},       {"from_uuid", message.from_uuid},
+          {"target_uuid", target_uuid},       {"routing", message.routing},
+          {"payload", message.payload},       {"job_id", message.job_id},
+          {"message_id", message.message_id}, {"priority", static_cast<int>(message.priority)},
           {"timestamp", message.timestamp}};
 }
 

@@ -19,13 +19,27 @@ void write_string(std::string& out, std::string_view text) {
     out.append(text.substr(plain_from, i - plain_from));
     plain_from = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out += kHex[c >> 4];
@@ -61,12 +75,24 @@ void write_integer(std::string& out, Integer value) {
 
 void write_value(std::string& out, const json::value& value) {
   switch (value.kind()) {
-    case json::kind::null: out += "null"; break;
-    case json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
-    case json::kind::int64: write_integer(out, value.get_int64()); break;
-    case json::kind::uint64: write_integer(out, value.get_uint64()); break;
-    case json::kind::double_: write_double(out, value.get_double()); break;
-    case json::kind::string: write_string(out, value.get_string()); break;
+    case json::kind::null:
+      out += "null";
+      break;
+    case json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      break;
+    case json::kind::int64:
+      write_integer(out, value.get_int64());
+      break;
+    case json::kind::uint64:
+      write_integer(out, value.get_uint64());
+      break;
+    case json::kind::double_:
+      write_double(out, value.get_double());
+      break;
+    case json::kind::string:
+      write_string(out, value.get_string());
+      break;
     case json::kind::array: {
       out += '[';
       bool first = true;

@@ -110,6 +110,33 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
+struct BadItem {
+  std::size_t index;
+  std::string expected;
+  std::string_view actual;
+};
+
+// For an array parameter whose schema has `items` with a `type`: the first element of
+// another type (no coercion inside arrays).
+std::optional<BadItem> first_bad_item(const json::object& property, const json::value& value) {
+  const auto* items = find_object(property, "items");
+  if (!items || !value.is_array())
+    return std::nullopt;
+  const auto types = allowed_types(*items);
+  if (types.empty())
+    return std::nullopt;
+  const auto& array = value.get_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const auto actual = type_of(array[i]);
+    const bool fits = std::any_of(types.begin(), types.end(), [&](const std::string& type) {
+      return type == actual || (type == "number" && actual == "integer");
+    });
+    if (!fits)
+      return BadItem{i, join(types, " or "), actual};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<json::object, std::string> validate_arguments(const json::object& input_schema,
@@ -132,6 +159,11 @@ Result<json::object, std::string> validate_arguments(const json::object& input_s
       if (!accepted) {
         return Unexpected{fmt::format("parameter '{}' must be {}, got {}", std::string_view(name),
                                       join(types, " or "), type_of(found->value()))};
+      }
+      if (auto bad_item = first_bad_item(schema.as_object(), *accepted)) {
+        return Unexpected{fmt::format("parameter '{}' must be an array of {}, item {} is {}",
+                                      std::string_view(name), bad_item->expected, bad_item->index,
+                                      bad_item->actual)};
       }
       if (const auto* choices = schema.as_object().if_contains("enum");
           choices && choices->is_array()) {

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "core/json_text.hpp"
-#include "mcp/caller.hpp"
 #include "core/log_level.hpp"
+#include "mcp/caller.hpp"
 #include "mcp/request_channel.hpp"
 #include "mcp/session.hpp"
 

@@ -36,7 +36,9 @@ TEST(JsonText, WritesNonFiniteDoublesAsNull) {
 
 TEST(JsonText, EscapesQuotesBackslashesAndControlCharacters) {
   const json::value value{{"k\"ey", "a\\b\n\t\x01\xc3\xa9"}};
-  EXPECT_EQ(to_json_text(value), R"({"k\"ey":"a\\b\n\t\u0001)" "\xc3\xa9" R"("})");
+  EXPECT_EQ(to_json_text(value), R"({"k\"ey":"a\\b\n\t\u0001)"
+                                 "\xc3\xa9"
+                                 R"("})");
 }
 
 TEST(JsonText, RoundTripsEveryKind) {

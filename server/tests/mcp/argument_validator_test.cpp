@@ -12,7 +12,8 @@ json::object schema() {
       "scale":{"type":"number"},
       "flag":{"type":"boolean"},
       "target":{"type":["string","null"]},
-      "level":{"type":"string","enum":["summary","full"]}},
+      "level":{"type":"string","enum":["summary","full"]},
+      "tags":{"type":"array","items":{"type":"string"}}},
     "required":["name"]})")
       ->as_object();
 }
@@ -25,6 +26,13 @@ TEST(ValidateArguments, AcceptsWellTypedArguments) {
   auto result = check(R"({"name":"Cube","count":3,"scale":1.5,"flag":true,"target":"x"})");
   ASSERT_TRUE(result.ok()) << result.error();
   EXPECT_EQ(result->at("count"), 3);
+}
+
+TEST(ValidateArguments, ChecksTheTypeOfArrayItems) {
+  EXPECT_TRUE(check(R"({"name":"x","tags":["a","b"]})"));
+  const auto result = check(R"({"name":"x","tags":["a",1]})");
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error(), "parameter 'tags' must be an array of string, item 1 is integer");
 }
 
 TEST(ValidateArguments, RequiresRequiredParameters) {
