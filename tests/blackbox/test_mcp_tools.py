@@ -74,7 +74,6 @@ def _sse_messages(reply) -> list[dict]:
 # listing ------------------------------------------------------------------------------------------
 
 
-@NOT_BUILT_YET
 def test_every_listed_tool_has_a_name_description_and_object_input_schema(session):
     tools = _tools(session)
     assert tools
