@@ -14,11 +14,13 @@
 #include "fixtures/conformance_fixtures.hpp"
 #include "http/origin_policy.hpp"
 #include "http/server.hpp"
+#include "jobs/dispatcher.hpp"
 #include "mcp/engine.hpp"
 #include "mcp/session_table.hpp"
 #include "tools/bus_resources.hpp"
 #include "tools/bus_tools.hpp"
 #include "tools/dispatch_script_prompt.hpp"
+#include "tools/dispatch_tools.hpp"
 #include "transport/auth_endpoints.hpp"
 #include "transport/health_endpoint.hpp"
 #include "transport/mcp_endpoint.hpp"
@@ -65,10 +67,21 @@ bus::BusLimits bus_limits(const ServerConfig& config) {
   return limits;
 }
 
-// The bus surface of the HTTP build: tools, resources and the prompt, in contract order.
-void add_bus_surface(mcp::Registry& registry, bus::BusHub& hub, const Clock& clock) {
+jobs::JobStoreLimits job_store_limits(const ServerConfig& config) {
+  jobs::JobStoreLimits limits;
+  limits.retention = std::chrono::seconds(config.job_retention_seconds);
+  limits.max_retained_per_user = static_cast<std::size_t>(config.max_retained_jobs);
+  return limits;
+}
+
+// The Blender surface of the HTTP build, in contract order: bus tools then dispatch tools;
+// bus resources then scene resources; the dispatch-script prompt.
+void add_blender_surface(mcp::Registry& registry, bus::BusHub& hub, jobs::Dispatcher& dispatcher,
+                         const jobs::JobStore& store, const Clock& clock) {
   tools::add_bus_tools(registry, hub, clock);
+  tools::add_dispatch_tools(registry, dispatcher, store);
   tools::add_bus_resources(registry, hub);
+  tools::add_scene_resources(registry, dispatcher);
   registry.add_prompt(tools::dispatch_script_prompt());
 }
 
@@ -127,7 +140,11 @@ int run_serve(const ServerConfig& config) {
   session_limits.idle_timeout = std::chrono::seconds(config.session_idle_seconds);
   mcp::SessionTable sessions(clock, session_limits);
   bus::BusHub hub(clock, bus_limits(config));
-  add_bus_surface(registry, hub, clock);
+  jobs::JobStore job_store(clock, job_store_limits(config));
+  jobs::JobWaiter job_waiter;
+  // The store first, so a job is recorded as finished before its caller is answered.
+  hub.add_job_listener([&job_store](const bus::JobEvent& event) { job_store.apply(event); });
+  hub.add_job_listener([&job_waiter](const bus::JobEvent& event) { job_waiter.on_event(event); });
   sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason) {
     hub.end_session(session.user_id(), session.id());
   });
@@ -150,6 +167,8 @@ int run_serve(const ServerConfig& config) {
   options.port = config.port;
   options.threads = config.threads;
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
+  jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
+  add_blender_surface(registry, hub, dispatcher, job_store, clock);
   if (config.conformance_fixtures) {
     fixtures::add_conformance_fixtures(registry, server.scheduler());
     spdlog::warn("conformance fixtures are registered (test_* tools, test:// resources)");
@@ -167,9 +186,10 @@ int run_serve(const ServerConfig& config) {
   print_login_hint(config, fmt::format("http://{}:{}", host, *port));
 
   auto& scheduler = server.scheduler();
-  every(scheduler, kSweepInterval, [&sessions, &hub] {
+  every(scheduler, kSweepInterval, [&sessions, &hub, &job_store] {
     sessions.end_idle();
     hub.sweep();
+    job_store.sweep();
   });
   std::uint64_t reported_losses = 0;
   every(scheduler, kBusReportInterval,

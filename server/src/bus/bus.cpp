@@ -194,6 +194,16 @@ ClientLists Bus::list() const {
   return lists;
 }
 
+std::vector<Candidate> Bus::clients_of_type(std::string_view client_type) const {
+  std::vector<Candidate> candidates;
+  std::lock_guard lock(mutex_);
+  for (const Client* client : ordered_locked()) {
+    if (client->registration.client_type == client_type)
+      candidates.push_back({client->registration.uuid, client->online(limits_.stream_grace)});
+  }
+  return candidates;
+}
+
 std::size_t Bus::persistent_count() const {
   std::lock_guard lock(mutex_);
   return static_cast<std::size_t>(std::count_if(clients_.begin(), clients_.end(), [](auto& kv) {

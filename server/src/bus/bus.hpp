@@ -39,6 +39,12 @@ struct SendOutcome {
   std::vector<std::string> dropped;            // a bound was hit: some record was not kept
 };
 
+// A client as a dispatch target: its uuid and whether it is online now.
+struct Candidate {
+  std::string uuid;
+  bool online = false;
+};
+
 struct ClientLists {
   json::array persistent;  // ClientInfo objects, by connected_at
   json::array ephemeral;
@@ -71,6 +77,8 @@ class Bus {
   SendOutcome send(const SendRequest& request, const BeforeDelivery& before_delivery = {});
 
   ClientLists list() const;
+  // The clients of one type, by connected_at.
+  std::vector<Candidate> clients_of_type(std::string_view client_type) const;
   std::size_t persistent_count() const;
   std::size_t ephemeral_count() const;
   // Whether `session_id` is the session currently bound to one of `uuids`.

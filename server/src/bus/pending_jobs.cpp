@@ -49,6 +49,11 @@ bool PendingJobs::close(const std::string& user_id, const std::string& job_id,
   return true;
 }
 
+bool PendingJobs::remove(const std::string& user_id, const std::string& job_id) {
+  const auto entry = find(user_id, job_id);
+  return entry && close(user_id, job_id, entry->generation);
+}
+
 bool PendingJobs::claimed_by_another_user(const std::string& user_id,
                                           const std::string& job_id) const {
   std::lock_guard lock(mutex_);

@@ -35,6 +35,8 @@ class PendingJobs {
   std::optional<PendingJob> find(const std::string& user_id, const std::string& job_id) const;
   // Removes the entry if it is still the one of `generation`; false otherwise.
   bool close(const std::string& user_id, const std::string& job_id, std::uint64_t generation);
+  // Removes the entry whatever its generation; false when there was none.
+  bool remove(const std::string& user_id, const std::string& job_id);
   // Whether a user other than `user_id` has an entry with this job id.
   bool claimed_by_another_user(const std::string& user_id, const std::string& job_id) const;
   std::size_t count_for(const std::string& user_id) const;

@@ -2,8 +2,7 @@
 
 namespace bmcp::tools {
 
-json::object& SchemaBuilder::add(std::string_view name,
-                                 std::initializer_list<std::string_view> types,
+json::object& SchemaBuilder::add(std::string_view name, const std::vector<std::string_view>& types,
                                  std::string_view description) {
   json::value type;
   if (types.size() == 1) {
@@ -21,7 +20,7 @@ json::object& SchemaBuilder::add(std::string_view name,
 }
 
 SchemaBuilder& SchemaBuilder::required(std::string_view name,
-                                       std::initializer_list<std::string_view> types,
+                                       const std::vector<std::string_view>& types,
                                        std::string_view description) {
   add(name, types, description);
   required_.emplace_back(name);
@@ -29,7 +28,7 @@ SchemaBuilder& SchemaBuilder::required(std::string_view name,
 }
 
 SchemaBuilder& SchemaBuilder::optional(std::string_view name,
-                                       std::initializer_list<std::string_view> types,
+                                       const std::vector<std::string_view>& types,
                                        json::value default_value, std::string_view description) {
   add(name, types, description)["default"] = std::move(default_value);
   return *this;

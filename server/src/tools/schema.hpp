@@ -1,8 +1,8 @@
 #pragma once
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/json_text.hpp"
 
@@ -13,16 +13,16 @@ namespace bmcp::tools {
 // and, when optional, its `default`.
 class SchemaBuilder {
  public:
-  SchemaBuilder& required(std::string_view name, std::initializer_list<std::string_view> types,
+  SchemaBuilder& required(std::string_view name, const std::vector<std::string_view>& types,
                           std::string_view description);
-  SchemaBuilder& optional(std::string_view name, std::initializer_list<std::string_view> types,
+  SchemaBuilder& optional(std::string_view name, const std::vector<std::string_view>& types,
                           json::value default_value, std::string_view description);
   // Restricts an array property's items to one type.
   SchemaBuilder& items(std::string_view name, std::string_view item_type);
   json::object build() const;
 
  private:
-  json::object& add(std::string_view name, std::initializer_list<std::string_view> types,
+  json::object& add(std::string_view name, const std::vector<std::string_view>& types,
                     std::string_view description);
 
   json::object properties_;

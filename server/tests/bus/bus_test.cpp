@@ -226,6 +226,19 @@ TEST_F(BusTest, TheBeforeDeliveryHookSeesTheTargetsBeforeAnyRecipientDoes) {
   EXPECT_EQ(outcome.job_id, "job-1");
 }
 
+TEST_F(BusTest, ClientsOfATypeComeWithTheirOnlineState) {
+  auto gone = endpoint("s1");
+  gone->is_online = false;
+  add("b1", endpoint("s1"), true, "blender");
+  add("llm", endpoint("s1"));
+  add("b2", gone, true, "blender");
+  const auto candidates = bus_.clients_of_type("blender");
+  ASSERT_EQ(candidates.size(), 2u);
+  EXPECT_EQ(candidates[0].uuid, "b1");
+  EXPECT_TRUE(candidates[0].online);
+  EXPECT_FALSE(candidates[1].online);
+}
+
 TEST_F(BusTest, ListingsAreSortedByConnectedAt) {
   add("z", endpoint("s1"));
   clock_.advance(std::chrono::milliseconds(10));

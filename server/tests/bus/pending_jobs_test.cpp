@@ -36,6 +36,12 @@ TEST_F(PendingJobsTest, CloseRemovesTheEntry) {
   EXPECT_FALSE(jobs_.claimed_by_another_user("alice", "job-1"));
 }
 
+TEST_F(PendingJobsTest, RemoveDropsTheEntryWhateverItsGeneration) {
+  jobs_.record("demo", "job-1", "x", {});
+  EXPECT_TRUE(jobs_.remove("demo", "job-1"));
+  EXPECT_FALSE(jobs_.remove("demo", "job-1"));
+}
+
 TEST_F(PendingJobsTest, TwoUsersMayUseOneJobIdAndEachSeesTheOtherAsAClaim) {
   jobs_.record("demo", "job-1", "a", {});
   EXPECT_TRUE(jobs_.claimed_by_another_user("alice", "job-1"));

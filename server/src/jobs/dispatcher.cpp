@@ -1,0 +1,132 @@
+#include "jobs/dispatcher.hpp"
+
+#include "core/random.hpp"
+#include "jobs/envelope.hpp"
+#include "jobs/target_choice.hpp"
+
+namespace bmcp::jobs {
+
+std::string dispatch_origin(std::string_view user_id) {
+  return "server-dispatch:" + std::string(user_id);
+}
+
+std::string new_dispatch_job_id() {
+  return "j-" + random_hex(6);
+}
+
+Dispatcher::Dispatcher(bus::BusHub& hub, JobWaiter& waiter, JobStore& store, Scheduler& scheduler,
+                       const Clock& clock)
+    : hub_(hub), waiter_(waiter), store_(store), scheduler_(scheduler), clock_(clock) {}
+
+std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, DispatchDone done,
+                                                   DispatchProgress progress) {
+  const auto bus = hub_.bus_for(request.user_id);
+  auto target = choose_target(bus->clients_of_type("blender"), request.target_uuid);
+  if (!target) {
+    done(target_error_envelope(request.command, target.error()));
+    return nullptr;
+  }
+  const std::string user = request.user_id;
+  auto call =
+      std::make_shared<DispatchCall>(*this, std::move(request), *target, new_dispatch_job_id(),
+                                     std::move(done), std::move(progress));
+  const auto& job_id = call->job_id();
+  std::weak_ptr<DispatchCall> weak = call;
+  waiter_.add(
+      user, job_id,
+      [weak](const bus::JobUpdate& update) {
+        if (auto alive = weak.lock())
+          alive->on_reply(update);
+      },
+      [weak](const bus::JobUpdate& update) {
+        if (auto alive = weak.lock())
+          alive->on_progress(update);
+      });
+  JobRecord record;
+  record.job_id = job_id;
+  record.command = call->request_.command;
+  record.target_uuids = {*target};
+  record.created_at = clock_.unix_seconds();
+  store_.start(user, std::move(record));
+
+  // The timer holds the call alive until the job settles one way or another.
+  const auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(call->request_.timeout);
+  {
+    std::lock_guard lock(call->mutex_);
+    call->timer_ = scheduler_.schedule_after(timeout, [call] { call->on_timeout(); });
+  }
+  bus::SendRequest send;
+  send.route = bus::Route::direct(*target);
+  send.payload = json::object{{"message_type", "command_dispatch"},
+                              {"job_id", job_id},
+                              {"command", call->request_.command},
+                              {"params", call->request_.params}};
+  send.priority = LogLevel::kInfo;
+  send.origin = dispatch_origin(user);
+  send.job_id = job_id;
+  hub_.send(user, send, true);
+  return call;
+}
+
+DispatchCall::DispatchCall(Dispatcher& dispatcher, DispatchRequest request, std::string target_uuid,
+                           std::string job_id, DispatchDone done, DispatchProgress progress)
+    : dispatcher_(dispatcher),
+      request_(std::move(request)),
+      target_uuid_(std::move(target_uuid)),
+      job_id_(std::move(job_id)),
+      done_(std::move(done)),
+      progress_(std::move(progress)) {}
+
+bool DispatchCall::settle() {
+  std::lock_guard lock(mutex_);
+  if (settled_)
+    return false;
+  settled_ = true;
+  return true;
+}
+
+void DispatchCall::on_reply(const bus::JobUpdate& update) {
+  if (!settle())
+    return;
+  dispatcher_.scheduler_.cancel(timer_);
+  done_(reply_envelope(request_.command, target_uuid_, job_id_, update));
+}
+
+void DispatchCall::on_progress(const bus::JobUpdate& update) {
+  if (!update.progress || !progress_)
+    return;
+  {
+    std::lock_guard lock(mutex_);
+    if (settled_)
+      return;
+  }
+  progress_(*update.progress * 100.0, update.progress_message);
+}
+
+void DispatchCall::on_timeout() {
+  if (!settle())
+    return;
+  // The pending entry stays (marked timed out in the store) so a late reply is kept.
+  dispatcher_.waiter_.remove(request_.user_id, job_id_);
+  dispatcher_.store_.mark_timed_out(request_.user_id, job_id_);
+  done_(timeout_envelope(request_.command, target_uuid_, job_id_, request_.timeout.count()));
+}
+
+void DispatchCall::cancel() {
+  if (!settle())
+    return;
+  dispatcher_.scheduler_.cancel(timer_);
+  const auto& user = request_.user_id;
+  dispatcher_.waiter_.remove(user, job_id_);
+  dispatcher_.store_.mark_cancelled(user, job_id_);
+  dispatcher_.hub_.pending_jobs().remove(user, job_id_);
+  bus::SendRequest notice;
+  notice.route = bus::Route::direct(target_uuid_);
+  notice.payload = json::object{{"message_type", "cancel"}, {"job_id", job_id_}};
+  notice.priority = LogLevel::kNotice;
+  notice.origin = dispatch_origin(user);
+  notice.job_id = job_id_;
+  dispatcher_.hub_.send(user, notice, false);
+}
+
+}  // namespace bmcp::jobs

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bus/job_update.hpp"
+#include "core/json_text.hpp"
+
+namespace bmcp::jobs {
+
+// Why no target could be chosen for a dispatch (contract §5.2, target errors).
+struct TargetError {
+  enum class Kind { kNoClient, kAmbiguous, kUnknown, kOffline };
+  Kind kind;
+  std::string target_uuid;              // kUnknown, kOffline
+  std::vector<std::string> candidates;  // kAmbiguous: sorted ascending
+};
+
+// The envelopes a dispatch returns; each is an ordinary tool result, never a protocol error.
+// {status, command, target_uuid, job_id, result, error}; status is the reported terminal one.
+json::object reply_envelope(std::string_view command, std::string_view target_uuid,
+                            std::string_view job_id, const bus::JobUpdate& update);
+// The timeout envelope with waited_seconds and the blender_get_job hint.
+json::object timeout_envelope(std::string_view command, std::string_view target_uuid,
+                              std::string_view job_id, double waited_seconds);
+// no_client, ambiguous_target, unknown_target or offline_target, with the contract's hints.
+json::object target_error_envelope(std::string_view command, const TargetError& error);
+
+}  // namespace bmcp::jobs

@@ -1,0 +1,125 @@
+#include "jobs/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../bus/fake_endpoint.hpp"
+
+namespace bmcp::jobs {
+namespace {
+
+using bus::testing::FakeEndpoint;
+using namespace std::chrono_literals;
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  DispatcherTest() {
+    hub_.add_job_listener([this](const bus::JobEvent& e) { store_.apply(e); });
+    hub_.add_job_listener([this](const bus::JobEvent& e) { waiter_.on_event(e); });
+  }
+  std::shared_ptr<FakeEndpoint> blender(const std::string& uuid, const std::string& session) {
+    auto endpoint = std::make_shared<FakeEndpoint>(session);
+    EXPECT_TRUE(hub_.bus_for("demo")->register_client({uuid, "blender", true, {}, {}}, endpoint));
+    return endpoint;
+  }
+  std::shared_ptr<DispatchCall> run(std::string target = "", double timeout = 30) {
+    return dispatcher_.dispatch(
+        {"demo", "get_scene_info", json::object{}, std::move(target),
+         std::chrono::duration<double>(timeout)},
+        [this](json::object envelope) { envelopes_.push_back(std::move(envelope)); },
+        [this](double percent, std::optional<std::string>) { progress_.push_back(percent); });
+  }
+  void reply(const std::string& session, const std::string& job_id, const std::string& status,
+             std::optional<double> progress = std::nullopt) {
+    ASSERT_TRUE(hub_.job_update("demo", session,
+                                {job_id, status, "{\"name\":\"Scene\"}", "", progress, {}}));
+  }
+
+  FakeClock clock_;
+  ManualScheduler scheduler_{clock_};
+  bus::BusHub hub_{clock_, bus::BusLimits{}};
+  JobWaiter waiter_;
+  JobStore store_{clock_, JobStoreLimits{}};
+  Dispatcher dispatcher_{hub_, waiter_, store_, scheduler_, clock_};
+  std::vector<json::object> envelopes_;
+  std::vector<double> progress_;
+};
+
+TEST_F(DispatcherTest, TheCommandGoesToTheOnlyBlenderAndTheReplyBecomesTheEnvelope) {
+  auto peer = blender("blender-1", "s1");
+  const auto call = run();
+  ASSERT_TRUE(call);
+  ASSERT_EQ(peer->received.size(), 1u);
+  const auto& record = peer->received[0].message;
+  EXPECT_EQ(record.from_uuid, "server-dispatch:demo");
+  EXPECT_EQ(record.priority, LogLevel::kInfo);
+  EXPECT_EQ(record.payload.at("message_type"), "command_dispatch");
+  EXPECT_EQ(record.payload.at("command"), "get_scene_info");
+  EXPECT_EQ(record.job_id, call->job_id());
+  EXPECT_EQ(call->job_id().size(), 14u);
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+
+  reply("s1", call->job_id(), "completed");
+  ASSERT_EQ(envelopes_.size(), 1u);
+  EXPECT_EQ(envelopes_[0].at("status"), "completed");
+  EXPECT_EQ(envelopes_[0].at("target_uuid"), "blender-1");
+  EXPECT_EQ(envelopes_[0].at("result"), "{\"name\":\"Scene\"}");
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
+  EXPECT_EQ(scheduler_.pending(), 0u);
+}
+
+TEST_F(DispatcherTest, ATargetErrorIsAnsweredAtOnceAndSendsNothing) {
+  EXPECT_EQ(run(), nullptr);
+  EXPECT_EQ(envelopes_.at(0).at("status"), "no_client");
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
+}
+
+TEST_F(DispatcherTest, ATimeoutAnswersAndALateReplyIsStillKept) {
+  blender("blender-1", "s1");
+  const auto call = run("", 5);
+  const auto job_id = call->job_id();
+  scheduler_.advance(5s);
+  ASSERT_EQ(envelopes_.size(), 1u);
+  EXPECT_EQ(envelopes_[0].at("status"), "timeout");
+  EXPECT_EQ(store_.find("demo", job_id)->state, JobState::kTimedOut);
+  reply("s1", job_id, "completed");
+  EXPECT_EQ(envelopes_.size(), 1u);
+  EXPECT_EQ(store_.find("demo", job_id)->state, JobState::kCompleted);
+  EXPECT_EQ(store_.find("demo", job_id)->result, "{\"name\":\"Scene\"}");
+}
+
+TEST_F(DispatcherTest, CancellingEndsTheWaitAndTellsThePeer) {
+  auto peer = blender("blender-1", "s1");
+  const auto call = run();
+  call->cancel();
+  EXPECT_TRUE(envelopes_.empty());
+  ASSERT_EQ(peer->received.size(), 2u);
+  EXPECT_EQ(peer->received[1].message.payload,
+            (json::object{{"message_type", "cancel"}, {"job_id", call->job_id()}}));
+  EXPECT_EQ(peer->received[1].message.priority, LogLevel::kNotice);
+  EXPECT_EQ(store_.find("demo", call->job_id())->state, JobState::kCancelled);
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
+  EXPECT_EQ(waiter_.size(), 0u);
+  scheduler_.advance(60s);
+  EXPECT_TRUE(envelopes_.empty());
+}
+
+TEST_F(DispatcherTest, RunningUpdatesWithProgressBecomePercentages) {
+  blender("blender-1", "s1");
+  const auto call = run();
+  reply("s1", call->job_id(), "running", 0.25);
+  reply("s1", call->job_id(), "running");
+  EXPECT_EQ(progress_, std::vector<double>{25.0});
+  EXPECT_TRUE(envelopes_.empty());
+}
+
+TEST_F(DispatcherTest, ARequestedTargetIsUsedAmongSeveral) {
+  blender("blender-abc", "s1");
+  auto def = blender("blender-def", "s2");
+  EXPECT_EQ(run(), nullptr);
+  EXPECT_EQ(envelopes_.at(0).at("status"), "ambiguous_target");
+  ASSERT_TRUE(run("blender-def"));
+  EXPECT_EQ(def->received.size(), 1u);
+}
+
+}  // namespace
+}  // namespace bmcp::jobs

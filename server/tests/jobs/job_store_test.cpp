@@ -1,0 +1,76 @@
+#include "jobs/job_store.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bmcp::jobs {
+namespace {
+
+class JobStoreTest : public ::testing::Test {
+ protected:
+  void start(const std::string& user, const std::string& job_id) {
+    JobRecord record;
+    record.job_id = job_id;
+    store_.start(user, record);
+  }
+  static bus::JobEvent event(const std::string& job_id, const std::string& status,
+                             std::optional<double> progress = std::nullopt) {
+    return {"demo", {job_id, status, "out", "", progress, std::nullopt}, status != "running", true};
+  }
+
+  FakeClock clock_;
+  JobStore store_{clock_, JobStoreLimits{std::chrono::seconds(3600), 2}};
+};
+
+TEST_F(JobStoreTest, ATerminalUpdateFinishesTheJobWithItsResult) {
+  start("demo", "j1");
+  store_.apply(event("j1", "running", 0.25));
+  EXPECT_EQ(store_.find("demo", "j1")->progress, 0.25);
+  store_.apply(event("j1", "completed"));
+  const auto job = store_.find("demo", "j1");
+  EXPECT_EQ(job->state, JobState::kCompleted);
+  EXPECT_EQ(job->result, "out");
+  EXPECT_TRUE(job->finished_at);
+}
+
+TEST_F(JobStoreTest, ALateReplyAfterATimeoutIsKept) {
+  start("demo", "j1");
+  store_.mark_timed_out("demo", "j1");
+  EXPECT_EQ(store_.find("demo", "j1")->state, JobState::kTimedOut);
+  store_.apply(event("j1", "completed"));
+  EXPECT_EQ(store_.find("demo", "j1")->state, JobState::kCompleted);
+}
+
+TEST_F(JobStoreTest, ACancelledJobIgnoresLaterReplies) {
+  start("demo", "j1");
+  store_.mark_cancelled("demo", "j1");
+  store_.apply(event("j1", "completed"));
+  EXPECT_EQ(store_.find("demo", "j1")->state, JobState::kCancelled);
+}
+
+TEST_F(JobStoreTest, JobsAreFoundOnlyForTheirUser) {
+  start("demo", "j1");
+  EXPECT_FALSE(store_.find("bob", "j1"));
+}
+
+TEST_F(JobStoreTest, SettledJobsAreForgottenAfterTheRetentionTime) {
+  start("demo", "j1");
+  start("demo", "j2");
+  store_.mark_timed_out("demo", "j1");
+  clock_.advance(std::chrono::seconds(3600));
+  store_.sweep();
+  EXPECT_FALSE(store_.find("demo", "j1"));
+  EXPECT_TRUE(store_.find("demo", "j2"));
+}
+
+TEST_F(JobStoreTest, TheOldestSettledJobMakesRoomBeyondThePerUserLimit) {
+  for (const char* id : {"a", "b", "c"}) {
+    start("demo", id);
+    clock_.advance(std::chrono::seconds(1));
+    store_.mark_timed_out("demo", id);
+  }
+  EXPECT_FALSE(store_.find("demo", "a"));
+  EXPECT_TRUE(store_.find("demo", "c"));
+}
+
+}  // namespace
+}  // namespace bmcp::jobs
