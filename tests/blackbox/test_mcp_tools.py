@@ -127,12 +127,10 @@ def test_calling_an_unknown_tool_is_invalid_params_unknown_tool(session, name):
     assert_rpc_error(session.call("tools/call", {"name": name, "arguments": {}}), -32602, f"Unknown tool: {name}")
 
 
-@NOT_BUILT_YET
 def test_a_missing_required_argument_is_an_invalid_arguments_error_result(session):
     _assert_invalid_arguments(session.tool("blender_get_object_info", {}), "blender_get_object_info")
 
 
-@NOT_BUILT_YET
 def test_an_uncoercible_argument_is_an_invalid_arguments_error_result(session):
     result = session.tool("blender_get_object_info", {"name": {"not": "a string"}})
     _assert_invalid_arguments(result, "blender_get_object_info")
@@ -140,18 +138,15 @@ def test_an_uncoercible_argument_is_an_invalid_arguments_error_result(session):
     _assert_invalid_arguments(result, "blender_get_scene_info")
 
 
-@NOT_BUILT_YET
 def test_a_dispatch_tool_without_a_blender_client_returns_no_client_as_an_ordinary_result(session):
     assert _decoded(session.tool("blender_get_scene_info", {})) == NO_CLIENT
 
 
-@NOT_BUILT_YET
 def test_numeric_strings_and_unknown_extra_arguments_are_accepted(session):
     assert _decoded(session.tool("blender_get_scene_info", {"_timeout": "5", "bogus": 1})) == NO_CLIENT
 
 
 @pytest.mark.parametrize("version,structured", [("2025-03-26", False), ("2025-06-18", True), ("2025-11-25", True)])
-@NOT_BUILT_YET
 def test_structured_content_is_sent_only_from_protocol_2025_06_18(mcp, version, structured):
     result = mcp.initialize(version).tool("blender_get_scene_info", {})
     decoded = _decoded(result)
