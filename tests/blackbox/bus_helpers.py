@@ -153,12 +153,15 @@ def records_of(stream: SseStream) -> list[Record]:
 
 @dataclass
 class Peer:
-    """A joined MCP session: the uuid it registered and its standalone streams, oldest first."""
+    """A joined MCP session: the uuid it registered and its standalone streams, oldest first.
+    `lost` maps a stream's index to the number of its first events the peer processed before the
+    stream was cut; later events of that stream count as lost in flight."""
 
     session: Session
     uuid: str
     client: dict
     streams: list[SseStream] = field(default_factory=list)
+    lost: dict[int, int] = field(default_factory=dict)
 
     @property
     def stream(self) -> SseStream:
@@ -171,22 +174,31 @@ class Peer:
         self.streams.append(stream)
         return stream
 
-    def cut(self) -> None:
-        """Drops the current stream from the client side, as a lost connection would."""
+    def cut(self, lose_last: int = 0) -> None:
+        """Drops the current stream from the client side, as a lost connection would; the last
+        `lose_last` events that did arrive are treated as lost in flight (never processed)."""
         self.stream.close()
+        index = len(self.streams) - 1
+        self.lost[index] = max(0, len(self.streams[index].events) - lose_last)
+
+    def _events(self, index: int) -> list:
+        events = self.streams[index].events
+        return events[:self.lost[index]] if index in self.lost else events
 
     def records(self) -> list[Record]:
-        return [record for stream in self.streams for record in records_of(stream)]
+        return [record for index in range(len(self.streams)) for record in records_of(self.streams[index])
+                [:self.lost.get(index)]]
 
     def wait_records(self, count: int, timeout: float = RECORD_TIMEOUT) -> list[Record]:
         """Waits (hard cap `timeout`) until `count` events arrived over all streams; returns the records.
         Only bus records travel on standalone streams, so events and records are counted alike."""
-        earlier = sum(len(s.events) for s in self.streams[:-1])
+        earlier = sum(len(self._events(i)) for i in range(len(self.streams) - 1))
         self.stream.wait_for(lambda s: earlier + len(s.parser.events) >= count, timeout)
         return self.records()
 
     def last_event_id(self) -> int | None:
-        ids = [int(e.id) for s in self.streams for e in s.events if e.id is not None]
+        """The id of the last event processed, for Last-Event-ID."""
+        ids = [int(e.id) for i in range(len(self.streams)) for e in self._events(i) if e.id is not None]
         return max(ids) if ids else None
 
     def close(self) -> None:

@@ -8,6 +8,9 @@ from blackbox.wire import Http, wait_until
 
 BURST = 1000
 HELD = 100
+RETAINED = 256
+QUEUED = 1000
+LOST_IN_FLIGHT = 40
 DELIVERY_TIMEOUT = 60.0
 
 
@@ -38,12 +41,16 @@ def test_a_burst_of_1000_survives_two_stream_cuts_with_last_event_id_resumption(
     for n in range(BURST):
         action = cuts.get(n)
         if action == "cut":
-            # Let the stream nearly catch up (bounded), so that what is still in flight when the
-            # connection drops stays within the 256 events retained for replay.
+            # Let the stream nearly catch up (bounded), then drop it; the last LOST_IN_FLIGHT events
+            # that arrived count as lost with the connection, so only a replay can bring them back.
+            # In flight plus the records sent until the reconnect stay within the 256 retained events.
             assert _wait_for_message(peer.stream, sent[-32])
-            peer.cut()
+            peer.cut(lose_last=LOST_IN_FLIGHT)
         elif action == "resume":
-            peer.open(last_event_id=peer.last_event_id())
+            resume_after = peer.last_event_id()
+            stream = peer.open(last_event_id=resume_after)
+            assert stream.wait_for(lambda s: len(s.parser.events) >= 1, timeout=DELIVERY_TIMEOUT)
+            assert stream.events[0].id == str(resume_after + 1), "the replay starts right after Last-Event-ID"
         result = send_ok(sender, {"seq": n}, target_uuid="llm-peer", from_uuid="llm-sender")
         assert result["targets"] == ["llm-peer"] and result["filtered_by_level"] == [], result
         sent.append(result["message_id"])
@@ -74,6 +81,34 @@ def test_records_sent_while_no_stream_is_open_are_flushed_in_order_when_one_open
     records = peer.wait_records(20)
     assert [r.data["message_id"] for r in records] == sent
     assert [r.event_id for r in records] == list(range(1, 21))
+
+
+def test_replay_goes_back_at_most_the_256_retained_events(own_bus):
+    peer = own_bus.join("llm-retained")
+    sent = [send_ok(own_bus.observer, {"n": n}, target_uuid="llm-retained")["message_id"] for n in range(300)]
+    assert _wait_for_message(peer.stream, sent[-1])
+    peer.cut()
+    resumed = peer.open(last_event_id=0)
+    assert resumed.wait_for(lambda s: len(s.parser.events) >= RETAINED, timeout=DELIVERY_TIMEOUT)
+    assert_no_new_records(peer, 300 + RETAINED, own_bus.observer)
+    replayed = peer.records()[300:300 + RETAINED]
+    assert [r.data["message_id"] for r in replayed] == sent[-RETAINED:]
+    assert [r.event_id for r in replayed] == list(range(300 - RETAINED + 1, 301))
+
+
+def test_a_session_without_a_stream_queues_at_most_1000_records_dropping_the_oldest(own_bus):
+    peer = own_bus.join("llm-backlog", stream=False)
+    sent = []
+    for n in range(QUEUED + 5):
+        result = send(own_bus.observer, {"n": n}, target_uuid="llm-backlog")  # may report `dropped`
+        assert result["status"] == "ok" and result["targets"] == ["llm-backlog"], result
+        sent.append(result["message_id"])
+    peer.open()
+    assert _wait_for_message(peer.stream, sent[-1])
+    assert_no_new_records(peer, QUEUED, own_bus.observer)
+    records = peer.records()[:QUEUED]
+    assert [r.data["message_id"] for r in records] == sent[5:]
+    assert [r.event_id for r in records] == list(range(6, QUEUED + 6)), "ids are given at enqueue time"
 
 
 # (b) an offline persistent client ------------------------------------------------------------------
@@ -129,6 +164,19 @@ def test_the_offline_hold_keeps_at_most_the_configured_number_of_records(spawn, 
     assert len(received) == 5, received
     assert received == [m for m in sent if m in received], "held records keep their order"
     assert_no_new_records(back, 5, bus.observer)
+
+
+def test_a_held_record_older_than_the_hold_time_is_dropped(spawn, bus_for):
+    srv = spawn(env={"BLENDER_MCP_OFFLINE_HOLD_SECONDS": "1"})
+    bus = bus_for(srv)
+    _go_offline(bus, bus.join("blender-stale", "blender", is_persistent=True))
+    send_ok(bus.observer, {"n": "stale"}, target_uuid="blender-stale")
+    register(bus.session(), "llm-clock")  # its last_seen is the server's clock just after the send
+    assert wait_until(lambda: bus.client("llm-clock")["last_seen_seconds_ago"] >= 3, timeout=15, interval=0.2)
+    fresh = send_ok(bus.observer, {"n": "fresh"}, target_uuid="blender-stale")
+    back = bus.join("blender-stale", "blender", is_persistent=True)
+    assert [r.data["message_id"] for r in back.wait_records(1)] == [fresh["message_id"]]
+    assert_no_new_records(back, 1, bus.observer)
 
 
 def test_held_records_pass_the_level_of_the_session_the_client_returns_on(own_bus):

@@ -8,7 +8,7 @@ import pytest
 
 from blackbox.bus_helpers import (LEVELS, UUID4, assert_no_new_records, assert_record, bus_for, own_bus,  # noqa: F401
                                   register, send_ok)
-from blackbox.wire import wait_until
+from blackbox.wire import JSON_AND_SSE, SSE, wait_until
 
 # uuid -> (client_type, group_id) of the clients of the routing tests; llm-a also sends.
 CLIENTS = {"llm-a": ("llm", "g1"), "blender-b": ("blender", "g1"), "blender-c": ("blender", None),
@@ -140,6 +140,18 @@ def test_records_keep_their_send_order_for_a_recipient_whatever_their_priority(o
     assert [r.data["priority"] for r in records] == priorities
     event_ids = [r.event_id for r in records]
     assert event_ids == sorted(event_ids) and len(set(event_ids)) == len(event_ids)
+
+
+def test_bus_records_never_travel_on_the_post_stream_of_the_sending_request(own_bus):
+    peer = own_bus.join("llm-self")
+    reply = peer.session.call("tools/call", {"name": "blender_send_message",
+                                             "arguments": {"payload": {"to": "myself"}, "target_uuid": "llm-self"}},
+                              accept=JSON_AND_SSE)
+    assert reply.status == 200, reply
+    messages = [e.json() for e in reply.sse.events] if reply.content_type == SSE else [reply.json()]
+    assert [m.get("method") for m in messages] == [None], messages
+    [record] = peer.wait_records(1)
+    assert record.payload == {"to": "myself"}
 
 
 # re-registration moves delivery -------------------------------------------------------------------
