@@ -16,6 +16,17 @@ namespace {
 using Context = std::shared_ptr<mcp::RequestContext>;
 constexpr double kResourceTimeoutSeconds = 30;
 
+// Cancelling the request cancels the call. The hook holds the call weakly: the call holds the
+// request (to answer it), and the pending timer keeps the call alive until it settles.
+void cancel_with_request(const Context& ctx, const std::shared_ptr<jobs::DispatchCall>& call) {
+  if (!call)
+    return;
+  ctx->on_cancel([weak = std::weak_ptr<jobs::DispatchCall>(call)] {
+    if (auto alive = weak.lock())
+      alive->cancel();
+  });
+}
+
 json::object input_schema(const DispatchTool& tool) {
   SchemaBuilder schema;
   for (const auto& param : tool.params) {
@@ -66,8 +77,7 @@ void run(const DispatchTool& tool, jobs::Dispatcher& dispatcher, const Context& 
       [ctx](double percent, std::optional<std::string> message) {
         ctx->progress(percent, 100.0, std::move(message));
       });
-  if (call)
-    ctx->on_cancel([call] { call->cancel(); });
+  cancel_with_request(ctx, call);
 }
 
 mcp::Tool get_job_tool(const jobs::JobStore& store) {
@@ -94,8 +104,7 @@ void read_through(jobs::Dispatcher& dispatcher, const Context& ctx, const std::s
   auto call = dispatcher.dispatch(std::move(request), [ctx, uri](json::object envelope) {
     ctx->respond(json_resource_contents(uri, envelope));
   });
-  if (call)
-    ctx->on_cancel([call] { call->cancel(); });
+  cancel_with_request(ctx, call);
 }
 
 std::optional<std::int64_t> positive_integer(std::string_view text) {

@@ -18,6 +18,7 @@ class DispatchToolsTest : public ::testing::Test, protected ToolHarness {
     add_dispatch_tools(registry_, dispatcher_, store_);
     add_scene_resources(registry_, dispatcher_);
   }
+  void TearDown() override { end_all(); }
 
   Peer blender(const char* uuid) {
     auto peer = open("demo");

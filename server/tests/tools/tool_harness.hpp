@@ -48,6 +48,7 @@ class ToolHarness {
     session->set_log_level(level);
     auto sink = std::make_shared<mcp::testing::RecordingSink>();
     session->stream().attach(sink, std::nullopt);
+    opened_.push_back(session);
     return {session, sink, user};
   }
 
@@ -80,6 +81,14 @@ class ToolHarness {
     return parse_json(text)->as_object();
   }
 
+  // Ends every opened session, abandoning requests still in flight (a session and its
+  // in-flight requests refer to each other until the session ends).
+  void end_all() {
+    for (const auto& session : opened_)
+      session->end();
+  }
+  ~ToolHarness() { end_all(); }
+
   void end(const Peer& peer) {
     peer.session->end();
     hub_.end_session(peer.user, peer.session->id());
@@ -92,6 +101,7 @@ class ToolHarness {
 
  private:
   int next_session_ = 1;
+  std::vector<std::shared_ptr<mcp::Session>> opened_;
 };
 
 }  // namespace bmcp::tools::testing
