@@ -126,7 +126,8 @@ def test_the_style_a_client_prints_the_completed_envelope_and_the_echoed_execute
         # Four dispatches: scene info, execute_code, the PolyHaven probe and (the probe completed) the download.
         answered = peer.wait_answered(4)
     finally:
-        assert peer.stop() == 0, peer.detail()
+        peer_exit = peer.stop()
+    assert peer_exit == 0, peer.detail()
 
     lines = client.stdout.splitlines()
     assert len(lines) == 2, detail
@@ -170,7 +171,8 @@ def test_the_style_b_client_prints_the_fake_peers_job_update_for_its_script(serv
         assert client.returncode == 0, detail
         answered = peer.wait_answered(1)
     finally:
-        assert peer.stop() == 0, peer.detail()
+        peer_exit = peer.stop()
+    assert peer_exit == 0, peer.detail()
 
     printed = [ast.literal_eval(line) for line in client.stdout.splitlines() if line.startswith("{")]
     assert printed == [
