@@ -19,8 +19,8 @@ from typing import Any, Callable, Iterator
 import httpx
 import pytest
 
-from blackbox.bus_helpers import (Bus, Peer, Record, assert_no_new_records, assert_record, bus_for, call,  # noqa: F401
-                                  decoded, job_update_ok, own_bus, read_resource)
+from blackbox.bus_helpers import (Bus, Peer, Record, assert_invalid_arguments, assert_no_new_records,  # noqa: F401
+                                  assert_record, bus_for, call, decoded, job_update_ok, own_bus, read_resource)
 from blackbox.wire import JSON, JSON_AND_SSE, SSE, SseEvent, SseParser, Session, make_http_client, rpc
 
 JOB_ID = re.compile(r"^j-[0-9a-f]{12}$")
@@ -253,6 +253,60 @@ def test_the_command_record_carries_every_parameter_with_its_default_and_never_t
     job_id = assert_command_record(next_record(peer, 0), own_bus, "blender-demo01", command, params)
     job_update_ok(peer.session, job_id, "completed", result="{}")
     assert pending.result(CALL_TIMEOUT)["status"] == "completed"
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "0"])
+def test_a_timeout_that_is_not_above_zero_is_invalid_and_sends_nothing(own_bus, timeout):
+    peer = blender(own_bus, "blender-demo01")
+    result = own_bus.observer.tool("blender_get_scene_info", {"_timeout": timeout})
+    assert_invalid_arguments(result, "blender_get_scene_info")
+    assert_no_new_records(peer, 0, own_bus.observer)
+
+
+# --------------------------------------------------------------------------------------------------
+# The wait: what wakes it and what does not
+
+
+def test_only_a_terminal_update_from_the_targets_session_ends_the_wait(own_bus, background):
+    peer = blender(own_bus, "blender-demo01")
+    pending = start_tool(background, own_bus.observer, "blender_get_scene_info")
+    job_id = assert_command_record(next_record(peer, 0), own_bus, "blender-demo01", "get_scene_info", {})
+    assert own_bus.stats()["pending_jobs_for_user"] == 1  # the dispatch in flight counts
+
+    bystander = own_bus.session("debug")
+    refused = call(bystander, "blender_job_update", {"job_id": job_id, "status": "completed", "result": "forged"})
+    assert refused == {"status": "error", "error": "not_job_target"}
+    dispatch_ok(job_update_ok(peer.session, job_id, "running", progress=0.25))
+    job = get_job(own_bus.observer, job_id)
+    assert (job["state"], job["progress"], job["result"]) == ("pending", 0.25, ""), job
+    assert not pending.done()
+
+    dispatch_ok(job_update_ok(peer.session, job_id, "completed", result="{}"))
+    envelope = pending.result(CALL_TIMEOUT)
+    assert (envelope["status"], envelope["result"]) == ("completed", "{}"), envelope
+    assert own_bus.stats()["pending_jobs_for_user"] == 0
+
+
+def test_a_cancelled_status_reported_by_the_addon_is_the_envelope_status(own_bus, background):
+    peer = blender(own_bus, "blender-demo01")
+    pending = start_tool(background, own_bus.observer, "blender_get_scene_info")
+    job_id = next_record(peer, 0).data["job_id"]
+    job_update_ok(peer.session, job_id, "cancelled", result="", error="dropped before it started")
+    assert pending.result(CALL_TIMEOUT) == {
+        "status": "cancelled", "command": "get_scene_info", "target_uuid": "blender-demo01", "job_id": job_id,
+        "result": "", "error": "dropped before it started"}
+    assert get_job(own_bus.observer, job_id)["state"] == "cancelled"
+
+
+def test_ending_the_callers_session_abandons_the_wait_and_removes_the_pending_entry(own_bus):
+    peer = blender(own_bus, "blender-demo01")
+    caller = own_bus.session()
+    stream = PostStream(caller, tool_call("blender_get_scene_info", {"_timeout": CALL_TIMEOUT}))
+    next_record(peer, 0)
+    assert own_bus.stats()["pending_jobs_for_user"] == 1
+    assert caller.delete().status == 200
+    assert stream.wait_ended(CALL_TIMEOUT / 2), "the abandoned call's POST did not end"
+    assert own_bus.stats()["pending_jobs_for_user"] == 0
 
 
 # --------------------------------------------------------------------------------------------------
