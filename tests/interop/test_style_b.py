@@ -18,7 +18,7 @@ from interop.common import CLIENT_TIMEOUT, FASTMCP3_PYTHON, login, require
 from support.server_process import DEMO_PASSWORD, ServerProcess, stop_process
 
 HERE = Path(__file__).resolve().parent
-CLIENT = HERE / "style_b_client.py"
+CLIENT = HERE.parents[1] / "examples" / "style_b_client.py"
 PEER = HERE / "style_b_peer.py"
 READY_TIMEOUT = 60.0
 RECORD_KEYS = {"user_id", "from_uuid", "target_uuid", "routing", "payload", "job_id", "message_id", "priority",
