@@ -37,21 +37,26 @@ std::optional<PendingJob> PendingJobs::find(const std::string& user_id,
 bool PendingJobs::close(const std::string& user_id, const std::string& job_id,
                         std::uint64_t generation) {
   std::lock_guard lock(mutex_);
+  return erase_entry_locked(user_id, job_id, generation);
+}
+
+bool PendingJobs::remove(const std::string& user_id, const std::string& job_id) {
+  std::lock_guard lock(mutex_);
+  return erase_entry_locked(user_id, job_id, std::nullopt);
+}
+
+bool PendingJobs::erase_entry_locked(const std::string& user_id, const std::string& job_id,
+                                     std::optional<std::uint64_t> generation) {
   const auto user = users_.find(user_id);
   if (user == users_.end())
     return false;
   const auto entry = user->second.by_id.find(job_id);
-  if (entry == user->second.by_id.end() || entry->second.generation != generation)
+  if (entry == user->second.by_id.end() || (generation && entry->second.generation != *generation))
     return false;
   erase_locked(user->second, entry);
   if (user->second.by_id.empty())
     users_.erase(user);
   return true;
-}
-
-bool PendingJobs::remove(const std::string& user_id, const std::string& job_id) {
-  const auto entry = find(user_id, job_id);
-  return entry && close(user_id, job_id, entry->generation);
 }
 
 bool PendingJobs::claimed_by_another_user(const std::string& user_id,

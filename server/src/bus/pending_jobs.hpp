@@ -51,6 +51,9 @@ class PendingJobs {
     std::map<std::uint64_t, std::string> by_age;  // generation -> job id, oldest first
   };
   void erase_locked(UserJobs& jobs, ById::iterator entry);
+  // Erases the entry if it exists (and is of `generation`, when given). REQUIRES: mutex_ held.
+  bool erase_entry_locked(const std::string& user_id, const std::string& job_id,
+                          std::optional<std::uint64_t> generation);
 
   const Clock& clock_;
   const BusLimits& limits_;

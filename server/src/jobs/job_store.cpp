@@ -1,8 +1,24 @@
 #include "jobs/job_store.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace bmcp::jobs {
+namespace {
+
+// The user's job in `users` (a JobStore's table, const or not), or nullptr.
+template <class Users>
+auto* find_in(Users& users, std::string_view user_id, std::string_view job_id) {
+  using Record = std::conditional_t<std::is_const_v<Users>, const JobRecord, JobRecord>;
+  Record* found = nullptr;
+  if (const auto user = users.find(user_id); user != users.end()) {
+    if (const auto job = user->second.find(job_id); job != user->second.end())
+      found = &job->second;
+  }
+  return found;
+}
+
+}  // namespace
 
 JobStore::JobStore(const Clock& clock, JobStoreLimits limits) : clock_(clock), limits_(limits) {}
 
@@ -15,60 +31,45 @@ void JobStore::start(const std::string& user_id, JobRecord record) {
 
 void JobStore::mark_timed_out(const std::string& user_id, const std::string& job_id) {
   std::lock_guard lock(mutex_);
-  const auto user = users_.find(user_id);
-  if (user == users_.end())
+  JobRecord* record = find_in(users_, user_id, job_id);
+  if (!record || record->state != JobState::kPending)
     return;
-  const auto job = user->second.find(job_id);
-  if (job == user->second.end() || job->second.state != JobState::kPending)
-    return;
-  job->second.state = JobState::kTimedOut;
-  job->second.error = "timeout";
-  settle_locked(user_id, job->second);
+  record->state = JobState::kTimedOut;
+  record->error = "timeout";
+  settle_locked(user_id, *record);
 }
 
 void JobStore::mark_cancelled(const std::string& user_id, const std::string& job_id) {
   std::lock_guard lock(mutex_);
-  const auto user = users_.find(user_id);
-  if (user == users_.end())
+  JobRecord* record = find_in(users_, user_id, job_id);
+  if (!record || record->finished())
     return;
-  const auto job = user->second.find(job_id);
-  if (job == user->second.end() || job->second.finished())
-    return;
-  job->second.state = JobState::kCancelled;
-  job->second.error = "cancelled by the caller";
-  settle_locked(user_id, job->second);
+  record->state = JobState::kCancelled;
+  record->error = "cancelled by the caller";
+  settle_locked(user_id, *record);
 }
 
 void JobStore::apply(const bus::JobEvent& event) {
   std::lock_guard lock(mutex_);
-  const auto user = users_.find(event.user_id);
-  if (user == users_.end())
+  JobRecord* record = find_in(users_, event.user_id, event.update.job_id);
+  if (!record || record->finished())
     return;
-  const auto job = user->second.find(event.update.job_id);
-  if (job == user->second.end() || job->second.finished())
-    return;
-  JobRecord& record = job->second;
   if (event.update.progress)
-    record.progress = event.update.progress;
+    record->progress = event.update.progress;
   const auto state = terminal_state(event.update.status);
   if (!state)
     return;
-  record.state = *state;
-  record.result = event.update.result;
-  record.error = event.update.error;
-  settle_locked(event.user_id, record);
+  record->state = *state;
+  record->result = event.update.result;
+  record->error = event.update.error;
+  settle_locked(event.user_id, *record);
 }
 
 std::optional<JobRecord> JobStore::find(const std::string& user_id,
                                         const std::string& job_id) const {
   std::lock_guard lock(mutex_);
-  const auto user = users_.find(user_id);
-  if (user == users_.end())
-    return std::nullopt;
-  const auto job = user->second.find(job_id);
-  if (job == user->second.end())
-    return std::nullopt;
-  return job->second;
+  const JobRecord* record = find_in(users_, user_id, job_id);
+  return record ? std::optional<JobRecord>(*record) : std::nullopt;
 }
 
 void JobStore::sweep() {
