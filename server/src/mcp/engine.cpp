@@ -27,15 +27,20 @@ Engine::Engine(const Registry& registry, EngineOptions options)
       {"logging/setLevel", &Engine::set_level},
       {"tools/list", &Engine::list_tools},
       {"tools/call", &Engine::call_tool},
-      {"resources/list", &Engine::list_resources},
-      {"resources/templates/list", &Engine::list_templates},
-      {"resources/read", &Engine::read_resource},
-      {"resources/subscribe", &Engine::subscribe},
-      {"resources/unsubscribe", &Engine::subscribe},
       {"prompts/list", &Engine::list_prompts},
       {"prompts/get", &Engine::get_prompt},
-      {"completion/complete", &Engine::complete},
   };
+  if (options_.offer_resources) {
+    methods_.insert({
+        {"resources/list", &Engine::list_resources},
+        {"resources/templates/list", &Engine::list_templates},
+        {"resources/read", &Engine::read_resource},
+        {"resources/subscribe", &Engine::subscribe},
+        {"resources/unsubscribe", &Engine::subscribe},
+    });
+  }
+  if (options_.offer_completions)
+    methods_.insert({"completion/complete", &Engine::complete});
 }
 
 InitializeOutcome Engine::initialize(const json::value& params) const {
@@ -46,13 +51,13 @@ InitializeOutcome Engine::initialize(const json::value& params) const {
   }
   InitializeOutcome outcome;
   outcome.protocol_version = negotiate_version(requested);
-  json::object capabilities{
-      {"logging", json::object{}},
-      {"completions", json::object{}},
-      {"tools", json::object{{"listChanged", false}}},
-      {"resources", json::object{{"subscribe", true}, {"listChanged", false}}},
-      {"prompts", json::object{{"listChanged", false}}},
-  };
+  json::object capabilities{{"logging", json::object{}}};
+  if (options_.offer_completions)
+    capabilities["completions"] = json::object{};
+  capabilities["tools"] = json::object{{"listChanged", false}};
+  if (options_.offer_resources)
+    capabilities["resources"] = json::object{{"subscribe", true}, {"listChanged", false}};
+  capabilities["prompts"] = json::object{{"listChanged", false}};
   outcome.result = json::object{
       {"protocolVersion", outcome.protocol_version},
       {"capabilities", std::move(capabilities)},

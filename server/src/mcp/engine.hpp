@@ -21,6 +21,11 @@ struct EngineOptions {
       "Use the blender_* dispatch tools to work with a connected Blender; call a status probe "
       "before asset tools.";
   std::size_t list_page_size = 100;  // tools/list, resources/list, prompts/list page size
+  // Whether resources/* and completion/complete are offered (advertised in the capabilities and
+  // answered); when not, those methods answer -32601 like any unknown method. The stdio build
+  // offers neither.
+  bool offer_resources = true;
+  bool offer_completions = true;
 };
 
 struct InitializeOutcome {

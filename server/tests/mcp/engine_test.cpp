@@ -94,6 +94,24 @@ TEST_F(EngineTest, InitializeEchoesASupportedVersionAndOffersTheLatestOtherwise)
   EXPECT_TRUE(outcome.result.at("capabilities").as_object().contains("logging"));
 }
 
+TEST_F(EngineTest, AnEngineWithoutResourcesOrCompletionsNeitherAdvertisesNorAnswersThem) {
+  EngineOptions options;
+  options.offer_resources = false;
+  options.offer_completions = false;
+  Engine bare{registry_, options};
+  const auto capabilities = bare.initialize(json::object{}).result.at("capabilities").as_object();
+  EXPECT_EQ(to_json_text(capabilities),
+            R"({"logging":{},"tools":{"listChanged":false},"prompts":{"listChanged":false}})");
+  for (const char* method : {"resources/list", "resources/templates/list", "resources/read",
+                             "resources/subscribe", "completion/complete"}) {
+    auto channel = std::make_shared<RecordingChannel>();
+    auto ctx =
+        std::make_shared<RequestContext>(session_, Caller{}, 1, method, std::nullopt, channel);
+    bare.handle_request(ctx, json::object{});
+    EXPECT_EQ(error_code(channel), jsonrpc::kMethodNotFound) << method;
+  }
+}
+
 TEST_F(EngineTest, PingAnswersWithAnEmptyObject) {
   EXPECT_EQ(result(call("ping")), json::object{});
 }
