@@ -1,0 +1,328 @@
+"""The addon's connection to the server (contract 9.6): a control thread and a stream thread.
+
+Control thread: initialize -> notifications/initialized -> open the GET stream -> logging/setLevel
+debug -> blender_register_client; then, while connected, it sends the outbox in order, pings every
+30 s and refreshes the access token 60 s before it expires. Transport failures are retried on the
+same MCP session after a backoff of 1, 2, 4, 8, 16, then 30 s; a 404 means the server forgot the
+session, so it initializes a new one and registers again (the outbox is flushed after that); a 401
+gets one refresh (or, when a password is known, one login) and stops the connection if that fails.
+
+Stream thread: reads the standalone SSE stream and hands every JSON-RPC message to `on_message`;
+when the stream breaks it reopens it with Last-Event-ID after the same backoff, so records the
+server retained are replayed (the receiver de-duplicates by message_id).
+
+Callbacks run on these threads and must not touch bpy; the addon hands their work to the pump.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import auth, http
+from .backoff import DELAYS, Backoff
+from .mcp_session import McpError, McpSession, SessionLost, Unauthorized
+from .outbox import Outbox
+
+CAPABILITIES = ["python_execution", "modeling", "rendering", "scene_management", "asset_processing"]
+PING_INTERVAL = 30.0
+STOP_TIMEOUT = 3.0
+AUTH_FAILED = "Authentication failed: please Login again"
+
+
+@dataclass
+class ConnectionConfig:
+    base_url: str
+    client_uuid: str
+    client_version: str
+    group_id: str | None = None
+    username: str = ""
+    password: str = ""  # only in background mode; allows a new login when refresh fails
+    ping_interval: float = PING_INTERVAL
+    backoff_delays: tuple[float, ...] = DELAYS
+    capabilities: list[str] = field(default_factory=lambda: list(CAPABILITIES))
+
+
+class _Fatal(Exception):
+    pass
+
+
+class Connection:
+    """Thread-safe: start(), stop() and the read-only properties may be called from any thread."""
+
+    def __init__(self, config: ConnectionConfig, tokens: auth.TokenState, *,
+                 on_message: Callable[[dict], None],
+                 on_tokens: Callable[[auth.Tokens], None] = lambda tokens: None,
+                 on_status: Callable[[str], None] = lambda text: None,
+                 outbox: Outbox | None = None,
+                 log: Callable[[str], None] = print) -> None:
+        self.config = config
+        self.tokens = tokens
+        self.outbox = outbox if outbox is not None else Outbox()
+        self._on_message = on_message
+        self._on_tokens = on_tokens
+        self._on_status = on_status
+        self._log = log
+        self._session = McpSession(config.base_url + "/mcp", tokens.access_token, config.client_version)
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._session_lost = False
+        self._unauthorized = False
+        self._generation = 0
+        self._stream = None
+        self._stream_thread: threading.Thread | None = None
+        self._control: threading.Thread | None = None
+        self._last_event_id: str | None = None
+        self._backoff = Backoff(config.backoff_delays)
+        self._next_ping = 0.0
+        self.registered = threading.Event()
+        self.ever_registered = threading.Event()
+        self.finished = threading.Event()
+        self.fatal_error: str | None = None
+        self.last_error: str = ""
+        self.registrations = 0
+
+    # -- public -----------------------------------------------------------------------------------
+    @property
+    def session_id(self) -> str | None:
+        return self._session.session_id
+
+    def start(self) -> None:
+        self._control = threading.Thread(target=self._run, name="blender-mcp-control", daemon=True)
+        self._control.start()
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Unregisters, ends the MCP session and stops both threads, waiting at most `timeout` s."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._control is not None and self._control is not threading.current_thread():
+            self._control.join(timeout)
+
+    # -- control thread ---------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            while not self._is_stopping():
+                try:
+                    self._step()
+                except SessionLost:
+                    self._log("blender-mcp: the server no longer knows the MCP session; initializing again")
+                    self._drop_session()
+                except Unauthorized:
+                    self._recover_from_401()
+                except (http.TransportError, McpError, OSError) as error:
+                    self._failed(str(error))
+        except _Fatal as error:
+            self.fatal_error = str(error)
+            self._status(str(error))
+        finally:
+            self._shutdown()
+
+    def _step(self) -> None:
+        if self._session_lost:
+            self._session_lost = False
+            raise SessionLost("stream answered 404")
+        if self._unauthorized:
+            self._unauthorized = False
+            raise Unauthorized("stream answered 401")
+        if not self.registered.is_set():
+            self._connect()
+        self._flush_outbox()
+        now = time.time()
+        if self._refresh_due(now):
+            self._refresh()
+        if time.monotonic() >= self._next_ping:
+            self._session.request("ping")
+            self._next_ping = time.monotonic() + self.config.ping_interval
+        self._wait_for_work()
+
+    def _connect(self) -> None:
+        self._status("connecting")
+        if self._refresh_due(time.time()):
+            self._refresh()
+        self._session.initialize()
+        self._last_event_id = None
+        self._start_stream()
+        self._session.request("logging/setLevel", {"level": "debug"})
+        answer = self._session.call_tool("blender_register_client", {
+            "client_uuid": self.config.client_uuid, "client_type": "blender", "is_persistent": True,
+            "capabilities": self.config.capabilities, "group_id": self.config.group_id or None})
+        if not isinstance(answer, dict) or answer.get("status") != "ok":
+            raise McpError(f"blender_register_client refused: {answer}")
+        self._backoff.reset()
+        self._next_ping = time.monotonic() + self.config.ping_interval
+        self.registrations += 1
+        self.registered.set()
+        self.ever_registered.set()
+        self.last_error = ""
+        self._status("connected")
+
+    def _flush_outbox(self) -> None:
+        while (item := self.outbox.peek()) is not None:
+            tool, arguments = item
+            answer = self._session.call_tool(tool, arguments)
+            if isinstance(answer, dict) and answer.get("status") == "error":
+                self._log(f"blender-mcp: {tool} for job {arguments.get('job_id')} refused: {answer.get('error')}; "
+                          "the reply is dropped")
+            self.outbox.pop_if(item)
+
+    def _wait_for_work(self) -> None:
+        deadline = self._next_ping
+        due = self.tokens.refresh_due_at()
+        timeout = max(0.0, deadline - time.monotonic())
+        if due is not None:
+            timeout = min(timeout, max(0.0, due - time.time()))
+        with self._cond:
+            if self._stopping or self._session_lost or self._unauthorized or len(self.outbox):
+                return
+            self._cond.wait(min(timeout, 5.0))
+
+    def _refresh_due(self, now: float) -> bool:
+        due = self.tokens.refresh_due_at()
+        return due is not None and now >= due
+
+    def _refresh(self) -> None:
+        """Refreshes the tokens (or logs in again when a password is known); _Fatal when refused."""
+        current = self.tokens.get()
+        try:
+            new_tokens = auth.refresh(self.config.base_url, current.refresh_token)
+        except auth.AuthError as refused:
+            if not self.config.password:
+                raise _Fatal(AUTH_FAILED) from refused
+            try:
+                new_tokens = auth.login(self.config.base_url, self.config.username, self.config.password)
+            except auth.AuthError as error:
+                raise _Fatal(AUTH_FAILED) from error
+        self.tokens.set(new_tokens)
+        self._on_tokens(new_tokens)
+
+    def _recover_from_401(self) -> None:
+        self._log("blender-mcp: the server refused the access token; refreshing it once")
+        try:
+            self._refresh()
+            if self.registered.is_set():
+                self._session.request("ping")  # prove the new token before going on
+        except Unauthorized as error:
+            raise _Fatal(AUTH_FAILED) from error
+        except (http.TransportError, McpError, OSError) as error:
+            self._failed(str(error))
+
+    def _failed(self, message: str) -> None:
+        self.last_error = message
+        delay = self._backoff.next_delay()
+        self._status(f"reconnecting in {delay:g} s: {message}")
+        with self._cond:
+            if not self._stopping:
+                self._cond.wait(delay)
+
+    def _drop_session(self) -> None:
+        self.registered.clear()
+        with self._cond:
+            self._generation += 1
+            stream = self._stream
+            self._stream = None
+        if stream is not None:
+            stream.close()
+
+    def _shutdown(self) -> None:
+        try:
+            if self.registered.is_set() and self.fatal_error is None:
+                try:
+                    self._flush_outbox()
+                    self._session.call_tool("blender_unregister_client", {"client_uuid": self.config.client_uuid},
+                                            timeout=2.0)
+                except Exception as error:  # best effort while stopping
+                    self._log(f"blender-mcp: unregister failed: {error}")
+            try:
+                self._session.delete()
+            except Exception:
+                pass
+        finally:
+            self._drop_session()
+            self._status("stopped" if self.fatal_error is None else self.fatal_error)
+            self.finished.set()
+
+    def _is_stopping(self) -> bool:
+        with self._cond:
+            return self._stopping
+
+    def _status(self, text: str) -> None:
+        try:
+            self._on_status(text)
+        except Exception:
+            pass
+
+    # -- stream thread ----------------------------------------------------------------------------
+    def _start_stream(self) -> None:
+        with self._cond:
+            self._generation += 1
+            generation = self._generation
+            old = self._stream
+            self._stream = None
+        if old is not None:
+            old.close()
+        stream = self._session.open_stream(None)  # the first open reports its errors to _connect
+        with self._cond:
+            self._stream = stream
+        self._stream_thread = threading.Thread(target=self._read_stream, args=(generation, stream),
+                                               name="blender-mcp-stream", daemon=True)
+        self._stream_thread.start()
+
+    def _current(self, generation: int) -> bool:
+        with self._cond:
+            return generation == self._generation and not self._stopping
+
+    def _read_stream(self, generation: int, stream) -> None:
+        backoff = Backoff(self.config.backoff_delays)
+        while True:
+            try:
+                for message in stream.messages():
+                    if not self._current(generation):
+                        return
+                    self._on_message(message)
+                    self._last_event_id = stream.last_event_id
+                self._last_event_id = stream.last_event_id
+                reason = "the stream ended"
+            except http.TransportError as error:
+                self._last_event_id = stream.last_event_id
+                reason = str(error)
+            stream.close()
+            while True:
+                if not self._current(generation):
+                    return
+                delay = backoff.next_delay()
+                self._status(f"stream lost ({reason}); reopening in {delay:g} s")
+                with self._cond:
+                    self._cond.wait_for(lambda: generation != self._generation or self._stopping, delay)
+                if not self._current(generation):
+                    return
+                try:
+                    stream = self._session.open_stream(self._last_event_id)
+                except SessionLost:
+                    self._signal(lost=True)
+                    return
+                except Unauthorized:
+                    self._signal(unauthorized=True)
+                    return
+                except (http.TransportError, McpError, OSError) as error:
+                    reason = str(error)
+                    continue
+                with self._cond:
+                    if generation != self._generation:
+                        stream.close()
+                        return
+                    self._stream = stream
+                backoff.reset()
+                self._status("connected")
+                break
+
+    def _signal(self, lost: bool = False, unauthorized: bool = False) -> None:
+        with self._cond:
+            self._session_lost = self._session_lost or lost
+            self._unauthorized = self._unauthorized or unauthorized
+            self._cond.notify_all()

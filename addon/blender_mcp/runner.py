@@ -1,0 +1,134 @@
+"""Runs jobs on the main thread and queues their replies (contract 9.9, 9.10).
+
+Scripts are compiled as f"<job_{job_id}>" and run with fresh globals (bpy, bmesh, mathutils,
+executor, job_id, report_progress, __name__); commands go through executor.execute_command. stdout
+is captured in both cases (stderr is not). A `running` update is queued when a job starts, then
+exactly one terminal update. Replies go through `send(tool, arguments)`, which only enqueues.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import time
+import traceback
+from typing import Any, Callable
+
+from . import console_log, latency
+from .records import Job
+
+RESULT_CAP = 1_000_000
+TRUNCATED = "\n[truncated]"
+PROGRESS_INTERVAL = 0.5
+
+Send = Callable[[str, dict], None]
+
+
+def cap(text: str) -> str:
+    if len(text) <= RESULT_CAP:
+        return text
+    return text[: RESULT_CAP - len(TRUNCATED)] + TRUNCATED
+
+
+def job_update(job_id: str, status: str, result: str = "", error: str = "", **extra: Any) -> dict:
+    return {"job_id": job_id, "status": status, "result": cap(result), "error": cap(error), **extra}
+
+
+def blender_modules() -> dict[str, Any]:
+    """bpy, bmesh and mathutils (each one that imports; outside Blender there are none)."""
+    found: dict[str, Any] = {}
+    for name in ("bpy", "bmesh", "mathutils"):
+        try:
+            found[name] = __import__(name)
+        except ImportError:
+            pass
+    return found
+
+
+class _ProgressReporter:
+    """report_progress(percent, message="", frame=None) for one job; never blocks (it enqueues)."""
+
+    def __init__(self, job: Job, send: Send, my_uuid: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self._job, self._send, self._my_uuid, self._clock = job, send, my_uuid, clock
+        self._last: float | None = None
+
+    def __call__(self, percent: float, message: str = "", frame: int | None = None) -> None:
+        percent = float(percent)
+        now = self._clock()
+        if percent < 100 and self._last is not None and now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        fraction = min(1.0, max(0.0, percent / 100.0))
+        self._send("blender_job_update", job_update(self._job.job_id, "running", progress=fraction,
+                                                    progress_message=str(message)[:500]))
+        origin = self._job.from_uuid
+        if origin and not origin.startswith("server"):
+            self._send("blender_send_message", {
+                "target_uuid": origin, "from_uuid": self._my_uuid, "priority": "notice",
+                "payload": {"kind": "progress", "job_id": self._job.job_id, "percent": percent,
+                            "message": str(message), "frame": frame}})
+
+
+class JobRunner:
+    def __init__(self, executor: Any, send: Send, my_uuid: str,
+                 modules: Callable[[], dict[str, Any]] = blender_modules) -> None:
+        self.executor = executor
+        self._send = send
+        self._my_uuid = my_uuid
+        self._modules = modules
+        self.jobs_run = 0
+
+    def run(self, job: Job) -> dict:
+        """Runs one script or command job; returns the terminal job_update arguments it queued."""
+        latency.record(time.perf_counter() - job.arrived_at)
+        self._send("blender_job_update", job_update(job.job_id, "running"))
+        self.jobs_run += 1
+        if job.kind == "script":
+            reply = self._run_script(job)
+        elif job.kind == "command":
+            reply = self._run_command(job)
+        else:
+            raise ValueError(f"not a runnable job kind: {job.kind}")
+        self._send("blender_job_update", reply)
+        return reply
+
+    def cancelled(self, job: Job) -> None:
+        """Reply for a job removed from the queue before it started."""
+        self._send("blender_job_update", job_update(job.job_id, "cancelled", error="cancelled before it started"))
+
+    def _run_script(self, job: Job) -> dict:
+        script_globals = {**self._modules(), "executor": self.executor, "job_id": job.job_id,
+                          "report_progress": _ProgressReporter(job, self._send, self._my_uuid),
+                          "__name__": "__blender_mcp_job__", "__builtins__": __builtins__}
+        output = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(output):
+                exec(compile(job.script, f"<job_{job.job_id}>", "exec"), script_globals)
+        except BaseException as error:  # SystemExit and KeyboardInterrupt must not end Blender
+            console_log.add_output(output.getvalue())
+            return job_update(job.job_id, "failed", output.getvalue(), f"{error}\n{traceback.format_exc()}")
+        console_log.add_output(output.getvalue())
+        return job_update(job.job_id, "completed", output.getvalue())
+
+    def _run_command(self, job: Job) -> dict:
+        output = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(output):
+                outcome = self.executor.execute_command({"type": job.command, "params": job.params or {}})
+        except BaseException as error:
+            console_log.add_output(output.getvalue())
+            return job_update(job.job_id, "failed", output.getvalue(), f"{error}\n{traceback.format_exc()}")
+        console_log.add_output(output.getvalue())
+        if outcome.get("status") != "success":
+            return job_update(job.job_id, "failed", output.getvalue(), str(outcome.get("message", "")))
+        value = outcome.get("result")
+        if job.command == "execute_code" and isinstance(value, dict) and isinstance(value.get("result"), str):
+            return job_update(job.job_id, "completed", value["result"])
+        return job_update(job.job_id, "completed", _json_text(value))
+
+
+def _json_text(value: Any) -> str:
+    try:
+        return json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        return repr(value)

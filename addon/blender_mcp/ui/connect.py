@@ -1,0 +1,38 @@
+"""Connect and disconnect from the UI (contract 9.6), using the tokens stored in the preferences."""
+from __future__ import annotations
+
+from .. import identity, runtime, settings
+from ..net import auth, urls
+from . import timer_pump
+
+
+def store_tokens(prefs, tokens: auth.Tokens) -> None:
+    """Main thread only: writes new tokens into the preferences."""
+    prefs.jwt_token = tokens.access_token
+    prefs.refresh_token = tokens.refresh_token
+    prefs.jwt_expires_at = auth.iso_utc(tokens.expires_at) if tokens.expires_at else ""
+
+
+def connect(log=print) -> runtime.AddonClient:
+    """Starts the client and the timer pump; raises ValueError when the preferences cannot connect."""
+    prefs = settings.addon_preferences()
+    if prefs is None:
+        raise ValueError("the BlenderMCP addon is not enabled")
+    if not prefs.jwt_token:
+        raise ValueError("No token stored: Login first")
+    base = urls.base_url(prefs.server_url)
+    disconnect()
+    expires_at = auth.parse_iso_utc(prefs.jwt_expires_at) or auth.jwt_expiry(prefs.jwt_token)
+    tokens = auth.Tokens(prefs.jwt_token, prefs.refresh_token, expires_at)
+    client = runtime.AddonClient(base, tokens, client_uuid=identity.client_uuid(prefs.client_uuid),
+                                 group_id=prefs.group_id, username=prefs.username,
+                                 on_tokens=lambda new: store_tokens(settings.addon_preferences() or prefs, new),
+                                 log=log)
+    runtime.set_active(client)
+    client.start()
+    timer_pump.start()
+    return client
+
+
+def disconnect() -> None:
+    runtime.stop_active()
