@@ -11,9 +11,9 @@ import threading
 import time
 from typing import Any, Callable
 
-from . import identity, settings
 from .job_queue import JobQueue
 from .net import auth
+from .net.backoff import DELAYS
 from .net.connection import Connection, ConnectionConfig
 from .net.outbox import Outbox
 from .registry import build_executor
@@ -30,7 +30,8 @@ class AddonClient:
     def __init__(self, base_url: str, tokens: auth.Tokens, *, client_uuid: str, group_id: str = "",
                  username: str = "", password: str = "",
                  on_tokens: Callable[[auth.Tokens], None] = lambda tokens: None,
-                 log: Callable[[str], None] = print, executor: Any = None) -> None:
+                 log: Callable[[str], None] = print, executor: Any = None,
+                 backoff_delays: tuple[float, ...] = DELAYS) -> None:
         self.client_uuid = client_uuid
         self.status = "disconnected"
         self._log = log
@@ -40,7 +41,8 @@ class AddonClient:
         self.runner = JobRunner(self.executor, self.outbox.put, client_uuid)
         self.queue = JobQueue(client_uuid, on_cancelled=self.runner.cancelled)
         config = ConnectionConfig(base_url=base_url, client_uuid=client_uuid, client_version=VERSION_STRING,
-                                  group_id=group_id or None, username=username, password=password)
+                                  group_id=group_id or None, username=username, password=password,
+                                  backoff_delays=backoff_delays)
         self.connection = Connection(config, auth.TokenState(tokens), on_message=self._on_message,
                                      on_tokens=self._tokens_changed, on_status=self._status_changed,
                                      outbox=self.outbox, log=log)
@@ -100,10 +102,6 @@ def set_active(client: AddonClient | None) -> None:
         _active = client
 
 
-def resolve_client_uuid(source: Any) -> str:
-    return identity.client_uuid(getattr(source, "client_uuid", "") or "")
-
-
 def stop_active(wait: float = 3.0) -> None:
     client = _active
     if client is None:
@@ -111,7 +109,3 @@ def stop_active(wait: float = 3.0) -> None:
     set_active(None)
     deadline = time.monotonic() + wait
     client.connection.stop(max(0.1, deadline - time.monotonic()))
-
-
-def current_settings() -> Any:
-    return settings.current()

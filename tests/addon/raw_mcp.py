@@ -1,0 +1,49 @@
+"""A plain `requests` MCP session for tests: the sending side (an LLM client) of addon tests."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+
+
+def login(base_url: str, username: str = "demo", password: str = "demo") -> dict:
+    answer = requests.post(f"{base_url}/auth/login", json={"username": username, "password": password}, timeout=10)
+    answer.raise_for_status()
+    return answer.json()
+
+
+class RawSession:
+    def __init__(self, base_url: str, token: str) -> None:
+        self.url = f"{base_url}/mcp"
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                        "Accept": "application/json"}
+        self._id = 0
+        init = self._post({"method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "addon-test", "version": "0"}}})
+        self.headers["Mcp-Session-Id"] = init.headers["Mcp-Session-Id"]
+        requests.post(self.url, headers=self.headers, timeout=10,
+                      data=json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+
+    def _post(self, body: dict, timeout: float = 60) -> requests.Response:
+        self._id += 1
+        answer = requests.post(self.url, headers=self.headers, timeout=timeout,
+                               data=json.dumps({"jsonrpc": "2.0", "id": self._id, **body}))
+        answer.raise_for_status()
+        return answer
+
+    def call(self, tool: str, arguments: dict, timeout: float = 60) -> Any:
+        reply = self._post({"method": "tools/call", "params": {"name": tool, "arguments": arguments}}, timeout)
+        return json.loads(reply.json()["result"]["content"][0]["text"])
+
+    def clients(self) -> dict[str, dict]:
+        listing = self.call("blender_list_available_clients", {})
+        return {c["uuid"]: c for c in listing["persistent"] + listing["ephemeral"]}
+
+    def delete_session(self, session_id: str) -> int:
+        """DELETE /mcp for another session of the same user (the server's view of it ends)."""
+        headers = {**self.headers, "Mcp-Session-Id": session_id}
+        return requests.delete(self.url, headers=headers, timeout=10).status_code
+
+    def close(self) -> None:
+        requests.delete(self.url, headers=self.headers, timeout=10)

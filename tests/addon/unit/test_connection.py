@@ -1,0 +1,192 @@
+"""The addon's MCP client against the real server binary (contract 9.5, 9.6): registration,
+dispatch round trips, session loss, a cut connection, token refresh and refusal.
+
+The pump runs on a test thread in place of Blender's main thread; the executor holds a small
+command of the test's own, since bpy does not exist outside Blender.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import urllib.parse
+from typing import Iterator
+
+import pytest
+
+from .. import paths  # noqa: F401
+from ..raw_mcp import RawSession, login
+from ..tcp_proxy import TcpProxy
+from blender_mcp import runtime
+from blender_mcp.executor import Executor
+from blender_mcp.net import auth
+from blender_mcp.net.connection import AUTH_FAILED
+
+FAST_BACKOFF = (0.1, 0.2, 0.4)
+WAIT = 20.0
+
+
+def wait_for(condition, timeout: float = WAIT, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def make_executor(calls: list) -> Executor:
+    executor = Executor()
+
+    def get_scene_info():
+        calls.append("get_scene_info")
+        return {"name": "Scene", "object_count": len(calls)}
+
+    executor.register("get_scene_info", get_scene_info)
+    return executor
+
+
+class Running:
+    """An AddonClient plus a thread that pumps its queue (the stand-in for Blender's main thread)."""
+
+    def __init__(self, base_url: str, tokens: auth.Tokens, uuid: str, *, password: str = "",
+                 pumping: bool = True) -> None:
+        self.calls: list = []
+        self.new_tokens: list[auth.Tokens] = []
+        self.client = runtime.AddonClient(base_url, tokens, client_uuid=uuid, username="demo", password=password,
+                                          executor=make_executor(self.calls), log=lambda text: None,
+                                          on_tokens=self.new_tokens.append, backoff_delays=FAST_BACKOFF)
+        self.pumping = threading.Event()
+        if pumping:
+            self.pumping.set()
+        self._stop = False
+        self._thread = threading.Thread(target=self._pump, daemon=True)
+
+    def _pump(self) -> None:
+        while not self._stop:
+            if not self.pumping.wait(0.05):
+                continue
+            self.client.queue.run_calls()
+            job = self.client.queue.pop(0.05)
+            if job is not None:
+                self.client.runner.run(job)
+
+    def __enter__(self) -> "Running":
+        self.client.start()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop = True
+        self.client.stop()
+        self._thread.join(2)
+
+
+@pytest.fixture
+def demo(server) -> Iterator[tuple[RawSession, dict]]:
+    tokens = login(server.base_url)
+    session = RawSession(server.base_url, tokens["access_token"])
+    yield session, tokens
+    session.close()
+
+
+def tokens_of(answer: dict) -> auth.Tokens:
+    return auth.Tokens(answer["access_token"], answer["refresh_token"], time.time() + answer["expires_in"])
+
+
+def test_it_registers_as_a_persistent_blender_client_and_unregisters_on_stop(server, demo):
+    raw, answer = demo
+    with Running(server.base_url, tokens_of(answer), "blender-unit-a") as running:
+        assert running.client.connection.registered.wait(WAIT)
+        info = raw.clients()["blender-unit-a"]
+        assert (info["client_type"], info["is_persistent"], info["online"]) == ("blender", True, True)
+        assert info["capabilities"] == ["python_execution", "modeling", "rendering", "scene_management",
+                                        "asset_processing"]
+    assert "blender-unit-a" not in raw.clients()
+
+
+def test_a_dispatch_tool_call_round_trips_through_the_pump(server, demo):
+    raw, answer = demo
+    with Running(server.base_url, tokens_of(answer), "blender-unit-b") as running:
+        assert running.client.connection.registered.wait(WAIT)
+        envelope = raw.call("blender_get_scene_info", {"target_uuid": "blender-unit-b", "_timeout": 15})
+        assert envelope["status"] == "completed", envelope
+        assert envelope["result"] == '{"name": "Scene", "object_count": 1}'
+
+
+def test_a_lost_mcp_session_is_initialized_again_and_registered_again(server, demo):
+    raw, answer = demo
+    with Running(server.base_url, tokens_of(answer), "blender-unit-c") as running:
+        connection = running.client.connection
+        assert connection.registered.wait(WAIT)
+        first_session = connection.session_id
+        assert raw.delete_session(first_session) == 200
+        wait_for(lambda: connection.registrations >= 2 and connection.registered.is_set(), what="re-registration")
+        assert connection.session_id != first_session
+        envelope = raw.call("blender_get_scene_info", {"target_uuid": "blender-unit-c", "_timeout": 15})
+        assert envelope["status"] == "completed", envelope
+
+
+def test_a_reply_that_cannot_be_sent_waits_in_the_outbox_until_the_connection_is_back(server, demo):
+    raw, answer = demo
+    proxy = TcpProxy("127.0.0.1", urllib.parse.urlsplit(server.base_url).port)
+    try:
+        with Running(proxy.url, tokens_of(answer), "blender-unit-d", pumping=False) as running:
+            client = running.client
+            assert client.connection.registered.wait(WAIT)
+            results: list = []
+            caller = threading.Thread(target=lambda: results.append(
+                raw.call("blender_get_scene_info", {"target_uuid": "blender-unit-d", "_timeout": 30})))
+            caller.start()
+            wait_for(lambda: len(client.queue) == 1, what="the job to be queued")
+            proxy.cut(block=True)
+            running.pumping.set()
+            wait_for(lambda: running.calls == ["get_scene_info"], what="the job to run")
+            time.sleep(0.5)  # replies cannot leave while the proxy refuses connections
+            assert len(client.outbox) >= 1 and not results
+            proxy.unblock()
+            caller.join(WAIT)
+            assert results and results[0]["status"] == "completed", results
+            assert running.calls == ["get_scene_info"]
+    finally:
+        proxy.close()
+
+
+def test_tokens_close_to_expiry_are_refreshed_before_connecting(server, demo):
+    _, answer = demo
+    near_expiry = auth.Tokens(answer["access_token"], answer["refresh_token"], time.time() + 30)
+    with Running(server.base_url, near_expiry, "blender-unit-e") as running:
+        assert running.client.connection.registered.wait(WAIT)
+        wait_for(lambda: running.new_tokens, what="the tokens callback")
+        fresh = running.new_tokens[0]
+        assert fresh.refresh_token != answer["refresh_token"] and fresh.expires_at > time.time() + 600
+
+
+def test_a_refused_refresh_logs_in_again_when_a_password_is_known(server, demo):
+    _, answer = demo
+    stale = auth.Tokens(answer["access_token"], "not-a-refresh-token", time.time() + 30)
+    with Running(server.base_url, stale, "blender-unit-f", password="demo") as running:
+        assert running.client.connection.registered.wait(WAIT)
+        assert running.new_tokens and running.client.connection.fatal_error is None
+
+
+def test_a_refused_token_with_no_way_to_refresh_stops_the_client_with_the_contract_message(server):
+    bogus = auth.Tokens("not.a.token", "not-a-refresh-token", None)
+    with Running(server.base_url, bogus, "blender-unit-g") as running:
+        assert running.client.connection.finished.wait(WAIT)
+        assert running.client.connection.fatal_error == AUTH_FAILED
+        assert not running.client.connection.ever_registered.is_set()
+
+
+def test_login_refresh_and_logout_against_the_server(server):
+    tokens = auth.login(server.base_url, "demo", "demo")
+    assert tokens.expires_at and tokens.expires_at > time.time() + 600
+    refreshed = auth.refresh(server.base_url, tokens.refresh_token)
+    assert refreshed.refresh_token != tokens.refresh_token
+    with pytest.raises(auth.AuthError) as refused:
+        auth.refresh(server.base_url, tokens.refresh_token)  # rotated: the old one is dead
+    assert refused.value.status == 401
+    auth.logout(server.base_url, refreshed.access_token)
+    with pytest.raises(auth.AuthError):
+        auth.refresh(server.base_url, refreshed.refresh_token)
+    with pytest.raises(auth.AuthError) as wrong:
+        auth.login(server.base_url, "demo", "wrong")
+    assert str(wrong.value) == "Invalid credentials"

@@ -1,0 +1,100 @@
+"""Running jobs outside Blender (contract 9.9, 9.10): stdout capture, naming, replies, progress."""
+from __future__ import annotations
+
+from .. import paths  # noqa: F401
+from blender_mcp import runner
+from blender_mcp.executor import Executor
+from blender_mcp.records import Job
+
+
+class Sent(list):
+    def __call__(self, tool, arguments):
+        self.append((tool, arguments))
+
+
+def make_runner(executor=None):
+    sent = Sent()
+    return runner.JobRunner(executor or Executor(), sent, "blender-me", modules=lambda: {}), sent
+
+
+def script(job_id: str, text: str, from_uuid: str = "llm-1") -> Job:
+    return Job("script", job_id=job_id, priority=6, script=text, from_uuid=from_uuid)
+
+
+def test_a_script_reports_running_then_completed_with_its_stdout():
+    job_runner, sent = make_runner()
+    job_runner.run(script("job-42", "for n in range(2):\n    print(n)"))
+    assert sent == [("blender_job_update", {"job_id": "job-42", "status": "running", "result": "", "error": ""}),
+                    ("blender_job_update", {"job_id": "job-42", "status": "completed", "result": "0\n1\n",
+                                            "error": ""})]
+
+
+def test_a_failing_script_keeps_its_stdout_and_its_traceback_names_the_job():
+    job_runner, sent = make_runner()
+    reply = job_runner.run(script("job-7", "print('before')\nraise RuntimeError('boom')"))
+    assert reply["status"] == "failed" and reply["result"] == "before\n"
+    assert reply["error"].startswith("boom\n") and 'File "<job_job-7>", line 2' in reply["error"]
+
+
+def test_system_exit_in_a_script_fails_the_job_instead_of_ending_the_process():
+    job_runner, _ = make_runner()
+    assert job_runner.run(script("bye", "raise SystemExit(3)"))["status"] == "failed"
+
+
+def test_every_script_gets_fresh_globals_with_the_executor_and_its_job_id():
+    executor = Executor()
+    executor.register("double", lambda value: value * 2)
+    job_runner, _ = make_runner(executor)
+    job_runner.run(script("one", "leaked = 1"))
+    reply = job_runner.run(script("two", "print('leaked' in globals(), job_id, __name__, executor.double(value=4))"))
+    assert reply["result"] == "False two __blender_mcp_job__ 8\n"
+
+
+def test_a_command_result_is_json_text_and_a_failure_carries_the_message():
+    executor = Executor()
+    executor.register("info", lambda name: {"name": name, "size": 2})
+    executor.register("broken", lambda: (_ for _ in ()).throw(ValueError("Object not found: X")))
+    job_runner, _ = make_runner(executor)
+    ok = job_runner.run(Job("command", job_id="j-1", priority=6, command="info", params={"name": "Cube"}))
+    assert ok == {"job_id": "j-1", "status": "completed", "result": '{"name": "Cube", "size": 2}', "error": ""}
+    bad = job_runner.run(Job("command", job_id="j-2", priority=6, command="broken"))
+    assert (bad["status"], bad["error"]) == ("failed", "Object not found: X")
+    unknown = job_runner.run(Job("command", job_id="j-3", priority=6, command="nope"))
+    assert (unknown["status"], unknown["error"]) == ("failed", "Unknown command type: nope")
+
+
+def test_execute_code_replies_with_the_stdout_itself_not_json():
+    executor = Executor()
+    executor.register("execute_code", lambda code: {"executed": True, "result": "3\n"})
+    job_runner, _ = make_runner(executor)
+    reply = job_runner.run(Job("command", job_id="j-4", priority=6, command="execute_code", params={"code": "x"}))
+    assert reply["result"] == "3\n"
+
+
+def test_long_results_are_cut_and_marked():
+    job_runner, _ = make_runner()
+    reply = job_runner.run(script("big", "print('x' * 1_200_000, end='')"))
+    assert len(reply["result"]) == runner.RESULT_CAP and reply["result"].endswith("\n[truncated]")
+
+
+def test_report_progress_sends_running_updates_and_a_bus_message_at_most_every_half_second():
+    job_runner, sent = make_runner()
+    job_runner.run(script("p", "report_progress(10, 'a')\nreport_progress(20, 'b')\nreport_progress(100, 'done')"))
+    updates = [args for tool, args in sent if tool == "blender_job_update" and "progress" in args]
+    assert [(u["progress"], u["progress_message"]) for u in updates] == [(0.1, "a"), (1.0, "done")]
+    messages = [args for tool, args in sent if tool == "blender_send_message"]
+    assert [m["payload"]["percent"] for m in messages] == [10.0, 100.0]
+    assert messages[0]["target_uuid"] == "llm-1" and messages[0]["priority"] == "notice"
+    assert messages[0]["from_uuid"] == "blender-me" and messages[0]["payload"]["kind"] == "progress"
+
+
+def test_progress_of_a_dispatch_job_sends_no_bus_message_to_the_server_origin():
+    job_runner, sent = make_runner()
+    job_runner.run(script("p", "report_progress(50)", from_uuid="server-dispatch:demo"))
+    assert not [tool for tool, _ in sent if tool == "blender_send_message"]
+
+
+def test_a_cancelled_job_gets_a_cancelled_reply():
+    job_runner, sent = make_runner()
+    job_runner.cancelled(script("gone", ""))
+    assert sent[0][1]["status"] == "cancelled" and sent[0][1]["job_id"] == "gone"
