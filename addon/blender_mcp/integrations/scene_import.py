@@ -6,6 +6,7 @@ from such a directory are packed into the .blend first (pack_images_under).
 from __future__ import annotations
 
 import os
+import warnings
 
 import bpy
 import mathutils
@@ -20,7 +21,7 @@ def import_model(path: str) -> list:
         raise ValueError(f"Unsupported model file type '{suffix}': expected one of {', '.join(IMPORTABLE_SUFFIXES)}")
     before = set(bpy.data.objects)
     if suffix in (".gltf", ".glb"):
-        _run_import(bpy.ops.import_scene.gltf, path)
+        _run_import(bpy.ops.import_scene.gltf, path, **_gltf_options())
     elif suffix == ".fbx":
         _run_import(bpy.ops.import_scene.fbx, path)
     else:
@@ -84,8 +85,30 @@ def world_bounding_box(obj) -> list[list[float]]:
             [max(c[i] for c in corners) for i in range(3)]]
 
 
-def _run_import(operator, path: str) -> None:
-    result = operator(filepath=path)
+def _gltf_options() -> dict:
+    """Options that let Blender's own glTF importer run on this Blender.
+
+    The importer needs numpy (bundled with blender.org builds; on Debian it is python3-numpy).
+    Blender 3.4's importer guesses flat/smooth faces with `np.bool`, which numpy 1.24 to 1.26
+    removed (Debian 12 ships 1.24), so there the "SMOOTH" shading mode is used instead: faces
+    with normals are smooth and the file's normals are kept as custom normals.
+    """
+    try:
+        import numpy
+    except ImportError:
+        raise ValueError("Blender's glTF importer needs numpy, which this Blender's Python lacks "
+                         "(on Debian: apt-get install python3-numpy)") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy 1.24 warns when the removed alias is probed
+        has_bool_alias = hasattr(numpy, "bool")
+    properties = bpy.ops.import_scene.gltf.get_rna_type().properties.keys()
+    if not has_bool_alias and "import_shading" in properties:
+        return {"import_shading": "SMOOTH"}
+    return {}
+
+
+def _run_import(operator, path: str, **options) -> None:
+    result = operator(filepath=path, **options)
     if "FINISHED" not in result:
         raise RuntimeError(f"Import of {os.path.basename(path)} did not finish: {sorted(result)}")
 
