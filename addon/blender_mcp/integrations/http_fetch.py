@@ -124,11 +124,14 @@ def download(url: str, destination: str, deadline: Deadline, *,
                 raise ServiceError(f"Download failed with status code {status}: {url}")
             with open(destination, "wb") as target:
                 while True:
-                    deadline.check(url)
+                    read_timeout = min(JSON_TIMEOUT_SECONDS, deadline.check(url))
+                    _set_read_timeout(stream, read_timeout)
                     try:
                         chunk = stream.read(_CHUNK_BYTES)
                     except (socket.timeout, TimeoutError):
-                        raise ServiceError(f"Timeout (>{socket_timeout:g}s) downloading {url}") from None
+                        if deadline.remaining() <= 0:
+                            deadline.check(url)
+                        raise ServiceError(f"Timeout (>{read_timeout:g}s without data) downloading {url}") from None
                     except OSError as error:
                         raise ServiceError(f"Download of {url} failed: {error}") from None
                     if not chunk:
@@ -140,6 +143,15 @@ def download(url: str, destination: str, deadline: Deadline, *,
             os.remove(destination)
         raise
     return written
+
+
+def _set_read_timeout(response: Any, seconds: float) -> None:
+    """Shortens the socket timeout of a streaming response so that the last reads of a download
+    end with its deadline. http.client keeps the socket at response.fp.raw._sock; when that
+    layout differs, the timeout given when the request was opened stays in force."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 0.001))
 
 
 def _with_accept_json(headers: dict[str, str] | None) -> dict[str, str]:

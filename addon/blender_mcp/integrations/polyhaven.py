@@ -141,11 +141,16 @@ def _download_texture(asset_id: str, files: dict, resolution: str, file_format: 
         return {"error": NOT_AVAILABLE}
     from . import texture_material, workdir
     images = {}
-    with workdir.temporary_directory("texture") as directory:
-        for map_name, url in map_urls.items():
-            path = os.path.join(directory, f"{len(images)}.{file_format}")
-            http_fetch.download(url, path, deadline)
-            images[map_name] = texture_material.load_map_image(path, asset_id, map_name, file_format)
+    try:
+        with workdir.temporary_directory("texture") as directory:
+            for map_name, url in map_urls.items():
+                path = os.path.join(directory, f"{len(images)}.{file_format}")
+                http_fetch.download(url, path, deadline)
+                images[map_name] = texture_material.load_map_image(path, asset_id, map_name, file_format)
+    except BaseException:
+        # A half-downloaded texture must not be found by a later set_texture.
+        texture_material.remove_images(images.values())
+        raise
     material = texture_material.build_material(asset_id, images)
     return {"success": True, "message": f"Texture {asset_id} ({resolution}) imported as a material",
             "material": material.name, "maps": list(images)}

@@ -24,6 +24,11 @@ def load_map_image(path: str, texture_id: str, map_name: str, file_format: str):
     return image
 
 
+def remove_images(images) -> None:
+    for image in list(images):
+        bpy.data.images.remove(image)
+
+
 def images_of_texture(texture_id: str) -> dict:
     """map name -> image for the maps downloaded for `texture_id` (the newest wins per map)."""
     found = {}

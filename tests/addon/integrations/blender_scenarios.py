@@ -73,6 +73,10 @@ def texture_scenario(executor):
                                  if n.bl_idname == "ShaderNodeTexImage"} if cube_material else None,
         "unknown_object": run(executor, "set_texture", object_name="Nope", texture_id="test_bricks"),
         "unknown_texture": run(executor, "set_texture", object_name="Cube", texture_id="never_downloaded"),
+        "camera": run(executor, "set_texture", object_name="Camera", texture_id="test_bricks"),
+        "broken_download": run(executor, "download_polyhaven_asset", asset_id="test_broken_bricks",
+                               asset_type="textures", file_format="png"),
+        "after_broken_download": run(executor, "set_texture", object_name="Cube", texture_id="test_broken_bricks"),
     }
 
 
@@ -119,7 +123,8 @@ def sketchfab_scenario(executor):
             "download": reply,
             "imported": [{"name": o.name, "type": o.type, "in_scene": o.name in bpy.context.scene.objects}
                          for o in objects if o is not None],
-            "evil": run(executor, "download_sketchfab_model", uid="evil0001")}
+            "evil": run(executor, "download_sketchfab_model", uid="evil0001"),
+            "broken": run(executor, "download_sketchfab_model", uid="broken01")}
 
 
 def gate_scenario(executor):

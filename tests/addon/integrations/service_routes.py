@@ -119,6 +119,7 @@ class Routes:
             "symlink.zip": sample_files.zip_archive({"scene.gltf": gltf, "scene.bin": buffer},
                                                     symlinks={"textures": "/etc"}),
             "not_a_zip.zip": b"this is not a zip archive",
+            "broken_gltf.zip": sample_files.zip_archive({"scene.gltf": b"{ this is not glTF"}),
         }
 
     # --- downloads -----------------------------------------------------------------------
@@ -168,6 +169,10 @@ class Routes:
                 "Displacement": {"1k": entry("bricks_disp_1k.png", "png")},
                 "blend": {"1k": {"blend": {"url": self.dl("missing.blend"), "include": {}}}},
                 "gltf": {"1k": {"gltf": {"url": self.dl("missing.gltf"), "include": {}}}},
+            },
+            "test_broken_bricks": {
+                "Diffuse": {"1k": entry("bricks_diff_1k.png", "png")},
+                "Rough": {"1k": entry("missing_rough_1k.png", "png")},
             },
             "test_chair": {"gltf": {"1k": {"gltf": {
                 "url": self.dl("chair_1k.gltf"),
@@ -244,7 +249,7 @@ class Routes:
             return Answer.of_json({"detail": "Invalid token."}, 401)
         uid, _, tail = rest.partition("/")
         archives = {"model0001": "model0001.zip", "evil0001": "evil.zip", "absolute01": "absolute.zip",
-                    "symlink01": "symlink.zip", "notzip01": "not_a_zip.zip"}
+                    "symlink01": "symlink.zip", "notzip01": "not_a_zip.zip", "broken01": "broken_gltf.zip"}
         if tail != "download" or uid not in archives and uid != "nogltf01":
             return Answer.of_json({"detail": "Not found."}, 404)
         if uid == "nogltf01":

@@ -3,7 +3,8 @@ Rodin (MAIN_SITE and FAL_AI) and Sketchfab, for the paths the addon's integratio
 
 Services live under prefixes of one server: /polyhaven, /hyper3d, /fal, /sketchfab; generated
 files are served from /dl/<name>. Every request is recorded (method, path, query, headers, body)
-so tests can check what the addon sent. service_routes.py holds the services' behaviour.
+so tests can check what the addon sent. service_routes.py holds the services' behaviour;
+GET /stall answers with a body that stops after 10 bytes.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class ServiceServer:
     _httpd: http.server.ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop_stalling: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> "ServiceServer":
         owner = self
@@ -47,6 +49,7 @@ class ServiceServer:
 
     def stop(self) -> None:
         if self._httpd is not None:
+            self._stop_stalling.set()
             self._httpd.shutdown()
             self._httpd.server_close()
             self._thread.join(timeout=5)
@@ -82,6 +85,9 @@ class ServiceServer:
                                    {k.lower(): v for k, v in handler.headers.items()}, body)
         with self._lock:
             self.requests.append(recorded)
+        if parsed.path == "/stall":
+            self._stall(handler)
+            return
         try:
             answer = self.routes.answer(recorded)
         except Exception as error:  # a bug in the routes shows up as a 500 the test will see
@@ -91,3 +97,13 @@ class ServiceServer:
         handler.send_header("Content-Length", str(len(answer.body)))
         handler.end_headers()
         handler.wfile.write(answer.body)
+
+    def _stall(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        """Promises 1000 bytes, sends 10, then goes quiet for up to 3 s (a stalled download)."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/octet-stream")
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        handler.wfile.write(b"0123456789")
+        handler.wfile.flush()
+        self._stop_stalling.wait(3.0)

@@ -69,3 +69,10 @@ def test_a_spent_deadline_stops_the_download_before_it_starts(services, tmp_path
         http_fetch.download(services.base_url + "/dl/chair.bin", str(target), Deadline(0))
     assert not target.exists()
     assert services.recorded("/dl/") == []
+
+
+def test_a_stalled_download_ends_with_the_command_budget(services, tmp_path):
+    target = tmp_path / "stalled.bin"
+    with pytest.raises(ServiceError, match=r"exceeded the 0\.5 s budget of this command while fetching .*/stall"):
+        http_fetch.download(services.base_url + "/stall", str(target), Deadline(0.5))
+    assert not target.exists()

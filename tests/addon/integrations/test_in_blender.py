@@ -99,6 +99,17 @@ def test_set_texture_names_a_missing_object_or_texture(facts):
         "error": "No texture maps found for never_downloaded; download it first"}
 
 
+def test_set_texture_refuses_objects_without_materials(facts):
+    assert facts["texture"]["camera"] == {"error": "Object Camera (CAMERA) cannot hold materials"}
+
+
+def test_a_texture_download_that_fails_halfway_leaves_no_maps_behind(facts):
+    texture = facts["texture"]
+    assert texture["broken_download"]["error"].startswith("Download failed with status code 404: ")
+    assert texture["after_broken_download"] == {
+        "error": "No texture maps found for test_broken_bricks; download it first"}
+
+
 def test_polyhaven_model_import_adds_the_mesh_with_its_texture_packed(facts):
     model = facts["polyhaven_model"]
     assert model["reply"] == {"success": True, "message": "Model test_chair (1k) imported",
@@ -138,6 +149,10 @@ def test_sketchfab_checks_the_key_searches_and_imports_into_the_scene(facts):
     assert sketchfab["download"]["success"] is True
     assert sketchfab["imported"] and all(o["in_scene"] for o in sketchfab["imported"])
     assert [o["type"] for o in sketchfab["imported"]] == ["MESH"]
+
+
+def test_a_sketchfab_archive_blender_cannot_import_is_reported(facts):
+    assert facts["sketchfab"]["broken"]["error"].startswith("Failed to import model broken01: ")
 
 
 def test_a_hostile_sketchfab_archive_is_refused_and_nothing_escapes(facts, blender_run):
