@@ -4,6 +4,12 @@ Scripts are compiled as f"<job_{job_id}>" and run with fresh globals (bpy, bmesh
 executor, job_id, report_progress, __name__); commands go through executor.execute_command. stdout
 is captured in both cases (stderr is not). A `running` update is queued when a job starts, then
 exactly one terminal update. Replies go through `send(tool, arguments)`, which only enqueues.
+
+`running` updates (the start notice and report_progress updates) are sent only for jobs of dispatch
+tools (from `server-dispatch:<user>`), where the server turns them into MCP progress and no bus
+client sees them. A bus originator (a Style B client) gets exactly one job_update, the terminal
+one: the user guide's JobWaiter resolves on the first job_update it receives, so a `running`
+update there would end its wait early; it gets `kind: "progress"` messages instead.
 """
 from __future__ import annotations
 
@@ -45,6 +51,13 @@ def blender_modules() -> dict[str, Any]:
     return found
 
 
+DISPATCH_ORIGIN = "server-dispatch:"
+
+
+def announces_running(job: Job) -> bool:
+    return bool(job.from_uuid) and job.from_uuid.startswith(DISPATCH_ORIGIN)
+
+
 class _ProgressReporter:
     """report_progress(percent, message="", frame=None) for one job; never blocks (it enqueues)."""
 
@@ -58,9 +71,10 @@ class _ProgressReporter:
         if percent < 100 and self._last is not None and now - self._last < PROGRESS_INTERVAL:
             return
         self._last = now
-        fraction = min(1.0, max(0.0, percent / 100.0))
-        self._send("blender_job_update", job_update(self._job.job_id, "running", progress=fraction,
-                                                    progress_message=str(message)[:500]))
+        if announces_running(self._job):
+            fraction = min(1.0, max(0.0, percent / 100.0))
+            self._send("blender_job_update", job_update(self._job.job_id, "running", progress=fraction,
+                                                        progress_message=str(message)[:500]))
         origin = self._job.from_uuid
         if origin and not origin.startswith("server"):
             self._send("blender_send_message", {
@@ -81,7 +95,8 @@ class JobRunner:
     def run(self, job: Job) -> dict:
         """Runs one script or command job; returns the terminal job_update arguments it queued."""
         latency.record(time.perf_counter() - job.arrived_at)
-        self._send("blender_job_update", job_update(job.job_id, "running"))
+        if announces_running(job):
+            self._send("blender_job_update", job_update(job.job_id, "running"))
         self.jobs_run += 1
         if job.kind == "script":
             reply = self._run_script(job)

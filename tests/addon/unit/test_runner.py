@@ -21,11 +21,18 @@ def script(job_id: str, text: str, from_uuid: str = "llm-1") -> Job:
     return Job("script", job_id=job_id, priority=6, script=text, from_uuid=from_uuid)
 
 
-def test_a_script_reports_running_then_completed_with_its_stdout():
+def test_a_dispatched_job_reports_running_then_completed_with_its_stdout():
     job_runner, sent = make_runner()
-    job_runner.run(script("job-42", "for n in range(2):\n    print(n)"))
+    job_runner.run(script("job-42", "for n in range(2):\n    print(n)", from_uuid="server-dispatch:demo"))
     assert sent == [("blender_job_update", {"job_id": "job-42", "status": "running", "result": "", "error": ""}),
                     ("blender_job_update", {"job_id": "job-42", "status": "completed", "result": "0\n1\n",
+                                            "error": ""})]
+
+
+def test_a_bus_originator_gets_only_the_terminal_update_as_the_guides_job_waiter_expects():
+    job_runner, sent = make_runner()
+    job_runner.run(script("job-abc123", "print(3)", from_uuid="llm-myclient-001"))
+    assert sent == [("blender_job_update", {"job_id": "job-abc123", "status": "completed", "result": "3\n",
                                             "error": ""})]
 
 
@@ -77,21 +84,23 @@ def test_long_results_are_cut_and_marked():
     assert len(reply["result"]) == runner.RESULT_CAP and reply["result"].endswith("\n[truncated]")
 
 
-def test_report_progress_sends_running_updates_and_a_bus_message_at_most_every_half_second():
+def test_report_progress_of_a_dispatched_job_sends_running_updates_at_most_every_half_second():
     job_runner, sent = make_runner()
-    job_runner.run(script("p", "report_progress(10, 'a')\nreport_progress(20, 'b')\nreport_progress(100, 'done')"))
+    job_runner.run(script("p", "report_progress(10, 'a')\nreport_progress(20, 'b')\nreport_progress(100, 'done')",
+                          from_uuid="server-dispatch:demo"))
     updates = [args for tool, args in sent if tool == "blender_job_update" and "progress" in args]
     assert [(u["progress"], u["progress_message"]) for u in updates] == [(0.1, "a"), (1.0, "done")]
+    assert not [tool for tool, _ in sent if tool == "blender_send_message"]
+
+
+def test_report_progress_of_a_bus_job_sends_progress_messages_to_its_originator_at_most_every_half_second():
+    job_runner, sent = make_runner()
+    job_runner.run(script("p", "report_progress(10, 'a')\nreport_progress(20, 'b')\nreport_progress(100, 'done')"))
+    assert [args["status"] for tool, args in sent if tool == "blender_job_update"] == ["completed"]
     messages = [args for tool, args in sent if tool == "blender_send_message"]
     assert [m["payload"]["percent"] for m in messages] == [10.0, 100.0]
     assert messages[0]["target_uuid"] == "llm-1" and messages[0]["priority"] == "notice"
     assert messages[0]["from_uuid"] == "blender-me" and messages[0]["payload"]["kind"] == "progress"
-
-
-def test_progress_of_a_dispatch_job_sends_no_bus_message_to_the_server_origin():
-    job_runner, sent = make_runner()
-    job_runner.run(script("p", "report_progress(50)", from_uuid="server-dispatch:demo"))
-    assert not [tool for tool, _ in sent if tool == "blender_send_message"]
 
 
 def test_a_cancelled_job_gets_a_cancelled_reply():
