@@ -7,6 +7,7 @@ An HTTP status is never raised: callers get a Reply and decide what a status mea
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -73,8 +74,8 @@ def request(method: str, url: str, *, headers: dict[str, str] | None = None,
             data = stream.read()
         except (socket.timeout, TimeoutError):
             raise ServiceError(f"Timeout (>{timeout:g}s) reading the answer from {url}") from None
-        except OSError as error:
-            raise ServiceError(f"Connection to {url} failed: {error}") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise ServiceError(f"Connection to {url} failed: {error!r}") from None
     return Reply(url, status, reply_headers, data)
 
 
@@ -119,7 +120,7 @@ def download(url: str, destination: str, deadline: Deadline, *,
     socket_timeout = min(JSON_TIMEOUT_SECONDS, deadline.check(url))
     written = 0
     try:
-        with _open("GET", url, headers, None, socket_timeout) as (status, _, stream):
+        with _open("GET", url, headers, None, socket_timeout) as (status, reply_headers, stream):
             if not 200 <= status < 300:
                 raise ServiceError(f"Download failed with status code {status}: {url}")
             with open(destination, "wb") as target:
@@ -131,18 +132,30 @@ def download(url: str, destination: str, deadline: Deadline, *,
                     except (socket.timeout, TimeoutError):
                         if deadline.remaining() <= 0:
                             deadline.check(url)
-                        raise ServiceError(f"Timeout (>{read_timeout:g}s without data) downloading {url}") from None
-                    except OSError as error:
-                        raise ServiceError(f"Download of {url} failed: {error}") from None
+                        raise ServiceError(
+                            f"Timeout (>{read_timeout:g}s without data) downloading {url}") from None
+                    except (OSError, http.client.HTTPException) as error:
+                        raise ServiceError(f"Download of {url} failed: {error!r}") from None
                     if not chunk:
                         break
                     target.write(chunk)
                     written += len(chunk)
+            # http.client returns a short body at end of stream without complaint.
+            promised = _content_length(reply_headers)
+            if promised is not None and written != promised:
+                raise ServiceError(f"Download of {url} ended after {written} of {promised} bytes")
     except BaseException:
         if os.path.exists(destination):
             os.remove(destination)
         raise
     return written
+
+
+def _content_length(headers: dict[str, str]) -> int | None:
+    for name, value in headers.items():
+        if name.lower() == "content-length" and value.strip().isdigit():
+            return int(value.strip())
+    return None
 
 
 def _set_read_timeout(response: Any, seconds: float) -> None:
@@ -189,8 +202,8 @@ class _open:
             if isinstance(reason, ssl.SSLError):
                 raise ServiceError(f"TLS error talking to {self._url}: {reason}") from None
             raise ServiceError(f"Cannot reach {self._url}: {reason}") from None
-        except OSError as error:
-            raise ServiceError(f"Cannot reach {self._url}: {error}") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise ServiceError(f"Cannot reach {self._url}: {error!r}") from None
         status = self._response.status if hasattr(self._response, "status") else self._response.code
         return status, dict(self._response.headers.items()), self._response
 

@@ -45,7 +45,8 @@ def get_hyper3d_status() -> dict:
     mode = service_config.setting("hyper3d_mode", MAIN_SITE)
     key_type = "free_trial" if key == RODIN_FREE_TRIAL_KEY else "private"
     return {"enabled": True,
-            "message": f"Hyper3D Rodin integration is enabled and ready to use. Mode: {mode}. Key type: {key_type}"}
+            "message": ("Hyper3D Rodin integration is enabled and ready to use. "
+                        f"Mode: {mode}. Key type: {key_type}")}
 
 
 def create_rodin_job(text_prompt: str | None = None, images: list | None = None,

@@ -60,7 +60,8 @@ def search_polyhaven_assets(asset_type: str | None = None, categories: Any = Non
     except ServiceError as error:
         return {"error": str(error)}
     if not isinstance(assets, dict):
-        return {"error": f"Unexpected answer from PolyHaven /assets: expected an object, got {type(assets).__name__}"}
+        return {"error": "Unexpected answer from PolyHaven /assets: expected an object, "
+                         f"got {type(assets).__name__}"}
     top = polyhaven_files.top_assets(assets, 20)
     return {"assets": top, "total_count": len(assets), "returned_count": len(top)}
 

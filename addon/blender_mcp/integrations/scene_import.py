@@ -18,7 +18,8 @@ def import_model(path: str) -> list:
     """Imports (glTF/GLB, FBX) or appends (.blend objects) `path`; returns the new objects."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in IMPORTABLE_SUFFIXES:
-        raise ValueError(f"Unsupported model file type '{suffix}': expected one of {', '.join(IMPORTABLE_SUFFIXES)}")
+        expected = ", ".join(IMPORTABLE_SUFFIXES)
+        raise ValueError(f"Unsupported model file type '{suffix}': expected one of {expected}")
     before = set(bpy.data.objects)
     if suffix in (".gltf", ".glb"):
         _run_import(bpy.ops.import_scene.gltf, path, **_gltf_options())

@@ -38,9 +38,11 @@ def get_sketchfab_status() -> dict:
         return {"enabled": False, "message": f"Sketchfab key check failed: {error}"}
     if reply.status == 401:
         return {"enabled": False,
-                "message": "Sketchfab rejected the API key (HTTP 401); check the key in the BlenderMCP sidebar tab."}
+                "message": ("Sketchfab rejected the API key (HTTP 401); check the key in the "
+                            "BlenderMCP sidebar tab.")}
     if not reply.ok:
-        return {"enabled": False, "message": f"Sketchfab key check failed: HTTP {reply.status} from {reply.url}"}
+        return {"enabled": False,
+                "message": f"Sketchfab key check failed: HTTP {reply.status} from {reply.url}"}
     try:
         me = reply.json()
     except ServiceError as error:

@@ -103,6 +103,7 @@ class Routes:
         gltf, buffer = sample_files.gltf_triangle(texture_uri="textures/skin_baseColor.png")
         return {
             "test_sky_1k.hdr": sample_files.radiance_hdr(16, 8),
+            "test_sky_2k.hdr": sample_files.radiance_hdr(32, 16),
             "bricks_diff_1k.png": sample_files.png(4, 4, seed=1),
             "bricks_nor_gl_1k.png": sample_files.png(4, 4, seed=2),
             "bricks_arm_1k.png": sample_files.png(4, 4, seed=3),
@@ -162,6 +163,9 @@ class Routes:
             "test_sky": {"hdri": {"1k": entry("test_sky_1k.hdr", "hdr"),
                                   "2k": entry("missing_2k.hdr", "hdr")},
                          "tonemapped": {"url": self.dl("missing.jpg")}},
+            # The asset of the user guide's Style A example, so that program runs as written.
+            "kloofendal_43d_clear_puresky": {"hdri": {"1k": entry("test_sky_1k.hdr", "hdr"),
+                                                      "2k": entry("test_sky_2k.hdr", "hdr")}},
             "test_bricks": {
                 "Diffuse": {"1k": entry("bricks_diff_1k.png", "png")},
                 "nor_gl": {"1k": entry("bricks_nor_gl_1k.png", "png")},

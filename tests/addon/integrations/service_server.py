@@ -4,7 +4,7 @@ Rodin (MAIN_SITE and FAL_AI) and Sketchfab, for the paths the addon's integratio
 Services live under prefixes of one server: /polyhaven, /hyper3d, /fal, /sketchfab; generated
 files are served from /dl/<name>. Every request is recorded (method, path, query, headers, body)
 so tests can check what the addon sent. service_routes.py holds the services' behaviour;
-GET /stall answers with a body that stops after 10 bytes.
+GET /stall and GET /truncated answer with bodies that stop after 10 bytes.
 """
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ class ServiceServer:
                                    {k.lower(): v for k, v in handler.headers.items()}, body)
         with self._lock:
             self.requests.append(recorded)
-        if parsed.path == "/stall":
-            self._stall(handler)
+        if parsed.path in ("/stall", "/truncated"):
+            self._send_partial_body(handler, stall=parsed.path == "/stall")
             return
         try:
             answer = self.routes.answer(recorded)
@@ -98,12 +98,14 @@ class ServiceServer:
         handler.end_headers()
         handler.wfile.write(answer.body)
 
-    def _stall(self, handler: http.server.BaseHTTPRequestHandler) -> None:
-        """Promises 1000 bytes, sends 10, then goes quiet for up to 3 s (a stalled download)."""
+    def _send_partial_body(self, handler: http.server.BaseHTTPRequestHandler, stall: bool) -> None:
+        """Promises 1000 bytes and sends 10; then goes quiet for up to 3 s (a stalled download)
+        or closes the connection (a truncated one)."""
         handler.send_response(200)
         handler.send_header("Content-Type", "application/octet-stream")
         handler.send_header("Content-Length", "1000")
         handler.end_headers()
         handler.wfile.write(b"0123456789")
         handler.wfile.flush()
-        self._stop_stalling.wait(3.0)
+        if stall:
+            self._stop_stalling.wait(3.0)

@@ -76,3 +76,10 @@ def test_a_stalled_download_ends_with_the_command_budget(services, tmp_path):
     with pytest.raises(ServiceError, match=r"exceeded the 0\.5 s budget of this command while fetching .*/stall"):
         http_fetch.download(services.base_url + "/stall", str(target), Deadline(0.5))
     assert not target.exists()
+
+
+def test_a_truncated_download_is_an_error_and_leaves_no_file(services, tmp_path):
+    target = tmp_path / "truncated.bin"
+    with pytest.raises(ServiceError, match=r"Download of .*/truncated ended after 10 of 1000 bytes"):
+        http_fetch.download(services.base_url + "/truncated", str(target), Deadline())
+    assert not target.exists()
