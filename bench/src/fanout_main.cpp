@@ -13,6 +13,10 @@
 //   bench_fanout --url http://127.0.0.1:PORT/mcp --login-base http://127.0.0.1:PORT
 //                --user-prefix bench --password P --sessions N [--per-user 63] [--repeats R]
 //                [--rss-pid PID]
+//   bench_fanout --url ... --sessions N --open-only [--rss-pid PID]
+//       only opens N sessions with their GET streams (no login, no bus), samples RSS and ends
+//       them: the idle-session memory figure for servers that have no bus (the SDK contenders);
+//       with --password it logs in as the users above (for blender-mcp).
 // Users are <prefix>01, <prefix>02, ... and must exist. Prints one JSON object.
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -100,11 +104,13 @@ std::string user_name(const std::string& prefix, std::size_t index) {
 int main(int argc, char** argv) {
   try {
     CliArgs args(argc, argv,
-                 {"url", "login-base", "user-prefix", "password", "sessions", "per-user", "repeats", "rss-pid"});
+                 {"url", "login-base", "user-prefix", "password", "sessions", "per-user", "repeats", "rss-pid"},
+                 {"open-only"});
+    const bool open_only = args.has("open-only");
     const HttpUrl url = parse_http_url(args.text("url"));
-    const HttpUrl login_base = parse_http_url(args.text("login-base"));
+    const HttpUrl login_base = parse_http_url(args.text("login-base", args.text("url")));
     const std::string prefix = args.text("user-prefix", "bench");
-    const std::string password = args.text("password");
+    const std::string password = open_only ? args.text("password", "") : args.text("password");
     const auto sessions = static_cast<std::size_t>(args.integer("sessions", 10));
     const auto per_user = static_cast<std::size_t>(args.integer("per-user", 63));
     const auto repeats = args.integer("repeats", 20);
@@ -115,7 +121,7 @@ int main(int argc, char** argv) {
     std::vector<Sender> senders(users);
     for (std::size_t u = 0; u < users; ++u) {
       senders[u].endpoint.url = url;
-      senders[u].endpoint.token = login(login_base, user_name(prefix, u), password);
+      if (!password.empty()) senders[u].endpoint.token = login(login_base, user_name(prefix, u), password);
     }
     const std::int64_t rss_before = rss_pid ? rss_kib(rss_pid) : 0;
 
@@ -129,8 +135,8 @@ int main(int argc, char** argv) {
       {
         BlockingConnection setup(url);
         r.session_id = open_session(setup, endpoint);
-        call(setup, endpoint, r.session_id, set_level_body(1, "debug"));
-        std::string registered =
+        if (!open_only) call(setup, endpoint, r.session_id, set_level_body(1, "debug"));
+        std::string registered = open_only ? std::string("\"result\"") :
             call(setup, endpoint, r.session_id,
                  tool_call_body(2, "blender_register_client",
                                 "{\"client_uuid\":\"llm-fan-" + std::to_string(i) + "\",\"client_type\":\"llm\"}"));
@@ -153,6 +159,18 @@ int main(int argc, char** argv) {
       s.session_id = open_session(*s.connection, s.endpoint);
     }
     const std::int64_t rss_open = rss_pid ? rss_kib(rss_pid) : 0;
+    if (open_only) {
+      for (auto& r : recipients) r.stream.reset();
+      for (std::size_t u = 0; u < users; ++u) {
+        BlockingConnection closer(url);
+        for (const auto& r : recipients)
+          if (r.user == u) end_session(closer, senders[u].endpoint, r.session_id);
+        end_session(*senders[u].connection, senders[u].endpoint, senders[u].session_id);
+      }
+      std::printf("{\"sessions\":%zu,\"rss_before_kib\":%lld,\"rss_open_kib\":%lld}\n", sessions,
+                  static_cast<long long>(rss_before), static_cast<long long>(rss_open));
+      return 0;
+    }
 
     int epoll = epoll_create1(EPOLL_CLOEXEC);
     for (std::size_t i = 0; i < sessions; ++i) {

@@ -130,7 +130,8 @@ class LoadRun {
     Connection& c = *connections_[index];
     c.in_flight = false;
     std::string json = response_json(c.parser.header("Content-Type"), c.parser.body());
-    bool ok = c.parser.status() == 200 && is_tool_success(json);
+    bool ok = c.parser.status() == 200 && is_tool_success(json) &&
+              (config_.expect.empty() || json.find(config_.expect) != std::string::npos);
     if (!ok) {
       ++result_.errors;
       if (result_.first_error.empty())

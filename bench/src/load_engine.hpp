@@ -24,6 +24,7 @@ struct LoadConfig {
   int rss_pid = 0;                     // when set, sample this process's RSS ...
   std::int64_t rss_every = 0;          // ... every this many measured calls
   bool peer_time = false;              // results carry "peer_ns=<n>" (the fast peer's own time)
+  std::string expect;                  // when set, a response counts as an error unless it contains this
 };
 
 struct LoadResult {

@@ -4,6 +4,7 @@
 //   bench_load --url http://127.0.0.1:PORT/mcp [--token T | --login-base URL --user U --password P]
 //              --clients N --tool NAME [--arguments JSON] [--requests MAX] [--duration S]
 //              [--warmup S] [--rss-pid PID --rss-every K] [--peer-time] [--protocol-version V]
+//              [--expect TEXT]   (a response without TEXT, e.g. '"status":"completed"', is an error)
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
   try {
     CliArgs args(argc, argv,
                  {"url", "token", "login-base", "user", "password", "clients", "tool", "arguments",
-                  "requests", "duration", "warmup", "rss-pid", "rss-every", "protocol-version"},
+                  "requests", "duration", "warmup", "rss-pid", "rss-every", "protocol-version", "expect"},
                  {"peer-time"});
     LoadConfig config;
     config.endpoint.url = parse_http_url(args.text("url"));
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     config.rss_pid = static_cast<int>(args.integer("rss-pid", 0));
     config.rss_every = args.integer("rss-every", 0);
     config.peer_time = args.has("peer-time");
+    config.expect = args.text("expect", "");
 
     LoadResult result = run_load(config);
     auto latency = summarize(result.latencies_ns);
