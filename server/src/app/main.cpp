@@ -7,6 +7,7 @@
 
 #include "app/config.hpp"
 #include "app/serve.hpp"
+#include "app/stdio_command.hpp"
 #include "app/user_cli.hpp"
 #include "auth/data_dir.hpp"
 
@@ -47,6 +48,19 @@ int main(int argc, char** argv) {
   serve->add_option("--data-dir", flags.data_dir, "Data directory");
   add_serve_options(&root);
 
+  app::StdioFlags stdio_flags;
+  auto* stdio = root.add_subcommand(
+      "stdio",
+      "Serve MCP over stdin/stdout: the diagnostics tools and prompts; with --server, "
+      "also everything a running HTTP server offers");
+  stdio->add_option("--server", stdio_flags.server,
+                    "URL of a running blender-mcp server (http://host:port[/mcp])");
+  stdio->add_option("--username", stdio_flags.username, "User to log in as (with --password-env)");
+  stdio->add_option("--password-env", stdio_flags.password_env,
+                    "Name of the environment variable that holds the password");
+  stdio->add_option("--token-env", stdio_flags.token_env,
+                    "Name of the environment variable that holds an access token");
+
   app::UserCommand user_command;
   auto* user = app::add_user_subcommands(root, user_command);
 
@@ -56,6 +70,8 @@ int main(int argc, char** argv) {
     return root.exit(e) == 0 ? 0 : 2;
   }
 
+  if (stdio->parsed())
+    return app::run_stdio(stdio_flags);
   if (!flags.data_dir)
     flags.data_dir = data_dir;
   if (user->parsed()) {

@@ -78,9 +78,11 @@ void LocalServer::handle(const jsonrpc::Message& message) {
   serve_request(message);
 }
 
-void LocalServer::serve_request(const jsonrpc::Message& request) {
+void LocalServer::serve_request(const jsonrpc::Message& request,
+                                std::shared_ptr<mcp::RequestChannel> channel) {
   auto current = session();
-  auto channel = std::make_shared<LineRequestChannel>(out_, in_flight_);
+  if (!channel)
+    channel = std::make_shared<LineRequestChannel>(out_, in_flight_);
   auto ctx = std::make_shared<mcp::RequestContext>(current, caller_, request.id, request.method,
                                                    progress_token(request.params), channel);
   engine_.handle_request(ctx, request.params);

@@ -32,8 +32,10 @@ class LocalServer {
   // For a front that answers `initialize` itself: creates the session and returns the
   // initialize result, or nullopt when the session already exists.
   std::optional<json::object> initialize(const json::value& params);
-  // Runs `request` on the local engine; its answer goes to a new line channel.
-  void serve_request(const jsonrpc::Message& request);
+  // Runs `request` on the local engine (the session must exist). Its answer goes to `channel`,
+  // or, when that is null, to a line on the output.
+  void serve_request(const jsonrpc::Message& request,
+                     std::shared_ptr<mcp::RequestChannel> channel = nullptr);
   bool initialized() const;
 
   // Waits (at most `limit`) until every accepted request has been answered.

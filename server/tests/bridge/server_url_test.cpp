@@ -1,0 +1,49 @@
+#include "bridge/server_url.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bmcp::bridge {
+namespace {
+
+TEST(ParseServerUrlTest, TheMcpSuffixAndTrailingSlashesAreDropped) {
+  for (const char* text : {"http://127.0.0.1:8000", "http://127.0.0.1:8000/",
+                           "http://127.0.0.1:8000/mcp", "http://127.0.0.1:8000/mcp/"}) {
+    auto url = parse_server_url(text);
+    ASSERT_TRUE(url) << text;
+    EXPECT_EQ(url->host, "127.0.0.1");
+    EXPECT_EQ(url->port, 8000);
+    EXPECT_EQ(url->prefix, "");
+    EXPECT_EQ(url->path("/mcp"), "/mcp");
+    EXPECT_EQ(url->base(), "http://127.0.0.1:8000");
+  }
+}
+
+TEST(ParseServerUrlTest, APathPrefixIsKeptForEveryEndpoint) {
+  auto url = parse_server_url("http://example.test/blender/mcp");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->port, 80);
+  EXPECT_EQ(url->path("/auth/login"), "/blender/auth/login");
+  EXPECT_EQ(url->base(), "http://example.test:80/blender");
+}
+
+TEST(ParseServerUrlTest, AnIpv6HostIsWrittenInBrackets) {
+  auto url = parse_server_url("http://[::1]:9000/mcp");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->base(), "http://[::1]:9000");
+}
+
+TEST(ParseServerUrlTest, BadUrlsAreRefusedWithTheReason) {
+  EXPECT_NE(parse_server_url("https://host/mcp").error().find("https is not supported"),
+            std::string::npos);
+  EXPECT_NE(parse_server_url("host:8000").error().find("must start with http://"),
+            std::string::npos);
+  EXPECT_NE(parse_server_url("http://:8000").error().find("host is missing"), std::string::npos);
+  EXPECT_NE(parse_server_url("http://h:99999").error().find("port"), std::string::npos);
+  EXPECT_NE(parse_server_url("http://h:x").error().find("port"), std::string::npos);
+  EXPECT_NE(parse_server_url("http://h/mcp?x=1").error().find("query"), std::string::npos);
+  EXPECT_NE(parse_server_url("http://u:p@h/").error().find("user information"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bmcp::bridge
