@@ -135,3 +135,14 @@ def test_run_background_exits_1_when_the_login_is_refused(server):
         blender.stop()
     assert code == 1, blender.output()
     assert "login refused: Invalid credentials" in blender.output()
+
+
+def test_test_connection_reports_the_contract_messages(server, raw, worker):
+    code = ("from blender_mcp.ui.operators import health_report\n"
+            f"print(health_report({server.base_url + '/mcp'!r}))\n"
+            "print(health_report(''))\n"
+            "print(health_report('http://127.0.0.1:9/mcp'))")
+    lines = raw.call("blender_execute_code", {"code": code})["result"].splitlines()
+    assert lines[0] == "OK, server healthy, 1 bus(es) active"
+    assert lines[1] == "Server URL is empty"
+    assert lines[2].startswith("Cannot reach http://127.0.0.1:9/health: ")
