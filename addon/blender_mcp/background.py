@@ -5,7 +5,8 @@
 
 Each setting comes from, in order: a keyword override, the argument after `--`, the environment
 (BLENDER_MCP_SERVER_URL, _USERNAME, _PASSWORD, _TOKEN, _CLIENT_UUID), then the preferences.
-Returns 0 on a clean stop (SIGINT, SIGTERM, --duration elapsed), 1 on an authentication failure or
+Keyword overrides named like a preference (for example use_polyhaven=True) set that preference
+for this run. Returns 0 on a clean stop (SIGINT, SIGTERM, --duration elapsed), 1 on an authentication failure or
 when no first connection succeeds within 60 s, 2 when called from the UI or with bad arguments.
 """
 from __future__ import annotations
@@ -119,7 +120,8 @@ def run_background(**overrides: Any) -> int:
         _log(f"blender-mcp: cannot reach {base}: {error}")
         return 1
 
-    active_settings = settings.Settings(**{**vars(prefs), "server_url": resolved["server"],
+    fields = {name: value for name, value in overrides.items() if name in settings.FIELD_NAMES}
+    active_settings = settings.Settings(**{**vars(prefs), **fields, "server_url": resolved["server"],
                                            "username": resolved["username"], "client_uuid": resolved["uuid"]})
     _store_tokens(active_settings, tokens)
     settings.use(active_settings)

@@ -284,7 +284,10 @@ class Connection:
                 for message in stream.messages():
                     if not self._current(generation):
                         return
-                    self._on_message(message)
+                    try:
+                        self._on_message(message)
+                    except Exception as error:  # one bad record must not end the stream thread
+                        self._log(f"blender-mcp: dropped a stream message: {type(error).__name__}: {error}")
                     self._last_event_id = stream.last_event_id
                 self._last_event_id = stream.last_event_id
                 reason = "the stream ended"

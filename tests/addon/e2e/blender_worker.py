@@ -63,9 +63,12 @@ class BlenderWorker:
 
 
 def start_background(server_url: str, *, uuid: str, password: str = "demo", duration: float = 240.0,
-                     extra_args: list[str] | None = None, env: dict[str, str] | None = None) -> BlenderWorker:
+                     extra_args: list[str] | None = None, env: dict[str, str] | None = None,
+                     preferences: dict | None = None) -> BlenderWorker:
+    """`preferences` are keyword overrides of run_background(), e.g. {"use_polyhaven": True}."""
+    overrides = ", ".join(f"{name}={value!r}" for name, value in (preferences or {}).items())
     expr = (f"import sys; sys.path.insert(0, {str(ADDON_DIR)!r}); import blender_mcp; "
-            "sys.exit(blender_mcp.run_background())")
+            f"sys.exit(blender_mcp.run_background({overrides}))")
     args = [BLENDER, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr", expr, "--",
             "--server", server_url, "--username", "demo", "--password", password, "--uuid", uuid,
             "--duration", str(duration), *(extra_args or [])]

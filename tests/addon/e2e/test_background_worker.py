@@ -146,3 +146,19 @@ def test_test_connection_reports_the_contract_messages(server, raw, worker):
     assert lines[0] == "OK, server healthy, 1 bus(es) active"
     assert lines[1] == "Server URL is empty"
     assert lines[2].startswith("Cannot reach http://127.0.0.1:9/health: ")
+
+
+def test_run_background_takes_preference_overrides_such_as_an_integration_gate(server, token):
+    from ..raw_mcp import RawSession
+    from .blender_worker import wait_until_online
+
+    blender = start_background(server.base_url, uuid="blender-gates01", duration=60,
+                               preferences={"use_polyhaven": True})
+    session = RawSession(server.base_url, token)
+    try:
+        wait_until_online(blender, server.base_url, token, "blender-gates01")
+        status = session.call("blender_get_polyhaven_status", {"target_uuid": "blender-gates01"})
+        assert json.loads(status["result"])["enabled"] is True, status
+    finally:
+        session.close()
+        blender.stop()
