@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import sys
 import time
 
 from . import processes
@@ -17,7 +19,22 @@ REGISTER_TIMEOUT = 60.0
 
 
 def not_measured(reason: str) -> dict:
-    return {"measured": False, "reason": reason}
+    return {"measured": False, "reason": reason.replace("|", "/")}
+
+
+def blender_environment(ctx: Context) -> dict[str, str]:
+    """The environment for Blender: private config and scripts directories (nothing written to
+    ~/.config), and PATH without the bin directory of the Python running this harness. pyenv puts
+    that directory first, and Blender's embedded Python would then load that interpreter's
+    extension modules (built for another libpython) instead of the system ones."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BLENDER_MCP_")}
+    own_bin = str(os.path.dirname(sys.executable))
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p and p != own_bin)
+    for name in ("BLENDER_USER_CONFIG", "BLENDER_USER_SCRIPTS"):
+        directory = ctx.work / f"blender-{name.lower()}"
+        directory.mkdir(exist_ok=True)
+        env[name] = str(directory)
+    return env
 
 
 def wait_until_online(mcp_url: str, token: str, blender, deadline: float) -> None:
@@ -53,7 +70,8 @@ def run(ctx: Context) -> dict:
         cmd = [blender_path, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr", expr, "--",
                "--server", ours.base_url, "--token", token, "--uuid", UUID]
         blender, _ = processes.start_logged("blender", processes.pinned(cmd, ctx.load_cpus), ctx.log("p5-blender"),
-                                            re.compile(r"."), timeout=REGISTER_TIMEOUT)
+                                            re.compile(r"."), env=blender_environment(ctx),
+                                            timeout=REGISTER_TIMEOUT)
         try:
             wait_until_online(ours.mcp_url, token, blender, time.monotonic() + REGISTER_TIMEOUT)
         except Exception as error:  # noqa: BLE001 - reported in the table, with the log's tail
@@ -62,7 +80,7 @@ def run(ctx: Context) -> dict:
         arguments = '{"code":' + json.dumps(CODE) + ',"target_uuid":"' + UUID + '"}'
         cmd = [ctx.program("bench_load"), "--url", ours.mcp_url, "--token", token, "--clients", "1",
                "--tool", "blender_execute_code", "--arguments", arguments, "--expect", '"status":"completed"',
-               "--requests", "300", "--duration", str(ctx.seconds(20)), "--warmup", "1"]
+               "--requests", "2000", "--duration", str(ctx.seconds(15)), "--warmup", "1"]
         result = processes.run_json(cmd, ctx.load_cpus, timeout=120, allow_failure=True)
         if result["measured"] == 0:
             return not_measured(f"no successful round trip: {result.get('first_error', '')[:300]}")

@@ -16,11 +16,11 @@ import time
 import traceback
 from pathlib import Path
 
-from . import blender_end_to_end, dispatch_round_trip, fan_out, memory, processes, protocol_overhead, report
+from . import blender_end_to_end, dispatch_round_trip, fan_out, memory, processes, profile, protocol_overhead, report
 from .context import USERS, Context
 
 PARTS = {"1": protocol_overhead.run, "2": dispatch_round_trip.run, "3": fan_out.run, "4": memory.run,
-         "5": blender_end_to_end.run}
+         "5": blender_end_to_end.run, "profile": profile.run}
 
 
 def command_output(cmd: list[str], cwd: Path | None = None) -> str:
@@ -70,15 +70,18 @@ def main() -> int:
     parser.add_argument("--bench-bin", type=Path, required=True)
     parser.add_argument("--node", type=Path, required=True)
     parser.add_argument("--python", type=Path, required=True)
-    parser.add_argument("--parts", default="1,2,3,4,5", help="comma-separated subset of 1..5")
+    parser.add_argument("--parts", default="1,2,3,4,5", help="comma-separated subset of 1..5 and 'profile'")
+    parser.add_argument("--profile", action="store_true", help="also profile parts 1 and 2 with perf")
     parser.add_argument("--quick", action="store_true", help="short runs, for checking the script")
     parser.add_argument("--output", type=Path, default=None, help="report path (default bench/results/latest.md)")
     args = parser.parse_args()
     root = Path(__file__).resolve().parents[2]
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    if args.profile and "profile" not in parts:
+        parts.append("profile")
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
-        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from 1..5")
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from 1..5 and profile")
     for path in (args.binary, args.node, args.python, args.bench_bin / "bench_load"):
         if not path.exists():
             parser.error(f"not found: {path}")

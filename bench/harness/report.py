@@ -130,6 +130,19 @@ def blender(p5: dict) -> list[str]:
     return lines
 
 
+def profile(result: dict) -> list[str]:
+    lines = ["## Profile of blender-mcp (`perf record --call-graph dwarf` on the server process)", ""]
+    titles = {"part1": "Part 1 load: 64 clients calling `test_simple_text`",
+              "part2": "Part 2 load: 8 sessions dispatching `blender_get_scene_info` to the fast peer"}
+    for key, title in titles.items():
+        if key not in result:
+            continue
+        load = result[key]["load"]
+        lines += [f"{title} ({_n(load['rps'])} calls/s while profiled):", "", "```",
+                  *result[key]["top"], "```", ""]
+    return lines
+
+
 def targets(parts: dict) -> list[str]:
     lines = ["## Targets (from the issue; reported, not asserted)", "",
              "| Target | Measured | Met |", "|---|---:|:---:|"]
@@ -160,11 +173,11 @@ def targets(parts: dict) -> list[str]:
 
 def render(header: list[str], parts: dict) -> str:
     sections = [header]
-    builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender}
+    builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "profile": profile}
     for key, build in builders.items():
         if key in parts:
             if "error" in parts[key]:
-                sections.append([f"## Part {key}", "", f"Failed: {parts[key]['error']}"])
+                sections.append([f"## Part {key}", "", f"Not measured: {parts[key]['error']}"])
             else:
                 sections.append(build(parts[key]))
     sections.append(targets({k: v for k, v in parts.items() if "error" not in v}))
