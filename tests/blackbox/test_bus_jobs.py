@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from blackbox.bus_helpers import (UUID4, assert_no_new_records, assert_record, bus_for, job_update,  # noqa: F401
-                                  job_update_ok, own_bus, register, send_ok)
+from blackbox.bus_helpers import (UUID4, assert_no_new_records, assert_record, bus_for, call,  # noqa: F401
+                                  job_update, job_update_ok, own_bus, register, send_ok)
 from blackbox.wire import wait_until
 
 SCRIPT = "import bpy\nprint(len(bpy.data.objects))"
@@ -57,6 +57,28 @@ def test_a_terminal_update_goes_direct_to_the_originator_at_notice(own_bus, orig
                   payload=_reply("job-abc123", "completed", "3\n"), job_id="job-abc123", message_id=message_id,
                   priority=5)
     assert_no_new_records(target, 1, own_bus.observer)
+
+
+def test_a_bus_job_can_be_read_with_blender_get_job_while_pending_and_after_its_reply(own_bus, orig, target):
+    _dispatch(orig.session, "job-readable", "blender-t")
+    pending = call(orig.session, "blender_get_job", {"job_id": "job-readable"})
+    assert pending["status"] == "ok", pending
+    job = pending["job"]
+    assert (job["job_id"], job["target_uuids"], job["state"], job["result"], job["error"]) == \
+        ("job-readable", ["blender-t"], "pending", "", ""), job
+    assert "command" not in job and "finished_at" not in job, job
+    job_update_ok(target.session, "job-readable", "running", progress=0.5)
+    assert call(orig.session, "blender_get_job", {"job_id": "job-readable"})["job"]["progress"] == 0.5
+    job_update_ok(target.session, "job-readable", "completed", result="3\n")
+    done = call(own_bus.observer, "blender_get_job", {"job_id": "job-readable"})["job"]
+    assert (done["state"], done["result"], done["error"]) == ("completed", "3\n", ""), done
+    assert done["finished_at"] >= done["created_at"], done
+
+
+def test_a_message_sent_without_from_uuid_is_no_job_for_blender_get_job(own_bus, orig, target):
+    _dispatch(orig.session, "job-untracked", "blender-t", from_uuid=None)
+    assert call(orig.session, "blender_get_job", {"job_id": "job-untracked"}) == \
+        {"status": "not_found", "job_id": "job-untracked"}
 
 
 def test_a_failed_update_carries_its_result_and_error_verbatim(own_bus, orig, target):

@@ -144,6 +144,14 @@ int run_serve(const ServerConfig& config) {
   jobs::JobWaiter job_waiter;
   // The store first, so a job is recorded as finished before its caller is answered.
   hub.add_job_listener([&job_store](const bus::JobEvent& event) { job_store.apply(event); });
+  // Bus jobs (blender_send_message with from_uuid) are readable with blender_get_job too.
+  hub.add_job_start_listener([&job_store, &clock](const bus::JobStart& start) {
+    jobs::JobRecord record;
+    record.job_id = start.job_id;
+    record.target_uuids = start.target_uuids;
+    record.created_at = clock.unix_seconds();
+    job_store.track(start.user_id, std::move(record));
+  });
   hub.add_job_listener([&job_waiter](const bus::JobEvent& event) { job_waiter.on_event(event); });
   sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason) {
     hub.end_session(session.user_id(), session.id());

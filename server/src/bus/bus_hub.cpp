@@ -39,6 +39,11 @@ SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request,
     record_job = [this, &user_id, &request](const Message& message,
                                             const std::vector<std::string>& targets) {
       pending_jobs_.record(user_id, message.job_id, request.origin, targets);
+      if (job_start_listeners_.empty())
+        return;
+      const JobStart start{user_id, message.job_id, targets};
+      for (const auto& listener : job_start_listeners_)
+        listener(start);
     };
   }
   return bus_for(user_id)->send(request, record_job);
@@ -69,6 +74,10 @@ Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& u
   for (const auto& listener : job_listeners_)
     listener(event);
   return outcome;
+}
+
+void BusHub::add_job_start_listener(JobStartListener listener) {
+  job_start_listeners_.push_back(std::move(listener));
 }
 
 void BusHub::add_job_listener(JobListener listener) {

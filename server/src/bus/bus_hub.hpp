@@ -32,6 +32,17 @@ struct JobEvent {
 };
 using JobListener = std::function<void(const JobEvent& event)>;
 
+// A job whose pending entry was just recorded by a tracked send, before any recipient can see
+// its record.
+struct JobStart {
+  std::string user_id;
+  std::string job_id;
+  std::vector<std::string> target_uuids;
+};
+// Runs under the bus's lock (so that it sees the job before its reply can exist): it must be
+// quick and take only leaf locks.
+using JobStartListener = std::function<void(const JobStart& start)>;
+
 struct HubCounts {
   std::size_t buses = 0;    // users whose bus holds at least one client
   std::size_t clients = 0;  // clients on all buses
@@ -39,8 +50,8 @@ struct HubCounts {
 
 // All buses, one per user id, created on first use, and the pending-job table. Nothing here
 // routes between buses: every call names the one user it acts for.
-// Thread safety: all methods are safe from any thread; listeners are added before serving and
-// run outside every lock.
+// Thread safety: all methods are safe from any thread; listeners are added before serving.
+// Job listeners run outside every lock; job-start listeners under the bus's lock.
 class BusHub {
  public:
   BusHub(const Clock& clock, BusLimits limits);
@@ -60,6 +71,7 @@ class BusHub {
                                                       const std::string& session_id,
                                                       const JobUpdate& update);
   void add_job_listener(JobListener listener);
+  void add_job_start_listener(JobStartListener listener);
 
   // A session of the user ended (its ephemeral clients leave, persistent ones go offline).
   void end_session(const std::string& user_id, const std::string& session_id);
@@ -82,6 +94,7 @@ class BusHub {
   BusCounters counters_;
   PendingJobs pending_jobs_;
   std::vector<JobListener> job_listeners_;
+  std::vector<JobStartListener> job_start_listeners_;
 
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Bus>, std::less<>> buses_;

@@ -29,6 +29,16 @@ void JobStore::start(const std::string& user_id, JobRecord record) {
   jobs.insert_or_assign(job_id, std::move(record));
 }
 
+void JobStore::track(const std::string& user_id, JobRecord record) {
+  std::lock_guard lock(mutex_);
+  auto& jobs = users_[user_id];
+  auto found = jobs.find(record.job_id);
+  if (found != jobs.end() && found->second.state == JobState::kPending)
+    return;
+  const std::string job_id = record.job_id;
+  jobs.insert_or_assign(job_id, std::move(record));
+}
+
 void JobStore::mark_timed_out(const std::string& user_id, const std::string& job_id) {
   std::lock_guard lock(mutex_);
   JobRecord* record = find_in(users_, user_id, job_id);

@@ -24,6 +24,9 @@ class JobStore {
   JobStore(const Clock& clock, JobStoreLimits limits);
 
   void start(const std::string& user_id, JobRecord record);
+  // Starts `record` unless a job of that id is already pending (a dispatch job is started with
+  // its command before its send is tracked). Used for jobs started on the bus.
+  void track(const std::string& user_id, JobRecord record);
   void mark_timed_out(const std::string& user_id, const std::string& job_id);
   void mark_cancelled(const std::string& user_id, const std::string& job_id);
   // A job update routed on the user's bus; ignored for jobs this store does not know.

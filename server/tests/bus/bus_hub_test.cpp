@@ -49,6 +49,36 @@ TEST_F(BusHubTest, ATrackedSendRecordsAPendingJobForItsTargets) {
   EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
 }
 
+TEST_F(BusHubTest, JobStartListenersSeeATrackedJobBeforeItsTargetGetsTheRecord) {
+  auto peer = add("demo", "peer", "s2");
+  std::vector<JobStart> starts;
+  std::size_t records_seen_at_start = 99;
+  hub_.add_job_start_listener([&](const JobStart& start) {
+    starts.push_back(start);
+    records_seen_at_start = peer->received.size();
+  });
+  dispatch("demo", "llm", "peer", "job-1");
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].user_id, "demo");
+  EXPECT_EQ(starts[0].job_id, "job-1");
+  EXPECT_EQ(starts[0].target_uuids, Uuids{"peer"});
+  EXPECT_EQ(records_seen_at_start, 0u);
+  EXPECT_EQ(peer->received.size(), 1u);
+}
+
+TEST_F(BusHubTest, AnUntrackedSendStartsNoJob) {
+  add("demo", "peer", "s2");
+  int starts = 0;
+  hub_.add_job_start_listener([&](const JobStart&) { ++starts; });
+  SendRequest request;
+  request.route = Route::direct("peer");
+  request.payload = {{"hello", 1}};
+  request.origin = "llm";
+  request.job_id = "m-1";
+  hub_.send("demo", request, false);
+  EXPECT_EQ(starts, 0);
+}
+
 TEST_F(BusHubTest, AJobUpdateGoesDirectToTheOriginatorAtNotice) {
   auto llm = add("demo", "llm", "s1");
   add("demo", "peer", "s2");

@@ -32,6 +32,25 @@ TEST_F(JobStoreTest, ATerminalUpdateFinishesTheJobWithItsResult) {
   EXPECT_TRUE(job->finished_at);
 }
 
+TEST_F(JobStoreTest, TrackingKeepsAPendingJobButRestartsASettledOne) {
+  JobRecord dispatched;
+  dispatched.job_id = "j1";
+  dispatched.command = "get_scene_info";
+  store_.start("demo", dispatched);
+  JobRecord tracked;
+  tracked.job_id = "j1";
+  tracked.target_uuids = {"blender-1"};
+  store_.track("demo", tracked);
+  EXPECT_EQ(store_.find("demo", "j1")->command, "get_scene_info");
+
+  store_.apply(event("j1", "completed"));
+  store_.track("demo", tracked);
+  const auto again = store_.find("demo", "j1");
+  EXPECT_EQ(again->state, JobState::kPending);
+  EXPECT_FALSE(again->command);
+  EXPECT_EQ(again->target_uuids, std::vector<std::string>{"blender-1"});
+}
+
 TEST_F(JobStoreTest, ALateReplyAfterATimeoutIsKept) {
   start("demo", "j1");
   store_.mark_timed_out("demo", "j1");
