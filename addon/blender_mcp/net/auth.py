@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from . import http
 
 LOGIN_TIMEOUT = 10.0
-REFRESH_MARGIN = 60.0  # refresh this many seconds before the access token expires
+REFRESH_MARGIN = 60.0  # refresh this many seconds before the access token expires ...
+# ... but never earlier than half way through its lifetime: a server configured for one-minute tokens
+# (ACCESS_TOKEN_EXPIRE_MINUTES=1) would otherwise get a refresh right after every refresh.
 
 
 class AuthError(Exception):
@@ -29,6 +31,7 @@ class Tokens:
     access_token: str
     refresh_token: str
     expires_at: float | None  # Unix time, None when unknown
+    lifetime: float | None = None  # seconds from issue to expiry; None: read from the JWT if possible
 
 
 def iso_utc(timestamp: float) -> str:
@@ -59,14 +62,35 @@ def jwt_expiry(token: str) -> float | None:
         return None
 
 
+def jwt_lifetime(token: str) -> float | None:
+    """`exp` - `iat` of a JWT, read without verifying it; None when either claim is missing."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+        return float(claims["exp"]) - float(claims["iat"])
+    except (IndexError, KeyError, ValueError, TypeError):
+        return None
+
+
+def refresh_margin(tokens: Tokens) -> float:
+    """How long before expiry `tokens` should be refreshed: REFRESH_MARGIN, or half the lifetime
+    when that is shorter."""
+    lifetime = tokens.lifetime if tokens.lifetime is not None else jwt_lifetime(tokens.access_token)
+    if lifetime is None or lifetime <= 0:
+        return REFRESH_MARGIN
+    return min(REFRESH_MARGIN, lifetime / 2)
+
+
 def _tokens_from(answer: http.Response, previous_refresh: str = "") -> Tokens:
     body = answer.json()
     if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
         raise AuthError("server answer has no access_token", answer.status)
     expires_in = body.get("expires_in")
-    expires_at = time.time() + float(expires_in) if isinstance(expires_in, (int, float)) else \
-        jwt_expiry(body["access_token"])
-    return Tokens(body["access_token"], body.get("refresh_token") or previous_refresh, expires_at)
+    known = isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool)
+    expires_at = time.time() + float(expires_in) if known else jwt_expiry(body["access_token"])
+    return Tokens(body["access_token"], body.get("refresh_token") or previous_refresh, expires_at,
+                  float(expires_in) if known else None)
 
 
 def login(base: str, username: str, password: str) -> Tokens:
@@ -118,5 +142,5 @@ class TokenState:
 
     def refresh_due_at(self) -> float | None:
         """Unix time at which the token should be refreshed, or None when its expiry is unknown."""
-        expires_at = self.get().expires_at
-        return None if expires_at is None else expires_at - REFRESH_MARGIN
+        tokens = self.get()
+        return None if tokens.expires_at is None else tokens.expires_at - refresh_margin(tokens)

@@ -1,8 +1,7 @@
 """The addon's MCP client against the real server binary (contract 9.5, 9.6): registration,
 dispatch round trips, session loss, a cut connection, token refresh and refusal.
 
-The pump runs on a test thread in place of Blender's main thread; the executor holds a small
-command of the test's own, since bpy does not exist outside Blender.
+running_client.Running pumps the client's queue on a test thread in place of Blender's main thread.
 """
 from __future__ import annotations
 
@@ -13,71 +12,11 @@ from typing import Iterator
 
 import pytest
 
-from .. import paths  # noqa: F401
 from ..raw_mcp import RawSession, login
 from ..tcp_proxy import TcpProxy
-from blender_mcp import runtime
-from blender_mcp.executor import Executor
+from .running_client import WAIT, Running, tokens_of, wait_for
 from blender_mcp.net import auth
 from blender_mcp.net.connection import AUTH_FAILED
-
-FAST_BACKOFF = (0.1, 0.2, 0.4)
-WAIT = 20.0
-
-
-def wait_for(condition, timeout: float = WAIT, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
-def make_executor(calls: list) -> Executor:
-    executor = Executor()
-
-    def get_scene_info():
-        calls.append("get_scene_info")
-        return {"name": "Scene", "object_count": len(calls)}
-
-    executor.register("get_scene_info", get_scene_info)
-    return executor
-
-
-class Running:
-    """An AddonClient plus a thread that pumps its queue (the stand-in for Blender's main thread)."""
-
-    def __init__(self, base_url: str, tokens: auth.Tokens, uuid: str, *, password: str = "",
-                 pumping: bool = True) -> None:
-        self.calls: list = []
-        self.new_tokens: list[auth.Tokens] = []
-        self.client = runtime.AddonClient(base_url, tokens, client_uuid=uuid, username="demo", password=password,
-                                          executor=make_executor(self.calls), log=lambda text: None,
-                                          on_tokens=self.new_tokens.append, backoff_delays=FAST_BACKOFF)
-        self.pumping = threading.Event()
-        if pumping:
-            self.pumping.set()
-        self._stop = False
-        self._thread = threading.Thread(target=self._pump, daemon=True)
-
-    def _pump(self) -> None:
-        while not self._stop:
-            if not self.pumping.wait(0.05):
-                continue
-            self.client.queue.run_calls()
-            job = self.client.queue.pop(0.05)
-            if job is not None:
-                self.client.runner.run(job)
-
-    def __enter__(self) -> "Running":
-        self.client.start()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop = True
-        self.client.stop()
-        self._thread.join(2)
 
 
 @pytest.fixture
@@ -86,10 +25,6 @@ def demo(server) -> Iterator[tuple[RawSession, dict]]:
     session = RawSession(server.base_url, tokens["access_token"])
     yield session, tokens
     session.close()
-
-
-def tokens_of(answer: dict) -> auth.Tokens:
-    return auth.Tokens(answer["access_token"], answer["refresh_token"], time.time() + answer["expires_in"])
 
 
 def test_it_registers_as_a_persistent_blender_client_and_unregisters_on_stop(server, demo):
