@@ -4,10 +4,22 @@
 #include "host/program_runner.hpp"
 
 namespace bmcp::host {
+namespace {
+
+constexpr std::size_t kMaxOutput = std::size_t{1} << 20;
+
+}  // namespace
+
+std::span<const std::string_view> withheld_from_blender() {
+  static constexpr std::string_view kNames[] = {"OAUTH_SECRET_KEY",     "JWT_SECRET",
+                                                "ADMIN_PASSWORD",       "DEMO_PASSWORD",
+                                                "BLENDER_MCP_PASSWORD", "BLENDER_MCP_TOKEN"};
+  return kNames;
+}
 
 std::optional<std::string> probe_blender_version(const std::string& blender_path,
                                                  std::chrono::milliseconds limit) {
-  auto run = run_program({blender_path, "--version"}, limit);
+  auto run = run_program({blender_path, "--version"}, limit, kMaxOutput, withheld_from_blender());
   if (!run || run->timed_out)
     return std::nullopt;
   return parse_blender_version(run->output);
@@ -41,7 +53,8 @@ std::optional<bool> parse_addon_enabled(std::string_view output) {
 
 std::optional<bool> probe_addon_enabled(const std::string& blender_path,
                                         std::chrono::milliseconds limit) {
-  auto run = run_program({blender_path, "-b", "--python-expr", addon_enabled_expression()}, limit);
+  auto run = run_program({blender_path, "-b", "--python-expr", addon_enabled_expression()}, limit,
+                         kMaxOutput, withheld_from_blender());
   if (!run || run->timed_out)
     return std::nullopt;
   return parse_addon_enabled(run->output);

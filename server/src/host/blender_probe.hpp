@@ -2,12 +2,18 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 namespace bmcp::host {
 
 // Both run Blender as a child process (host/program_runner) and block until it answers or the
-// limit passes: call them off I/O threads.
+// limit passes: call them off I/O threads. The server's secrets (withheld_from_blender()) are not
+// passed on to Blender's environment.
+
+// OAUTH_SECRET_KEY, JWT_SECRET, ADMIN_PASSWORD, DEMO_PASSWORD and the add-on's own credentials.
+std::span<const std::string_view> withheld_from_blender();
 
 // The version printed on the first line of `<blender> --version` ("3.4.1"); nullopt when the
 // program cannot be run, times out, or prints something else.

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -115,6 +116,19 @@ std::optional<int> wait_until(pid_t pid, Clock::time_point deadline) {
   }
 }
 
+// This process's environment without the `withheld` variables.
+std::vector<char*> child_environment(std::span<const std::string_view> withheld) {
+  std::vector<char*> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto name = text.substr(0, text.find('='));
+    if (std::find(withheld.begin(), withheld.end(), name) == withheld.end())
+      entries.push_back(*entry);
+  }
+  entries.push_back(nullptr);
+  return entries;
+}
+
 int reap(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -126,7 +140,8 @@ int reap(pid_t pid) {
 
 Result<ProgramRun, std::string> run_program(const std::vector<std::string>& argv,
                                             std::chrono::milliseconds timeout,
-                                            std::size_t max_output) {
+                                            std::size_t max_output,
+                                            std::span<const std::string_view> withheld) {
   if (argv.empty() || argv[0].empty())
     return Unexpected{std::string("no program given")};
   std::array<int, 2> ends{};
@@ -140,11 +155,13 @@ Result<ProgramRun, std::string> run_program(const std::vector<std::string>& argv
     args.push_back(const_cast<char*>(arg.c_str()));  // NOLINT: posix_spawn's signature
   args.push_back(nullptr);
 
+  auto environment = child_environment(withheld);
+
   pid_t pid = 0;
   {
     SpawnSetup setup(write_end.get());
     const int error = ::posix_spawn(&pid, argv[0].c_str(), setup.actions(), setup.attributes(),
-                                    args.data(), environ);
+                                    args.data(), environment.data());
     if (error != 0)
       return Unexpected{"cannot run " + argv[0] + ": " + std::strerror(error)};
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "temp_tree.hpp"
 
 namespace bmcp::host {
@@ -59,6 +61,21 @@ TEST(BlenderProbe, AddonEnabledIsUnknownOnAnyFailure) {
   EXPECT_EQ(probe_addon_enabled((dir / "blender").string(), 10s), std::nullopt);
   EXPECT_EQ(probe_addon_enabled((dir / "hangs").string(), 200ms), std::nullopt);
   EXPECT_EQ(probe_addon_enabled((dir / "missing").string(), 1s), std::nullopt);
+}
+
+TEST(BlenderProbe, TheServersSecretsAreWithheldFromBlender) {
+  TempDir dir;
+  ::setenv("ADMIN_PASSWORD", "admin-secret", 1);
+  ::setenv("OAUTH_SECRET_KEY", "signing-secret", 1);
+  write_script(dir / "blender", "echo \"Blender ${ADMIN_PASSWORD}${OAUTH_SECRET_KEY}3.4.1\"");
+  const auto version = probe_blender_version((dir / "blender").string(), 10s);
+  ::unsetenv("ADMIN_PASSWORD");
+  ::unsetenv("OAUTH_SECRET_KEY");
+  EXPECT_EQ(version, "3.4.1");
+  const auto names = withheld_from_blender();
+  for (std::string_view name : {"OAUTH_SECRET_KEY", "JWT_SECRET", "ADMIN_PASSWORD", "DEMO_PASSWORD",
+                                "BLENDER_MCP_PASSWORD", "BLENDER_MCP_TOKEN"})
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
 }
 
 }  // namespace

@@ -86,5 +86,20 @@ TEST(ProgramRunner, AProgramKilledBySignalHasNoExitCode) {
   EXPECT_EQ(run->exit_code, std::nullopt);
 }
 
+TEST(ProgramRunner, WithheldVariablesAreNotPassedOn) {
+  TempDir dir;
+  ::setenv("BMCP_RUNNER_SECRET", "s3cret", 1);
+  ::setenv("BMCP_RUNNER_PLAIN", "plain", 1);
+  write_script(dir / "env", "echo \"[$BMCP_RUNNER_SECRET][$BMCP_RUNNER_PLAIN]\"");
+  const std::string_view withheld[] = {"BMCP_RUNNER_SECRET"};
+  auto run = run_program({(dir / "env").string()}, 10s, 1000, withheld);
+  auto open = run_program({(dir / "env").string()}, 10s);
+  ::unsetenv("BMCP_RUNNER_SECRET");
+  ::unsetenv("BMCP_RUNNER_PLAIN");
+  ASSERT_TRUE(run && open);
+  EXPECT_EQ(run->output, "[][plain]\n");
+  EXPECT_EQ(open->output, "[s3cret][plain]\n");
+}
+
 }  // namespace
 }  // namespace bmcp::host
