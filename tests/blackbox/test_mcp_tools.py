@@ -9,9 +9,6 @@ import pytest
 from blackbox.checks import assert_rpc_error
 from blackbox.wire import JSON_AND_SSE, rpc
 
-# Tests of the contract surface that later issues build; strict, so they must be un-marked
-# the moment that surface exists.
-NOT_BUILT_YET = pytest.mark.xfail(strict=True, reason="the blender_* tools, prompts, resources and the bus are built by the bus and dispatch issues")
 
 DIAGNOSTICS = ["blender_check_status", "blender_find_blender", "blender_list_running_blender",
                "blender_check_addon_installed", "blender_install_addon"]
@@ -87,7 +84,6 @@ def test_every_listed_tool_has_a_name_description_and_object_input_schema(sessio
             assert name in schema["properties"], tool
 
 
-@NOT_BUILT_YET
 def test_the_http_build_lists_the_contract_tools_in_contract_order(session):
     names = _names(_tools(session))
     assert "blender_get_job" in names
@@ -95,7 +91,6 @@ def test_the_http_build_lists_the_contract_tools_in_contract_order(session):
     assert len(names) == 35
 
 
-@NOT_BUILT_YET
 def test_the_http_build_lists_the_contract_prompts_and_resources(session):
     assert sorted(_names(session.result("prompts/list")["prompts"])) == sorted(PROMPTS)
     assert sorted(_names(session.result("resources/list")["resources"], "uri")) == sorted(RESOURCES)

@@ -19,8 +19,10 @@
 #include "mcp/session_table.hpp"
 #include "tools/bus_resources.hpp"
 #include "tools/bus_tools.hpp"
+#include "tools/diagnostics_tools.hpp"
 #include "tools/dispatch_script_prompt.hpp"
 #include "tools/dispatch_tools.hpp"
+#include "tools/guidance_prompts.hpp"
 #include "transport/auth_endpoints.hpp"
 #include "transport/health_endpoint.hpp"
 #include "transport/mcp_endpoint.hpp"
@@ -74,15 +76,21 @@ jobs::JobStoreLimits job_store_limits(const ServerConfig& config) {
   return limits;
 }
 
-// The Blender surface of the HTTP build, in contract order: bus tools then dispatch tools;
-// bus resources then scene resources; the dispatch-script prompt.
+// The Blender surface of the HTTP build, in contract order: diagnostics, bus and dispatch tools;
+// bus resources then scene resources; the dispatch-script prompt, then the eight others.
 void add_blender_surface(mcp::Registry& registry, bus::BusHub& hub, jobs::Dispatcher& dispatcher,
-                         const jobs::JobStore& store, const Clock& clock) {
+                         const jobs::JobStore& store, const Clock& clock,
+                         ThreadPool& diagnostics_workers) {
+  tools::DiagnosticsOptions diagnostics;
+  diagnostics.require_admin_for_install = true;
+  diagnostics.workers = &diagnostics_workers;
+  tools::add_diagnostics_tools(registry, diagnostics);
   tools::add_bus_tools(registry, hub, clock);
   tools::add_dispatch_tools(registry, dispatcher, store);
   tools::add_bus_resources(registry, hub);
   tools::add_scene_resources(registry, dispatcher);
   registry.add_prompt(tools::dispatch_script_prompt());
+  tools::add_guidance_prompts(registry);
 }
 
 // Logs the bus counters once a minute while records are being lost, so that an operator sees
@@ -157,6 +165,9 @@ int run_serve(const ServerConfig& config) {
     hub.end_session(session.user_id(), session.id());
   });
   ThreadPool blocking(2);
+  // Diagnostics wait on Blender child processes for up to 30 s: a pool of their own keeps
+  // logins and token checks on `blocking` from queueing behind them.
+  ThreadPool diagnostics_workers(2);
 
   http::Router router;
   transport::AuthEndpoints auth_endpoints(auth, blocking);
@@ -176,7 +187,7 @@ int run_serve(const ServerConfig& config) {
   options.threads = config.threads;
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
   jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
-  add_blender_surface(registry, hub, dispatcher, job_store, clock);
+  add_blender_surface(registry, hub, dispatcher, job_store, clock, diagnostics_workers);
   if (config.conformance_fixtures) {
     fixtures::add_conformance_fixtures(registry, server.scheduler());
     spdlog::warn("conformance fixtures are registered (test_* tools, test:// resources)");

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "core/thread_pool.hpp"
+#include "mcp/registry.hpp"
+#include "tools/diagnostics_checks.hpp"
+
+namespace bmcp::tools {
+
+struct DiagnosticsOptions {
+  // HTTP build: blender_install_addon needs the caller's role `admin`. stdio build: false.
+  bool require_admin_for_install = true;
+  // Where the checks look (environment, filesystem root, /proc, add-on source, limits).
+  DiagnosticsHost host;
+  // Runs the checks: they block on the filesystem and on Blender child processes (up to the
+  // limits in `host`), so they never run on the thread that received the request. Must outlive
+  // the registry's use. REQUIRES non-null.
+  ThreadPool* workers = nullptr;
+};
+
+// Registers the five diagnostics tools (contract §5.3), in contract order:
+// blender_check_status, blender_find_blender, blender_list_running_blender,
+// blender_check_addon_installed, blender_install_addon. Each answers later, from a worker.
+void add_diagnostics_tools(mcp::Registry& registry, const DiagnosticsOptions& options);
+
+}  // namespace bmcp::tools
