@@ -1,8 +1,9 @@
 """Runs jobs on the main thread and queues their replies (contract 9.9, 9.10).
 
 Scripts are compiled as f"<job_{job_id}>" and run with fresh globals (bpy, bmesh, mathutils,
-executor, job_id, report_progress, __name__); commands go through executor.execute_command. stdout
-is captured in both cases (stderr is not). A `running` update is queued when a job starts, then
+executor, job_id, report_progress, __name__); commands go through executor.execute_command, with the
+job's report_progress installed in job_context (execute_code hands it to its code). stdout is
+captured in both cases (stderr is not). A `running` update is queued when a job starts, then
 exactly one terminal update. Replies go through `send(tool, arguments)`, which only enqueues.
 
 `running` updates (the start notice and report_progress updates) are sent only for jobs of dispatch
@@ -20,7 +21,7 @@ import time
 import traceback
 from typing import Any, Callable
 
-from . import console_log, latency
+from . import console_log, job_context, latency
 from .records import Job
 
 RESULT_CAP = 1_000_000
@@ -77,8 +78,12 @@ class _ProgressReporter:
                                                         progress_message=str(message)[:500]))
         origin = self._job.from_uuid
         if origin and not origin.startswith("server"):
+            # No from_uuid: a send with from_uuid and this payload.job_id would replace the server's
+            # pending entry of the job (contract 8.8: originator = our uuid, target = the caller), and
+            # the job's terminal update would then be refused as not_job_target and never reach the
+            # caller. Without it the record comes from server:<user> and the entry stays as it was.
             self._send("blender_send_message", {
-                "target_uuid": origin, "from_uuid": self._my_uuid, "priority": "notice",
+                "target_uuid": origin, "priority": "notice",
                 "payload": {"kind": "progress", "job_id": self._job.job_id, "percent": percent,
                             "message": str(message), "frame": frame}})
 
@@ -112,12 +117,13 @@ class JobRunner:
         self._send("blender_job_update", job_update(job.job_id, "cancelled", error="cancelled before it started"))
 
     def _run_script(self, job: Job) -> dict:
+        reporter = _ProgressReporter(job, self._send, self._my_uuid)
         script_globals = {**self._modules(), "executor": self.executor, "job_id": job.job_id,
-                          "report_progress": _ProgressReporter(job, self._send, self._my_uuid),
+                          "report_progress": reporter,
                           "__name__": "__blender_mcp_job__", "__builtins__": __builtins__}
         output = io.StringIO()
         try:
-            with contextlib.redirect_stdout(output):
+            with contextlib.redirect_stdout(output), job_context.reporting(reporter):
                 exec(compile(job.script, f"<job_{job.job_id}>", "exec"), script_globals)
         except BaseException as error:  # SystemExit and KeyboardInterrupt must not end Blender
             console_log.add_output(output.getvalue())
@@ -128,7 +134,8 @@ class JobRunner:
     def _run_command(self, job: Job) -> dict:
         output = io.StringIO()
         try:
-            with contextlib.redirect_stdout(output):
+            with contextlib.redirect_stdout(output), \
+                    job_context.reporting(_ProgressReporter(job, self._send, self._my_uuid)):
                 outcome = self.executor.execute_command({"type": job.command, "params": job.params or {}})
         except BaseException as error:
             console_log.add_output(output.getvalue())

@@ -1,4 +1,8 @@
-"""execute_code (contract 9.12, "Code"): runs Python with fresh globals and returns its stdout."""
+"""execute_code (contract 9.12, "Code"): runs Python with fresh globals and returns its stdout.
+
+The globals hold bpy, bmesh and mathutils; inside a job they also hold that job's
+report_progress(percent, message="", frame=None) (see job_context).
+"""
 from __future__ import annotations
 
 import contextlib
@@ -8,7 +12,7 @@ import bmesh
 import bpy
 import mathutils
 
-from .. import console_log
+from .. import console_log, job_context
 
 
 class CodeError(Exception):
@@ -24,6 +28,9 @@ def execute_code(code: str) -> dict:
 
     output = io.StringIO()
     code_globals = {"bpy": bpy, "bmesh": bmesh, "mathutils": mathutils, "__name__": "__blender_mcp_code__"}
+    reporter = job_context.current_reporter()
+    if reporter is not None:
+        code_globals["report_progress"] = reporter
     try:
         with contextlib.redirect_stdout(output):
             exec(compile(code, "<execute_code>", "exec"), code_globals)

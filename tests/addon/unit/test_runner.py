@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import paths  # noqa: F401
-from blender_mcp import runner
+from blender_mcp import job_context, runner
 from blender_mcp.executor import Executor
 from blender_mcp.records import Job
 
@@ -100,10 +100,32 @@ def test_report_progress_of_a_bus_job_sends_progress_messages_to_its_originator_
     messages = [args for tool, args in sent if tool == "blender_send_message"]
     assert [m["payload"]["percent"] for m in messages] == [10.0, 100.0]
     assert messages[0]["target_uuid"] == "llm-1" and messages[0]["priority"] == "notice"
-    assert messages[0]["from_uuid"] == "blender-me" and messages[0]["payload"]["kind"] == "progress"
+    assert messages[0]["payload"] == {"kind": "progress", "job_id": "p", "percent": 10.0, "message": "a",
+                                      "frame": None}
+    # Sent without from_uuid, so the server keeps the job's pending entry (see runner._ProgressReporter).
+    assert "from_uuid" not in messages[0]
 
 
 def test_a_cancelled_job_gets_a_cancelled_reply():
     job_runner, sent = make_runner()
     job_runner.cancelled(script("gone", ""))
     assert sent[0][1]["status"] == "cancelled" and sent[0][1]["job_id"] == "gone"
+
+
+def test_a_command_sees_the_reporter_of_its_job_only_while_the_job_runs():
+    seen = []
+    executor = Executor()
+
+    def report(percent: float):
+        reporter = job_context.current_reporter()
+        seen.append(reporter is not None)
+        reporter(percent, "from a command")
+        return {"reported": percent}
+
+    executor.register("report", report)
+    job_runner, sent = make_runner(executor)
+    job_runner.run(Job("command", job_id="c1", priority=6, command="report", params={"percent": 30},
+                       from_uuid="server-dispatch:demo"))
+    assert seen == [True] and job_context.current_reporter() is None
+    assert [(args["status"], args.get("progress"), args.get("progress_message")) for _, args in sent] == [
+        ("running", None, None), ("running", 0.3, "from a command"), ("completed", None, None)]
