@@ -35,4 +35,17 @@ def connect(log=print) -> runtime.AddonClient:
 
 
 def disconnect() -> None:
+    """Stops the active client (waiting at most 3 s), then runs the main-thread calls it left behind,
+    so tokens refreshed just before the stop still reach the preferences."""
+    client = runtime.active()
     runtime.stop_active()
+    if client is not None:
+        client.queue.run_calls()
+
+
+def show_disconnected(scene) -> None:
+    """Clears the panel's connection state at once (the timer pump would only do it on its next tick,
+    and in `blender -b` it never ticks)."""
+    if scene is not None and hasattr(scene, "blendermcp_server_running"):
+        scene.blendermcp_server_running = False
+        scene.blendermcp_client_id = ""

@@ -49,6 +49,7 @@ class BLENDERMCP_OT_logout(bpy.types.Operator):
     def execute(self, context):
         prefs = _prefs()
         connect.disconnect()
+        connect.show_disconnected(context.scene)
         if prefs.jwt_token:
             try:
                 auth.logout(urls.base_url(prefs.server_url), prefs.jwt_token)
@@ -82,7 +83,7 @@ class BLENDERMCP_OT_stop_server(bpy.types.Operator):
 
     def execute(self, context):
         connect.disconnect()
-        context.scene.blendermcp_server_running = False
+        connect.show_disconnected(context.scene)
         return {"FINISHED"}
 
 
