@@ -15,6 +15,8 @@
 #include "mcp/engine.hpp"
 #include "stdio/local_server.hpp"
 #include "stdio/stdio_loop.hpp"
+#include "tools/diagnostics_tools.hpp"
+#include "tools/guidance_prompts.hpp"
 
 namespace bmcp::app {
 namespace {
@@ -30,8 +32,15 @@ std::optional<std::string> process_env(const std::string& name) {
   return std::string(value);
 }
 
-// The stdio build's own surface: the diagnostics tools and the guidance prompts.
-void add_local_surface(mcp::Registry& /*registry*/, ThreadPool& /*workers*/) {}
+// The stdio build's own surface: the diagnostics tools (no role check: whoever starts the
+// process already has this user's files) and the eight guidance prompts.
+void add_local_surface(mcp::Registry& registry, ThreadPool& workers) {
+  tools::DiagnosticsOptions diagnostics;
+  diagnostics.require_admin_for_install = false;
+  diagnostics.workers = &workers;
+  tools::add_diagnostics_tools(registry, diagnostics);
+  tools::add_guidance_prompts(registry);
+}
 
 mcp::EngineOptions stdio_engine_options() {
   mcp::EngineOptions options;
