@@ -10,6 +10,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { printReport } from "./report.mjs";
 
 const url = process.argv[2];
 const token = process.env.BMCP_TOKEN;
@@ -48,18 +49,4 @@ async function run() {
   return report;
 }
 
-const watchdog = setTimeout(() => {
-  process.stdout.write(JSON.stringify({ error: "timed out after 60 s" }) + "\n");
-  process.exit(1);
-}, 60000);
-
-try {
-  const report = await run();
-  clearTimeout(watchdog);
-  process.stdout.write(JSON.stringify(report) + "\n");
-  process.exit(0);
-} catch (err) {
-  clearTimeout(watchdog);
-  process.stdout.write(JSON.stringify({ error: String(err?.stack ?? err), code: err?.code ?? null }) + "\n");
-  process.exit(1);
-}
+await printReport(run, 60);

@@ -15,6 +15,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { printReport } from "./report.mjs";
 
 const [binary, ...flags] = process.argv.slice(2);
 const bridged = flags.includes("--server");
@@ -84,18 +85,4 @@ async function run() {
   return report;
 }
 
-const watchdog = setTimeout(() => {
-  process.stdout.write(JSON.stringify({ error: "timed out after 90 s" }) + "\n");
-  process.exit(1);
-}, 90000);
-
-try {
-  const report = await run();
-  clearTimeout(watchdog);
-  process.stdout.write(JSON.stringify(report) + "\n");
-  process.exit(0);
-} catch (err) {
-  clearTimeout(watchdog);
-  process.stdout.write(JSON.stringify({ error: String(err?.stack ?? err), code: err?.code ?? null }) + "\n");
-  process.exit(1);
-}
+await printReport(run, 90);
