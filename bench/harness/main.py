@@ -52,6 +52,7 @@ def header(ctx: Context, load_before: str, started: float) -> list[str]:
         f"Machine: {cpu_model()}, {os.cpu_count()} cores, Linux {platform.release()}. "
         f"Load average before the run: {load_before}.",
         "",
+        *busy_machine_note(load_before),
         f"**Cores.** Every server runs pinned to core {ctx.server_cpus} (`taskset`): blender-mcp with "
         f"`--threads {ctx.server_threads}`, Node and uvicorn are single-threaded. Every load generator, wrk, the "
         f"fast peer, the fan-out client and Blender run pinned to core {ctx.load_cpus}. So each side has 1 core.",
@@ -60,8 +61,20 @@ def header(ctx: Context, load_before: str, started: float) -> list[str]:
         f"(`bench/node/sdk_server.mjs`, `node:http`, stateful sessions) on Node {command_output([str(ctx.node), '--version'])} "
         f"(`{ctx.node}`). Python SDK: `mcp` {mcp_v} `MCPServer` (the 1.x `FastMCP`, renamed in 2.x; "
         f"`bench/python/sdk_server.py`) on uvicorn {uvicorn_v}, Python {python_v}, one worker. HTTP ceiling: "
-        f"{wrk_v.split(' [')[0]} with 1 thread on blender-mcp's `GET /health`. Load: `bench_load` (C++, epoll, one thread).",
+        f"{wrk_v.split(' [')[0]} with 1 thread on blender-mcp's `GET /health`. Load: `bench_load` (C++, epoll, one thread). "
+        "blender-mcp verifies a bearer token (JWT and user lookup) on every request; the SDK servers have no "
+        "authentication.",
     ]
+
+
+def busy_machine_note(load_before: str) -> list[str]:
+    """A warning when other work was running: the figures, p99 above all, are then unreliable."""
+    one_minute = float(load_before.split()[0])
+    if one_minute < 0.5:
+        return []
+    return [f"**Busy machine.** The 1-minute load average was {one_minute:.1f} on {os.cpu_count()} cores before "
+            "the run: other processes shared the cores, so throughput is understated and the p99 figures mostly "
+            "measure scheduling delays. Compare contenders within this run only; re-run on a quiet machine.", ""]
 
 
 def main() -> int:
