@@ -298,15 +298,22 @@ def test_a_cancelled_status_reported_by_the_addon_is_the_envelope_status(own_bus
     assert get_job(own_bus.observer, job_id)["state"] == "cancelled"
 
 
-def test_ending_the_callers_session_abandons_the_wait_and_removes_the_pending_entry(own_bus):
+def test_ending_the_callers_session_abandons_the_wait_and_the_targets_reply_closes_the_job(own_bus):
     peer = blender(own_bus, "blender-demo01")
+    bystander = own_bus.join("llm-bystander")
     caller = own_bus.session()
     stream = PostStream(caller, tool_call("blender_get_scene_info", {"_timeout": CALL_TIMEOUT}))
-    next_record(peer, 0)
+    job_id = next_record(peer, 0).data["job_id"]
     assert own_bus.stats()["pending_jobs_for_user"] == 1
     assert caller.delete().status == 200
     assert stream.wait_ended(CALL_TIMEOUT / 2), "the abandoned call's POST did not end"
+    assert next_record(peer, 1).payload == {"message_type": "cancel", "job_id": job_id}
+    # As after a timeout, the entry stays until the target answers; the answer goes to nobody.
+    assert own_bus.stats()["pending_jobs_for_user"] == 1
+    update = job_update_ok(peer.session, job_id, "cancelled", result="", error="dropped before it started")
+    assert (update["delivered"], update["targets"]) == ("direct", []), update
     assert own_bus.stats()["pending_jobs_for_user"] == 0
+    assert_no_new_records(bystander, 0, own_bus.observer)
 
 
 # --------------------------------------------------------------------------------------------------

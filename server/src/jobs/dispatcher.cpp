@@ -119,7 +119,9 @@ void DispatchCall::cancel() {
   const auto& user = request_.user_id;
   dispatcher_.waiter_.remove(user, job_id_);
   dispatcher_.store_.mark_cancelled(user, job_id_);
-  dispatcher_.hub_.pending_jobs().remove(user, job_id_);
+  // As on timeout (contract §4.7), the pending entry stays until the target's terminal reply
+  // (the addon answers `cancelled`) or its TTL: a late reply then goes direct to the dispatch
+  // origin, which is no client, instead of falling back to a broadcast to every client.
   bus::SendRequest notice;
   notice.route = bus::Route::direct(target_uuid_);
   notice.payload = json::object{{"message_type", "cancel"}, {"job_id", job_id_}};
