@@ -3,9 +3,15 @@
 The addon is not installed in the user's add-on directory: `addon/` is put on sys.path by the
 --python-expr, then run_background() enables it (background) or a start-up script connects it
 (UI under xvfb-run). Output goes to a log file that tests show when they fail.
+
+Every Blender ends by itself after its `duration` (run_background's --duration, or the UI script's
+quit timer), and runs under coreutils `timeout`, which kills it HARD_LIMIT_MARGIN seconds later,
+so no Blender outlives a test run that was killed before its fixtures could stop it. Temporary
+directories and logs are removed when the test process exits.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -21,14 +27,34 @@ from ..paths import ADDON_DIR
 
 BLENDER = shutil.which("blender") or "/usr/bin/blender"
 XVFB_RUN = shutil.which("xvfb-run") or "/usr/bin/xvfb-run"
+TIMEOUT = shutil.which("timeout") or "/usr/bin/timeout"
 REGISTER_TIMEOUT = 60.0
+HARD_LIMIT_MARGIN = 60.0
+
+
+def _temporary_directory(prefix: str) -> str:
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+def _temporary_file(prefix: str, suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix)
+    os.close(handle)
+    atexit.register(lambda: Path(name).unlink(missing_ok=True))
+    return Path(name)
+
+
+def hard_limited(args: list[str], duration: float) -> list[str]:
+    """`args` under `timeout`: SIGTERM after duration + HARD_LIMIT_MARGIN s, SIGKILL 10 s later."""
+    return [TIMEOUT, "-k", "10", str(int(duration + HARD_LIMIT_MARGIN)), *args]
 
 
 def blender_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BLENDER_MCP_")}
     # A private user resource directory: the sticky uuid file and preferences never touch ~/.config.
-    env["BLENDER_USER_CONFIG"] = tempfile.mkdtemp(prefix="bmcp-blender-config-")
-    env["BLENDER_USER_SCRIPTS"] = tempfile.mkdtemp(prefix="bmcp-blender-scripts-")
+    env["BLENDER_USER_CONFIG"] = _temporary_directory("bmcp-blender-config-")
+    env["BLENDER_USER_SCRIPTS"] = _temporary_directory("bmcp-blender-scripts-")
     env.update(extra or {})
     return env
 
@@ -37,7 +63,7 @@ class BlenderWorker:
     """One Blender process running the addon; stop() ends it (SIGTERM, then kill)."""
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        self.log_path = Path(tempfile.mkstemp(prefix="bmcp-blender-", suffix=".log")[1])
+        self.log_path = _temporary_file("bmcp-blender-", ".log")
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=self._log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
@@ -72,7 +98,7 @@ def start_background(server_url: str, *, uuid: str, password: str = "demo", dura
     args = [BLENDER, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr", expr, "--",
             "--server", server_url, "--username", "demo", "--password", password, "--uuid", uuid,
             "--duration", str(duration), *(extra_args or [])]
-    return BlenderWorker(args, blender_environment(env))
+    return BlenderWorker(hard_limited(args, duration), blender_environment(env))
 
 
 UI_SCRIPT = """
@@ -100,12 +126,12 @@ bpy.app.timers.register(_quit_later, first_interval=1.0, persistent=True)
 
 
 def start_ui(server_url: str, *, uuid: str, password: str = "demo", duration: float = 120.0) -> BlenderWorker:
-    script = Path(tempfile.mkstemp(prefix="bmcp-ui-", suffix=".py")[1])
+    script = _temporary_file("bmcp-ui-", ".py")
     script.write_text(UI_SCRIPT.format(addon=str(ADDON_DIR), server=server_url, uuid=uuid, password=password,
                                        duration=duration))
     args = [XVFB_RUN, "-a", "-s", "-screen 0 1280x800x24", BLENDER, "--factory-startup", "--python-exit-code", "1",
             "--python", str(script)]
-    return BlenderWorker(args, blender_environment())
+    return BlenderWorker(hard_limited(args, duration), blender_environment())
 
 
 def bus_clients(base_url: str, token: str) -> dict[str, Any]:

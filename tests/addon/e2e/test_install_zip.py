@@ -6,7 +6,7 @@ import sys
 import zipfile
 
 from ..paths import REPO
-from .blender_worker import BLENDER, blender_environment
+from .blender_worker import BLENDER, blender_environment, hard_limited
 
 INSTALL_SCRIPT = """
 import addon_utils, bpy, sys
@@ -41,8 +41,8 @@ def test_blender_installs_and_enables_the_zip(tmp_path):
     env = blender_environment()
     script = tmp_path / "install.py"
     script.write_text(INSTALL_SCRIPT)
-    done = subprocess.run([BLENDER, "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(script),
-                           "--", path], env=env, capture_output=True, text=True, timeout=90)
+    args = [BLENDER, "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(script), "--", path]
+    done = subprocess.run(hard_limited(args, 90), env=env, capture_output=True, text=True, timeout=90)
     assert done.returncode == 0, done.stdout + done.stderr
     line = next(line for line in done.stdout.splitlines() if line.startswith("INSTALLED"))
     installed_at, server_url, has_panel, operator = line.split()[1:]

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from ..paths import ADDON_DIR
-from .blender_worker import BLENDER, blender_environment, bus_clients
+from .blender_worker import BLENDER, blender_environment, bus_clients, hard_limited
 
 SCRIPT = Path(__file__).with_name("logout_scenario.py")
 UUID = "blender-logout01"
@@ -22,8 +22,9 @@ EMPTY = {"jwt_token": "", "refresh_token": "", "jwt_expires_at": ""}
 
 @pytest.fixture(scope="module")
 def facts(server) -> dict:
-    done = subprocess.run([BLENDER, "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(SCRIPT),
-                           "--", str(ADDON_DIR), server.base_url, UUID],
+    args = [BLENDER, "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(SCRIPT),
+            "--", str(ADDON_DIR), server.base_url, UUID]
+    done = subprocess.run(hard_limited(args, BLENDER_TIMEOUT),
                           env=blender_environment(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=BLENDER_TIMEOUT)
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]

@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 
+from ..e2e.blender_worker import hard_limited
 from .conftest import ADDON_DIR
 from .service_routes import FAL_KEY, HYPER3D_KEY, SKETCHFAB_KEY, SKETCHFAB_USER
 
@@ -32,8 +33,8 @@ def blender_run(service_server, tmp_path_factory):
     env = dict(os.environ, TMPDIR=str(temp_dir), **service_server.environment())
     keys = json.dumps({"hyper3d": HYPER3D_KEY, "fal": FAL_KEY, "sketchfab": SKETCHFAB_KEY})
     completed = subprocess.run(
-        [blender, "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(SCRIPT),
-         "--", str(ADDON_DIR), keys],
+        hard_limited([blender, "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(SCRIPT),
+                      "--", str(ADDON_DIR), keys], BLENDER_TIMEOUT_SECONDS),
         env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=BLENDER_TIMEOUT_SECONDS)
     lines = [line for line in completed.stdout.splitlines() if line.startswith(MARKER)]
     assert completed.returncode == 0 and len(lines) == 1, (
