@@ -78,12 +78,11 @@ class _ProgressReporter:
                                                         progress_message=str(message)[:500]))
         origin = self._job.from_uuid
         if origin and not origin.startswith("server"):
-            # No from_uuid: a send with from_uuid and this payload.job_id would replace the server's
-            # pending entry of the job (contract 8.8: originator = our uuid, target = the caller), and
-            # the job's terminal update would then be refused as not_job_target and never reach the
-            # caller. Without it the record comes from server:<user> and the entry stays as it was.
+            # From our uuid (contract 9.9). The server keeps the job's pending entry: a send from one
+            # of the job's own targets does not take the job over, so the terminal update still
+            # reaches the caller.
             self._send("blender_send_message", {
-                "target_uuid": origin, "priority": "notice",
+                "target_uuid": origin, "from_uuid": self._my_uuid, "priority": "notice",
                 "payload": {"kind": "progress", "job_id": self._job.job_id, "percent": percent,
                             "message": str(message), "frame": frame}})
 

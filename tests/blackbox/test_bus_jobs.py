@@ -59,6 +59,21 @@ def test_a_terminal_update_goes_direct_to_the_originator_at_notice(own_bus, orig
     assert_no_new_records(target, 1, own_bus.observer)
 
 
+def test_a_progress_record_sent_by_the_jobs_target_with_its_job_id_does_not_take_the_job_over(own_bus, orig,
+                                                                                              target):
+    _dispatch(orig.session, "job-progress", "blender-t")
+    target.wait_records(1)
+    progress = {"kind": "progress", "job_id": "job-progress", "percent": 50.0, "message": "half", "frame": None}
+    sent = send_ok(target.session, progress, target_uuid="llm-orig", from_uuid="blender-t", priority="notice")
+    assert sent["targets"] == ["llm-orig"], sent
+    assert own_bus.stats()["pending_jobs_for_user"] == 1
+    update = job_update(target.session, "job-progress", "completed", result="3\n")
+    assert (update["status"], update["delivered"], update["targets"]) == ("ok", "direct", ["llm-orig"]), update
+    records = orig.wait_records(2)
+    assert [r.data["payload"]["kind"] for r in records] == ["progress", "job_update"], [r.data for r in records]
+    assert _pending(own_bus) == 0
+
+
 def test_a_bus_job_can_be_read_with_blender_get_job_while_pending_and_after_its_reply(own_bus, orig, target):
     _dispatch(orig.session, "job-readable", "blender-t")
     pending = call(orig.session, "blender_get_job", {"job_id": "job-readable"})

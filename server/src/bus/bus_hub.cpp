@@ -38,8 +38,8 @@ SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request,
   if (track_job) {
     record_job = [this, &user_id, &request](const Message& message,
                                             const std::vector<std::string>& targets) {
-      pending_jobs_.record(user_id, message.job_id, request.origin, targets);
-      if (job_start_listeners_.empty())
+      if (!pending_jobs_.record(user_id, message.job_id, request.origin, targets) ||
+          job_start_listeners_.empty())
         return;
       const JobStart start{user_id, message.job_id, targets};
       for (const auto& listener : job_start_listeners_)

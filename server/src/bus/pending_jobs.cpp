@@ -1,15 +1,20 @@
 #include "bus/pending_jobs.hpp"
 
+#include <algorithm>
+
 namespace bmcp::bus {
 
 PendingJobs::PendingJobs(const Clock& clock, const BusLimits& limits, BusCounters& counters)
     : clock_(clock), limits_(limits), counters_(counters) {}
 
-void PendingJobs::record(const std::string& user_id, const std::string& job_id,
+bool PendingJobs::record(const std::string& user_id, const std::string& job_id,
                          std::string originator_uuid, std::vector<std::string> target_uuids) {
   std::lock_guard lock(mutex_);
   UserJobs& jobs = users_[user_id];
   if (auto existing = jobs.by_id.find(job_id); existing != jobs.by_id.end()) {
+    const auto& targets = existing->second.target_uuids;
+    if (std::find(targets.begin(), targets.end(), originator_uuid) != targets.end())
+      return false;  // a target reporting on its own job (progress) does not take it over
     erase_locked(jobs, existing);
   } else if (jobs.by_id.size() >= limits_.max_pending_jobs_per_user && !jobs.by_age.empty()) {
     erase_locked(jobs, jobs.by_id.find(jobs.by_age.begin()->second));
@@ -20,6 +25,7 @@ void PendingJobs::record(const std::string& user_id, const std::string& job_id,
                                   clock_.steady_now(), generation};
   jobs.by_age[generation] = job_id;
   ++users_per_job_id_[job_id];
+  return true;
 }
 
 std::optional<PendingJob> PendingJobs::find(const std::string& user_id,

@@ -29,8 +29,10 @@ class PendingJobs {
  public:
   PendingJobs(const Clock& clock, const BusLimits& limits, BusCounters& counters);
 
-  // Creates or replaces the entry (a later send with the same job id wins).
-  void record(const std::string& user_id, const std::string& job_id, std::string originator_uuid,
+  // Creates or replaces the entry (a later send with the same job id wins), except that a send
+  // from one of the entry's own targets (a peer reporting progress on the job it runs) leaves
+  // the entry as it is. True when the entry was created or replaced.
+  bool record(const std::string& user_id, const std::string& job_id, std::string originator_uuid,
               std::vector<std::string> target_uuids);
   std::optional<PendingJob> find(const std::string& user_id, const std::string& job_id) const;
   // Removes the entry if it is still the one of `generation`; false otherwise.

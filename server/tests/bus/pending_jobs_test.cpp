@@ -29,6 +29,16 @@ TEST_F(PendingJobsTest, ALaterSendWithTheSameJobIdReplacesTheEntry) {
   EXPECT_EQ(jobs_.count_for("demo"), 1u);
 }
 
+TEST_F(PendingJobsTest, ASendFromOneOfTheJobsTargetsLeavesTheEntryAsItIs) {
+  EXPECT_TRUE(jobs_.record("demo", "job-1", "llm-1", {"blender-1", "blender-2"}));
+  const auto before = *jobs_.find("demo", "job-1");
+  EXPECT_FALSE(jobs_.record("demo", "job-1", "blender-2", {"llm-1"}));
+  const auto after = *jobs_.find("demo", "job-1");
+  EXPECT_EQ(after.originator_uuid, "llm-1");
+  EXPECT_EQ(after.target_uuids, before.target_uuids);
+  EXPECT_EQ(after.generation, before.generation);
+}
+
 TEST_F(PendingJobsTest, CloseRemovesTheEntry) {
   jobs_.record("demo", "job-1", "llm-1", {"a"});
   EXPECT_TRUE(jobs_.close("demo", "job-1", jobs_.find("demo", "job-1")->generation));

@@ -102,8 +102,8 @@ def test_report_progress_of_a_bus_job_sends_progress_messages_to_its_originator_
     assert messages[0]["target_uuid"] == "llm-1" and messages[0]["priority"] == "notice"
     assert messages[0]["payload"] == {"kind": "progress", "job_id": "p", "percent": 10.0, "message": "a",
                                       "frame": None}
-    # Sent without from_uuid, so the server keeps the job's pending entry (see runner._ProgressReporter).
-    assert "from_uuid" not in messages[0]
+    # From the worker's own uuid (contract 9.9); the server keeps the job's pending entry.
+    assert messages[0]["from_uuid"] == "blender-me"
 
 
 def test_a_cancelled_job_gets_a_cancelled_reply():
