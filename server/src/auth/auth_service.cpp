@@ -34,7 +34,8 @@ AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const C
     : store_(store),
       hasher_(hasher),
       tokens_(std::move(config.signing_key), clock, config.access_ttl, config.refresh_ttl),
-      limiter_(clock) {}
+      limiter_(clock),
+      verified_(config.verified_token_cache_size) {}
 
 TokenPair AuthService::issue_pair(const UserRecord& user) {
   const auto access = tokens_.issue_access(user);
@@ -92,15 +93,31 @@ void AuthService::logout(std::string_view token) {
 }
 
 Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view token) {
-  auto claims = tokens_.verify(token);
-  if (!claims) {
-    return Unexpected{unauthorized(token_error_detail(claims.error()))};
+  // The cache stands only for the token-only checks (format, signature, claims); exp is
+  // checked against the clock by lookup() on every hit, and the user below on every request.
+  // Password changes and logout do not touch access tokens (contract 2.3: issued access tokens
+  // stay valid until they expire), so the cache changes no outcome.
+  auto claims = verified_.lookup(token, tokens_.now_seconds());
+  const bool cached = claims.has_value();
+  if (!cached) {
+    auto verified = tokens_.verify(token);
+    if (!verified) {
+      return Unexpected{unauthorized(token_error_detail(verified.error()))};
+    }
+    if (verified->typ != kAccessTokenType) {
+      return Unexpected{unauthorized("Not an access token")};
+    }
+    claims = std::move(*verified);
   }
-  if (claims->typ != kAccessTokenType) {
-    return Unexpected{unauthorized("Not an access token")};
-  }
-  if (!store_.find(claims->sub)) {
+  // Never cached: the CLI may remove the user from another process at any time.
+  if (!store_.exists(claims->sub)) {
+    if (cached) {
+      verified_.erase(token);
+    }
     return Unexpected{unauthorized("User not found")};
+  }
+  if (!cached) {
+    verified_.insert(token, *claims);
   }
   Claims& c = *claims;
   std::string username = c.username.empty() ? c.sub : std::move(c.username);

@@ -11,6 +11,7 @@
 #include "auth/password_hasher.hpp"
 #include "auth/token_service.hpp"
 #include "auth/user_store.hpp"
+#include "auth/verified_token_cache.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
@@ -20,6 +21,8 @@ struct AuthConfig {
   std::string signing_key;
   std::chrono::seconds access_ttl{1800};        // ACCESS_TOKEN_EXPIRE_MINUTES x 60
   std::chrono::seconds refresh_ttl{7 * 86400};  // REFRESH_TOKEN_EXPIRE_DAYS x 86400
+  // Verified access tokens remembered (VerifiedTokenCache); the oldest is evicted beyond it.
+  std::size_t verified_token_cache_size = VerifiedTokenCache::kDefaultCapacity;
 };
 
 // The caller of a request with a valid access token.
@@ -90,7 +93,8 @@ class AuthService {
 
   // For /mcp and /auth/profile. 401 with "Invalid token: ...", "Token missing sub",
   // "Not an access token" or "User not found". The principal is built from the token's
-  // claims.
+  // claims. A token seen before skips the signature check (VerifiedTokenCache), never the
+  // expiry check or the user lookup, which run on every call.
   Result<Principal, AuthFailure> authenticate_access(std::string_view token);
 
   // Start-up bootstrap (contract 3.6), in order: a non-empty admin password creates `admin` or
@@ -117,6 +121,7 @@ class AuthService {
   const PasswordHasher& hasher_;
   TokenService tokens_;
   LoginRateLimiter limiter_;
+  VerifiedTokenCache verified_;
 };
 
 }  // namespace bmcp::auth

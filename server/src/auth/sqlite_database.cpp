@@ -22,13 +22,20 @@ int checked_size(std::string_view text) {
 }  // namespace
 
 SqliteStatement::~SqliteStatement() {
-  if (statement_ != nullptr) {
-    sqlite3_finalize(statement_);
+  if (statement_ == nullptr) {
+    return;
   }
+  if (ownership_ == Ownership::kOwned) {
+    sqlite3_finalize(statement_);
+    return;
+  }
+  // The reset's return value repeats the last step's error, already thrown from step().
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), statement_(other.statement_) {
+    : db_(other.db_), statement_(other.statement_), ownership_(other.ownership_) {
   other.statement_ = nullptr;
 }
 
@@ -113,6 +120,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::filesyst
 }
 
 SqliteDatabase::~SqliteDatabase() {
+  for (const auto& [sql, statement] : cached_) {
+    sqlite3_finalize(statement);
+  }
   sqlite3_close(db_);
 }
 
@@ -129,6 +139,20 @@ SqliteStatement SqliteDatabase::Lock::prepare(std::string_view sql) {
     fail(db_, "sqlite prepare");
   }
   return SqliteStatement(db_, statement);
+}
+
+SqliteStatement SqliteDatabase::Lock::prepare_cached(std::string_view sql) {
+  const std::string text(sql);
+  auto found = cached_.find(text);
+  if (found == cached_.end()) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(db_, text.data(), checked_size(text), SQLITE_PREPARE_PERSISTENT,
+                           &statement, nullptr) != SQLITE_OK) {
+      fail(db_, "sqlite prepare");
+    }
+    found = cached_.emplace(text, statement).first;
+  }
+  return SqliteStatement(db_, found->second, SqliteStatement::Ownership::kBorrowed);
 }
 
 int SqliteDatabase::Lock::changes() const {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/result.hpp"
 
@@ -26,9 +27,15 @@ class SqliteError : public std::runtime_error {
 // One prepared statement. Binding indexes are 1-based, column indexes 0-based (as in SQLite).
 // Not thread safe: use it only while holding the SqliteDatabase::Lock that prepared it, and
 // destroy it before that lock is released.
+// An owned statement is finalized on destruction; a borrowed one (from the database's cache)
+// is reset and its bindings cleared instead, which also ends the read transaction an unfinished
+// step() left open, so the connection sees other processes' later commits.
 class SqliteStatement {
  public:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  enum class Ownership { kOwned, kBorrowed };
+
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement, Ownership ownership = Ownership::kOwned)
+      : db_(db), statement_(statement), ownership_(ownership) {}
   ~SqliteStatement();
   SqliteStatement(SqliteStatement&& other) noexcept;
   SqliteStatement& operator=(SqliteStatement&&) = delete;
@@ -53,6 +60,7 @@ class SqliteStatement {
 
   sqlite3* db_;
   sqlite3_stmt* statement_;
+  Ownership ownership_;
 };
 
 // An open SQLite database file: one connection, guarded by one mutex. WAL mode and a busy
@@ -74,6 +82,10 @@ class SqliteDatabase {
    public:
     void exec(std::string_view sql);
     SqliteStatement prepare(std::string_view sql);
+    // As prepare(), but the statement is compiled once per connection and reused by later
+    // calls with the same text (for statements run on every request). The returned statement
+    // is borrowed: it is reset when destroyed, so one text cannot be in use twice at once.
+    SqliteStatement prepare_cached(std::string_view sql);
     // Rows changed by the most recent INSERT, UPDATE or DELETE.
     int changes() const;
     // Runs `work` between BEGIN IMMEDIATE and COMMIT. When `work` throws, or returns a failed
@@ -82,19 +94,23 @@ class SqliteDatabase {
 
    private:
     friend class SqliteDatabase;
-    Lock(std::mutex& mutex, sqlite3* db) : guard_(mutex), db_(db) {}
+    explicit Lock(SqliteDatabase& database)
+        : guard_(database.mutex_), db_(database.db_), cached_(database.cached_) {}
 
     std::unique_lock<std::mutex> guard_;
     sqlite3* db_;
+    std::unordered_map<std::string, sqlite3_stmt*>& cached_;
   };
 
-  Lock lock() { return Lock(mutex_, db_); }
+  Lock lock() { return Lock(*this); }
 
  private:
   explicit SqliteDatabase(sqlite3* db) : db_(db) {}
 
   std::mutex mutex_;
   sqlite3* db_;
+  // SQL text -> statement compiled by prepare_cached; guarded by mutex_, finalized on close.
+  std::unordered_map<std::string, sqlite3_stmt*> cached_;
 };
 
 }  // namespace bmcp::auth

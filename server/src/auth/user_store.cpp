@@ -39,7 +39,7 @@ std::vector<std::string> from_json_array(const std::string& text) {
   return items;
 }
 
-// Reads a row selected with kUserColumns.
+// Reads a row selected with kUserColumns (kSelectUser lists the same columns).
 UserRecord read_user(const SqliteStatement& row) {
   return UserRecord{row.column_text(0),
                     row.column_text(1),
@@ -49,9 +49,14 @@ UserRecord read_user(const SqliteStatement& row) {
                     row.column_double(5)};
 }
 
+// Run on every authenticated request, so compiled once (prepare_cached) rather than per call.
+constexpr std::string_view kSelectUser =
+    "SELECT username, password_hash, roles, scopes, created_at, updated_at FROM users "
+    "WHERE username = ?";
+constexpr std::string_view kUserExists = "SELECT EXISTS (SELECT 1 FROM users WHERE username = ?)";
+
 std::optional<UserRecord> find_locked(SqliteDatabase::Lock& db, std::string_view username) {
-  auto select =
-      db.prepare("SELECT " + std::string(kUserColumns) + " FROM users WHERE username = ?");
+  auto select = db.prepare_cached(kSelectUser);
   select.bind(1, username);
   if (!select.step()) {
     return std::nullopt;
@@ -104,6 +109,13 @@ Result<UserRecord> UserStore::find(std::string_view username) {
     return Unexpected{not_found(username)};
   }
   return std::move(*user);
+}
+
+bool UserStore::exists(std::string_view username) {
+  auto db = database_->lock();
+  auto select = db.prepare_cached(kUserExists);
+  select.bind(1, username);
+  return select.step() && select.column_int(0) != 0;
 }
 
 Status UserStore::add(const UserRecord& record) {

@@ -21,7 +21,7 @@ enum class RemovePolicy {
 
 // Users and refresh-token records in one SQLite file (contract 3.4, 3.6). Several processes
 // (the server and the user CLI) may use the file at once; every change is visible to the
-// others on their next call, since nothing is cached.
+// others on their next call, since no data is cached (only compiled statements are).
 // Refresh tokens are recorded by jti only; the token string is never stored.
 // Thread safety: every method may be called from any thread.
 // Errors: expected outcomes come back as Status/Result codes; database failures throw
@@ -35,6 +35,8 @@ class UserStore {
 
   // kNotFound when there is no such user.
   Result<UserRecord> find(std::string_view username);
+  // True when the user is in the store now; cheaper than find() (no row decoding).
+  bool exists(std::string_view username);
   // Stores a new user; created_at and updated_at are taken from the clock. kAlreadyExists.
   Status add(const UserRecord& record);
   // kNotFound. Does not revoke refresh tokens (callers decide).

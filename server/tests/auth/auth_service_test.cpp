@@ -478,5 +478,82 @@ TEST_F(AuthServiceTest, CliChangesTakeEffectOnTheNextRequest) {
                       "User not found");
 }
 
+// --- the verified-token cache ----------------------------------------------------------------
+// Each test authenticates once first, so the token is in the cache, then checks that a cached
+// token is still refused wherever the uncached path refuses it.
+
+TEST_F(AuthServiceTest, ACachedTokenAuthenticatesAgainWithTheSamePrincipal) {
+  add_demo({"user", "admin"});
+  const TokenPair tokens = login_demo();
+  const auto first = service_->authenticate_access(tokens.access_token);
+  const auto second = service_->authenticate_access(tokens.access_token);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->user_id, first->user_id);
+  EXPECT_EQ(second->roles, first->roles);
+  EXPECT_EQ(second->scopes, first->scopes);
+}
+
+TEST_F(AuthServiceTest, ACachedTokenIsRefusedOnceItExpires) {
+  add_demo();
+  const TokenPair tokens = login_demo();
+  ASSERT_TRUE(service_->authenticate_access(tokens.access_token).ok());
+  clock_.advance(seconds(1799));
+  ASSERT_TRUE(service_->authenticate_access(tokens.access_token).ok());
+  clock_.advance(seconds(1));
+  expect_unauthorized(failure_of(service_->authenticate_access(tokens.access_token)),
+                      "Invalid token: token expired");
+}
+
+TEST_F(AuthServiceTest, ACachedTokenOfAUserRemovedByAnotherProcessIsUserNotFound) {
+  add_demo();
+  const TokenPair tokens = login_demo();
+  ASSERT_TRUE(service_->authenticate_access(tokens.access_token).ok());
+  auto cli_store = UserStore::open(dir_.path() / "users.db", clock_);
+  ASSERT_TRUE(cli_store.ok());
+  ASSERT_TRUE((*cli_store)->remove("demo").ok());
+  expect_unauthorized(failure_of(service_->authenticate_access(tokens.access_token)),
+                      "User not found");
+  expect_unauthorized(failure_of(service_->authenticate_access(tokens.access_token)),
+                      "User not found");
+}
+
+TEST_F(AuthServiceTest, ACachedTokenAnswersLikeAnUncachedOneAfterLogoutAndPasswordChange) {
+  add_demo();
+  const TokenPair tokens = login_demo();
+  ASSERT_TRUE(service_->authenticate_access(tokens.access_token).ok());
+  service_->logout(tokens.access_token);
+  ASSERT_TRUE(store_->set_password("demo", hasher().hash("another-password")).ok());
+  store_->revoke_refresh_tokens("demo");
+  // Contract 2.3: issued access tokens stay valid until they expire; the refresh token,
+  // which never goes through the cache, is refused.
+  EXPECT_TRUE(service_->authenticate_access(tokens.access_token).ok());
+  expect_unauthorized(failure_of(service_->refresh(tokens.refresh_token)), "Invalid refresh token");
+}
+
+TEST_F(AuthServiceTest, ARefreshTokenStaysNotAnAccessTokenWhenAskedTwice) {
+  add_demo();
+  const TokenPair tokens = login_demo();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    expect_unauthorized(failure_of(service_->authenticate_access(tokens.refresh_token)),
+                        "Not an access token");
+  }
+}
+
+TEST_F(AuthServiceTest, AnEvictedTokenIsVerifiedAgain) {
+  service_ = std::make_unique<AuthService>(
+      *store_, hasher(), clock_,
+      AuthConfig{std::string(kKey), seconds(1800), seconds(std::int64_t{7} * 86400), 1});
+  add_demo();
+  const TokenPair first = login_demo();
+  const TokenPair second = login_demo();
+  ASSERT_TRUE(service_->authenticate_access(first.access_token).ok());
+  ASSERT_TRUE(service_->authenticate_access(second.access_token).ok());
+  EXPECT_TRUE(service_->authenticate_access(first.access_token).ok());
+  clock_.advance(seconds(1800));
+  expect_unauthorized(failure_of(service_->authenticate_access(first.access_token)),
+                      "Invalid token: token expired");
+}
+
 }  // namespace
 }  // namespace bmcp::auth

@@ -141,5 +141,51 @@ TEST_F(SqliteDatabaseTest, TwoConnectionsToOneFileSeeEachOthersWrites) {
   EXPECT_EQ(count_rows(*second), 1);
 }
 
+TEST_F(SqliteDatabaseTest, ACachedStatementIsReusedWithFreshBindings) {
+  auto database = open();
+  database->lock().exec("CREATE TABLE items (name TEXT)");
+  database->lock().exec("INSERT INTO items VALUES ('a'), ('b')");
+  constexpr std::string_view kSql = "SELECT COUNT(*) FROM items WHERE name = ?";
+  for (const auto* name : {"a", "b", "c"}) {
+    auto db = database->lock();
+    auto select = db.prepare_cached(kSql);
+    select.bind(1, std::string_view(name));
+    ASSERT_TRUE(select.step());
+    EXPECT_EQ(select.column_int(0), std::string_view(name) == "c" ? 0 : 1);
+  }
+  // Cleared bindings read as NULL, which matches no row.
+  auto db = database->lock();
+  auto select = db.prepare_cached(kSql);
+  ASSERT_TRUE(select.step());
+  EXPECT_EQ(select.column_int(0), 0);
+}
+
+TEST_F(SqliteDatabaseTest, ACachedStatementLeftMidRowsSeesAnotherConnectionsLaterWrites) {
+  auto first = open();
+  auto second = open();
+  first->lock().exec("CREATE TABLE items (name TEXT)");
+  first->lock().exec("INSERT INTO items VALUES ('a'), ('b')");
+  constexpr std::string_view kSql = "SELECT name FROM items";
+  {
+    auto db = second->lock();
+    auto select = db.prepare_cached(kSql);
+    ASSERT_TRUE(select.step());  // one row of two: the statement is not done
+  }
+  first->lock().exec("INSERT INTO items VALUES ('c')");
+  auto db = second->lock();
+  auto select = db.prepare_cached(kSql);
+  int rows = 0;
+  while (select.step()) {
+    ++rows;
+  }
+  EXPECT_EQ(rows, 3);
+}
+
+TEST_F(SqliteDatabaseTest, ACachedStatementWithInvalidSqlThrows) {
+  auto database = open();
+  auto db = database->lock();
+  EXPECT_THROW(db.prepare_cached("SELEC nonsense"), SqliteError);
+}
+
 }  // namespace
 }  // namespace bmcp::auth

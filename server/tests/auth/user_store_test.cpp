@@ -166,6 +166,16 @@ TEST_F(UserStoreTest, ASecondStoreOnTheSameFileSeesChangesAtOnce) {
   EXPECT_FALSE(store_->find("alice").ok());
 }
 
+TEST_F(UserStoreTest, ExistsFollowsAnotherStoresAddsAndRemoves) {
+  const auto other = open();
+  EXPECT_FALSE(store_->exists("alice"));
+  ASSERT_TRUE(other->add(user("alice")).ok());
+  EXPECT_TRUE(store_->exists("alice"));
+  EXPECT_FALSE(store_->exists("Alice"));
+  ASSERT_TRUE(other->remove("alice").ok());
+  EXPECT_FALSE(store_->exists("alice"));
+}
+
 TEST_F(UserStoreTest, ARecordedRefreshTokenRotatesExactlyOnce) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("jti-1", "alice", now(), now() + kDay).ok());

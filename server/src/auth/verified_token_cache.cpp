@@ -1,0 +1,79 @@
+#include "auth/verified_token_cache.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace bmcp::auth {
+
+VerifiedTokenCache::VerifiedTokenCache(std::size_t capacity) : capacity_(capacity) {
+  if (capacity_ == 0) {
+    throw std::invalid_argument("VerifiedTokenCache: capacity must be positive");
+  }
+  if (sodium_init() < 0) {
+    throw std::runtime_error("libsodium failed to initialise");
+  }
+  key_.resize(crypto_generichash_KEYBYTES);
+  crypto_generichash_keygen(reinterpret_cast<unsigned char*>(key_.data()));
+}
+
+std::string VerifiedTokenCache::digest_of(std::string_view token) const {
+  std::string digest(crypto_generichash_BYTES, '\0');
+  // libsodium declares its pointers nonnull, even for empty input.
+  const char* data = token.data() != nullptr ? token.data() : "";
+  crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
+                     reinterpret_cast<const unsigned char*>(data), token.size(),
+                     reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+  return digest;
+}
+
+std::optional<Claims> VerifiedTokenCache::lookup(std::string_view token, std::int64_t now_seconds) {
+  const std::string digest = digest_of(token);
+  std::lock_guard lock(mutex_);
+  const auto found = by_digest_.find(digest);
+  if (found == by_digest_.end()) {
+    return std::nullopt;
+  }
+  if (found->second->claims.exp <= now_seconds) {
+    erase_locked(found->second);
+    return std::nullopt;
+  }
+  return found->second->claims;
+}
+
+void VerifiedTokenCache::insert(std::string_view token, const Claims& claims) {
+  std::string digest = digest_of(token);
+  std::lock_guard lock(mutex_);
+  if (by_digest_.contains(digest)) {
+    return;  // two requests verified it at once; the claims are the same
+  }
+  order_.push_back(Entry{std::move(digest), claims});
+  const auto entry = std::prev(order_.end());
+  by_digest_.emplace(entry->digest, entry);
+  if (order_.size() > capacity_) {
+    erase_locked(order_.begin());
+  }
+}
+
+bool VerifiedTokenCache::erase(std::string_view token) {
+  const std::string digest = digest_of(token);
+  std::lock_guard lock(mutex_);
+  const auto found = by_digest_.find(digest);
+  if (found == by_digest_.end()) {
+    return false;
+  }
+  erase_locked(found->second);
+  return true;
+}
+
+std::size_t VerifiedTokenCache::size() const {
+  std::lock_guard lock(mutex_);
+  return order_.size();
+}
+
+void VerifiedTokenCache::erase_locked(Order::iterator entry) {
+  by_digest_.erase(entry->digest);
+  order_.erase(entry);
+}
+
+}  // namespace bmcp::auth
