@@ -14,12 +14,15 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -230,6 +233,50 @@ net::awaitable<void> watch_for_disconnect(tcp::socket& socket,
   response->wake();
 }
 
+// The status line and fields of an event-stream response, as bytes, so they can go out in
+// one write with the first events.
+std::string header_text(const bhttp::response<bhttp::empty_body>& head) {
+  bhttp::response_serializer<bhttp::empty_body> serializer{head};
+  serializer.split(true);
+  std::string text;
+  beast::error_code ec;
+  while (!ec && !serializer.is_header_done()) {
+    serializer.next(ec, [&](beast::error_code&, const auto& buffers) {
+      text += beast::buffers_to_string(buffers);
+      serializer.consume(beast::buffer_bytes(buffers));
+    });
+  }
+  return text;
+}
+
+// What an event stream has ready to send, gathered into one write: the header while it has not
+// been sent, the queued events as one chunk, and the last chunk once the response ended. A
+// response that is complete when the connection first looks at it (a request's SSE answer
+// with its result) therefore costs a single write.
+class EventWrite {
+ public:
+  EventWrite(const std::string* header, const std::string& frames, bool last) {
+    if (header != nullptr)
+      buffers_.emplace_back(net::buffer(*header));
+    if (!frames.empty()) {
+      chunk_.emplace(bhttp::make_chunk(net::buffer(frames)));
+      for (const auto buffer : beast::buffers_range_ref(*chunk_))
+        buffers_.push_back(buffer);
+    }
+    if (last) {
+      for (const auto buffer : beast::buffers_range_ref(last_chunk_))
+        buffers_.push_back(buffer);
+    }
+  }
+  bool empty() const { return buffers_.empty(); }
+  const std::vector<net::const_buffer>& buffers() const { return buffers_; }
+
+ private:
+  std::optional<bhttp::chunk_body<net::const_buffer>> chunk_;
+  bhttp::chunk_last<bhttp::chunk_crlf> last_chunk_ = bhttp::make_chunk_last();
+  std::vector<net::const_buffer> buffers_;
+};
+
 net::awaitable<bool> write_events(beast::tcp_stream& stream,
                                   std::shared_ptr<ConnectionResponse> response, bool keep_alive,
                                   const ServerLimits& limits) {
@@ -243,33 +290,32 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
     head.insert(name, value);
   head.keep_alive(keep_alive && !watch);
   head.chunked(true);
-  bhttp::response_serializer<bhttp::empty_body> serializer{head};
+  std::optional<std::string> unsent_header = header_text(head);
   auto& socket = stream.socket();
   // Event streams live long: no per-operation timeout; a stuck client is cut by the buffer
   // bound (abort) instead.
   stream.expires_never();
-  auto [head_ec, head_written] = co_await bhttp::async_write_header(socket, serializer, kTuple);
-  if (head_ec)
-    co_return false;
-  if (watch) {
-    net::co_spawn(socket.get_executor(), watch_for_disconnect(socket, response), net::detached);
-  }
   auto next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
   for (;;) {
     auto drained = response->drain();
     if (drained.overflow || response->client_gone)
       co_return false;
-    if (!drained.frames.empty()) {
-      auto [ec, n] =
-          co_await net::async_write(socket, bhttp::make_chunk(net::buffer(drained.frames)), kTuple);
+    // The header goes out at once even with nothing else ready: a client waits for it.
+    const EventWrite write(unsent_header ? &*unsent_header : nullptr, drained.frames,
+                           drained.end_requested);
+    if (!write.empty()) {
+      auto [ec, n] = co_await net::async_write(socket, write.buffers(), kTuple);
       if (ec)
         co_return false;
-      next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
+      if (drained.end_requested)
+        co_return keep_alive && !watch;
+      if (unsent_header && watch) {
+        net::co_spawn(socket.get_executor(), watch_for_disconnect(socket, response), net::detached);
+      }
+      unsent_header.reset();
+      if (!drained.frames.empty())
+        next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
       continue;
-    }
-    if (drained.end_requested) {
-      auto [ec, n] = co_await net::async_write(socket, bhttp::make_chunk_last(), kTuple);
-      co_return !ec && keep_alive && !watch;
     }
     if (!co_await response->wait(next_keepalive)) {
       static const std::string kKeepalive = ": keepalive\n\n";
