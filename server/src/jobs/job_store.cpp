@@ -1,6 +1,5 @@
 #include "jobs/job_store.hpp"
 
-#include <algorithm>
 #include <type_traits>
 
 namespace bmcp::jobs {
@@ -12,7 +11,7 @@ auto* find_in(Users& users, std::string_view user_id, std::string_view job_id) {
   using Record = std::conditional_t<std::is_const_v<Users>, const JobRecord, JobRecord>;
   Record* found = nullptr;
   if (const auto user = users.find(user_id); user != users.end()) {
-    if (const auto job = user->second.find(job_id); job != user->second.end())
+    if (const auto job = user->second.jobs.find(job_id); job != user->second.jobs.end())
       found = &job->second;
   }
   return found;
@@ -24,19 +23,23 @@ JobStore::JobStore(const Clock& clock, JobStoreLimits limits) : clock_(clock), l
 
 void JobStore::start(const std::string& user_id, JobRecord record) {
   std::lock_guard lock(mutex_);
-  auto& jobs = users_[user_id];
-  const std::string job_id = record.job_id;
-  jobs.insert_or_assign(job_id, std::move(record));
+  put_locked(users_[user_id], std::move(record));
 }
 
 void JobStore::track(const std::string& user_id, JobRecord record) {
   std::lock_guard lock(mutex_);
-  auto& jobs = users_[user_id];
-  auto found = jobs.find(record.job_id);
-  if (found != jobs.end() && found->second.state == JobState::kPending)
+  auto& user = users_[user_id];
+  auto found = user.jobs.find(record.job_id);
+  if (found != user.jobs.end() && found->second.state == JobState::kPending)
     return;
+  put_locked(user, std::move(record));
+}
+
+void JobStore::put_locked(UserJobs& user, JobRecord record) {
+  // A job started again under a settled job's id replaces it and leaves the settled indexes.
+  unindex_locked(user, record.job_id);
   const std::string job_id = record.job_id;
-  jobs.insert_or_assign(job_id, std::move(record));
+  user.jobs.insert_or_assign(job_id, std::move(record));
 }
 
 void JobStore::mark_timed_out(const std::string& user_id, const std::string& job_id) {
@@ -86,35 +89,47 @@ void JobStore::sweep() {
   const auto now = clock_.steady_now();
   std::lock_guard lock(mutex_);
   for (auto user = users_.begin(); user != users_.end();) {
-    std::erase_if(user->second, [&](const auto& entry) {
-      const auto& settled = entry.second.settled_at;
-      return settled && now - *settled >= limits_.retention;
-    });
-    user = user->second.empty() ? users_.erase(user) : std::next(user);
+    auto& entry = user->second;
+    while (!entry.settle_order.empty()) {
+      const auto& oldest = entry.jobs.at(entry.settle_order.begin()->second);
+      if (now - *oldest.settled_at < limits_.retention)
+        break;
+      forget_oldest_settled_locked(entry);
+    }
+    user = entry.jobs.empty() ? users_.erase(user) : std::next(user);
   }
 }
 
 void JobStore::settle_locked(const std::string& user_id, JobRecord& record) {
   record.finished_at = clock_.unix_seconds();
   record.settled_at = clock_.steady_now();
-  trim_locked(users_[user_id]);
+  auto& user = users_[user_id];
+  // A timed-out job settles again when its late reply comes: it moves to the back.
+  unindex_locked(user, record.job_id);
+  const auto sequence = next_settle_sequence_++;
+  user.settle_order.emplace(sequence, record.job_id);
+  user.settle_sequence.emplace(record.job_id, sequence);
+  trim_locked(user);
 }
 
-void JobStore::trim_locked(Jobs& jobs) {
-  std::size_t settled = 0;
-  for (const auto& [id, record] : jobs)
-    settled += record.settled_at ? 1 : 0;
-  while (settled > limits_.max_retained_per_user) {
-    auto oldest = jobs.end();
-    for (auto it = jobs.begin(); it != jobs.end(); ++it) {
-      if (it->second.settled_at &&
-          (oldest == jobs.end() || *it->second.settled_at < *oldest->second.settled_at)) {
-        oldest = it;
-      }
-    }
-    jobs.erase(oldest);
-    --settled;
-  }
+void JobStore::unindex_locked(UserJobs& user, std::string_view job_id) {
+  const auto found = user.settle_sequence.find(job_id);
+  if (found == user.settle_sequence.end())
+    return;
+  user.settle_order.erase(found->second);
+  user.settle_sequence.erase(found);
+}
+
+void JobStore::forget_oldest_settled_locked(UserJobs& user) {
+  const auto oldest = user.settle_order.begin();
+  user.jobs.erase(oldest->second);
+  user.settle_sequence.erase(oldest->second);
+  user.settle_order.erase(oldest);
+}
+
+void JobStore::trim_locked(UserJobs& user) {
+  while (user.settle_order.size() > limits_.max_retained_per_user)
+    forget_oldest_settled_locked(user);
 }
 
 }  // namespace bmcp::jobs

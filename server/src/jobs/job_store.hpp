@@ -1,10 +1,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bus/bus_hub.hpp"
 #include "jobs/job_record.hpp"
@@ -37,13 +39,27 @@ class JobStore {
 
  private:
   using Jobs = std::map<std::string, JobRecord, std::less<>>;
+  // One user's jobs and two indexes of the settled ones, kept in step: settle order
+  // (a store-wide sequence number -> job id) and its inverse. Settling happens under the lock
+  // and reads a monotonic clock, so settle order is also settled_at order: trimming and
+  // sweeping take from the front and never walk the jobs that stay.
+  struct UserJobs {
+    Jobs jobs;
+    std::map<std::uint64_t, std::string> settle_order;
+    std::map<std::string, std::uint64_t, std::less<>> settle_sequence;
+  };
+
+  void put_locked(UserJobs& user, JobRecord record);
   void settle_locked(const std::string& user_id, JobRecord& record);
-  void trim_locked(Jobs& jobs);
+  static void unindex_locked(UserJobs& user, std::string_view job_id);
+  static void forget_oldest_settled_locked(UserJobs& user);
+  void trim_locked(UserJobs& user);
 
   const Clock& clock_;
   const JobStoreLimits limits_;
   mutable std::mutex mutex_;
-  std::map<std::string, Jobs, std::less<>> users_;
+  std::map<std::string, UserJobs, std::less<>> users_;
+  std::uint64_t next_settle_sequence_ = 0;
 };
 
 }  // namespace bmcp::jobs

@@ -91,5 +91,65 @@ TEST_F(JobStoreTest, TheOldestSettledJobMakesRoomBeyondThePerUserLimit) {
   EXPECT_TRUE(store_.find("demo", "c"));
 }
 
+TEST_F(JobStoreTest, PendingJobsNeverCountTowardsThePerUserLimit) {
+  for (const char* id : {"p1", "p2", "p3"})
+    start("demo", id);
+  for (const char* id : {"a", "b", "c"}) {
+    start("demo", id);
+    store_.mark_timed_out("demo", id);
+  }
+  for (const char* id : {"p1", "p2", "p3", "b", "c"})
+    EXPECT_TRUE(store_.find("demo", id)) << id;
+  EXPECT_FALSE(store_.find("demo", "a"));
+}
+
+TEST_F(JobStoreTest, ALateReplySettlesTheJobAgainAsTheNewest) {
+  for (const char* id : {"a", "b"}) {
+    start("demo", id);
+    clock_.advance(std::chrono::seconds(1));
+    store_.mark_timed_out("demo", id);
+  }
+  store_.apply(event("a", "completed"));  // "a" is now the most recently settled
+  start("demo", "c");
+  store_.mark_timed_out("demo", "c");
+  EXPECT_TRUE(store_.find("demo", "a"));
+  EXPECT_FALSE(store_.find("demo", "b"));
+  EXPECT_TRUE(store_.find("demo", "c"));
+}
+
+TEST_F(JobStoreTest, ARestartedJobIsNoLongerTrimmedAsSettled) {
+  start("demo", "a");
+  store_.mark_timed_out("demo", "a");
+  start("demo", "a");  // pending again under the same id
+  for (const char* id : {"b", "c", "d"}) {
+    start("demo", id);
+    store_.mark_timed_out("demo", id);
+  }
+  EXPECT_EQ(store_.find("demo", "a")->state, JobState::kPending);
+  EXPECT_FALSE(store_.find("demo", "b"));
+}
+
+TEST_F(JobStoreTest, TheSweepForgetsOnlyJobsPastTheRetentionTime) {
+  JobStore store{clock_, JobStoreLimits{std::chrono::seconds(10), 100}};
+  for (const char* id : {"a", "b", "c"}) {
+    JobRecord record;
+    record.job_id = id;
+    store.start("demo", record);
+    store.mark_timed_out("demo", id);
+    clock_.advance(std::chrono::seconds(4));
+  }
+  // Settled at 0, 4 and 8 s; now 12 s.
+  store.sweep();
+  EXPECT_FALSE(store.find("demo", "a"));
+  EXPECT_TRUE(store.find("demo", "b"));
+  clock_.advance(std::chrono::seconds(2));
+  store.sweep();
+  EXPECT_FALSE(store.find("demo", "b"));
+  EXPECT_TRUE(store.find("demo", "c"));
+  clock_.advance(std::chrono::seconds(4));
+  store.sweep();
+  EXPECT_FALSE(store.find("demo", "c"));
+}
+
 }  // namespace
 }  // namespace bmcp::jobs
