@@ -268,6 +268,10 @@ class EventWrite {
         buffers_.push_back(buffer);
     }
   }
+  // buffers_ points into this object's own chunks.
+  EventWrite(const EventWrite&) = delete;
+  EventWrite& operator=(const EventWrite&) = delete;
+
   bool empty() const { return buffers_.empty(); }
   const std::vector<net::const_buffer>& buffers() const { return buffers_; }
 
