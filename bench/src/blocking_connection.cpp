@@ -11,7 +11,8 @@ namespace bench {
 BlockingConnection::BlockingConnection(const HttpUrl& url) : fd_(connect_tcp(url)) {}
 
 BlockingConnection::~BlockingConnection() {
-  if (fd_ >= 0) close(fd_);
+  if (fd_ >= 0)
+    close(fd_);
 }
 
 void BlockingConnection::read_until(bool (*enough)(const HttpResponseParser&)) {
@@ -22,7 +23,8 @@ void BlockingConnection::read_until(bool (*enough)(const HttpResponseParser&)) {
       parser_.finish_on_eof();
       return;
     }
-    if (n < 0) throw std::runtime_error("unexpected EAGAIN on a blocking socket");
+    if (n < 0)
+      throw std::runtime_error("unexpected EAGAIN on a blocking socket");
     std::size_t used = parser_.feed(buffer, static_cast<std::size_t>(n));
     if (used != static_cast<std::size_t>(n))
       throw std::runtime_error("server sent bytes after the end of a response");
@@ -49,7 +51,8 @@ const HttpResponseParser& BlockingConnection::open_stream(std::string_view reque
 bool BlockingConnection::pump() {
   char buffer[16384];
   long n = read_some(fd_, buffer, sizeof buffer);
-  if (n <= 0) return false;
+  if (n <= 0)
+    return false;
   parser_.feed(buffer, static_cast<std::size_t>(n));
   return !parser_.done();
 }

@@ -20,7 +20,8 @@ class BlockingConnection {
   const HttpResponseParser& round_trip(std::string_view request);
   // Writes `request` and reads until the response head is complete; body bytes go to `sink`
   // from then on through pump(). Used for SSE streams.
-  const HttpResponseParser& open_stream(std::string_view request, HttpResponseParser::BodySink sink);
+  const HttpResponseParser& open_stream(std::string_view request,
+                                        HttpResponseParser::BodySink sink);
   // Reads once (blocking) and feeds the stream; returns false when the peer closed.
   bool pump();
 

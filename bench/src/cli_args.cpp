@@ -8,7 +8,8 @@ CliArgs::CliArgs(int argc, char** argv, const std::set<std::string>& known,
                  const std::set<std::string>& flags) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0) throw std::runtime_error("unexpected argument: " + arg);
+    if (arg.rfind("--", 0) != 0)
+      throw std::runtime_error("unexpected argument: " + arg);
     std::string name = arg.substr(2);
     if (!known.count(name) && !flags.count(name))
       throw std::runtime_error("unknown option: --" + name);
@@ -16,16 +17,20 @@ CliArgs::CliArgs(int argc, char** argv, const std::set<std::string>& known,
       values_[name] = "1";
       continue;
     }
-    if (i + 1 >= argc) throw std::runtime_error("option --" + name + " needs a value");
+    if (i + 1 >= argc)
+      throw std::runtime_error("option --" + name + " needs a value");
     values_[name] = argv[++i];
   }
 }
 
-bool CliArgs::has(const std::string& name) const { return values_.count(name) != 0; }
+bool CliArgs::has(const std::string& name) const {
+  return values_.count(name) != 0;
+}
 
 std::string CliArgs::text(const std::string& name) const {
   auto it = values_.find(name);
-  if (it == values_.end()) throw std::runtime_error("option --" + name + " is required");
+  if (it == values_.end())
+    throw std::runtime_error("option --" + name + " is required");
   return it->second;
 }
 
@@ -36,7 +41,8 @@ std::string CliArgs::text(const std::string& name, const std::string& fallback) 
 
 std::int64_t CliArgs::integer(const std::string& name, std::int64_t fallback) const {
   auto it = values_.find(name);
-  if (it == values_.end()) return fallback;
+  if (it == values_.end())
+    return fallback;
   std::size_t used = 0;
   std::int64_t value = 0;
   try {
@@ -51,7 +57,8 @@ std::int64_t CliArgs::integer(const std::string& name, std::int64_t fallback) co
 
 double CliArgs::number(const std::string& name, double fallback) const {
   auto it = values_.find(name);
-  if (it == values_.end()) return fallback;
+  if (it == values_.end())
+    return fallback;
   std::size_t used = 0;
   double value = 0;
   try {

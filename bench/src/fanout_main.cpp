@@ -79,7 +79,8 @@ class RoundGate {
   }
   void sending(std::int64_t t) {
     std::lock_guard lock(mutex_);
-    if (first_send_ns_ == 0 || t < first_send_ns_) first_send_ns_ = t;
+    if (first_send_ns_ == 0 || t < first_send_ns_)
+      first_send_ns_ = t;
   }
   std::int64_t first_send_ns() {
     std::lock_guard lock(mutex_);
@@ -104,7 +105,8 @@ std::string user_name(const std::string& prefix, std::size_t index) {
 int main(int argc, char** argv) {
   try {
     CliArgs args(argc, argv,
-                 {"url", "login-base", "user-prefix", "password", "sessions", "per-user", "repeats", "rss-pid"},
+                 {"url", "login-base", "user-prefix", "password", "sessions", "per-user", "repeats",
+                  "rss-pid"},
                  {"open-only"});
     const bool open_only = args.has("open-only");
     const HttpUrl url = parse_http_url(args.text("url"));
@@ -115,13 +117,15 @@ int main(int argc, char** argv) {
     const auto per_user = static_cast<std::size_t>(args.integer("per-user", 63));
     const auto repeats = args.integer("repeats", 20);
     const int rss_pid = static_cast<int>(args.integer("rss-pid", 0));
-    if (sessions < 1 || per_user < 1 || repeats < 1) throw std::runtime_error("--sessions, --per-user and --repeats must be >= 1");
+    if (sessions < 1 || per_user < 1 || repeats < 1)
+      throw std::runtime_error("--sessions, --per-user and --repeats must be >= 1");
     const std::size_t users = (sessions + per_user - 1) / per_user;
 
     std::vector<Sender> senders(users);
     for (std::size_t u = 0; u < users; ++u) {
       senders[u].endpoint.url = url;
-      if (!password.empty()) senders[u].endpoint.token = login(login_base, user_name(prefix, u), password);
+      if (!password.empty())
+        senders[u].endpoint.token = login(login_base, user_name(prefix, u), password);
     }
     const std::int64_t rss_before = rss_pid ? rss_kib(rss_pid) : 0;
 
@@ -135,12 +139,16 @@ int main(int argc, char** argv) {
       {
         BlockingConnection setup(url);
         r.session_id = open_session(setup, endpoint);
-        if (!open_only) call(setup, endpoint, r.session_id, set_level_body(1, "debug"));
-        std::string registered = open_only ? std::string("\"result\"") :
-            call(setup, endpoint, r.session_id,
-                 tool_call_body(2, "blender_register_client",
-                                "{\"client_uuid\":\"llm-fan-" + std::to_string(i) + "\",\"client_type\":\"llm\"}"));
-        if (!is_tool_success(registered)) throw std::runtime_error("register failed: " + registered);
+        if (!open_only)
+          call(setup, endpoint, r.session_id, set_level_body(1, "debug"));
+        std::string registered =
+            open_only ? std::string("\"result\"")
+                      : call(setup, endpoint, r.session_id,
+                             tool_call_body(2, "blender_register_client",
+                                            "{\"client_uuid\":\"llm-fan-" + std::to_string(i) +
+                                                "\",\"client_type\":\"llm\"}"));
+        if (!is_tool_success(registered))
+          throw std::runtime_error("register failed: " + registered);
       }
       r.events = std::make_unique<SseEventParser>([&r, &current_round](std::string_view data) {
         auto round = integer_after(data, "bench-fan-");
@@ -150,9 +158,11 @@ int main(int argc, char** argv) {
         }
       });
       r.stream = std::make_unique<BlockingConnection>(url);
-      const auto& head = r.stream->open_stream(get_stream_request(endpoint, r.session_id),
-                                               [&r](std::string_view bytes) { r.events->feed(bytes); });
-      if (head.status() != 200) throw std::runtime_error("GET stream got HTTP " + std::to_string(head.status()));
+      const auto& head =
+          r.stream->open_stream(get_stream_request(endpoint, r.session_id),
+                                [&r](std::string_view bytes) { r.events->feed(bytes); });
+      if (head.status() != 200)
+        throw std::runtime_error("GET stream got HTTP " + std::to_string(head.status()));
     }
     for (auto& s : senders) {
       s.connection = std::make_unique<BlockingConnection>(url);
@@ -160,11 +170,13 @@ int main(int argc, char** argv) {
     }
     const std::int64_t rss_open = rss_pid ? rss_kib(rss_pid) : 0;
     if (open_only) {
-      for (auto& r : recipients) r.stream.reset();
+      for (auto& r : recipients)
+        r.stream.reset();
       for (std::size_t u = 0; u < users; ++u) {
         BlockingConnection closer(url);
         for (const auto& r : recipients)
-          if (r.user == u) end_session(closer, senders[u].endpoint, r.session_id);
+          if (r.user == u)
+            end_session(closer, senders[u].endpoint, r.session_id);
         end_session(*senders[u].connection, senders[u].endpoint, senders[u].session_id);
       }
       std::printf("{\"sessions\":%zu,\"rss_before_kib\":%lld,\"rss_open_kib\":%lld}\n", sessions,
@@ -190,15 +202,18 @@ int main(int argc, char** argv) {
         std::int64_t seen = -1;
         for (;;) {
           seen = gate.wait_for(seen);
-          if (seen >= repeats) return;
-          std::string body = tool_call_body(
-              10 + seen, "blender_send_message",
-              "{\"payload\":{\"kind\":\"announcement\",\"text\":\"bench-fan-" + std::to_string(seen) + "\"}}");
+          if (seen >= repeats)
+            return;
+          std::string body =
+              tool_call_body(10 + seen, "blender_send_message",
+                             "{\"payload\":{\"kind\":\"announcement\",\"text\":\"bench-fan-" +
+                                 std::to_string(seen) + "\"}}");
           std::string request = post_request(senders[u].endpoint, senders[u].session_id, body);
           gate.sending(now_ns());
           try {
             const auto& response = senders[u].connection->round_trip(request);
-            if (response.status() != 200) ++send_errors;
+            if (response.status() != 200)
+              ++send_errors;
           } catch (const std::exception& e) {
             ++send_errors;
           }
@@ -222,20 +237,24 @@ int main(int argc, char** argv) {
           for (;;) {
             long got = read_some(r.stream->fd(), buffer, sizeof buffer);
             if (got <= 0) {
-              if (got == 0) throw std::runtime_error("the server closed a recipient's stream");
+              if (got == 0)
+                throw std::runtime_error("the server closed a recipient's stream");
               break;
             }
             bool before = r.arrived_round == round;
             r.stream->parser().feed(buffer, static_cast<std::size_t>(got));
-            if (!before && r.arrived_round == round) ++arrived;
+            if (!before && r.arrived_round == round)
+              ++arrived;
           }
         }
       }
       missing += static_cast<long>(sessions - arrived);
       std::int64_t first = 0, last = 0;
       for (const auto& r : recipients) {
-        if (r.arrived_round != round) continue;
-        if (first == 0 || r.arrived_ns < first) first = r.arrived_ns;
+        if (r.arrived_round != round)
+          continue;
+        if (first == 0 || r.arrived_ns < first)
+          first = r.arrived_ns;
         last = std::max(last, r.arrived_ns);
       }
       std::int64_t t0 = gate.first_send_ns();
@@ -246,27 +265,32 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     gate.start(repeats);
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+      t.join();
     const std::int64_t rss_after = rss_pid ? rss_kib(rss_pid) : 0;
 
     // Clean up: close the streams, then end every session so later runs start from zero.
     close(epoll);
-    for (auto& r : recipients) r.stream.reset();
+    for (auto& r : recipients)
+      r.stream.reset();
     for (std::size_t u = 0; u < users; ++u) {
       BlockingConnection closer(url);
       for (const auto& r : recipients)
-        if (r.user == u) end_session(closer, senders[u].endpoint, r.session_id);
+        if (r.user == u)
+          end_session(closer, senders[u].endpoint, r.session_id);
       end_session(*senders[u].connection, senders[u].endpoint, senders[u].session_id);
     }
 
     auto last = summarize(last_ns);
     auto first = summarize(first_ns);
-    std::string out = "{\"sessions\":" + std::to_string(sessions) + ",\"users\":" + std::to_string(users) +
-                      ",\"repeats\":" + std::to_string(repeats) + ",\"missing\":" + std::to_string(missing) +
-                      ",\"send_errors\":" + std::to_string(send_errors.load()) + ",\"last_recipient\":" +
-                      last.json() + ",\"first_recipient\":" + first.json();
+    std::string out =
+        "{\"sessions\":" + std::to_string(sessions) + ",\"users\":" + std::to_string(users) +
+        ",\"repeats\":" + std::to_string(repeats) + ",\"missing\":" + std::to_string(missing) +
+        ",\"send_errors\":" + std::to_string(send_errors.load()) +
+        ",\"last_recipient\":" + last.json() + ",\"first_recipient\":" + first.json();
     if (rss_pid) {
-      out += ",\"rss_before_kib\":" + std::to_string(rss_before) + ",\"rss_open_kib\":" + std::to_string(rss_open) +
+      out += ",\"rss_before_kib\":" + std::to_string(rss_before) +
+             ",\"rss_open_kib\":" + std::to_string(rss_open) +
              ",\"rss_after_kib\":" + std::to_string(rss_after);
     }
     out += "}";

@@ -14,15 +14,18 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 }  // namespace
 
 std::string HttpResponseParser::header(std::string_view name) const {
   for (const auto& [key, value] : headers_)
-    if (iequals(key, name)) return value;
+    if (iequals(key, name))
+      return value;
   return {};
 }
 
@@ -36,7 +39,8 @@ void HttpResponseParser::reset() {
 }
 
 void HttpResponseParser::emit(std::string_view piece) {
-  if (piece.empty()) return;
+  if (piece.empty())
+    return;
   if (sink_)
     sink_(piece);
   else
@@ -52,7 +56,8 @@ void HttpResponseParser::parse_head(std::string_view head) {
   std::size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
   while (pos < head.size()) {
     auto end = head.find("\r\n", pos);
-    if (end == std::string_view::npos) end = head.size();
+    if (end == std::string_view::npos)
+      end = head.size();
     std::string_view line = head.substr(pos, end - pos);
     auto colon = line.find(':');
     if (colon != std::string_view::npos)
@@ -85,7 +90,8 @@ std::size_t HttpResponseParser::feed(const char* data, std::size_t size) {
         line_.append(rest);
         auto end = line_.find("\r\n\r\n", before >= 3 ? before - 3 : 0);
         if (end == std::string::npos) {
-          if (line_.size() > 64 * 1024) throw std::runtime_error("HTTP head larger than 64 KiB");
+          if (line_.size() > 64 * 1024)
+            throw std::runtime_error("HTTP head larger than 64 KiB");
           used = size;
           break;
         }
@@ -101,7 +107,8 @@ std::size_t HttpResponseParser::feed(const char* data, std::size_t size) {
         emit(rest.substr(0, take));
         used += take;
         remaining_ -= take;
-        if (remaining_ == 0) state_ = State::kDone;
+        if (remaining_ == 0)
+          state_ = State::kDone;
         break;
       }
       case State::kChunkSize:
@@ -111,7 +118,8 @@ std::size_t HttpResponseParser::feed(const char* data, std::size_t size) {
         if (nl == std::string_view::npos) {
           line_.append(rest);
           used = size;
-          if (line_.size() > 4096) throw std::runtime_error("chunk line longer than 4 KiB");
+          if (line_.size() > 4096)
+            throw std::runtime_error("chunk line longer than 4 KiB");
           break;
         }
         line_.append(rest.substr(0, nl + 1));
@@ -120,12 +128,15 @@ std::size_t HttpResponseParser::feed(const char* data, std::size_t size) {
         line_.clear();
         std::string_view text = trim(std::string_view(line).substr(0, line.size() - 1));
         if (state_ == State::kChunkEnd) {
-          if (!text.empty()) throw std::runtime_error("missing CRLF after chunk data");
+          if (!text.empty())
+            throw std::runtime_error("missing CRLF after chunk data");
           state_ = State::kChunkSize;
         } else if (state_ == State::kTrailers) {
-          if (text.empty()) state_ = State::kDone;
+          if (text.empty())
+            state_ = State::kDone;
         } else {
-          if (text.empty()) throw std::runtime_error("empty chunk size line");
+          if (text.empty())
+            throw std::runtime_error("empty chunk size line");
           std::size_t chunk = std::stoull(std::string(text), nullptr, 16);
           if (chunk == 0) {
             state_ = State::kTrailers;
@@ -141,7 +152,8 @@ std::size_t HttpResponseParser::feed(const char* data, std::size_t size) {
         emit(rest.substr(0, take));
         used += take;
         remaining_ -= take;
-        if (remaining_ == 0) state_ = State::kChunkEnd;
+        if (remaining_ == 0)
+          state_ = State::kChunkEnd;
         break;
       }
       case State::kUntilClose:
@@ -160,7 +172,8 @@ void HttpResponseParser::finish_on_eof() {
     state_ = State::kDone;
     return;
   }
-  if (state_ != State::kDone) throw std::runtime_error("connection closed in the middle of a response");
+  if (state_ != State::kDone)
+    throw std::runtime_error("connection closed in the middle of a response");
 }
 
 }  // namespace bench

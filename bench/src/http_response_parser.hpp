@@ -34,7 +34,16 @@ class HttpResponseParser {
   void reset();
 
  private:
-  enum class State { kHead, kFixedBody, kChunkSize, kChunkData, kChunkEnd, kTrailers, kUntilClose, kDone };
+  enum class State {
+    kHead,
+    kFixedBody,
+    kChunkSize,
+    kChunkData,
+    kChunkEnd,
+    kTrailers,
+    kUntilClose,
+    kDone
+  };
   void parse_head(std::string_view head);
   void emit(std::string_view piece);
 

@@ -25,7 +25,7 @@ struct Connection {
   std::unique_ptr<BlockingConnection> socket;
   std::string session_id;
   HttpResponseParser parser;
-  std::string out;           // request bytes not yet written
+  std::string out;  // request bytes not yet written
   std::size_t out_offset = 0;
   std::int64_t started_ns = 0;
   std::int64_t next_id = 1;
@@ -53,7 +53,8 @@ class LoadRun {
       connections_.push_back(std::move(c));
     }
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_ < 0) throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
+    if (epoll_ < 0)
+      throw std::runtime_error(std::string("epoll_create1: ") + std::strerror(errno));
     for (std::size_t i = 0; i < connections_.size(); ++i) {
       int fd = connections_[i]->socket->fd();
       set_nonblocking(fd);
@@ -68,7 +69,8 @@ class LoadRun {
   void tear_down() {
     close(epoll_);
     for (auto& c : connections_) {
-      if (c->dead || c->in_flight) continue;
+      if (c->dead || c->in_flight)
+        continue;
       set_blocking(c->socket->fd());
       end_session(*c->socket, config_.endpoint, c->session_id);
     }
@@ -76,7 +78,8 @@ class LoadRun {
 
   void fail(Connection& c, const std::string& why) {
     ++result_.errors;
-    if (result_.first_error.empty()) result_.first_error = why;
+    if (result_.first_error.empty())
+      result_.first_error = why;
     c.dead = true;
     c.in_flight = false;
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c.socket->fd(), nullptr);
@@ -96,9 +99,11 @@ class LoadRun {
   void flush(std::size_t index) {
     Connection& c = *connections_[index];
     while (c.out_offset < c.out.size()) {
-      ssize_t n = ::send(c.socket->fd(), c.out.data() + c.out_offset, c.out.size() - c.out_offset, MSG_NOSIGNAL);
+      ssize_t n = ::send(c.socket->fd(), c.out.data() + c.out_offset, c.out.size() - c.out_offset,
+                         MSG_NOSIGNAL);
       if (n < 0) {
-        if (errno == EINTR) continue;
+        if (errno == EINTR)
+          continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
           watch(index, EPOLLIN | EPOLLOUT);
           return;
@@ -114,7 +119,8 @@ class LoadRun {
   void watch(std::size_t index, std::uint32_t events) {
     Connection& c = *connections_[index];
     bool wants_out = (events & EPOLLOUT) != 0;
-    if (wants_out == watching_out_[index]) return;
+    if (wants_out == watching_out_[index])
+      return;
     epoll_event ev{};
     ev.events = events;
     ev.data.u64 = index;
@@ -122,9 +128,7 @@ class LoadRun {
     watching_out_[index] = wants_out;
   }
 
-  bool stopping(std::int64_t now) const {
-    return measured_done_ || now >= measure_end_ns_;
-  }
+  bool stopping(std::int64_t now) const { return measured_done_ || now >= measure_end_ns_; }
 
   void complete(std::size_t index, std::int64_t now) {
     Connection& c = *connections_[index];
@@ -135,7 +139,8 @@ class LoadRun {
     if (!ok) {
       ++result_.errors;
       if (result_.first_error.empty())
-        result_.first_error = "HTTP " + std::to_string(c.parser.status()) + ": " + json.substr(0, 300);
+        result_.first_error =
+            "HTTP " + std::to_string(c.parser.status()) + ": " + json.substr(0, 300);
     }
     if (c.started_ns >= warmup_end_ns_ && !stopping(now) && ok) {
       std::int64_t latency = now - c.started_ns;
@@ -144,7 +149,8 @@ class LoadRun {
         auto peer = integer_after(json, "peer_ns=");
         if (!peer) {
           ++result_.errors;
-          if (result_.first_error.empty()) result_.first_error = "no peer_ns in result: " + json.substr(0, 300);
+          if (result_.first_error.empty())
+            result_.first_error = "no peer_ns in result: " + json.substr(0, 300);
         } else {
           result_.peer_ns.push_back(*peer);
           result_.server_added_ns.push_back(latency - *peer);
@@ -154,9 +160,11 @@ class LoadRun {
       last_measured_ns_ = now;
       if (config_.rss_pid > 0 && config_.rss_every > 0 && result_.measured % config_.rss_every == 0)
         result_.rss_samples.emplace_back(result_.measured, rss_kib(config_.rss_pid));
-      if (result_.measured >= config_.max_requests) measured_done_ = true;
+      if (result_.measured >= config_.max_requests)
+        measured_done_ = true;
     }
-    if (!stopping(now)) send_next(index);
+    if (!stopping(now))
+      send_next(index);
   }
 
   void on_readable(std::size_t index) {
@@ -170,7 +178,8 @@ class LoadRun {
         fail(c, e.what());
         return;
       }
-      if (n < 0) return;  // EAGAIN
+      if (n < 0)
+        return;  // EAGAIN
       if (n == 0) {
         fail(c, "server closed a keep-alive connection");
         return;
@@ -193,7 +202,8 @@ class LoadRun {
         complete(index, now_ns());
         return;
       }
-      if (static_cast<std::size_t>(n) < sizeof buffer) return;
+      if (static_cast<std::size_t>(n) < sizeof buffer)
+        return;
     }
   }
 
@@ -203,31 +213,41 @@ class LoadRun {
     warmup_end_ns_ = begin + static_cast<std::int64_t>(config_.warmup_seconds * 1e9);
     measure_end_ns_ = warmup_end_ns_ + static_cast<std::int64_t>(config_.duration_seconds * 1e9);
     const std::int64_t hard_end = measure_end_ns_ + 15'000'000'000LL;
-    for (std::size_t i = 0; i < connections_.size(); ++i) send_next(i);
+    for (std::size_t i = 0; i < connections_.size(); ++i)
+      send_next(i);
     epoll_event events[256];
     std::int64_t stopped_at = 0;
     for (;;) {
       std::int64_t now = now_ns();
-      if (stopping(now) && stopped_at == 0) stopped_at = measured_done_ ? last_measured_ns_ : measure_end_ns_;
+      if (stopping(now) && stopped_at == 0)
+        stopped_at = measured_done_ ? last_measured_ns_ : measure_end_ns_;
       bool any_in_flight = false;
-      for (auto& c : connections_) any_in_flight |= (c->in_flight && !c->dead);
-      if (!any_in_flight) break;
+      for (auto& c : connections_)
+        any_in_flight |= (c->in_flight && !c->dead);
+      if (!any_in_flight)
+        break;
       if (now > hard_end) {
         for (auto& c : connections_)
-          if (c->in_flight && !c->dead) fail(*c, "response not received within 15 s after the end");
+          if (c->in_flight && !c->dead)
+            fail(*c, "response not received within 15 s after the end");
         break;
       }
       int n = epoll_wait(epoll_, events, 256, 100);
-      if (n < 0 && errno != EINTR) throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
+      if (n < 0 && errno != EINTR)
+        throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
       for (int i = 0; i < n; ++i) {
         auto index = static_cast<std::size_t>(events[i].data.u64);
         Connection& c = *connections_[index];
-        if (c.dead) continue;
-        if (events[i].events & EPOLLOUT) flush(index);
-        if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable(index);
+        if (c.dead)
+          continue;
+        if (events[i].events & EPOLLOUT)
+          flush(index);
+        if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+          on_readable(index);
       }
     }
-    if (stopped_at == 0) stopped_at = last_measured_ns_ > 0 ? last_measured_ns_ : now_ns();
+    if (stopped_at == 0)
+      stopped_at = last_measured_ns_ > 0 ? last_measured_ns_ : now_ns();
     result_.seconds = static_cast<double>(stopped_at - warmup_end_ns_) / 1e9;
   }
 
@@ -244,6 +264,8 @@ class LoadRun {
 
 }  // namespace
 
-LoadResult run_load(const LoadConfig& config) { return LoadRun(config).run(); }
+LoadResult run_load(const LoadConfig& config) {
+  return LoadRun(config).run();
+}
 
 }  // namespace bench

@@ -21,10 +21,10 @@ struct LoadConfig {
   std::int64_t max_requests = 100000;  // measured calls (after warm-up)
   double duration_seconds = 5.0;       // measured period bound
   double warmup_seconds = 1.0;
-  int rss_pid = 0;                     // when set, sample this process's RSS ...
-  std::int64_t rss_every = 0;          // ... every this many measured calls
-  bool peer_time = false;              // results carry "peer_ns=<n>" (the fast peer's own time)
-  std::string expect;                  // when set, a response counts as an error unless it contains this
+  int rss_pid = 0;             // when set, sample this process's RSS ...
+  std::int64_t rss_every = 0;  // ... every this many measured calls
+  bool peer_time = false;      // results carry "peer_ns=<n>" (the fast peer's own time)
+  std::string expect;          // when set, a response counts as an error unless it contains this
 };
 
 struct LoadResult {

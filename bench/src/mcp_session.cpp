@@ -8,10 +8,12 @@ namespace bench {
 
 std::string login(const HttpUrl& base, const std::string& username, const std::string& password) {
   BlockingConnection connection(base);
-  std::string body = "{\"username\":" + json_string(username) + ",\"password\":" + json_string(password) + "}";
-  std::string request = "POST /auth/login HTTP/1.1\r\nHost: " + base.host_header() +
-                        "\r\nContent-Type: application/json\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string body =
+      "{\"username\":" + json_string(username) + ",\"password\":" + json_string(password) + "}";
+  std::string request =
+      "POST /auth/login HTTP/1.1\r\nHost: " + base.host_header() +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   const auto& response = connection.round_trip(request);
   auto token = string_field(response.body(), "access_token");
   if (response.status() != 200 || !token)
@@ -21,12 +23,14 @@ std::string login(const HttpUrl& base, const std::string& username, const std::s
 }
 
 std::string open_session(BlockingConnection& connection, const McpEndpoint& endpoint) {
-  const auto& init = connection.round_trip(post_request(endpoint, "", initialize_body(endpoint.protocol_version)));
+  const auto& init =
+      connection.round_trip(post_request(endpoint, "", initialize_body(endpoint.protocol_version)));
   std::string session_id = init.header("Mcp-Session-Id");
   if (init.status() != 200 || session_id.empty())
     throw std::runtime_error("initialize failed: HTTP " + std::to_string(init.status()) + " " +
                              init.body().substr(0, 300));
-  const auto& note = connection.round_trip(post_request(endpoint, session_id, initialized_notification_body()));
+  const auto& note =
+      connection.round_trip(post_request(endpoint, session_id, initialized_notification_body()));
   if (note.status() != 202 && note.status() != 200)
     throw std::runtime_error("notifications/initialized got HTTP " + std::to_string(note.status()));
   return session_id;
@@ -42,7 +46,8 @@ std::string call(BlockingConnection& connection, const McpEndpoint& endpoint,
   return json;
 }
 
-void end_session(BlockingConnection& connection, const McpEndpoint& endpoint, std::string_view session_id) {
+void end_session(BlockingConnection& connection, const McpEndpoint& endpoint,
+                 std::string_view session_id) {
   try {
     connection.round_trip(delete_request(endpoint, session_id));
   } catch (const std::exception&) {

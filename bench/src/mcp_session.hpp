@@ -17,6 +17,7 @@ std::string open_session(BlockingConnection& connection, const McpEndpoint& endp
 std::string call(BlockingConnection& connection, const McpEndpoint& endpoint,
                  std::string_view session_id, std::string_view body);
 // Ends the session (DELETE); errors are ignored because this is clean-up only.
-void end_session(BlockingConnection& connection, const McpEndpoint& endpoint, std::string_view session_id);
+void end_session(BlockingConnection& connection, const McpEndpoint& endpoint,
+                 std::string_view session_id);
 
 }  // namespace bench

@@ -9,7 +9,8 @@ std::string common_headers(const McpEndpoint& endpoint, std::string_view session
   std::string h;
   h.reserve(256 + endpoint.token.size());
   h += "Host: " + endpoint.url.host_header() + "\r\n";
-  if (!endpoint.token.empty()) h += "Authorization: Bearer " + endpoint.token + "\r\n";
+  if (!endpoint.token.empty())
+    h += "Authorization: Bearer " + endpoint.token + "\r\n";
   if (!session_id.empty()) {
     h += "Mcp-Session-Id: ";
     h += session_id;
@@ -19,7 +20,8 @@ std::string common_headers(const McpEndpoint& endpoint, std::string_view session
 }
 }  // namespace
 
-std::string post_request(const McpEndpoint& endpoint, std::string_view session_id, std::string_view body) {
+std::string post_request(const McpEndpoint& endpoint, std::string_view session_id,
+                         std::string_view body) {
   std::string r = "POST " + endpoint.url.path + " HTTP/1.1\r\n";
   r += common_headers(endpoint, session_id);
   r += "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n";
@@ -57,7 +59,8 @@ std::string set_level_body(std::int64_t id, std::string_view level) {
          R"(,"method":"logging/setLevel","params":{"level":")" + std::string(level) + "\"}}";
 }
 
-std::string tool_call_body(std::int64_t id, std::string_view tool, std::string_view arguments_json) {
+std::string tool_call_body(std::int64_t id, std::string_view tool,
+                           std::string_view arguments_json) {
   std::string b = R"({"jsonrpc":"2.0","id":)";
   b += std::to_string(id);
   b += R"(,"method":"tools/call","params":{"name":")";
@@ -72,11 +75,21 @@ std::string json_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];

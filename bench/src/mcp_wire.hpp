@@ -10,13 +10,14 @@
 namespace bench {
 
 struct McpEndpoint {
-  HttpUrl url;                 // .../mcp
-  std::string token;           // bearer token; empty for servers without auth
+  HttpUrl url;        // .../mcp
+  std::string token;  // bearer token; empty for servers without auth
   std::string protocol_version = "2025-06-18";
 };
 
 // POST with Accept: application/json, text/event-stream (what SDK clients send).
-std::string post_request(const McpEndpoint& endpoint, std::string_view session_id, std::string_view body);
+std::string post_request(const McpEndpoint& endpoint, std::string_view session_id,
+                         std::string_view body);
 std::string get_stream_request(const McpEndpoint& endpoint, std::string_view session_id);
 std::string delete_request(const McpEndpoint& endpoint, std::string_view session_id);
 

@@ -75,18 +75,19 @@ void read_stream(BlockingConnection& stream) {
   std::fflush(stderr);
 }
 
-void answer_jobs(BlockingConnection& post, const McpEndpoint& endpoint, const std::string& session_id,
-                 JobQueue& queue) {
+void answer_jobs(BlockingConnection& post, const McpEndpoint& endpoint,
+                 const std::string& session_id, JobQueue& queue) {
   std::int64_t next_id = 100;
   for (;;) {
     Job job = queue.pop();
     std::int64_t peer_ns = now_ns() - job.received_ns;
-    std::string arguments = "{\"job_id\":" + json_string(job.job_id) +
-                            ",\"status\":\"completed\",\"result\":\"peer_ns=" + std::to_string(peer_ns) +
-                            "\",\"error\":\"\"}";
+    std::string arguments =
+        "{\"job_id\":" + json_string(job.job_id) +
+        ",\"status\":\"completed\",\"result\":\"peer_ns=" + std::to_string(peer_ns) +
+        "\",\"error\":\"\"}";
     try {
-      const auto& response =
-          post.round_trip(post_request(endpoint, session_id, tool_call_body(next_id++, "blender_job_update", arguments)));
+      const auto& response = post.round_trip(post_request(
+          endpoint, session_id, tool_call_body(next_id++, "blender_job_update", arguments)));
       std::string json = response_json(response.header("Content-Type"), response.body());
       if (response.status() == 200 && is_tool_success(json)) {
         ++answered;
@@ -104,12 +105,13 @@ void answer_jobs(BlockingConnection& post, const McpEndpoint& endpoint, const st
 
 int main(int argc, char** argv) {
   try {
-    CliArgs args(argc, argv, {"url", "token", "login-base", "user", "password", "uuid", "duration"});
+    CliArgs args(argc, argv,
+                 {"url", "token", "login-base", "user", "password", "uuid", "duration"});
     McpEndpoint endpoint;
     endpoint.url = parse_http_url(args.text("url"));
     endpoint.token = args.has("token") ? args.text("token")
-                                       : login(parse_http_url(args.text("login-base")), args.text("user"),
-                                               args.text("password"));
+                                       : login(parse_http_url(args.text("login-base")),
+                                               args.text("user"), args.text("password"));
     const std::string uuid = args.text("uuid", "blender-bench-peer");
     const double duration = args.number("duration", 0);
 
@@ -128,22 +130,28 @@ int main(int argc, char** argv) {
     const std::string target_marker = "\"target_uuid\":" + json_string(uuid);
     SseEventParser events([&](std::string_view data) {
       std::int64_t received = now_ns();
-      if (data.find("\"command_dispatch\"") == std::string_view::npos) return;
-      if (data.find(target_marker) == std::string_view::npos) return;
+      if (data.find("\"command_dispatch\"") == std::string_view::npos)
+        return;
+      if (data.find(target_marker) == std::string_view::npos)
+        return;
       auto job_id = string_field(data, "job_id");
-      if (job_id) queue.push({*job_id, received});
+      if (job_id)
+        queue.push({*job_id, received});
     });
     BlockingConnection stream(endpoint.url);
     const auto& head = stream.open_stream(get_stream_request(endpoint, session_id),
                                           [&](std::string_view bytes) { events.feed(bytes); });
-    if (head.status() != 200) throw std::runtime_error("GET stream got HTTP " + std::to_string(head.status()));
+    if (head.status() != 200)
+      throw std::runtime_error("GET stream got HTTP " + std::to_string(head.status()));
 
-    std::string registered = call(post, endpoint, session_id,
-                                  tool_call_body(2, "blender_register_client",
-                                                 "{\"client_uuid\":" + json_string(uuid) +
-                                                     ",\"client_type\":\"blender\",\"is_persistent\":false,"
-                                                     "\"capabilities\":[\"python_execution\"]}"));
-    if (!is_tool_success(registered)) throw std::runtime_error("register failed: " + registered);
+    std::string registered =
+        call(post, endpoint, session_id,
+             tool_call_body(2, "blender_register_client",
+                            "{\"client_uuid\":" + json_string(uuid) +
+                                ",\"client_type\":\"blender\",\"is_persistent\":false,"
+                                "\"capabilities\":[\"python_execution\"]}"));
+    if (!is_tool_success(registered))
+      throw std::runtime_error("register failed: " + registered);
 
     std::thread reader([&] { read_stream(stream); });
     std::thread writer([&] { answer_jobs(post, endpoint, session_id, queue); });

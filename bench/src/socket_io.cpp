@@ -48,19 +48,22 @@ int connect_tcp(const HttpUrl& url) {
 
 void set_nonblocking(int fd) {
   int flags = fcntl(fd, F_GETFL, 0);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) throw os_error("fcntl O_NONBLOCK");
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    throw os_error("fcntl O_NONBLOCK");
 }
 
 void set_blocking(int fd) {
   int flags = fcntl(fd, F_GETFL, 0);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) throw os_error("fcntl ~O_NONBLOCK");
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+    throw os_error("fcntl ~O_NONBLOCK");
 }
 
 void write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
     if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
+      if (errno == EINTR || errno == EAGAIN)
+        continue;
       throw os_error("send");
     }
     data.remove_prefix(static_cast<std::size_t>(n));
@@ -70,8 +73,10 @@ void write_all(int fd, std::string_view data) {
 long read_some(int fd, char* buffer, std::size_t size) {
   for (;;) {
     ssize_t n = ::recv(fd, buffer, size, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) throw os_error("recv");
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+      throw os_error("recv");
     return static_cast<long>(n);
   }
 }

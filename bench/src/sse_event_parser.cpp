@@ -22,17 +22,21 @@ void SseEventParser::feed(std::string_view bytes) {
 }
 
 void SseEventParser::line(std::string_view text) {
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  if (!text.empty() && text.back() == '\r')
+    text.remove_suffix(1);
   if (text.empty()) {
-    if (has_data_) on_event_(data_);
+    if (has_data_)
+      on_event_(data_);
     data_.clear();
     has_data_ = false;
     return;
   }
   if (text.rfind("data:", 0) == 0) {
     std::string_view value = text.substr(5);
-    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    if (has_data_) data_.push_back('\n');
+    if (!value.empty() && value.front() == ' ')
+      value.remove_prefix(1);
+    if (has_data_)
+      data_.push_back('\n');
     data_.append(value);
     has_data_ = true;
   }

@@ -6,12 +6,14 @@ namespace bench {
 
 HttpUrl parse_http_url(const std::string& text) {
   const std::string scheme = "http://";
-  if (text.rfind(scheme, 0) != 0) throw std::runtime_error("not an http:// URL: " + text);
+  if (text.rfind(scheme, 0) != 0)
+    throw std::runtime_error("not an http:// URL: " + text);
   std::string rest = text.substr(scheme.size());
   HttpUrl url;
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
-  if (slash != std::string::npos) url.path = rest.substr(slash);
+  if (slash != std::string::npos)
+    url.path = rest.substr(slash);
   auto colon = authority.rfind(':');
   if (colon == std::string::npos) {
     url.host = authority;
