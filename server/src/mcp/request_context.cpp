@@ -5,6 +5,15 @@
 
 namespace bmcp::mcp {
 
+std::optional<json::value> progress_token_of(const json::value& params) {
+  const auto* object = params.if_object();
+  const auto* meta = object ? find_object(*object, "_meta") : nullptr;
+  const auto* token = meta ? meta->if_contains("progressToken") : nullptr;
+  if (!token || !(token->is_string() || token->is_int64() || token->is_uint64()))
+    return std::nullopt;
+  return *token;
+}
+
 RequestContext::RequestContext(std::shared_ptr<Session> session, Caller caller, json::value id,
                                std::string method, std::optional<json::value> progress_token,
                                std::shared_ptr<RequestChannel> channel)

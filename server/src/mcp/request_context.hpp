@@ -14,6 +14,10 @@
 
 namespace bmcp::mcp {
 
+// The `_meta.progressToken` of a request's params when it is a string or an integer (the
+// kinds MCP allows); nullopt otherwise.
+std::optional<json::value> progress_token_of(const json::value& params);
+
 // One request being handled. Handlers may finish it later from any thread: exactly one of
 // respond()/fail() takes effect, and neither does after cancel(). Related messages (logs,
 // progress, server-to-client requests) go out before the response on the request's channel.

@@ -6,17 +6,6 @@
 namespace bmcp::stdio {
 namespace {
 
-// The `_meta.progressToken` of a request, when it has a usable one.
-std::optional<json::value> progress_token(const json::value& params) {
-  const auto* object = params.if_object();
-  const auto* meta = object ? object->if_contains("_meta") : nullptr;
-  const auto* token =
-      meta && meta->is_object() ? meta->as_object().if_contains("progressToken") : nullptr;
-  if (!token || !(token->is_string() || token->is_int64() || token->is_uint64()))
-    return std::nullopt;
-  return *token;
-}
-
 // The stdio session never has a standalone stream open; its limits only bound memory.
 constexpr mcp::StandaloneStreamLimits kNoStream{0, 0};
 
@@ -84,7 +73,7 @@ void LocalServer::serve_request(const jsonrpc::Message& request,
   if (!channel)
     channel = std::make_shared<LineRequestChannel>(out_, in_flight_);
   auto ctx = std::make_shared<mcp::RequestContext>(current, caller_, request.id, request.method,
-                                                   progress_token(request.params), channel);
+                                                   mcp::progress_token_of(request.params), channel);
   engine_.handle_request(ctx, request.params);
 }
 

@@ -32,16 +32,6 @@ mcp::Caller caller_of(const auth::Principal& principal) {
   return mcp::Caller{principal.user_id, principal.username, principal.roles, principal.scopes};
 }
 
-std::optional<json::value> progress_token(const json::value& params) {
-  const auto* object = params.if_object();
-  const auto* meta = object ? find_object(*object, "_meta") : nullptr;
-  const auto* token = meta ? meta->if_contains("progressToken") : nullptr;
-  if (!token || !(token->is_string() || token->is_int64() || token->is_uint64())) {
-    return std::nullopt;
-  }
-  return *token;
-}
-
 std::optional<std::uint64_t> last_event_id(const http::HttpRequest& request) {
   const auto header = request.headers.get("Last-Event-ID");
   if (!header)
@@ -190,7 +180,7 @@ void McpEndpoint::dispatch(const http::HttpRequest& request, const auth::Princip
   }
   auto ctx = std::make_shared<mcp::RequestContext>(std::move(session), caller_of(principal),
                                                    message.id, message.method,
-                                                   progress_token(message.params), channel);
+                                                   mcp::progress_token_of(message.params), channel);
   engine_.handle_request(ctx, message.params);
 }
 

@@ -21,6 +21,17 @@ class RequestContextTest : public ::testing::Test {
       std::make_shared<Session>("s", "demo", "2025-11-25", clock_, StandaloneStreamLimits{});
 };
 
+TEST(ProgressTokenOfTest, AStringOrIntegerTokenUnderMetaIsTakenAndAnythingElseIsNot) {
+  EXPECT_EQ(progress_token_of(*parse_json(R"({"_meta":{"progressToken":"t1"}})")),
+            json::value("t1"));
+  EXPECT_EQ(progress_token_of(*parse_json(R"({"_meta":{"progressToken":7}})")), json::value(7));
+  EXPECT_FALSE(progress_token_of(*parse_json(R"({"_meta":{"progressToken":1.5}})")));
+  EXPECT_FALSE(progress_token_of(*parse_json(R"({"_meta":{"progressToken":null}})")));
+  EXPECT_FALSE(progress_token_of(*parse_json(R"({"_meta":"t1"})")));
+  EXPECT_FALSE(progress_token_of(*parse_json(R"({"progressToken":"t1"})")));
+  EXPECT_FALSE(progress_token_of(json::value()));
+}
+
 TEST_F(RequestContextTest, OnlyTheFirstCompletionCounts) {
   auto channel = std::make_shared<RecordingChannel>();
   auto ctx = make(channel);
