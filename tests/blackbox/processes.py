@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from support.server_process import ADMIN_PASSWORD, DEMO_PASSWORD, LISTENING, binary_path, stop_process
+from support.server_process import ADMIN_PASSWORD, DEMO_PASSWORD, StderrWatch, binary_path, stop_process
 
 CLI_TIMEOUT = 60.0
 START_TIMEOUT = 20.0
@@ -107,32 +105,15 @@ def boot(*args: str, env: dict[str, str] | None = None, timeout: float = START_T
     process = subprocess.Popen([str(binary_path()), *args], env=env or clean_env(),
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
-    lines: list[str] = []
-    found = threading.Event()
-    urls: list[str] = []
-    finished = threading.Event()
-
-    def pump() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(line.rstrip("\n"))
-            match = LISTENING.search(line)
-            if match and not found.is_set():
-                urls.append(match.group(1))
-                found.set()
-        finished.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + timeout
-    while not found.wait(0.05):
-        if process.poll() is not None:
-            finished.wait(5)  # let the pump collect the last stderr lines
-            return Boot(process, None, process.returncode, lines)
-        if time.monotonic() > deadline:
-            process.kill()
-            process.wait(10)
-            raise AssertionError("server neither listened nor exited in time:\n" + "\n".join(lines))
-    return Boot(process, urls[0], None, lines)
+    watch = StderrWatch(process)
+    if watch.wait_listening(timeout):
+        return Boot(process, watch.url, None, watch.lines)
+    if process.poll() is not None:
+        watch.finished.wait(5)  # let the watch collect the last stderr lines
+        return Boot(process, None, process.returncode, watch.lines)
+    process.kill()
+    process.wait(10)
+    raise AssertionError("server neither listened nor exited in time:\n" + "\n".join(watch.lines))
 
 
 def expect_startup_refused(*args: str, env: dict[str, str] | None = None) -> Boot:

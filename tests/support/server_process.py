@@ -56,6 +56,37 @@ class ServerProcess:
         return stop_process(self.process)
 
 
+class StderrWatch:
+    """Collects a server process's stderr lines on a thread and notices the listening line.
+    `url` is set (without a trailing slash) once the server listens; `finished` once stderr ends."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.process = process
+        self.lines: list[str] = []
+        self.url: str | None = None
+        self.listening = threading.Event()
+        self.finished = threading.Event()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+            match = LISTENING.search(line)
+            if match and not self.listening.is_set():
+                self.url = match.group(1).rstrip("/")
+                self.listening.set()
+        self.finished.set()
+
+    def wait_listening(self, timeout: float) -> bool:
+        """True once the server listens; False when it exited first or `timeout` passed."""
+        deadline = time.monotonic() + timeout
+        while not self.listening.wait(0.05):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                return False
+        return True
+
+
 def start_server(
     *extra_args: str,
     env: dict[str, str] | None = None,
@@ -73,23 +104,8 @@ def start_server(
            "--data-dir", str(data_dir), *extra_args]
     process = subprocess.Popen(cmd, env=full_env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
-    lines: list[str] = []
-    found = threading.Event()
-    url_holder: list[str] = []
-
-    def pump() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(line.rstrip("\n"))
-            match = LISTENING.search(line)
-            if match and not found.is_set():
-                url_holder.append(match.group(1))
-                found.set()
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + timeout
-    while not found.wait(0.05):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("server did not start:\n" + "\n".join(lines))
-    return ServerProcess(process, url_holder[0].rstrip("/"), data_dir, lines)
+    watch = StderrWatch(process)
+    if not watch.wait_listening(timeout):
+        process.kill()
+        raise RuntimeError("server did not start:\n" + "\n".join(watch.lines))
+    return ServerProcess(process, watch.url, data_dir, watch.lines)
