@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -255,5 +256,22 @@ def test_a_cancelled_dispatch_gets_no_answer_and_the_peer_is_told(server, new_us
         assert records[1].payload == {"message_type": "cancel", "job_id": records[0].payload["job_id"]}, records[1].data
         assert process.result("ping") == {}
         assert not any(m.get("id") == request_id for m in process.messages), process.messages
+    finally:
+        process.stop()
+
+
+def test_a_bridge_refreshes_a_short_lived_token_half_way_and_keeps_serving(spawn):
+    # One-minute tokens (the shortest the server issues): the bridge refreshes after 30 s, once.
+    short = spawn(env={"ACCESS_TOKEN_EXPIRE_MINUTES": "1"})
+    process = bridge_to(short)
+    try:
+        process.initialize()
+        assert process.tool("blender_list_available_clients")["status"] == "ok"
+        assert not any("access token refreshed" in line for line in process.stderr_lines)
+        time.sleep(31)
+        assert process.tool("blender_list_available_clients")["status"] == "ok"
+        assert process.tool("blender_list_available_clients")["status"] == "ok"
+        refreshes = [line for line in process.stderr_lines if "access token refreshed" in line]
+        assert len(refreshes) == 1, process.stderr_lines
     finally:
         process.stop()

@@ -11,7 +11,9 @@ namespace bmcp::bridge {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-// Refresh this long before the access token expires (contract §9.5 uses the same margin).
+// Refresh this long before the access token expires (contract §9.5 uses the same margin), or
+// half way through the token's lifetime when that is shorter, so that short-lived tokens are
+// not refreshed on every call.
 constexpr auto kRefreshMargin = std::chrono::seconds(60);
 constexpr auto kFirstRetry = std::chrono::milliseconds(500);
 constexpr auto kLongestRetry = std::chrono::seconds(5);
@@ -45,7 +47,7 @@ RemoteSession::RemoteSession(ServerUrl url, Credentials credentials, std::string
       client_version_(std::move(client_version)) {
   if (!credentials_.access_token.empty()) {
     auth_.access_token = credentials_.access_token;
-    auth_.expires_at = Clock::time_point::max();
+    auth_.refresh_at = Clock::time_point::max();
   }
 }
 
@@ -63,6 +65,24 @@ Result<HttpReply, std::string> RemoteSession::post_auth(std::string_view endpoin
   return http_.send(call);
 }
 
+bool RemoteSession::store_tokens(const HttpReply& reply) {
+  auto parsed = parse_json(reply.body);
+  const auto* object = parsed && parsed->is_object() ? &parsed->as_object() : nullptr;
+  const auto* access = object ? find_string(*object, "access_token") : nullptr;
+  const auto* refresh_token = object ? find_string(*object, "refresh_token") : nullptr;
+  const auto* expires_in = object ? object->if_contains("expires_in") : nullptr;
+  if (!access || !refresh_token || !expires_in || !expires_in->is_number())
+    return false;
+  std::lock_guard lock(mutex_);
+  auth_.access_token = std::string(*access);
+  auth_.refresh_token = std::string(*refresh_token);
+  const auto lifetime =
+      std::chrono::seconds(static_cast<std::int64_t>(expires_in->to_number<double>()));
+  auth_.refresh_at =
+      Clock::now() + lifetime - std::min<std::chrono::seconds>(kRefreshMargin, lifetime / 2);
+  return true;
+}
+
 Result<void, std::string> RemoteSession::login() {
   auto reply = post_auth("/auth/login", json::object{{"username", credentials_.username},
                                                      {"password", credentials_.password}});
@@ -70,20 +90,10 @@ Result<void, std::string> RemoteSession::login() {
     return Unexpected{reply.error()};
   if (reply->status != 200)
     return Unexpected{"login as '" + credentials_.username + "' failed: " + describe(*reply)};
-  auto parsed = parse_json(reply->body);
-  const auto* object = parsed && parsed->is_object() ? &parsed->as_object() : nullptr;
-  const auto* access = object ? find_string(*object, "access_token") : nullptr;
-  const auto* refresh_token = object ? find_string(*object, "refresh_token") : nullptr;
-  const auto* expires_in = object ? object->if_contains("expires_in") : nullptr;
-  if (!access || !refresh_token || !expires_in || !expires_in->is_number())
+  if (!store_tokens(*reply))
     return Unexpected{
         std::string("login answered without access_token, refresh_token and "
                     "expires_in")};
-  std::lock_guard lock(mutex_);
-  auth_.access_token = std::string(*access);
-  auth_.refresh_token = std::string(*refresh_token);
-  auth_.expires_at = Clock::now() + std::chrono::seconds(
-                                        static_cast<std::int64_t>(expires_in->to_number<double>()));
   return {};
 }
 
@@ -95,21 +105,9 @@ Result<void, std::string> RemoteSession::refresh() {
   }
   if (!refresh_token.empty()) {
     auto reply = post_auth("/auth/refresh", json::object{{"refresh_token", refresh_token}});
-    if (reply && reply->status == 200) {
-      auto parsed = parse_json(reply->body);
-      const auto* object = parsed && parsed->is_object() ? &parsed->as_object() : nullptr;
-      const auto* access = object ? find_string(*object, "access_token") : nullptr;
-      const auto* next = object ? find_string(*object, "refresh_token") : nullptr;
-      const auto* expires_in = object ? object->if_contains("expires_in") : nullptr;
-      if (access && next && expires_in && expires_in->is_number()) {
-        std::lock_guard lock(mutex_);
-        auth_.access_token = std::string(*access);
-        auth_.refresh_token = std::string(*next);
-        auth_.expires_at =
-            Clock::now() +
-            std::chrono::seconds(static_cast<std::int64_t>(expires_in->to_number<double>()));
-        return {};
-      }
+    if (reply && reply->status == 200 && store_tokens(*reply)) {
+      spdlog::info("access token refreshed");
+      return {};
     }
     spdlog::info("token refresh failed; logging in again");
   }
@@ -121,13 +119,13 @@ Result<void, std::string> RemoteSession::ensure_fresh_token() {
     return {};
   {
     std::lock_guard lock(mutex_);
-    if (Clock::now() + kRefreshMargin < auth_.expires_at)
+    if (Clock::now() < auth_.refresh_at)
       return {};
   }
   std::lock_guard init(init_mutex_);
   {
     std::lock_guard lock(mutex_);
-    if (Clock::now() + kRefreshMargin < auth_.expires_at)
+    if (Clock::now() < auth_.refresh_at)
       return {};  // another thread refreshed it meanwhile
   }
   return refresh();

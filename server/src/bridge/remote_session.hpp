@@ -55,10 +55,12 @@ class RemoteSession {
   struct Auth {
     std::string access_token;
     std::string refresh_token;
-    std::chrono::steady_clock::time_point expires_at;
+    std::chrono::steady_clock::time_point refresh_at;  // when to refresh before the next call
   };
 
   Result<void, std::string> login();
+  // Keeps the tokens of a login or refresh answer; false when it lacks one of them.
+  bool store_tokens(const HttpReply& reply);
   Result<void, std::string> refresh();
   Result<void, std::string> ensure_fresh_token();
   // Initializes a new MCP session unless `stale_session` was already replaced.
