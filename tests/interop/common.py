@@ -33,6 +33,29 @@ def login(base_url: str, username: str = "demo", password: str = DEMO_PASSWORD) 
     return r.json()
 
 
+def call_tool_once(server: ServerProcess, token: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """One tools/call through a short raw MCP session (initialize, call, DELETE); the decoded JSON text."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"}
+
+    def post(body: dict, session_id: str | None = None) -> requests.Response:
+        extra = {"Mcp-Session-Id": session_id} if session_id else {}
+        return requests.post(server.mcp_url, headers={**headers, **extra}, data=json.dumps(body), timeout=10)
+
+    init = post({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                 "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                            "clientInfo": {"name": "interop-check", "version": "0"}}})
+    assert init.status_code == 200, init.text
+    sid = init.headers["Mcp-Session-Id"]
+    try:
+        assert post({"jsonrpc": "2.0", "method": "notifications/initialized"}, sid).status_code == 202
+        reply = post({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                      "params": {"name": tool, "arguments": arguments}}, sid)
+        assert reply.status_code == 200, reply.text
+        return json.loads(reply.json()["result"]["content"][0]["text"])
+    finally:
+        requests.delete(server.mcp_url, headers={**headers, "Mcp-Session-Id": sid}, timeout=10)
+
+
 def require(path: Path) -> Path:
     if not path.exists():
         pytest.fail(f"{path} is missing; run scripts/setup --test-deps")

@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import requests
 
-from interop.common import CLIENT_TIMEOUT, FASTMCP3_PYTHON, REPO, login, require
+from interop.common import CLIENT_TIMEOUT, FASTMCP3_PYTHON, REPO, call_tool_once, login, require
 from interop.fake_peer import PEER_UUID, READY_TIMEOUT, FakePeer
 from support.server_process import DEMO_PASSWORD, ServerProcess
 
@@ -40,27 +39,7 @@ def _detail(client: subprocess.CompletedProcess, peer: FakePeer) -> str:
 
 
 def _get_job(server: ServerProcess, job_id: str) -> dict:
-    """blender_get_job through a short raw MCP session of demo's."""
-    headers = {"Authorization": f"Bearer {login(server.base_url)['access_token']}",
-               "Content-Type": "application/json", "Accept": "application/json"}
-
-    def post(body: dict, session_id: str | None = None) -> requests.Response:
-        extra = {"Mcp-Session-Id": session_id} if session_id else {}
-        return requests.post(server.mcp_url, headers={**headers, **extra}, data=json.dumps(body), timeout=10)
-
-    init = post({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                 "params": {"protocolVersion": "2025-11-25", "capabilities": {},
-                            "clientInfo": {"name": "examples-check", "version": "0"}}})
-    assert init.status_code == 200, init.text
-    sid = init.headers["Mcp-Session-Id"]
-    try:
-        assert post({"jsonrpc": "2.0", "method": "notifications/initialized"}, sid).status_code == 202
-        reply = post({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-                      "params": {"name": "blender_get_job", "arguments": {"job_id": job_id}}}, sid)
-        assert reply.status_code == 200, reply.text
-        result = json.loads(reply.json()["result"]["content"][0]["text"])
-    finally:
-        requests.delete(server.mcp_url, headers={**headers, "Mcp-Session-Id": sid}, timeout=10)
+    result = call_tool_once(server, login(server.base_url)["access_token"], "blender_get_job", {"job_id": job_id})
     assert result["status"] == "ok", result
     return result["job"]
 

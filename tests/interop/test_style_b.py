@@ -9,12 +9,10 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
 
-from interop.common import CLIENT_TIMEOUT, FASTMCP3_PYTHON, login, require
+from interop.common import CLIENT_TIMEOUT, FASTMCP3_PYTHON, call_tool_once, login, require
 from support.server_process import DEMO_PASSWORD, ServerProcess, stop_process
 
 HERE = Path(__file__).resolve().parent
@@ -71,29 +69,6 @@ def _printed_dicts(stdout: str) -> list[dict]:
     return found
 
 
-def _bus_clients(server: ServerProcess, token: str) -> dict[str, Any]:
-    """blender_list_available_clients through a short raw MCP session of demo's."""
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept": "application/json"}
-
-    def post(body: dict, session_id: str | None = None) -> requests.Response:
-        extra = {"Mcp-Session-Id": session_id} if session_id else {}
-        return requests.post(server.mcp_url, headers={**headers, **extra}, data=json.dumps(body), timeout=10)
-
-    init = post({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                 "params": {"protocolVersion": "2025-11-25", "capabilities": {},
-                            "clientInfo": {"name": "style-b-check", "version": "0"}}})
-    assert init.status_code == 200, init.text
-    sid = init.headers["Mcp-Session-Id"]
-    try:
-        assert post({"jsonrpc": "2.0", "method": "notifications/initialized"}, sid).status_code == 202
-        reply = post({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-                      "params": {"name": "blender_list_available_clients", "arguments": {}}}, sid)
-        assert reply.status_code == 200, reply.text
-        return json.loads(reply.json()["result"]["content"][0]["text"])
-    finally:
-        requests.delete(server.mcp_url, headers={**headers, "Mcp-Session-Id": sid}, timeout=10)
-
-
 @pytest.mark.parametrize("major", ["4", "3"])
 def test_the_guides_style_b_client_receives_the_job_update_of_its_script_dispatch(server, major):
     python = Path(sys.executable) if major == "4" else require(FASTMCP3_PYTHON)
@@ -125,5 +100,5 @@ def test_the_guides_style_b_client_receives_the_job_update_of_its_script_dispatc
                                 "filtered_by_level": [], "offline": []}
     assert report["unregistered"] == {"status": "ok", "client_uuid": "blender-demo01"}
 
-    listing = _bus_clients(server, login(server.base_url)["access_token"])
+    listing = call_tool_once(server, login(server.base_url)["access_token"], "blender_list_available_clients", {})
     assert "llm-myclient-001" not in [c["uuid"] for c in listing["persistent"] + listing["ephemeral"]], listing
