@@ -181,6 +181,12 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       {"BLENDER_MCP_OFFLINE_HOLD_SECONDS", &config.offline_hold_seconds},
       {"BLENDER_MCP_JOB_RETENTION_SECONDS", &config.job_retention_seconds},
       {"BLENDER_MCP_MAX_RETAINED_JOBS", &config.max_retained_jobs},
+      {"BLENDER_MCP_MAX_RECORD_BYTES", &config.max_record_bytes},
+      {"BLENDER_MCP_USER_BUFFER_BYTES", &config.user_buffer_bytes},
+      {"BLENDER_MCP_OFFLINE_HOLD_BYTES", &config.offline_hold_bytes},
+      {"BLENDER_MCP_SESSION_QUEUE_BYTES", &config.session_queue_bytes},
+      {"BLENDER_MCP_SESSION_REPLAY_BYTES", &config.session_replay_bytes},
+      {"BLENDER_MCP_STREAM_BUFFER_BYTES", &config.stream_buffer_bytes},
   };
   for (const auto& [name, target] : numbers) {
     if (auto text = non_empty(env(name))) {
@@ -234,6 +240,25 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
   return {};
 }
 
+// Every place a record waits must be able to take one record of the largest size, or a record
+// that was accepted could never be delivered.
+Result<void, Error> check_byte_bounds(const ServerConfig& config) {
+  const std::pair<const char*, std::int64_t> holders[] = {
+      {"BLENDER_MCP_STREAM_BUFFER_BYTES", config.stream_buffer_bytes},
+      {"BLENDER_MCP_SESSION_QUEUE_BYTES", config.session_queue_bytes},
+      {"BLENDER_MCP_OFFLINE_HOLD_BYTES", config.offline_hold_bytes},
+      {"BLENDER_MCP_USER_BUFFER_BYTES", config.user_buffer_bytes},
+  };
+  for (const auto& [name, bytes] : holders) {
+    if (bytes < config.max_record_bytes) {
+      return Unexpected{fmt::format(
+          "{} ({}) must be at least BLENDER_MCP_MAX_RECORD_BYTES ({}): it must hold one record",
+          name, bytes, config.max_record_bytes)};
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const EnvLookup& env) {
@@ -245,6 +270,8 @@ Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const Env
   if (auto ok = apply_env(config, env); !ok)
     return Unexpected{ok.error()};
   if (auto ok = apply_flags(config, flags); !ok)
+    return Unexpected{ok.error()};
+  if (auto ok = check_byte_bounds(config); !ok)
     return Unexpected{ok.error()};
   return config;
 }

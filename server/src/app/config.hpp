@@ -26,6 +26,14 @@ struct ServerConfig {
   std::int64_t offline_hold_seconds = 120;
   std::int64_t job_retention_seconds = 3600;
   std::int64_t max_retained_jobs = 1000;
+  // Byte bounds (docs/architecture.md, "Bounds"). Each must be able to hold one record of
+  // max_record_bytes; load_config refuses a combination where it cannot.
+  std::int64_t max_record_bytes = 4 << 20;
+  std::int64_t user_buffer_bytes = 64 << 20;
+  std::int64_t offline_hold_bytes = 16 << 20;
+  std::int64_t session_queue_bytes = 16 << 20;
+  std::int64_t session_replay_bytes = 2 << 20;
+  std::int64_t stream_buffer_bytes = 8 << 20;
   std::string log_level = "info";
   std::vector<std::string> allowed_origins;
   std::size_t threads = 2;

@@ -66,6 +66,9 @@ bus::BusLimits bus_limits(const ServerConfig& config) {
   limits.stream_grace = std::chrono::seconds(config.stream_grace_seconds);
   limits.offline_hold_messages = static_cast<std::size_t>(config.offline_hold_messages);
   limits.offline_hold_ttl = std::chrono::seconds(config.offline_hold_seconds);
+  limits.max_record_bytes = static_cast<std::size_t>(config.max_record_bytes);
+  limits.offline_hold_bytes = static_cast<std::size_t>(config.offline_hold_bytes);
+  limits.max_user_bytes = static_cast<std::size_t>(config.user_buffer_bytes);
   return limits;
 }
 
@@ -146,6 +149,8 @@ int run_serve(const ServerConfig& config) {
   mcp::Engine engine(registry, engine_options);
   mcp::SessionLimits session_limits;
   session_limits.idle_timeout = std::chrono::seconds(config.session_idle_seconds);
+  session_limits.stream.max_queued_bytes = static_cast<std::size_t>(config.session_queue_bytes);
+  session_limits.stream.max_retained_bytes = static_cast<std::size_t>(config.session_replay_bytes);
   mcp::SessionTable sessions(clock, session_limits);
   bus::BusHub hub(clock, bus_limits(config));
   jobs::JobStore job_store(clock, job_store_limits(config));
@@ -185,6 +190,7 @@ int run_serve(const ServerConfig& config) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
+  options.limits.max_stream_buffer_bytes = static_cast<std::size_t>(config.stream_buffer_bytes);
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
   jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
   add_blender_surface(registry, hub, dispatcher, job_store, clock, diagnostics_workers);

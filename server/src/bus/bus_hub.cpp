@@ -8,6 +8,8 @@ std::string_view error_word(JobUpdateError error) {
       return "not_job_target";
     case JobUpdateError::kCrossUserJobUpdate:
       return "cross_user_job_update";
+    case JobUpdateError::kRecordTooLarge:
+      return "record_too_large";
   }
   return "error";
 }
@@ -66,6 +68,8 @@ Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& u
   reply.origin = server_origin(user_id);
   reply.job_id = update.job_id;
   JobUpdateOutcome outcome{pending.has_value(), bus->send(reply)};
+  if (outcome.sent.refused)
+    return Unexpected{JobUpdateError::kRecordTooLarge};  // nothing routed, the job stays open
 
   const bool terminal = is_terminal_status(update.status);
   if (pending && terminal)

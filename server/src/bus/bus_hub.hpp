@@ -13,8 +13,8 @@
 
 namespace bmcp::bus {
 
-enum class JobUpdateError { kNotJobTarget, kCrossUserJobUpdate };
-// The contract's error word: not_job_target, cross_user_job_update.
+enum class JobUpdateError { kNotJobTarget, kCrossUserJobUpdate, kRecordTooLarge };
+// The error word: not_job_target, cross_user_job_update, record_too_large.
 std::string_view error_word(JobUpdateError error);
 
 struct JobUpdateOutcome {

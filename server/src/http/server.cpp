@@ -76,16 +76,28 @@ class ConnectionResponse final : public ResponseStream,
       std::lock_guard lock(mutex_);
       if (mode_ != Mode::kEvents || finished_ || end_requested_ || overflow_)
         return false;
-      if (queued_bytes_ + frame->size() > limits_.max_stream_buffer_bytes) {
+      if (frame->size() > limits_.max_stream_buffer_bytes - buffered_bytes_) {
         overflow_ = true;
       } else {
-        queued_bytes_ += frame->size();
+        buffered_bytes_ += frame->size();
         frames_.push_back(std::move(frame));
         accepted = true;
       }
     }
     notify();
     return accepted;
+  }
+
+  std::size_t event_room() const override {
+    std::lock_guard lock(mutex_);
+    return limits_.max_stream_buffer_bytes - buffered_bytes_;
+  }
+
+  std::size_t event_capacity() const override { return limits_.max_stream_buffer_bytes; }
+
+  void on_drained(std::function<void()> callback) override {
+    std::lock_guard lock(mutex_);
+    drained_callbacks_.push_back(std::move(callback));
   }
 
   void end() override {
@@ -111,21 +123,40 @@ class ConnectionResponse final : public ResponseStream,
   struct Drained {
     Mode mode;
     std::optional<HttpResponse> full;
-    std::string frames;
+    // The frames to write; they stay counted in the buffer bound until written() is called.
+    std::vector<std::shared_ptr<const std::string>> frames;
+    std::size_t frame_bytes = 0;
     bool end_requested;
     bool overflow;
   };
 
   Drained drain() {
     std::lock_guard lock(mutex_);
-    Drained out{mode_, std::nullopt, {}, end_requested_, overflow_};
+    Drained out{mode_, std::nullopt, {}, 0, end_requested_, overflow_};
     if (full_)
       out.full = std::move(*full_), full_.reset();
-    for (auto& frame : frames_)
-      out.frames += *frame;
+    out.frames.reserve(frames_.size());
+    for (auto& frame : frames_) {
+      out.frame_bytes += frame->size();
+      out.frames.push_back(std::move(frame));
+    }
     frames_.clear();
-    queued_bytes_ = 0;
     return out;
+  }
+
+  // `bytes` of drained frames reached the socket: they leave the buffer bound, and producers
+  // waiting for room hear of it.
+  void written(std::size_t bytes) {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mutex_);
+      buffered_bytes_ -= bytes;
+      if (bytes == 0 || finished_)
+        return;
+      callbacks = drained_callbacks_;
+    }
+    for (auto& callback : callbacks)
+      callback();
   }
 
   Mode mode() {
@@ -157,6 +188,7 @@ class ConnectionResponse final : public ResponseStream,
         return;
       finished_ = true;
       callbacks.swap(close_callbacks_);
+      drained_callbacks_.clear();
     }
     for (auto& callback : callbacks)
       callback();
@@ -183,13 +215,14 @@ class ConnectionResponse final : public ResponseStream,
 
   net::steady_timer signal_;
   const ServerLimits& limits_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   Mode mode_ = Mode::kPending;
   std::optional<HttpResponse> full_;
   Headers event_headers_;
   bool watch_disconnect_ = false;
   std::deque<std::shared_ptr<const std::string>> frames_;
-  std::size_t queued_bytes_ = 0;
+  std::size_t buffered_bytes_ = 0;  // queued or being written
+  std::vector<std::function<void()>> drained_callbacks_;
   bool end_requested_ = false;
   bool overflow_ = false;
   bool finished_ = false;
@@ -255,11 +288,18 @@ std::string header_text(const bhttp::response<bhttp::empty_body>& head) {
 // with its result) therefore costs a single write.
 class EventWrite {
  public:
-  EventWrite(const std::string* header, const std::string& frames, bool last) {
+  using Frames = std::vector<std::shared_ptr<const std::string>>;
+
+  // The frames are written from where they are (no copy); `frames` keeps them alive.
+  EventWrite(const std::string* header, const Frames& frames, bool last) {
     if (header != nullptr)
       buffers_.emplace_back(net::buffer(*header));
     if (!frames.empty()) {
-      chunk_.emplace(bhttp::make_chunk(net::buffer(frames)));
+      std::vector<net::const_buffer> pieces;
+      pieces.reserve(frames.size());
+      for (const auto& frame : frames)
+        pieces.emplace_back(net::buffer(*frame));
+      chunk_.emplace(bhttp::make_chunk(std::move(pieces)));
       for (const auto buffer : beast::buffers_range_ref(*chunk_))
         buffers_.push_back(buffer);
     }
@@ -276,7 +316,7 @@ class EventWrite {
   const std::vector<net::const_buffer>& buffers() const { return buffers_; }
 
  private:
-  std::optional<bhttp::chunk_body<net::const_buffer>> chunk_;
+  std::optional<bhttp::chunk_body<std::vector<net::const_buffer>>> chunk_;
   bhttp::chunk_last<bhttp::chunk_crlf> last_chunk_ = bhttp::make_chunk_last();
   std::vector<net::const_buffer> buffers_;
 };
@@ -311,6 +351,7 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
       auto [ec, n] = co_await net::async_write(socket, write.buffers(), kTuple);
       if (ec)
         co_return false;
+      response->written(drained.frame_bytes);
       if (drained.end_requested)
         co_return keep_alive && !watch;
       if (unsent_header && watch) {

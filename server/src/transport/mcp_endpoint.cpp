@@ -202,6 +202,12 @@ void McpEndpoint::get(http::HttpRequest request, std::shared_ptr<http::ResponseS
     if (auto alive = weak_session.lock())
       alive->stream().detach(raw);
   });
+  // The client read what was written: events that waited for room (a replay larger than the
+  // buffer, a burst) go on.
+  response->on_drained([weak_session, raw = sink.get()] {
+    if (auto alive = weak_session.lock())
+      alive->stream().resume(raw);
+  });
   session->stream().attach(sink, last_event_id(request));
 }
 
