@@ -82,6 +82,38 @@ TEST_F(LoadConfigTest, EveryNumericContractVariableIsValidated) {
   }
 }
 
+TEST_F(LoadConfigTest, ByteBoundsAreReadAndValidated) {
+  for (const char* name : {"BLENDER_MCP_MAX_RECORD_BYTES", "BLENDER_MCP_USER_BUFFER_BYTES",
+                           "BLENDER_MCP_OFFLINE_HOLD_BYTES", "BLENDER_MCP_SESSION_QUEUE_BYTES",
+                           "BLENDER_MCP_SESSION_REPLAY_BYTES", "BLENDER_MCP_STREAM_BUFFER_BYTES"}) {
+    env_.clear();
+    env_[name] = "lots";
+    auto config = load_config({}, env());
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_NE(config.error().find(name), std::string::npos);
+  }
+  env_.clear();
+  env_["BLENDER_MCP_MAX_RECORD_BYTES"] = "1048576";
+  env_["BLENDER_MCP_STREAM_BUFFER_BYTES"] = "2097152";
+  auto config = load_config({}, env());
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->max_record_bytes, 1048576);
+  EXPECT_EQ(config->stream_buffer_bytes, 2097152);
+}
+
+TEST_F(LoadConfigTest, EveryHolderMustTakeOneRecordOfTheLargestSize) {
+  for (const char* name : {"BLENDER_MCP_USER_BUFFER_BYTES", "BLENDER_MCP_OFFLINE_HOLD_BYTES",
+                           "BLENDER_MCP_SESSION_QUEUE_BYTES", "BLENDER_MCP_STREAM_BUFFER_BYTES"}) {
+    env_.clear();
+    env_[name] = "1000";
+    env_["BLENDER_MCP_MAX_RECORD_BYTES"] = "1001";
+    auto config = load_config({}, env());
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_NE(config.error().find(name), std::string::npos);
+    EXPECT_NE(config.error().find("BLENDER_MCP_MAX_RECORD_BYTES"), std::string::npos);
+  }
+}
+
 TEST_F(LoadConfigTest, EmptyEnvironmentValuesCountAsUnset) {
   env_["BLENDER_MCP_PORT"] = "";
   env_["OAUTH_SECRET_KEY"] = "";
