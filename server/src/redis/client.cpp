@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <future>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -146,6 +147,37 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
                 self->fail_connection("SELECT refused: " + reply->text);
             });
     }
+    for (const auto& [channel, handler] : subscriptions)
+      send_subscribe(channel);
+  }
+
+  // --- pub/sub ---
+
+  void send_subscribe(const std::string& channel) {
+    const char* argv[] = {"SUBSCRIBE", channel.data()};
+    const std::size_t lengths[] = {9, channel.size()};
+    // hiredis keeps this callback for the channel: it is called for the confirmation, for each
+    // message, and with no reply when the connection ends. `this` outlives the context.
+    redisAsyncCommandArgv(
+        ac,
+        [](redisAsyncContext*, void* raw, void* privdata) {
+          auto* reply = static_cast<redisReply*>(raw);
+          if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
+            return;
+          const std::string kind(reply->element[0]->str, reply->element[0]->len);
+          if (kind != "message")
+            return;
+          static_cast<Impl*>(privdata)->on_message(
+              std::string(reply->element[1]->str, reply->element[1]->len),
+              std::string(reply->element[2]->str, reply->element[2]->len));
+        },
+        this, 2, argv, lengths);
+  }
+
+  void on_message(const std::string& channel, const std::string& message) {
+    const auto found = subscriptions.find(channel);
+    if (found != subscriptions.end())
+      found->second(channel, message);
   }
 
   void on_disconnect(const std::string& why) { on_lost(why); }
@@ -300,6 +332,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool writing = false;
   bool stopping = false;
   std::string last_failure;
+  std::map<std::string, MessageHandler> subscriptions;
 
   mutable std::mutex status_mutex;
   ClientStatus status;
@@ -354,6 +387,26 @@ Result<Reply, std::string> Client::run(std::vector<std::string> arguments) {
     return Unexpected{std::string("the Redis client did not answer (is it started?)")};
   }
   return future.get();
+}
+
+void Client::subscribe(std::string channel, MessageHandler handler) {
+  net::post(impl_->io,
+            [impl = impl_, channel = std::move(channel), handler = std::move(handler)]() mutable {
+              const bool fresh = !impl->subscriptions.contains(channel);
+              impl->subscriptions[channel] = std::move(handler);
+              if (fresh && impl->ac != nullptr && impl->connected_now())
+                impl->send_subscribe(channel);
+            });
+}
+
+void Client::unsubscribe(std::string channel) {
+  net::post(impl_->io, [impl = impl_, channel = std::move(channel)] {
+    if (impl->subscriptions.erase(channel) == 0 || impl->ac == nullptr || !impl->connected_now())
+      return;
+    const char* argv[] = {"UNSUBSCRIBE", channel.data()};
+    const std::size_t lengths[] = {11, channel.size()};
+    redisAsyncCommandArgv(impl->ac, nullptr, nullptr, 2, argv, lengths);
+  });
 }
 
 ClientStatus Client::status() const {

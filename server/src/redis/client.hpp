@@ -53,6 +53,15 @@ class Client {
   // command() and wait for its answer, at most the command timeout. Not from the I/O thread.
   Result<Reply, std::string> run(std::vector<std::string> arguments);
 
+  using MessageHandler =
+      std::function<void(const std::string& channel, const std::string& message)>;
+  // Puts the connection in subscriber mode (from then on only subscribe() and unsubscribe()
+  // may be used on it: use a second Client for commands). Subscribes to `channel` now and
+  // again after every reconnection; its messages go to `handler` on the I/O thread. Messages
+  // published while the connection was down are not seen (pub/sub keeps nothing).
+  void subscribe(std::string channel, MessageHandler handler);
+  void unsubscribe(std::string channel);
+
   ClientStatus status() const;
   const RedisEndpoint& endpoint() const;
 

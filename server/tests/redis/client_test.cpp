@@ -180,5 +180,86 @@ TEST(RedisClient, StopAnswersPendingCommandsAndReturns) {
   EXPECT_TRUE(answered);
 }
 
+// Collects the messages a subscriber receives.
+struct Inbox {
+  std::mutex mutex;
+  std::vector<std::string> messages;
+  Client::MessageHandler handler() {
+    return [this](const std::string& channel, const std::string& message) {
+      std::lock_guard lock(mutex);
+      messages.push_back(channel + ":" + message);
+    };
+  }
+  std::size_t size() {
+    std::lock_guard lock(mutex);
+    return messages.size();
+  }
+  bool wait_for(std::size_t count, std::chrono::milliseconds limit = 5000ms) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (size() < count && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+    return size() >= count;
+  }
+};
+
+// PUBLISH until the subscriber has heard `count` messages (a subscription is confirmed
+// asynchronously, so the first publishes may reach no one).
+bool publish_until_heard(Client& publisher, Inbox& inbox, const std::string& channel,
+                         std::size_t count) {
+  for (int i = 0; i < 200 && inbox.size() < count; ++i) {
+    (void)publisher.run({"PUBLISH", channel, "ping"});
+    inbox.wait_for(count, 20ms);
+  }
+  return inbox.size() >= count;
+}
+
+TEST(RedisSubscriber, ReceivesPublishedMessagesAndResubscribesAfterAReconnection) {
+  RedisServer server;
+  ASSERT_TRUE(server.start());
+  Client publisher(endpoint_of(server), ClientOptions{2000ms, 50ms, 200ms});
+  Client subscriber(endpoint_of(server), ClientOptions{2000ms, 50ms, 200ms});
+  publisher.start();
+  subscriber.start();
+  Inbox inbox;
+  subscriber.subscribe("bmcp:wake", inbox.handler());
+  ASSERT_TRUE(wait_connected(publisher));
+  ASSERT_TRUE(publish_until_heard(publisher, inbox, "bmcp:wake", 1));
+  EXPECT_EQ(inbox.messages[0], "bmcp:wake:ping");
+  auto other = publisher.run({"PUBLISH", "bmcp:other", "x"});
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->integer, 0);
+
+  server.stop();
+  ASSERT_TRUE(server.start());
+  ASSERT_TRUE(wait_connected(publisher));
+  const auto before = inbox.size();
+  EXPECT_TRUE(publish_until_heard(publisher, inbox, "bmcp:wake", before + 1));
+}
+
+TEST(RedisSubscriber, UnsubscribedChannelsAreNoLongerDelivered) {
+  RedisServer server;
+  ASSERT_TRUE(server.start());
+  Client publisher(endpoint_of(server));
+  Client subscriber(endpoint_of(server));
+  publisher.start();
+  subscriber.start();
+  Inbox inbox;
+  subscriber.subscribe("a", inbox.handler());
+  ASSERT_TRUE(wait_connected(publisher));
+  ASSERT_TRUE(publish_until_heard(publisher, inbox, "a", 1));
+  subscriber.unsubscribe("a");
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto heard = publisher.run({"PUBLISH", "a", "late"});
+    if (heard.ok() && heard->integer == 0)
+      break;
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto count = inbox.size();
+  EXPECT_EQ(publisher.run({"PUBLISH", "a", "later"})->integer, 0);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(inbox.size(), count);
+}
+
 }  // namespace
 }  // namespace bmcp::redis
