@@ -57,12 +57,13 @@ def fixture_server() -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def spawn() -> Iterator[Callable[..., ServerProcess]]:
-    """A factory: `spawn(*extra_args, env={...}, data_dir=...)` starts a server stopped after the test."""
+    """A factory: `spawn(*extra_args, env={...}, data_dir=..., open_files=...)` starts a server
+    stopped after the test (`open_files`: its descriptor limit)."""
     started: list[ServerProcess] = []
 
     def start(*extra_args: str, env: dict[str, str] | None = None,
-              data_dir: Path | None = None) -> ServerProcess:
-        srv = start_server(*extra_args, env=env, data_dir=data_dir)
+              data_dir: Path | None = None, open_files: int | None = None) -> ServerProcess:
+        srv = start_server(*extra_args, env=env, data_dir=data_dir, open_files=open_files)
         started.append(srv)
         return srv
 
