@@ -2,7 +2,8 @@
 
 * `server` — one plain server for the whole run (no conformance fixtures). Tests on it must leave
   no lasting state behind that others could see (they delete their MCP sessions, use their own
-  users for logout/refresh, and their own loopback source address for login failures).
+  users for logout/refresh, and their own loopback source address and their own usernames for
+  login failures).
 * `fixture_server` — one server started with `--conformance-fixtures`.
 * `spawn` / `fresh_server` — a new server per test, for tests that change state heavily.
 """
