@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import tempfile
 import threading
@@ -87,13 +88,22 @@ class StderrWatch:
         return True
 
 
+def _soft_open_files_limit(open_files: int):
+    def apply() -> None:
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, hard))
+    return apply
+
+
 def start_server(
     *extra_args: str,
     env: dict[str, str] | None = None,
     data_dir: Path | None = None,
     timeout: float = 20.0,
+    open_files: int | None = None,
 ) -> ServerProcess:
-    """Starts `blender-mcp serve` and waits until it listens (or raises with its stderr)."""
+    """Starts `blender-mcp serve` and waits until it listens (or raises with its stderr).
+    `open_files` lowers the server's soft RLIMIT_NOFILE (its descriptor limit) to that number."""
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bmcp-test-"))
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BLENDER_MCP_")}
     full_env.pop("OAUTH_SECRET_KEY", None)
@@ -103,7 +113,8 @@ def start_server(
     cmd = [str(binary_path()), "serve", "--host", "127.0.0.1", "--port", "0",
            "--data-dir", str(data_dir), *extra_args]
     process = subprocess.Popen(cmd, env=full_env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_soft_open_files_limit(open_files) if open_files else None)
     watch = StderrWatch(process)
     if not watch.wait_listening(timeout):
         process.kill()

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/logging.hpp"
+#include "http/ip_network.hpp"
 
 namespace bmcp::app {
 namespace {
@@ -46,7 +47,8 @@ Result<void, Error> check_log_level(std::string_view source, const std::string& 
   return {};
 }
 
-std::vector<std::string> split_origins(std::string_view text) {
+// A comma-separated list; blanks around entries and empty entries are dropped.
+std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
     const auto comma = text.find(',');
@@ -64,6 +66,16 @@ std::vector<std::string> split_origins(std::string_view text) {
   return out;
 }
 
+// Every entry must be an address or CIDR block; the error names the source and the entry.
+Result<void, Error> check_trusted_proxies(std::string_view source,
+                                          const std::vector<std::string>& entries) {
+  for (const auto& entry : entries) {
+    if (auto network = http::IpNetwork::parse(entry); !network)
+      return Unexpected{fmt::format("{}: {}", source, network.error())};
+  }
+  return {};
+}
+
 Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
   toml::table table;
   try {
@@ -79,7 +91,9 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
                                                             "session_idle_seconds",
                                                             "log_level",
                                                             "allowed_origins",
-                                                            "threads"};
+                                                            "threads",
+                                                            "max_connections",
+                                                            "trusted_proxies"};
   for (const auto& [key, node] : table) {
     if (!kKnown.contains(key.str())) {
       return Unexpected{fmt::format("config file {}: unknown key '{}'", path, key.str())};
@@ -136,6 +150,28 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
       return wrong_type("threads", "a positive integer");
     }
     config.threads = static_cast<std::size_t>(node->value<std::int64_t>().value());
+  }
+  if (const auto* node = table.get("max_connections")) {
+    if (!node->is_integer() || node->value<std::int64_t>().value() <= 0) {
+      return wrong_type("max_connections", "a positive integer");
+    }
+    config.max_connections = node->value<std::int64_t>().value();
+  }
+  if (const auto* node = table.get("trusted_proxies")) {
+    const auto* array = node->as_array();
+    if (!array)
+      return wrong_type("trusted_proxies", "an array of strings");
+    config.trusted_proxies.clear();
+    for (const auto& entry : *array) {
+      if (!entry.is_string())
+        return wrong_type("trusted_proxies", "an array of strings");
+      config.trusted_proxies.push_back(entry.value<std::string>().value());
+    }
+    if (auto ok = check_trusted_proxies(fmt::format("config file {}: 'trusted_proxies'", path),
+                                        config.trusted_proxies);
+        !ok) {
+      return ok;
+    }
   }
   if (const auto* node = table.get("allowed_origins")) {
     const auto* array = node->as_array();
@@ -202,7 +238,20 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
     config.log_level = *level;
   }
   if (auto origins = non_empty(env("BLENDER_MCP_ALLOWED_ORIGINS"))) {
-    config.allowed_origins = split_origins(*origins);
+    config.allowed_origins = split_list(*origins);
+  }
+  if (auto text = non_empty(env("BLENDER_MCP_MAX_CONNECTIONS"))) {
+    auto number = parse_positive("BLENDER_MCP_MAX_CONNECTIONS", *text);
+    if (!number)
+      return Unexpected{number.error()};
+    config.max_connections = *number;
+  }
+  if (auto proxies = non_empty(env("BLENDER_MCP_TRUSTED_PROXIES"))) {
+    config.trusted_proxies = split_list(*proxies);
+    if (auto ok = check_trusted_proxies("BLENDER_MCP_TRUSTED_PROXIES", config.trusted_proxies);
+        !ok) {
+      return ok;
+    }
   }
   config.signing_key = non_empty(env("OAUTH_SECRET_KEY"));
   if (!config.signing_key)
@@ -235,6 +284,22 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
           fmt::format("--threads must be between 1 and 256, got '{}'", *flags.threads)};
     }
     config.threads = static_cast<std::size_t>(*flags.threads);
+  }
+  if (flags.max_connections) {
+    if (*flags.max_connections <= 0) {
+      return Unexpected{fmt::format("--max-connections must be greater than 0, got '{}'",
+                                    *flags.max_connections)};
+    }
+    config.max_connections = *flags.max_connections;
+  }
+  if (!flags.trusted_proxies.empty()) {
+    config.trusted_proxies.clear();
+    for (const auto& value : flags.trusted_proxies) {
+      for (auto& entry : split_list(value))
+        config.trusted_proxies.push_back(std::move(entry));
+    }
+    if (auto ok = check_trusted_proxies("--trusted-proxy", config.trusted_proxies); !ok)
+      return ok;
   }
   config.conformance_fixtures = flags.conformance_fixtures;
   return {};

@@ -37,6 +37,11 @@ struct ServerConfig {
   std::string log_level = "info";
   std::vector<std::string> allowed_origins;
   std::size_t threads = 2;
+  // Connections served at once; nullopt: as many as RLIMIT_NOFILE allows. Either way `serve`
+  // lowers it to what the descriptor limit allows (http::effective_max_connections).
+  std::optional<std::int64_t> max_connections;
+  // Peers (addresses or CIDR blocks, validated) whose X-Forwarded-For names the client.
+  std::vector<std::string> trusted_proxies;
   bool conformance_fixtures = false;
   // Secrets come only from the environment.
   std::optional<std::string> signing_key;  // OAUTH_SECRET_KEY, else JWT_SECRET
@@ -52,6 +57,9 @@ struct ServeFlags {
   std::optional<std::string> config_file;
   std::optional<std::string> log_level;
   std::optional<std::int64_t> threads;
+  std::optional<std::int64_t> max_connections;
+  // Each --trusted-proxy value; a value may itself be a comma-separated list.
+  std::vector<std::string> trusted_proxies;
   bool conformance_fixtures = false;
 };
 

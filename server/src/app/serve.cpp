@@ -1,6 +1,7 @@
 #include "app/serve.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -12,8 +13,10 @@
 #include "core/logging.hpp"
 #include "core/thread_pool.hpp"
 #include "fixtures/conformance_fixtures.hpp"
+#include "host/descriptor_limit.hpp"
 #include "http/origin_policy.hpp"
 #include "http/server.hpp"
+#include "http/trusted_proxies.hpp"
 #include "jobs/dispatcher.hpp"
 #include "mcp/engine.hpp"
 #include "mcp/session_table.hpp"
@@ -106,6 +109,25 @@ void report_bus_losses(const bus::BusHub& hub, std::uint64_t& reported_losses) {
   spdlog::warn("bus bounds were hit: {}", hub.counters().summary());
 }
 
+// The connection limit for this process's descriptor limit, logged (with a warning when the
+// configured value had to be lowered).
+std::size_t max_connections(const ServerConfig& config) {
+  const std::uint64_t open_files = host::open_files_limit();
+  const std::optional<std::size_t> configured =
+      config.max_connections ? std::optional<std::size_t>(*config.max_connections) : std::nullopt;
+  const std::size_t effective = http::effective_max_connections(configured, open_files);
+  if (configured && *configured > effective) {
+    spdlog::warn(
+        "max connections {} lowered to {}: the descriptor limit (ulimit -n) is {}; raise it to "
+        "serve more",
+        *configured, effective, open_files);
+  }
+  spdlog::info(
+      "serving at most {} connections at once (descriptor limit {}); {} more may ask for GET {}",
+      effective, open_files, http::kHealthReserve, transport::kHealthPath);
+  return effective;
+}
+
 }  // namespace
 
 int run_serve(const ServerConfig& config) {
@@ -174,8 +196,18 @@ int run_serve(const ServerConfig& config) {
   // logins and token checks on `blocking` from queueing behind them.
   ThreadPool diagnostics_workers(2);
 
+  // Validated by load_config, so parsing cannot fail here.
+  auto trusted_proxies = http::TrustedProxies::parse(config.trusted_proxies);
+  if (!trusted_proxies) {
+    spdlog::error("trusted proxies: {}", trusted_proxies.error());
+    return 2;
+  }
   http::Router router;
-  transport::AuthEndpoints auth_endpoints(auth, blocking);
+  if (!config.trusted_proxies.empty()) {
+    spdlog::info("X-Forwarded-For names the client when the peer is in {}",
+                 fmt::join(config.trusted_proxies, ", "));
+  }
+  transport::AuthEndpoints auth_endpoints(auth, blocking, *trusted_proxies);
   auth_endpoints.add_routes(router);
   transport::McpEndpoint mcp_endpoint(engine, sessions, auth);
   mcp_endpoint.add_routes(router);
@@ -191,6 +223,8 @@ int run_serve(const ServerConfig& config) {
   options.port = config.port;
   options.threads = config.threads;
   options.limits.max_stream_buffer_bytes = static_cast<std::size_t>(config.stream_buffer_bytes);
+  options.limits.max_connections = max_connections(config);
+  options.served_over_limit = {transport::kHealthPath};
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
   jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
   add_blender_surface(registry, hub, dispatcher, job_store, clock, diagnostics_workers);

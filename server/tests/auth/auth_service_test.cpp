@@ -144,12 +144,26 @@ TEST_F(AuthServiceTest, RateLimitedAttemptsAreNotCounted) {
   EXPECT_TRUE(service_->login("demo", kPassword, kAddress).ok());
 }
 
-TEST_F(AuthServiceTest, TheRateLimitIsPerAddress) {
+TEST_F(AuthServiceTest, ThePairLimitHoldsTheUserBackElsewhereOnlyForTheAccountDelay) {
   add_demo();
   for (int i = 0; i < 5; ++i) {
     (void)service_->login("demo", "wrong", kAddress);
   }
+  const auto failure = failure_of(service_->login("demo", kPassword, "198.51.100.1"));
+  EXPECT_EQ(failure.kind, Kind::kRateLimited);
+  EXPECT_EQ(failure.retry_after, seconds(1));
+  clock_.advance(seconds(1));
   EXPECT_TRUE(service_->login("demo", kPassword, "198.51.100.1").ok());
+}
+
+TEST_F(AuthServiceTest, AnAccountSlowedByFailuresElsewhereDoesNotSlowOtherAccounts) {
+  add_demo();
+  for (int i = 0; i < 5; ++i) {
+    (void)service_->login("demo", "wrong", "198.51.100." + std::to_string(i));
+  }
+  EXPECT_EQ(failure_of(service_->login("demo", kPassword, kAddress)).kind, Kind::kRateLimited);
+  EXPECT_EQ(failure_of(service_->login("other", "wrong", "198.51.100.0")).kind,
+            Kind::kUnauthorized);
 }
 
 TEST_F(AuthServiceTest, ASuccessfulLoginClearsThePairsFailures) {
