@@ -36,7 +36,7 @@ std::optional<std::string> process_env(const std::string& name) {
 // process already has this user's files) and the eight guidance prompts.
 void add_local_surface(mcp::Registry& registry, ThreadPool& workers) {
   tools::DiagnosticsOptions diagnostics;
-  diagnostics.require_admin_for_install = false;
+  diagnostics.access = tools::DiagnosticsAccess::kMachineOwner;
   diagnostics.workers = &workers;
   tools::add_diagnostics_tools(registry, diagnostics);
   tools::add_guidance_prompts(registry);
