@@ -71,7 +71,7 @@ def test_an_admins_blender_path_to_another_program_is_refused_and_never_run(mach
     assert set(result) == {"status", "error", "detail"}, result
     assert (result["status"], result["error"]) == ("error", "blender_path_not_allowed")
     assert str(machine.root / "bin" / "blender") in result["detail"], "names the Blender it would run"
-    assert "nothing was run" in result["detail"]
+    assert "Nothing was run." in result["detail"]
 
 
 @pytest.mark.parametrize("tool", PATH_TOOLS)

@@ -58,14 +58,18 @@ struct ResolvedBlender {
 };
 
 json::object path_refusal(const std::optional<std::string>& discovered) {
-  const auto which =
-      discovered ? fmt::format("the one it found, {}", *discovered) : std::string("it found none");
+  const auto found =
+      discovered
+          ? fmt::format("the one it found is {}; pass null or exactly that path", *discovered)
+          : std::string(
+                "it found none; pass null, and have the server's operator set "
+                "BLENDER_MCP_BLENDER_PATH");
   return error_result(
       "blender_path_not_allowed", "detail",
       fmt::format("blender_path may only name the Blender this server discovered or was "
-                  "configured with (BLENDER_MCP_BLENDER_PATH, PATH, the usual locations), and "
-                  "{}. Pass null, or exactly that path; nothing was run.",
-                  which));
+                  "configured with (BLENDER_MCP_BLENDER_PATH, PATH, the usual locations): {}. "
+                  "Nothing was run.",
+                  found));
 }
 
 // Without a path (or with an empty one): discovery. With one: under kAnyExecutable it must be

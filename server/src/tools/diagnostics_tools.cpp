@@ -50,13 +50,12 @@ mcp::ToolHandler on_worker(Options options, std::string tool, Check check) {
   };
 }
 
-json::object blender_path_schema(std::string_view what) {
-  return SchemaBuilder()
-      .optional("blender_path", {"string", "null"}, nullptr,
-                std::string("The Blender executable ") + std::string(what) +
-                    "; null finds it (BLENDER_MCP_BLENDER_PATH, PATH, the usual locations). "
-                    "Over HTTP only that discovered executable is accepted")
-      .build();
+json::object blender_path_schema(std::string_view what, DiagnosticsAccess access) {
+  std::string description = "The Blender executable " + std::string(what) +
+                            "; null finds it (BLENDER_MCP_BLENDER_PATH, PATH, the usual locations)";
+  if (access == DiagnosticsAccess::kAdminsWithDiscoveredBlender)
+    description += ". Only that discovered executable is accepted here";
+  return SchemaBuilder().optional("blender_path", {"string", "null"}, nullptr, description).build();
 }
 
 }  // namespace
@@ -99,7 +98,7 @@ void add_diagnostics_tools(mcp::Registry& registry, const DiagnosticsOptions& op
       {"blender_check_addon_installed",
        "Check whether the BlenderMCP add-on is installed in the user's add-ons directory of the "
        "given (or discovered) Blender.",
-       blender_path_schema("to check"), std::nullopt,
+       blender_path_schema("to check", options.access), std::nullopt,
        on_worker(
            shared, "blender_check_addon_installed",
            [](const DiagnosticsHost& host, BlenderChoice choice, const json::object& arguments) {
@@ -110,7 +109,7 @@ void add_diagnostics_tools(mcp::Registry& registry, const DiagnosticsOptions& op
        "Install (or replace) the BlenderMCP add-on in the user's add-ons directory of the given "
        "(or discovered) Blender, from BLENDER_MCP_ADDON_DIR or the copy shipped with the server. "
        "It never installs Blender and never enables the add-on.",
-       blender_path_schema("to install for"), std::nullopt,
+       blender_path_schema("to install for", options.access), std::nullopt,
        on_worker(
            shared, "blender_install_addon",
            [](const DiagnosticsHost& host, BlenderChoice choice, const json::object& arguments) {

@@ -130,9 +130,10 @@ TEST_F(DiagnosticsToolsTest, OnTheHttpBuildABlenderPathOtherThanTheDiscoveredOne
     EXPECT_EQ(call(registry, tool, {"admin"}, other).at("error"), "blender_path_not_allowed");
   EXPECT_FALSE(fs::exists(dir_ / "ran"));
   EXPECT_FALSE(fs::exists(dir_ / "home/.config"));
-  // The parameter stays in the schema, for the stdio build and for existing clients.
-  EXPECT_TRUE(
-      registry.tools()[3].input_schema.at("properties").as_object().contains("blender_path"));
+  // The parameter stays in the schema, for existing clients, and says what it accepts.
+  const auto& path = registry.tools()[3].input_schema.at("properties").at("blender_path");
+  EXPECT_NE(path.at("description").as_string().find("Only that discovered executable"),
+            std::string_view::npos);
 }
 
 TEST_F(DiagnosticsToolsTest, TheStdioBuildNeedsNoRoleAndRunsTheGivenBlender) {
@@ -140,6 +141,9 @@ TEST_F(DiagnosticsToolsTest, TheStdioBuildNeedsNoRoleAndRunsTheGivenBlender) {
                ": > '" + (dir_ / "ran").string() + "'; echo 'Blender 3.4.1'");
   mcp::Registry registry;
   add_diagnostics_tools(registry, options(kStdio));
+  const auto& path = registry.tools()[3].input_schema.at("properties").at("blender_path");
+  EXPECT_EQ(path.at("description").as_string().find("Only that discovered executable"),
+            std::string_view::npos);
   for (const auto& tool : kDiagnostics)
     EXPECT_EQ(call(registry, tool, {}).at("status"), "ok") << tool;
   EXPECT_EQ(call(registry, "blender_check_addon_installed", {},
