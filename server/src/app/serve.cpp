@@ -88,7 +88,7 @@ void add_blender_surface(mcp::Registry& registry, bus::BusHub& hub, jobs::Dispat
                          const jobs::JobStore& store, const Clock& clock,
                          ThreadPool& diagnostics_workers) {
   tools::DiagnosticsOptions diagnostics;
-  diagnostics.require_admin_for_install = true;
+  diagnostics.access = tools::DiagnosticsAccess::kAdminsWithDiscoveredBlender;
   diagnostics.workers = &diagnostics_workers;
   tools::add_diagnostics_tools(registry, diagnostics);
   tools::add_bus_tools(registry, hub, clock);

@@ -54,7 +54,7 @@ mcp::Tool register_tool(bus::BusHub& hub, const Clock& clock) {
       SchemaBuilder()
           .required("client_uuid", {"string"},
                     "Your client id on the bus: 1-128 characters, no whitespace, not starting "
-                    "with server: or server-dispatch:")
+                    "with server: or server-dispatch: (in any letter case)")
           .required("client_type", {"string"},
                     "\"blender\" for a Blender instance (a dispatch target), \"llm\", or any "
                     "non-empty word")

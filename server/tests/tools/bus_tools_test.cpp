@@ -48,7 +48,8 @@ TEST_F(BusToolsTest, NullCapabilitiesAndAnEmptyGroupMeanNone) {
 
 TEST_F(BusToolsTest, ABadUuidIsRefusedAndRegistersNothing) {
   const auto peer = open("demo");
-  for (const char* bad : {"", "has space", "server:demo", "server-dispatch:x"}) {
+  for (const char* bad :
+       {"", "has space", "server:demo", "server-dispatch:x", "Server:x", "SERVER-DISPATCH:x"}) {
     EXPECT_EQ(to_json_text(register_client(peer, bad)),
               R"({"status":"error","error":"invalid_client_uuid"})");
   }
@@ -117,6 +118,10 @@ TEST_F(BusToolsTest, BadSendInputsAreClearErrorsThatSendNothing) {
             "payload.job_id must be a string");
   EXPECT_EQ(call(peer, "blender_send_message",
                  {{"payload", json::object()}, {"from_uuid", "server:demo"}})
+                .at("error"),
+            "invalid_from_uuid");
+  EXPECT_EQ(call(peer, "blender_send_message",
+                 {{"payload", json::object()}, {"from_uuid", "Server-Dispatch:demo"}})
                 .at("error"),
             "invalid_from_uuid");
   EXPECT_EQ(call_raw(peer, "blender_send_message", {}).at("isError"), true);
