@@ -81,17 +81,27 @@ def test_re_registering_anothers_uuid_creates_a_client_on_the_own_bus_only(buses
     assert original.wait_records(1)[0].data["message_id"] == sent["message_id"]
 
 
-def test_a_user_cannot_answer_another_users_job(buses):
+def test_a_user_cannot_answer_or_detect_another_users_job(buses):
+    """A job id that only another user has is an unknown job for the caller: the same answer as
+    for an id nobody uses (a broadcast on the caller's own bus), and the other user's entry stays."""
     demo, other = buses
     originator = demo.join("llm-demo")
     target = demo.join("blender-demo01", "blender")
     send_ok(originator.session, {"job_id": "job-demo"}, target_uuid="blender-demo01", from_uuid="llm-demo")
+    target.wait_records(1)
     intruder = other.join("blender-demo01", "blender")
-    assert job_update(intruder.session, "job-demo", "completed", result="forged") == \
-        {"status": "error", "error": "cross_user_job_update"}
+    forged = job_update_ok(intruder.session, "job-demo", "completed", result="forged")
+    unknown = job_update_ok(intruder.session, "job-nobody-has", "completed", result="forged")
+    assert forged == unknown == {"status": "ok", "delivered": "broadcast", "targets": ["blender-demo01"],
+                                 "filtered_by_level": [], "offline": []}
+    assert [r.payload["job_id"] for r in intruder.wait_records(2)] == ["job-demo", "job-nobody-has"]
     assert demo.stats()["pending_jobs_for_user"] == 1
     assert_no_new_records(originator, 0, demo.observer)
-    assert job_update_ok(target.session, "job-demo", "completed", result="3\n")["targets"] == ["llm-demo"]
+    settled = job_update_ok(target.session, "job-demo", "completed", result="3\n")
+    assert (settled["delivered"], settled["targets"]) == ("direct", ["llm-demo"])
+    reply = originator.wait_records(2)[1]  # after the marker of assert_no_new_records
+    assert (reply.payload["job_id"], reply.payload["result"]) == ("job-demo", "3\n")
+    assert demo.stats()["pending_jobs_for_user"] == 0
 
 
 def test_both_users_may_use_the_same_job_id_without_interfering(buses):
