@@ -6,7 +6,9 @@ Precedence: CLI flags > environment > TOML file (`--config`) > defaults.
 from __future__ import annotations
 
 import re
+import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +17,7 @@ import pytest
 from blackbox.checks import assert_detail, assert_json, assert_unauthorized
 from blackbox.processes import (add_user, boot, clean_env, expect_startup_refused, free_port, free_ports,
                                  run_binary)
-from blackbox.tokens import access_claims, decode, make_jwt, read_key, verifies
+from blackbox.tokens import access_claims, decode, make_jwt, read_key, uid_of, verifies
 from blackbox.wire import Http, login_ok
 from support.server_process import ADMIN_PASSWORD
 
@@ -179,12 +181,36 @@ def test_the_signing_key_and_tokens_survive_a_restart(spawn, http_for):
     assert http.refresh(tokens.refresh).status == 200
 
 
+def test_a_database_from_before_account_ids_gets_them_and_old_tokens_are_refused(spawn, http_for):
+    """Schema version 2 adds users.uid; a file of version 1 (made here by taking the column away
+    again) is migrated on start, and tokens without a uid, as issued before, are refused."""
+    first = spawn()
+    old = login_ok(http_for(first))
+    first.stop()
+    with closing(sqlite3.connect(first.data_dir / "blender-mcp.db")) as db, db:
+        db.executescript("DROP INDEX users_by_uid; ALTER TABLE users DROP COLUMN uid;"
+                         "UPDATE schema_version SET version = 1;")
+    second = spawn(data_dir=first.data_dir)
+    http = http_for(second)
+    key = read_key(second.data_dir)
+    claims = decode(old.access)[1]
+    del claims["uid"]
+    assert_unauthorized(http.profile(make_jwt(claims, key)), "Invalid token: missing uid")
+    assert_unauthorized(http.profile(old.access), "User not found")  # its uid was taken away
+    new = login_ok(http)
+    assert re.fullmatch(r"[0-9a-f]{32}", uid_of(new.access))
+    assert http.profile(new.access).status == 200
+    with closing(sqlite3.connect(second.data_dir / "blender-mcp.db")) as db:
+        assert db.execute("SELECT MAX(version) FROM schema_version").fetchone() == (2,)
+        assert db.execute("SELECT COUNT(*) FROM users WHERE length(uid) = 32").fetchone() == (2,)
+
+
 def test_oauth_secret_key_wins_over_jwt_secret(spawn, http_for):
     http = http_for(spawn(env={"OAUTH_SECRET_KEY": "oauth-key-for-tests", "JWT_SECRET": "jwt-key-for-tests"}))
     token = login_ok(http).access
     assert verifies(token, "oauth-key-for-tests") and not verifies(token, "jwt-key-for-tests")
-    assert http.profile(make_jwt(access_claims("demo"), "oauth-key-for-tests")).status == 200
-    assert_unauthorized(http.profile(make_jwt(access_claims("demo"), "jwt-key-for-tests")),
+    assert http.profile(make_jwt(access_claims("demo", uid=uid_of(token)), "oauth-key-for-tests")).status == 200
+    assert_unauthorized(http.profile(make_jwt(access_claims("demo", uid=uid_of(token)), "jwt-key-for-tests")),
                         "Invalid token: signature verification failed")
 
 
