@@ -5,6 +5,7 @@ Precedence: CLI flags > environment > TOML file (`--config`) > defaults.
 """
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import stat
@@ -150,6 +151,45 @@ def test_a_missing_data_dir_is_created_with_mode_0700(tmp_path, boots):
     _started(boots(*_serve(data_dir)))
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert (data_dir / "blender-mcp.db").exists()
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_fresh_start_creates_the_data_dir_and_its_secret_files_private_even_with_umask_0(tmp_path, boots):
+    data_dir = tmp_path / "data"
+    saved = os.umask(0)  # the child inherits it: only the modes the server asks for count
+    try:
+        result = boots(*_serve(data_dir))
+    finally:
+        os.umask(saved)
+    _started(result)
+    assert _mode(data_dir) == 0o700
+    for name in ("blender-mcp.db", "blender-mcp.db-wal", "blender-mcp.db-shm", "jwt_secret"):
+        assert _mode(data_dir / name) == 0o600, name
+    assert "open to other users" not in result.stderr, result.stderr
+
+
+def test_a_data_dir_and_secret_files_open_to_others_are_made_private_at_start_with_warnings(tmp_path, boots):
+    data_dir = tmp_path / "data"
+    first = boots(*_serve(data_dir))
+    _started(first)
+    first.stop()
+    (data_dir / "admin_password").write_text("generated-by-scripts-serve\n")
+    data_dir.chmod(0o755)
+    for name, mode in (("blender-mcp.db", 0o644), ("jwt_secret", 0o644), ("admin_password", 0o640)):
+        (data_dir / name).chmod(mode)
+    result = boots(*_serve(data_dir))
+    _started(result)
+    assert _mode(data_dir) == 0o700
+    for name in ("blender-mcp.db", "blender-mcp.db-wal", "blender-mcp.db-shm", "jwt_secret", "admin_password"):
+        assert _mode(data_dir / name) == 0o600, name
+    warnings = [line for line in result.lines if "open to other users" in line]
+    assert len(warnings) == 4, result.stderr
+    assert f"data directory {data_dir} had mode 0755, open to other users; changed it to 0700" in warnings[0]
+    assert f"file {data_dir / 'blender-mcp.db'} had mode 0644" in warnings[1]
+    assert all("warn" in line for line in warnings), warnings
 
 
 def test_a_non_loopback_bind_logs_a_warning_naming_the_address(tmp_path, boots, clients):

@@ -7,6 +7,7 @@
 
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
+#include "auth/private_files.hpp"
 #include "auth/signing_key.hpp"
 #include "bus/bus_hub.hpp"
 #include "core/logging.hpp"
@@ -116,6 +117,8 @@ int run_serve(const ServerConfig& config) {
     spdlog::error("{}", ok.error().message);
     return 1;
   }
+  for (const auto& warning : auth::tighten_private_files(*data_dir))
+    spdlog::warn("{}", warning);
   auto key = auth::load_or_create_signing_key(config.signing_key, *data_dir);
   if (!key) {
     spdlog::error("{}", key.error().message);
