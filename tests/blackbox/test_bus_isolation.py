@@ -7,6 +7,7 @@ import pytest
 from blackbox.bus_helpers import (assert_no_new_records, bus_for, job_update, job_update_ok, read_resource,  # noqa: F401
                                   register, send_ok, stable, unregister, uuids)
 from blackbox.checks import SESSION_NOT_FOUND_BODY, assert_json
+from blackbox.processes import add_user, remove_user
 from blackbox.wire import SSE, rpc
 
 CLIENT_LIMIT = 256
@@ -168,3 +169,26 @@ def test_health_counts_every_bus_without_naming_users(buses, fresh_server, http_
     assert set(body) == {"status", "buses", "clients", "version"}
     assert (body["status"], body["buses"], body["clients"]) == ("healthy", 2, 3)
     assert "demo" not in reply.text and other.user_id not in reply.text
+
+
+REMOVED_USER_CHECK = 25  # seconds: the server checks every 10 s (contract §3.6 allows 30 s)
+
+
+def test_a_user_created_again_under_a_removed_users_name_gets_none_of_the_old_accounts_bus(
+        server, new_user, bus_for):
+    """The new account (another `uid`) must not share a bus with sessions the old account left
+    open: every session of the name ends, and the bus starts empty (docs/architecture.md)."""
+    username, password = new_user(server)
+    old = bus_for(server, username, password)
+    old_blender = old.join("blender-old", "blender", is_persistent=True)
+    send_ok(old.observer, {"job_id": "job-old"}, target_uuid="blender-old", from_uuid="llm-old")
+    old_blender.wait_records(1)
+    remove_user(server.data_dir, username)
+    add_user(server.data_dir, username, "another-password-2")
+    new = bus_for(server, username, "another-password-2")
+    new_llm = new.join("llm-new")
+    assert old_blender.stream.ended.wait(REMOVED_USER_CHECK), "the old account's stream stayed open"
+    assert new_llm.stream.ended.wait(5), "the name's sessions all end, the new account's too"
+    again = bus_for(server, username, "another-password-2")
+    assert again.listing()["persistent"] == [] and again.listing()["ephemeral"] == []
+    assert again.stats()["pending_jobs_for_user"] == 0

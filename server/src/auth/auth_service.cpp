@@ -14,7 +14,7 @@ AuthFailure unauthorized(std::string detail) {
 }
 
 Principal principal_of(const UserRecord& user) {
-  return Principal{user.username, user.username, user.roles, user.scopes};
+  return Principal{user.username, user.username, user.roles, user.scopes, user.uid};
 }
 
 void throw_unless_ok(const Status& status) {
@@ -125,7 +125,8 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
   }
   Claims& c = *claims;
   std::string username = c.username.empty() ? c.sub : std::move(c.username);
-  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes)};
+  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes),
+                   std::move(c.uid)};
 }
 
 Status AuthService::ensure_user(const std::string& username, const std::string& password,

@@ -31,6 +31,7 @@ struct Principal {
   std::string username;
   std::vector<std::string> roles;
   std::vector<std::string> scopes;
+  std::string uid{};  // the account's id (UserRecord::uid)
 
   bool has_role(std::string_view role) const;
 };

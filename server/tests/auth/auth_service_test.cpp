@@ -372,6 +372,7 @@ TEST_F(AuthServiceTest, APrincipalIsBuiltFromTheTokenClaims) {
   ASSERT_TRUE(principal.ok());
   EXPECT_EQ(principal->user_id, "demo");
   EXPECT_EQ(principal->username, "demo");
+  EXPECT_EQ(principal->uid, store_->find("demo")->uid);
   EXPECT_TRUE(principal->has_role("admin"));
   EXPECT_FALSE(principal->has_role("root"));
   EXPECT_EQ(principal->scopes, (std::vector<std::string>{"read", "write"}));
