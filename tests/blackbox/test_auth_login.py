@@ -65,11 +65,13 @@ def test_login_issues_hs256_access_tokens_with_the_contract_claims(server, http)
     header, claims = decode(body["access_token"])
     assert header == {"alg": "HS256", "typ": "JWT"}
     assert verifies(body["access_token"], read_key(server.data_dir))
-    assert set(claims) == {"sub", "username", "roles", "scopes", "iat", "exp", "jti", "typ"}
+    # `uid` (the account id) is one claim beyond the contract's (docs/architecture.md).
+    assert set(claims) == {"sub", "uid", "username", "roles", "scopes", "iat", "exp", "jti", "typ"}
     assert claims["sub"] == "demo" and claims["username"] == "demo" and claims["typ"] == "access"
     assert claims["roles"] == ["user"] and claims["scopes"] == ["read", "write"]
     assert type(claims["iat"]) is int and claims["exp"] - claims["iat"] == 1800
     assert HEX32.match(claims["jti"]), claims
+    assert HEX32.match(claims["uid"]), claims
 
 
 def test_login_issues_hs256_refresh_tokens_with_the_contract_claims(server, http):
@@ -77,10 +79,11 @@ def test_login_issues_hs256_refresh_tokens_with_the_contract_claims(server, http
     header, claims = decode(body["refresh_token"])
     assert header == {"alg": "HS256", "typ": "JWT"}
     assert verifies(body["refresh_token"], read_key(server.data_dir))
-    assert set(claims) == {"sub", "iat", "exp", "jti", "typ"}
+    assert set(claims) == {"sub", "uid", "iat", "exp", "jti", "typ"}
     assert claims["sub"] == "demo" and claims["typ"] == "refresh"
     assert type(claims["iat"]) is int and claims["exp"] - claims["iat"] == 7 * 86400
     assert HEX32.match(claims["jti"]), claims
+    assert claims["uid"] == decode(body["access_token"])[1]["uid"], "both tokens name one account"
 
 
 def test_two_logins_issue_distinct_token_ids(http):

@@ -4,10 +4,12 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
+#include "auth/private_files.hpp"
 #include "auth/signing_key.hpp"
 #include "bus/bus_hub.hpp"
 #include "core/logging.hpp"
@@ -141,6 +143,8 @@ int run_serve(const ServerConfig& config) {
     spdlog::error("{}", ok.error().message);
     return 1;
   }
+  for (const auto& warning : auth::tighten_private_files(*data_dir))
+    spdlog::warn("{}", warning);
   auto key = auth::load_or_create_signing_key(config.signing_key, *data_dir);
   if (!key) {
     spdlog::error("{}", key.error().message);
@@ -254,18 +258,25 @@ int run_serve(const ServerConfig& config) {
   every(scheduler, kBusReportInterval,
         [&hub, &reported_losses] { report_bus_losses(hub, reported_losses); });
   // A user removed with the CLI loses its sessions and its bus within the check interval
-  // (contract §3.6).
+  // (contract §3.6). So does a user removed and created again under the same name: sessions of
+  // the old account (another uid) would otherwise stay on the bus the new account uses; all of
+  // the name's sessions end and its bus starts empty.
   auth::UserStore& users = **store;
   every(scheduler, kRemovedUserCheckInterval, [&sessions, &users, &blocking, &hub] {
     blocking.post([&sessions, &users, &hub] {
       std::set<std::string> removed;
-      sessions.end_users_if([&users, &removed](const std::string& user) {
-        auto found = users.find(user);
-        const bool gone = !found && found.error().code == ErrorCode::kNotFound;
-        if (gone)
-          removed.insert(user);
-        return gone;
-      });
+      sessions.end_users_if(
+          [&users, &removed](const std::string& user, const std::set<std::string>& accounts) {
+            auto found = users.find(user);
+            const bool gone = found ? std::any_of(accounts.begin(), accounts.end(),
+                                                  [&found](const std::string& account) {
+                                                    return account != found->uid;
+                                                  })
+                                    : found.error().code == ErrorCode::kNotFound;
+            if (gone)
+              removed.insert(user);
+            return gone;
+          });
       for (const auto& user : removed)
         hub.drop_user(user);
     });

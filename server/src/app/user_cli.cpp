@@ -15,6 +15,7 @@
 
 #include "auth/data_dir.hpp"
 #include "auth/password_hasher.hpp"
+#include "auth/private_files.hpp"
 #include "auth/sqlite_database.hpp"
 #include "auth/user_store.hpp"
 #include "core/json_text.hpp"
@@ -288,6 +289,9 @@ int run_user_command(const UserCommand& command, const std::filesystem::path& da
   }
   if (auto made = auth::ensure_data_dir(data_dir); !made) {
     return report(made.error(), io);
+  }
+  for (const auto& warning : auth::tighten_private_files(data_dir)) {
+    io.err << "warning: " << warning << '\n';
   }
   auto store = UserStore::open(auth::database_file(data_dir), clock);
   if (!store) {

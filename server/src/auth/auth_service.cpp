@@ -14,7 +14,7 @@ AuthFailure unauthorized(std::string detail) {
 }
 
 Principal principal_of(const UserRecord& user) {
-  return Principal{user.username, user.username, user.roles, user.scopes};
+  return Principal{user.username, user.username, user.roles, user.scopes, user.uid};
 }
 
 void throw_unless_ok(const Status& status) {
@@ -39,7 +39,7 @@ AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const C
 
 TokenPair AuthService::issue_pair(const UserRecord& user) {
   const auto access = tokens_.issue_access(user);
-  auto refresh = tokens_.issue_refresh(user.username);
+  auto refresh = tokens_.issue_refresh(user);
   // A 128-bit random jti never repeats in practice; a repeat would be a broken CSPRNG.
   throw_unless_ok(store_.record_refresh(refresh.jti, user.username, refresh.iat, refresh.exp));
   return TokenPair{access.token, std::move(refresh.token), tokens_.access_ttl().count()};
@@ -79,15 +79,18 @@ Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_tok
   if (!store_.rotate_refresh(claims->jti, tokens_.now_seconds())) {
     return Unexpected{unauthorized("Invalid refresh token")};
   }
+  // A user removed and created again under the same name is another account (another uid).
   const auto user = store_.find(claims->sub);
-  if (!user) {
+  if (!user || user->uid != claims->uid) {
     return Unexpected{unauthorized("User not found")};
   }
   return issue_pair(*user);
 }
 
 void AuthService::logout(std::string_view token) {
-  if (const auto claims = tokens_.verify_signature_only(token)) {
+  // The token of a removed account must not revoke the tokens of a new one with its name.
+  if (const auto claims = tokens_.verify_signature_only(token);
+      claims && store_.exists_with_uid(claims->sub, claims->uid)) {
     store_.revoke_refresh_tokens(claims->sub);
   }
 }
@@ -109,8 +112,9 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
     }
     claims = std::move(*verified);
   }
-  // Never cached: the CLI may remove the user from another process at any time.
-  if (!store_.exists(claims->sub)) {
+  // Never cached: the CLI may remove the user (and create another under its name) from another
+  // process at any time.
+  if (!store_.exists_with_uid(claims->sub, claims->uid)) {
     if (cached) {
       verified_.erase(token);
     }
@@ -121,7 +125,8 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
   }
   Claims& c = *claims;
   std::string username = c.username.empty() ? c.sub : std::move(c.username);
-  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes)};
+  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes),
+                   std::move(c.uid)};
 }
 
 Status AuthService::ensure_user(const std::string& username, const std::string& password,

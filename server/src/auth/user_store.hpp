@@ -35,9 +35,12 @@ class UserStore {
 
   // kNotFound when there is no such user.
   Result<UserRecord> find(std::string_view username);
-  // True when the user is in the store now; cheaper than find() (no row decoding).
-  bool exists(std::string_view username);
-  // Stores a new user; created_at and updated_at are taken from the clock. kAlreadyExists.
+  // True when the user is in the store now and is the account `uid` was given to, i.e. it was
+  // not removed and created again under the same name since. Cheaper than find() (one cached
+  // statement, no row decoding); run on every authenticated request.
+  bool exists_with_uid(std::string_view username, std::string_view uid);
+  // Stores a new user with a new uid (new_user_uid(); record.uid is not used); created_at and
+  // updated_at are taken from the clock. kAlreadyExists.
   Status add(const UserRecord& record);
   // kNotFound. Does not revoke refresh tokens (callers decide).
   Status set_password(std::string_view username, std::string_view password_hash);

@@ -6,8 +6,6 @@ std::string_view error_word(JobUpdateError error) {
   switch (error) {
     case JobUpdateError::kNotJobTarget:
       return "not_job_target";
-    case JobUpdateError::kCrossUserJobUpdate:
-      return "cross_user_job_update";
     case JobUpdateError::kRecordTooLarge:
       return "record_too_large";
   }
@@ -58,8 +56,6 @@ Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& u
   const auto bus = bus_for(user_id);
   if (pending && !bus->is_bound_to_any(pending->target_uuids, session_id))
     return Unexpected{JobUpdateError::kNotJobTarget};
-  if (!pending && pending_jobs_.claimed_by_another_user(user_id, update.job_id))
-    return Unexpected{JobUpdateError::kCrossUserJobUpdate};
 
   SendRequest reply;
   reply.route = pending ? Route::direct(pending->originator_uuid) : Route::broadcast();

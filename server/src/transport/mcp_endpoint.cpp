@@ -142,7 +142,7 @@ void McpEndpoint::initialize(const http::HttpRequest& request, const auth::Princ
                              const jsonrpc::Message& message,
                              std::shared_ptr<http::ResponseStream> response) {
   auto outcome = engine_.initialize(message.params);
-  auto created = sessions_.create(principal.user_id, outcome.protocol_version);
+  auto created = sessions_.create(principal.user_id, principal.uid, outcome.protocol_version);
   if (!created) {
     response->respond(http::detail_response(429, "Too many MCP sessions"));
     return;
