@@ -3,18 +3,12 @@
 #include <algorithm>
 #include <charconv>
 
+#include "http/types.hpp"
+
 namespace bmcp::http {
 namespace {
 
 constexpr std::string_view kForwardedFor = "X-Forwarded-For";
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 bool is_port(std::string_view text) {
   unsigned port = 0;

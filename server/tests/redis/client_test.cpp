@@ -18,7 +18,24 @@ RedisEndpoint endpoint_of(const RedisServer& server) {
   return *parse_redis_url(server.url());
 }
 
-bool wait_connected(const Client& client, std::chrono::milliseconds limit = 5000ms) {
+bool wait_connected(const Client& client, std::chrono::milliseconds limit = 5000ms);
+
+// A started redis-server and a client connected to it.
+struct Connected {
+  explicit Connected(ClientOptions options = {}, std::vector<std::string> server_arguments = {})
+      : server(std::move(server_arguments)) {
+    started = server.start();
+    client.emplace(endpoint_of(server), options);
+    client->start();
+    connected = started && wait_connected(*client);
+  }
+  RedisServer server;
+  std::optional<Client> client;
+  bool started = false;
+  bool connected = false;
+};
+
+bool wait_connected(const Client& client, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     if (client.status().connected)
@@ -29,11 +46,9 @@ bool wait_connected(const Client& client, std::chrono::milliseconds limit = 5000
 }
 
 TEST(RedisClient, RepliesOfEveryTypeComeBackAsValues) {
-  RedisServer server;
-  ASSERT_TRUE(server.start());
-  Client client(endpoint_of(server));
-  client.start();
-  ASSERT_TRUE(wait_connected(client));
+  Connected redis;
+  ASSERT_TRUE(redis.connected);
+  Client& client = *redis.client;
 
   auto pong = client.run({"PING"});
   ASSERT_TRUE(pong.ok()) << pong.error();
@@ -63,11 +78,9 @@ TEST(RedisClient, RepliesOfEveryTypeComeBackAsValues) {
 }
 
 TEST(RedisClient, CommandsAreAnsweredInTheOrderTheyWereIssued) {
-  RedisServer server;
-  ASSERT_TRUE(server.start());
-  Client client(endpoint_of(server));
-  client.start();
-  ASSERT_TRUE(wait_connected(client));
+  Connected redis;
+  ASSERT_TRUE(redis.connected);
+  Client& client = *redis.client;
   std::vector<long long> answers;
   std::mutex mutex;
   std::atomic<int> done{0};
@@ -98,11 +111,10 @@ TEST(RedisClient, WhileRedisIsDownCommandsFailAtOnceNamingTheServer) {
 }
 
 TEST(RedisClient, ReconnectsByItselfWhenRedisComesBack) {
-  RedisServer server;
-  ASSERT_TRUE(server.start());
-  Client client(endpoint_of(server), ClientOptions{2000ms, 50ms, 200ms});
-  client.start();
-  ASSERT_TRUE(wait_connected(client));
+  Connected redis(ClientOptions{2000ms, 50ms, 200ms});
+  ASSERT_TRUE(redis.connected);
+  RedisServer& server = redis.server;
+  Client& client = *redis.client;
   server.stop();
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (client.status().connected && std::chrono::steady_clock::now() < deadline)
@@ -118,11 +130,10 @@ TEST(RedisClient, ReconnectsByItselfWhenRedisComesBack) {
 }
 
 TEST(RedisClient, ACommandInFlightWhenTheConnectionDiesFailsInsteadOfHanging) {
-  RedisServer server;
-  ASSERT_TRUE(server.start());
-  Client client(endpoint_of(server), ClientOptions{10000ms, 50ms, 200ms});
-  client.start();
-  ASSERT_TRUE(wait_connected(client));
+  Connected redis(ClientOptions{10000ms, 50ms, 200ms});
+  ASSERT_TRUE(redis.connected);
+  RedisServer& server = redis.server;
+  Client& client = *redis.client;
   std::thread killer([&] {
     std::this_thread::sleep_for(200ms);
     server.stop();
@@ -136,11 +147,9 @@ TEST(RedisClient, ACommandInFlightWhenTheConnectionDiesFailsInsteadOfHanging) {
 }
 
 TEST(RedisClient, ASlowCommandTimesOut) {
-  RedisServer server;
-  ASSERT_TRUE(server.start());
-  Client client(endpoint_of(server), ClientOptions{300ms, 50ms, 200ms});
-  client.start();
-  ASSERT_TRUE(wait_connected(client));
+  Connected redis(ClientOptions{300ms, 50ms, 200ms});
+  ASSERT_TRUE(redis.connected);
+  Client& client = *redis.client;
   auto reply = client.run({"BLPOP", "never", "0"});
   ASSERT_FALSE(reply.ok());
   EXPECT_NE(reply.error().find("did not answer within 300 ms"), std::string::npos) << reply.error();
