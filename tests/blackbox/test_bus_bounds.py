@@ -53,7 +53,8 @@ def test_a_send_over_the_record_limit_is_refused_naming_it_and_the_stream_keeps_
 
 def test_a_backlog_larger_than_the_stream_buffer_is_delivered_whole_in_pieces(spawn, bus_for):
     srv = spawn(env={"BLENDER_MCP_STREAM_BUFFER_BYTES": str(1 * MIB),
-                     "BLENDER_MCP_MAX_RECORD_BYTES": str(512 * 1024)})
+                     "BLENDER_MCP_MAX_RECORD_BYTES": str(512 * 1024),
+                     "BLENDER_MCP_MAX_IMAGE_BYTES": str(64 * 1024)})
     bus = bus_for(srv)
     receiver = bus.join("blender-backlog", "blender", stream=False)
     sent = [send_ok(bus.observer, {"n": n, "blob": "z" * (400 * 1024)}, target_uuid="blender-backlog")["message_id"]
