@@ -48,6 +48,13 @@ class _Fatal(Exception):
     pass
 
 
+def refused_pictures_update(arguments: dict, answer: dict) -> dict:
+    """The failed job_update that replaces a reply whose pictures the server refused."""
+    reason = answer.get("detail") or answer.get("error") or "refused"
+    return {"job_id": arguments.get("job_id"), "status": "failed", "result": "",
+            "error": f"The server refused the pictures of this reply ({answer.get('error')}): {reason}"}
+
+
 class Connection:
     """Thread-safe: start(), stop() and the read-only properties may be called from any thread."""
 
@@ -167,6 +174,13 @@ class Connection:
             tool, arguments = item
             answer = self._session.call_tool(tool, arguments)
             if isinstance(answer, dict) and answer.get("status") == "error":
+                if tool == "blender_job_update" and arguments.get("images"):
+                    # The pictures were refused (images_too_large, record_too_large, ...): the job
+                    # still ends, as failed with the server's reason, so its caller is not left waiting.
+                    self._log(f"blender-mcp: the pictures of job {arguments.get('job_id')} were refused: "
+                              f"{answer.get('error')}; reporting the job failed")
+                    self.outbox.replace_if(item, (tool, refused_pictures_update(arguments, answer)))
+                    continue
                 self._log(f"blender-mcp: {tool} for job {arguments.get('job_id')} refused: {answer.get('error')}; "
                           "the reply is dropped")
             self.outbox.pop_if(item)
