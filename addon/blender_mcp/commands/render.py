@@ -79,18 +79,22 @@ def _whole(value, name: str, low: int, high: int | None = None) -> int | None:
     return value
 
 
-def _engine(engine: str | None) -> str | None:
+def _engine(scene, engine: str | None) -> str | None:
+    """The engine's identifier in this Blender, found by setting it on the scene for a moment (and
+    putting the scene's back): Blender knows its engines, static and add-on ones, better than any list."""
     if engine is None:
         return None
     name = str(engine).upper()
-    # Built-in engines are static items of the enum; add-on engines (Cycles) are RenderEngine classes.
-    available = [item.identifier for item in bpy.types.RenderSettings.bl_rna.properties["engine"].enum_items]
-    available += [cls.bl_idname for cls in bpy.types.RenderEngine.__subclasses__()]
-    if name == "BLENDER_EEVEE" and name not in available and "BLENDER_EEVEE_NEXT" in available:
-        return "BLENDER_EEVEE_NEXT"
-    if name not in ENGINES or name not in available:
-        raise ValueError(f"Unsupported engine: {engine}. Use {', '.join(e for e in ENGINES if e in available)}")
-    return name
+    candidates = [name, "BLENDER_EEVEE_NEXT"] if name == "BLENDER_EEVEE" else [name]
+    if name in ENGINES:
+        for candidate in candidates:
+            try:
+                with still_render.overridden() as overrides:
+                    overrides.set(scene.render, "engine", candidate)
+                return candidate
+            except TypeError:
+                continue
+    raise ValueError(f"Unsupported engine: {engine}. Use {', '.join(ENGINES)}")
 
 
 def _output(scene, filepath: str | None, frame: int) -> tuple[str, str | None]:
@@ -117,7 +121,7 @@ def _options(scene, engine, samples, resolution_percentage, frame, filepath, max
         raise ValueError("filepath must be a string or null")
     chosen_frame = _whole(frame, "frame", -1_048_574, 1_048_574)
     output_path, output_format = _output(scene, filepath, scene.frame_current if chosen_frame is None else chosen_frame)
-    return {"scene": scene.name, "engine": _engine(engine), "samples": _whole(samples, "samples", 1, 1 << 24),
+    return {"scene": scene.name, "engine": _engine(scene, engine), "samples": _whole(samples, "samples", 1, 1 << 24),
             "resolution_percentage": _whole(resolution_percentage, "resolution_percentage", 1, 100),
             "frame": chosen_frame, "output_path": output_path, "output_format": output_format,
             "max_size": look_views.check_size(max_size), "preview_format": images.image_format(format)[0]}
