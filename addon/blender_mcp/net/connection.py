@@ -7,6 +7,9 @@ same MCP session after a backoff of 1, 2, 4, 8, 16, then 30 s; a 404 means the s
 session, so it initializes a new one and registers again (the outbox is flushed after that); a 401
 gets one refresh (or, when a password is known, one login) and stops the connection if that fails.
 
+A reply the server refuses is dropped and logged, except a job update that carries pictures: it is
+replaced by a `failed` update with the server's reason, so the job's caller still gets an answer.
+
 Stream thread: reads the standalone SSE stream and hands every JSON-RPC message to `on_message`;
 when the stream breaks it reopens it with Last-Event-ID after the same backoff, so records the
 server retained are replayed (the receiver de-duplicates by message_id).
