@@ -58,7 +58,7 @@ def look(views: list | None = None, objects: list | None = None, shading: str = 
     pictures = []
     try:
         with still_render.overridden() as overrides, still_render.temporary_camera(scene) as camera:
-            overrides.set(scene.render, "engine", engine)
+            engine = still_render.use_engine(overrides, scene, engine)
             still_render.limit_samples(overrides, scene, engine, LOOK_SAMPLES)
             wires: list = []
             try:

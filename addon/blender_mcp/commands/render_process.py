@@ -84,7 +84,10 @@ def _preview(scene, options):
         image.scale(max(1, round(width * factor)), max(1, round(height * factor)))
     image.filepath_raw = options["preview_path"]
     image.file_format = options["preview_format"]
-    image.save(quality=JPEG_QUALITY)
+    try:
+        image.save(quality=JPEG_QUALITY)
+    except TypeError:  # a Blender whose Image.save takes no quality
+        image.save()
     preview_width, preview_height = image.size
     return width, height, preview_width, preview_height
 

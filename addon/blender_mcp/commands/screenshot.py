@@ -86,7 +86,7 @@ def _screenshot_area(max_size: int, filepath: str, file_format: str) -> dict:
                 image.scale(width, height)
             image.filepath_raw = filepath
             image.file_format = file_format
-            image.save(quality=images.JPEG_QUALITY)
+            still_render.save_image(image)
             width, height = image.size
         finally:
             bpy.data.images.remove(image)

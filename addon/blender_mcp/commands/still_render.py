@@ -99,6 +99,26 @@ def prepare_output(overrides: Overrides, scene: "bpy.types.Scene", path: str, wi
         overrides.set(settings, "quality", JPEG_QUALITY)
 
 
+def use_engine(overrides: Overrides, scene: "bpy.types.Scene", engine: str) -> str:
+    """Sets the render engine; Eevee is BLENDER_EEVEE_NEXT in Blender 4.2 to 4.4. Returns the one set."""
+    try:
+        overrides.set(scene.render, "engine", engine)
+    except TypeError:
+        if engine != EEVEE:
+            raise
+        engine = EEVEE + "_NEXT"
+        overrides.set(scene.render, "engine", engine)
+    return engine
+
+
+def save_image(image: "bpy.types.Image") -> None:
+    """Image.save with the JPEG quality where this Blender takes one."""
+    try:
+        image.save(quality=JPEG_QUALITY)
+    except TypeError:
+        image.save()
+
+
 def limit_samples(overrides: Overrides, scene: "bpy.types.Scene", engine: str, most: int) -> None:
     """Caps the samples of Cycles or Eevee at `most` (and turns Cycles denoising off when this build
     has no denoiser, which would otherwise fail the render)."""
