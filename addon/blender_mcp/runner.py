@@ -19,6 +19,7 @@ update there would end its wait early; it gets `kind: "progress"` messages inste
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import json
@@ -33,6 +34,7 @@ from .records import Job
 RESULT_CAP = 1_000_000
 TRUNCATED = "\n[truncated]"
 PROGRESS_INTERVAL = 0.5
+EARLY_CANCELS = 100
 
 Send = Callable[[str, dict], None]
 
@@ -103,6 +105,9 @@ class JobRunner:
         self.jobs_run = 0
         self._running_lock = threading.Lock()
         self._running: tuple[str, threading.Event] | None = None
+        # Cancels that found no running job: one may have arrived after its job left the queue
+        # and before it started here, so a job starting under such an id starts cancelled.
+        self._early_cancels: collections.deque[str] = collections.deque(maxlen=EARLY_CANCELS)
 
     def run(self, job: Job) -> dict:
         """Runs one script or command job; returns the terminal job_update arguments it queued."""
@@ -113,6 +118,8 @@ class JobRunner:
         cancel = threading.Event()
         with self._running_lock:
             self._running = (job.job_id, cancel)
+            if job.job_id in self._early_cancels:
+                cancel.set()
         try:
             if job.kind == "script":
                 reply = self._run_script(job, cancel)
@@ -131,6 +138,7 @@ class JobRunner:
         can stop early (render) notice it through job_context; others run to their end."""
         with self._running_lock:
             if self._running is None or self._running[0] != job_id:
+                self._early_cancels.append(job_id)
                 return False
             self._running[1].set()
             return True

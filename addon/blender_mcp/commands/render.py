@@ -39,6 +39,7 @@ POLL_SECONDS = 0.1
 ESTIMATE_EVERY = 1.0
 STOP_WAIT = 5.0
 LABEL = "render"
+SECRET_VARIABLES = ("BLENDER_MCP_PASSWORD", "BLENDER_MCP_TOKEN")
 
 
 def render(engine: str | None = None, samples: int | None = None, resolution_percentage: int | None = None,
@@ -146,8 +147,11 @@ def _read_lines(stream, lines: "queue.Queue[tuple[str | None, float]]") -> None:
 
 
 def _run(copy: str, options: dict, report, cancel: threading.Event) -> RenderProgress:
+    # The render process runs the scene's own scripts, if any; it gets no server credentials.
+    environment = {name: value for name, value in os.environ.items() if name not in SECRET_VARIABLES}
     process = subprocess.Popen(_command(copy, options), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, text=True, errors="replace", start_new_session=True)
+                               stdin=subprocess.DEVNULL, env=environment, text=True, errors="replace",
+                               start_new_session=True)
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True).start()
     progress = RenderProgress()

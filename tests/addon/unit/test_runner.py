@@ -180,7 +180,7 @@ def test_a_running_command_that_sees_its_cancel_ends_the_job_cancelled_and_other
 
     executor.register("wait_for_cancel", wait_for_cancel)
     job_runner, sent = make_runner(executor)
-    assert job_runner.cancel_running("r-1") is False  # nothing runs yet
+    assert job_runner.cancel_running("r-0") is False  # nothing runs yet
     thread = threading.Thread(target=job_runner.run, args=(
         Job("command", job_id="r-1", priority=6, command="wait_for_cancel", from_uuid="server-dispatch:demo"),))
     thread.start()
@@ -192,3 +192,14 @@ def test_a_running_command_that_sees_its_cancel_ends_the_job_cancelled_and_other
                                                "error": "cancelled while rendering"})
     assert finished == [] and job_context.cancelled() is False
     assert job_runner.cancel_running("r-1") is False  # it no longer runs
+
+
+def test_a_cancel_that_comes_just_before_its_job_starts_is_not_lost():
+    executor = Executor()
+    executor.register("check", lambda: {"cancelled": job_context.cancelled()})
+    job_runner, _ = make_runner(executor)
+    assert job_runner.cancel_running("late") is False  # the job left the queue but has not started
+    reply = job_runner.run(Job("command", job_id="late", priority=6, command="check"))
+    assert reply["result"] == '{"cancelled": true}'
+    assert job_runner.run(Job("command", job_id="other", priority=6, command="check"))["result"] == \
+        '{"cancelled": false}'
