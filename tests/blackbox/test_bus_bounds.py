@@ -73,6 +73,13 @@ def test_bounds_that_cannot_hold_one_record_are_refused_at_start_up():
     assert "BLENDER_MCP_STREAM_BUFFER_BYTES" in boot.stderr and "BLENDER_MCP_MAX_RECORD_BYTES" in boot.stderr
 
 
+def test_a_picture_bound_that_a_stream_buffer_cannot_answer_is_refused_at_start_up():
+    boot = expect_startup_refused(env={"BLENDER_MCP_STREAM_BUFFER_BYTES": str(5 * MIB)})
+    assert "BLENDER_MCP_MAX_IMAGE_BYTES (4194304) is too large for BLENDER_MCP_STREAM_BUFFER_BYTES" in boot.stderr
+    boot = expect_startup_refused(env={"BLENDER_MCP_MAX_IMAGE_BYTES": "0"})
+    assert "BLENDER_MCP_MAX_IMAGE_BYTES must be greater than 0" in boot.stderr
+
+
 def test_oversized_registration_strings_are_refused_and_register_nothing(own_bus):
     session = own_bus.observer
     result = call(session, "blender_register_client",
