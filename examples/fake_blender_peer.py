@@ -4,7 +4,7 @@ It connects to a running blender-mcp server with fastmcp, subscribes to every bu
 (logging level ``debug``), registers as a persistent client of type ``blender`` and answers the two
 payloads an addon acts on (contract §8.7), addressed to its own uuid:
 
-* ``command_dispatch`` (what the 24 dispatch tools send) is answered with
+* ``command_dispatch`` (what the 26 dispatch tools send) is answered with
   ``blender_job_update(job_id, "completed", result=json.dumps({"echoed_command": command,
   "echoed_params": params}))``;
 * ``job_dispatch`` (a script sent with ``blender_send_message``) is answered with

@@ -2,6 +2,9 @@
 priority (0 = emergency first) and FIFO within a priority; plus a list of calls that network
 threads hand to the main thread (token updates, status text).
 
+A cancel for a job that is not queued goes to `on_cancel_running` (the runner's cancel_running), so
+the job the main thread is running can stop early when it checks.
+
 Thread safety: offer()/call_soon() run on network threads, pop()/run_calls() on the main thread;
 one condition variable guards everything, and pop(timeout) waits on it, so a waiting background
 loop wakes as soon as work arrives.
@@ -20,9 +23,11 @@ from .records import Job, bus_data, job_from
 
 
 class JobQueue:
-    def __init__(self, my_uuid: str, on_cancelled: Callable[[Job], None] = lambda job: None) -> None:
+    def __init__(self, my_uuid: str, on_cancelled: Callable[[Job], None] = lambda job: None,
+                 on_cancel_running: Callable[[str], bool] = lambda job_id: False) -> None:
         self.my_uuid = my_uuid
         self._on_cancelled = on_cancelled
+        self._on_cancel_running = on_cancel_running
         self._heap: list[tuple[int, int, Job]] = []
         self._sequence = itertools.count()
         self._cond = threading.Condition()
@@ -53,6 +58,9 @@ class JobQueue:
                 return job
         for removed in cancelled:
             self._on_cancelled(removed)
+        if not cancelled:
+            # Not queued: it may be the job the main thread is running (a render stops early).
+            self._on_cancel_running(job.job_id)
         return cancelled[0] if cancelled else None
 
     def call_soon(self, call: Callable[[], None]) -> None:

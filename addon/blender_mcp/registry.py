@@ -1,4 +1,5 @@
-"""Builds the executor with all 24 commands: the 12 core ones and the 12 integration ones."""
+"""Builds the executor with all 26 commands: the 14 core ones (the contract's 12, look and render) and the 12
+integration ones."""
 from __future__ import annotations
 
 from .commands import register_core_commands

@@ -6,6 +6,11 @@ job's report_progress installed in job_context (execute_code hands it to its cod
 captured in both cases (stderr is not). A `running` update is queued when a job starts, then
 exactly one terminal update. Replies go through `send(tool, arguments)`, which only enqueues.
 
+A command may return images.WithImages: its pictures go out in the terminal update's `images`
+argument (docs/images.md) when they are within the bound, else the job fails with a sentence that
+says so. A command that raises job_context.JobCancelled (it saw its job cancelled while running,
+through `cancel_running`) ends the job `cancelled`.
+
 `running` updates (the start notice and report_progress updates) are sent only for jobs of dispatch
 tools (from `server-dispatch:<user>`), where the server turns them into MCP progress and no bus
 client sees them. A bus originator (a Style B client) gets exactly one job_update, the terminal
@@ -14,19 +19,22 @@ update there would end its wait early; it gets `kind: "progress"` messages inste
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import json
+import threading
 import time
 import traceback
 from typing import Any, Callable
 
-from . import console_log, job_context, latency
+from . import console_log, images, job_context, latency
 from .records import Job
 
 RESULT_CAP = 1_000_000
 TRUNCATED = "\n[truncated]"
 PROGRESS_INTERVAL = 0.5
+EARLY_CANCELS = 100
 
 Send = Callable[[str, dict], None]
 
@@ -95,6 +103,11 @@ class JobRunner:
         self._my_uuid = my_uuid
         self._modules = modules
         self.jobs_run = 0
+        self._running_lock = threading.Lock()
+        self._running: tuple[str, threading.Event] | None = None
+        # Cancels that found no running job: one may have arrived after its job left the queue
+        # and before it started here, so a job starting under such an id starts cancelled.
+        self._early_cancels: collections.deque[str] = collections.deque(maxlen=EARLY_CANCELS)
 
     def run(self, job: Job) -> dict:
         """Runs one script or command job; returns the terminal job_update arguments it queued."""
@@ -102,27 +115,46 @@ class JobRunner:
         if announces_running(job):
             self._send("blender_job_update", job_update(job.job_id, "running"))
         self.jobs_run += 1
-        if job.kind == "script":
-            reply = self._run_script(job)
-        elif job.kind == "command":
-            reply = self._run_command(job)
-        else:
-            raise ValueError(f"not a runnable job kind: {job.kind}")
+        cancel = threading.Event()
+        with self._running_lock:
+            self._running = (job.job_id, cancel)
+            if job.job_id in self._early_cancels:
+                cancel.set()
+        try:
+            if job.kind == "script":
+                reply = self._run_script(job, cancel)
+            elif job.kind == "command":
+                reply = self._run_command(job, cancel)
+            else:
+                raise ValueError(f"not a runnable job kind: {job.kind}")
+        finally:
+            with self._running_lock:
+                self._running = None
         self._send("blender_job_update", reply)
         return reply
+
+    def cancel_running(self, job_id: str) -> bool:
+        """Asks the running job to stop if it is `job_id` (any thread); True when it is. Commands that
+        can stop early (render) notice it through job_context; others run to their end."""
+        with self._running_lock:
+            if self._running is None or self._running[0] != job_id:
+                self._early_cancels.append(job_id)
+                return False
+            self._running[1].set()
+            return True
 
     def cancelled(self, job: Job) -> None:
         """Reply for a job removed from the queue before it started."""
         self._send("blender_job_update", job_update(job.job_id, "cancelled", error="cancelled before it started"))
 
-    def _run_script(self, job: Job) -> dict:
+    def _run_script(self, job: Job, cancel: threading.Event) -> dict:
         reporter = _ProgressReporter(job, self._send, self._my_uuid)
         script_globals = {**self._modules(), "executor": self.executor, "job_id": job.job_id,
                           "report_progress": reporter,
                           "__name__": "__blender_mcp_job__", "__builtins__": __builtins__}
         output = io.StringIO()
         try:
-            with contextlib.redirect_stdout(output), job_context.reporting(reporter):
+            with contextlib.redirect_stdout(output), job_context.reporting(reporter, cancel):
                 exec(compile(job.script, f"<job_{job.job_id}>", "exec"), script_globals)
         except BaseException as error:  # SystemExit and KeyboardInterrupt must not end Blender
             console_log.add_output(output.getvalue())
@@ -130,12 +162,15 @@ class JobRunner:
         console_log.add_output(output.getvalue())
         return job_update(job.job_id, "completed", output.getvalue())
 
-    def _run_command(self, job: Job) -> dict:
+    def _run_command(self, job: Job, cancel: threading.Event) -> dict:
         output = io.StringIO()
         try:
             with contextlib.redirect_stdout(output), \
-                    job_context.reporting(_ProgressReporter(job, self._send, self._my_uuid)):
+                    job_context.reporting(_ProgressReporter(job, self._send, self._my_uuid), cancel):
                 outcome = self.executor.execute_command({"type": job.command, "params": job.params or {}})
+        except job_context.JobCancelled as stopped:
+            console_log.add_output(output.getvalue())
+            return job_update(job.job_id, "cancelled", output.getvalue(), str(stopped) or "cancelled while running")
         except BaseException as error:
             console_log.add_output(output.getvalue())
             return job_update(job.job_id, "failed", output.getvalue(), f"{error}\n{traceback.format_exc()}")
@@ -143,9 +178,24 @@ class JobRunner:
         if outcome.get("status") != "success":
             return job_update(job.job_id, "failed", output.getvalue(), str(outcome.get("message", "")))
         value = outcome.get("result")
+        if isinstance(value, images.WithImages):
+            return _with_pictures(job.job_id, value)
         if job.command == "execute_code" and isinstance(value, dict) and isinstance(value.get("result"), str):
             return job_update(job.job_id, "completed", value["result"])
         return job_update(job.job_id, "completed", _json_text(value))
+
+
+def _with_pictures(job_id: str, value: images.WithImages) -> dict:
+    """The terminal update of a command that returned pictures: completed with them in `images`,
+    or failed, naming the bound, when they are larger than it (never cut)."""
+    try:
+        images.check_size(value.pictures, images.max_image_bytes())
+    except (images.ImagesTooLarge, ValueError) as error:
+        return job_update(job_id, "failed", "", str(error))
+    reply = job_update(job_id, "completed", _json_text(value.result))
+    if value.pictures:
+        reply["images"] = images.wire(value.pictures)
+    return reply
 
 
 def _json_text(value: Any) -> str:

@@ -39,7 +39,8 @@ class AddonClient:
         self.executor = executor if executor is not None else build_executor(log)
         self.outbox = Outbox(on_put=self._wake_connection)
         self.runner = JobRunner(self.executor, self.outbox.put, client_uuid)
-        self.queue = JobQueue(client_uuid, on_cancelled=self.runner.cancelled)
+        self.queue = JobQueue(client_uuid, on_cancelled=self.runner.cancelled,
+                              on_cancel_running=self.runner.cancel_running)
         config = ConnectionConfig(base_url=base_url, client_uuid=client_uuid, client_version=VERSION_STRING,
                                   group_id=group_id or None, username=username, password=password,
                                   backoff_delays=backoff_delays)

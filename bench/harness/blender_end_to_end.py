@@ -37,18 +37,18 @@ def blender_environment(ctx: Context) -> dict[str, str]:
     return env
 
 
-def wait_until_online(mcp_url: str, token: str, blender, deadline: float) -> None:
+def wait_until_online(mcp_url: str, token: str, blender, deadline: float, uuid: str = UUID) -> None:
     probe = McpProbe(mcp_url, token)
     try:
         while time.monotonic() < deadline:
             listing = probe.call_tool("blender_list_available_clients", {})
             for client in listing.get("persistent", []) + listing.get("ephemeral", []):
-                if client.get("uuid") == UUID and client.get("online"):
+                if client.get("uuid") == uuid and client.get("online"):
                     return
             if blender.poll() is not None:
                 raise RuntimeError(f"Blender exited with status {blender.returncode} before registering")
             time.sleep(0.25)
-        raise RuntimeError(f"the addon did not register {UUID} within {REGISTER_TIMEOUT:.0f} s")
+        raise RuntimeError(f"the addon did not register {uuid} within {REGISTER_TIMEOUT:.0f} s")
     finally:
         probe.close()
 

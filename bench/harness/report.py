@@ -2,6 +2,8 @@
 contender and the ratio, then the targets from the issue with the measured value."""
 from __future__ import annotations
 
+import json
+
 
 def _n(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
@@ -130,6 +132,48 @@ def blender(p5: dict) -> list[str]:
     return lines
 
 
+def _kb(count: int) -> str:
+    return f"{count / 1024:,.1f}"
+
+
+def pictures(p6: dict) -> list[str]:
+    lines = ["## 6. Pictures: real headless Blender 3.4 with the addon",
+             "",
+             "Time from sending `tools/call` to the last byte of the answer at the client (JSON answer, one "
+             f"keep-alive connection; median of {p6.get('runs', '?')} calls after one warm-up call), the decoded "
+             "picture bytes and the whole answer on the wire (base64 and envelope). Scene: Blender's default scene "
+             "plus a subdivided Suzanne and a UV sphere. `look` renders each view from a temporary camera "
+             "(Workbench, shading `solid`); 8 views include `camera`.",
+             "",
+             "| Tool | views | max_size | format | time s | per picture s | picture KiB | per picture KiB "
+             "| answer KiB |",
+             "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+    if not p6.get("measured_ok"):
+        lines.append(f"| pictures | not measured: {p6.get('reason', 'unknown')} | | | | | | | |")
+        return lines
+    for row in p6["rows"]:
+        head = f"| `{row['tool']}` | {row['views']} | {row['size']} | {row['format']}"
+        if "refused" in row:
+            lines.append(f"{head} | refused: {row['refused']} | | | | |")
+            continue
+        count = max(row["pictures"], 1)
+        lines.append(f"{head} | {row['seconds']:.3f} | {row['seconds'] / count:.3f} | {_kb(row['picture_bytes'])} "
+                     f"| {_kb(row['picture_bytes'] // count)} | {_kb(row['wire_bytes'])} |")
+    render = p6["render"]
+    steps = ", ".join(f"{p:g} % at {t:.2f} s" for t, p, _ in render["progress"])
+    lines += ["",
+              "`blender_render` of the default scene, Cycles, 16 samples, 25 % (480 × 270), SSE answer with a progress "
+              "token, first call of the run (it starts a second Blender on a saved copy of the scene):",
+              "",
+              "| Render | status | progress notifications | total s | render s (in the render process) |",
+              "|---|---|---:|---:|---:|",
+              f"| Cycles 16 samples 25 % | {render['envelope'].get('status')} | {len(render['progress'])} "
+              f"| {render['seconds']:.2f} | {json.loads(render['envelope'].get('result') or '{}').get('render_seconds', '?')} |",
+              "",
+              f"Progress received: {steps}."]
+    return lines
+
+
 def profile(result: dict) -> list[str]:
     lines = ["## Profile of blender-mcp (`perf record --call-graph dwarf` on the server process)", ""]
     titles = {"part1": "Part 1 load: 64 clients calling `test_simple_text`",
@@ -173,12 +217,15 @@ def targets(parts: dict) -> list[str]:
 
 def render(header: list[str], parts: dict) -> str:
     sections = [header]
-    builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "profile": profile}
+    builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "6": pictures,
+                "profile": profile}
     for key, build in builders.items():
         if key in parts:
             if "error" in parts[key]:
                 sections.append([f"## Part {key}", "", f"Not measured: {parts[key]['error']}"])
             else:
                 sections.append(build(parts[key]))
-    sections.append(targets({k: v for k, v in parts.items() if "error" not in v}))
+    checked = targets({k: v for k, v in parts.items() if "error" not in v})
+    if len(checked) > 4:  # a heading, a blank line and the table's head, then at least one row
+        sections.append(checked)
     return "\n\n".join("\n".join(s) for s in sections) + "\n"

@@ -1,4 +1,5 @@
-"""Reads a PNG written by Blender (8-bit RGB/RGBA, non-interlaced) to check its size and pixels."""
+"""Reads a PNG written by Blender (8-bit RGB/RGBA, non-interlaced) to check its size and pixels, and
+the size a JPEG declares (its frame header), with the standard library only."""
 from __future__ import annotations
 
 import struct
@@ -11,9 +12,13 @@ CHANNELS = {2: 3, 6: 4, 0: 1, 4: 2}
 
 def read_png(path: Path) -> tuple[int, int, list[bytes]]:
     """(width, height, rows of raw pixel bytes)."""
-    data = Path(path).read_bytes()
+    return decode_png(Path(path).read_bytes(), str(path))
+
+
+def decode_png(data: bytes, name: str = "the data") -> tuple[int, int, list[bytes]]:
+    """(width, height, rows of raw pixel bytes) of PNG bytes."""
     if not data.startswith(SIGNATURE):
-        raise ValueError(f"{path} is not a PNG")
+        raise ValueError(f"{name} is not a PNG")
     pos, idat, header = 8, b"", None
     while pos < len(data):
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
@@ -55,5 +60,26 @@ def read_png(path: Path) -> tuple[int, int, list[bytes]]:
 
 def distinct_pixels(path: Path) -> int:
     width, _, rows = read_png(path)
+    return distinct_colours(width, rows)
+
+
+def distinct_colours(width: int, rows: list[bytes]) -> int:
     bpp = len(rows[0]) // width
     return len({row[i:i + bpp] for row in rows for i in range(0, len(row), bpp)})
+
+
+def jpeg_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a JPEG's start-of-frame header."""
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("not a JPEG")
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise ValueError(f"no marker at byte {pos}")
+        marker = data[pos + 1]
+        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[pos + 5:pos + 9])
+            return width, height
+        pos += 2 + length
+    raise ValueError("no start-of-frame header")

@@ -33,8 +33,17 @@ class RawSession:
         return answer
 
     def call(self, tool: str, arguments: dict, timeout: float = 60) -> Any:
+        return json.loads(self.call_result(tool, arguments, timeout)["content"][0]["text"])
+
+    def call_result(self, tool: str, arguments: dict, timeout: float = 60) -> dict:
+        """The whole tools/call result: content (the envelope's text, then any images), structuredContent."""
         reply = self._post({"method": "tools/call", "params": {"name": tool, "arguments": arguments}}, timeout)
-        return json.loads(reply.json()["result"]["content"][0]["text"])
+        return reply.json()["result"]
+
+    def notify(self, method: str, params: dict) -> int:
+        """Sends a notification on this session; returns the HTTP status (202)."""
+        return requests.post(self.url, headers=self.headers, timeout=10,
+                             data=json.dumps({"jsonrpc": "2.0", "method": method, "params": params})).status_code
 
     def clients(self) -> dict[str, dict]:
         listing = self.call("blender_list_available_clients", {})

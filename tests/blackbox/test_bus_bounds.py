@@ -53,7 +53,8 @@ def test_a_send_over_the_record_limit_is_refused_naming_it_and_the_stream_keeps_
 
 def test_a_backlog_larger_than_the_stream_buffer_is_delivered_whole_in_pieces(spawn, bus_for):
     srv = spawn(env={"BLENDER_MCP_STREAM_BUFFER_BYTES": str(1 * MIB),
-                     "BLENDER_MCP_MAX_RECORD_BYTES": str(512 * 1024)})
+                     "BLENDER_MCP_MAX_RECORD_BYTES": str(512 * 1024),
+                     "BLENDER_MCP_MAX_IMAGE_BYTES": str(64 * 1024)})
     bus = bus_for(srv)
     receiver = bus.join("blender-backlog", "blender", stream=False)
     sent = [send_ok(bus.observer, {"n": n, "blob": "z" * (400 * 1024)}, target_uuid="blender-backlog")["message_id"]
@@ -70,6 +71,13 @@ def test_bounds_that_cannot_hold_one_record_are_refused_at_start_up():
     boot = expect_startup_refused(env={"BLENDER_MCP_STREAM_BUFFER_BYTES": "1000",
                                        "BLENDER_MCP_MAX_RECORD_BYTES": "2000"})
     assert "BLENDER_MCP_STREAM_BUFFER_BYTES" in boot.stderr and "BLENDER_MCP_MAX_RECORD_BYTES" in boot.stderr
+
+
+def test_a_picture_bound_that_a_stream_buffer_cannot_answer_is_refused_at_start_up():
+    boot = expect_startup_refused(env={"BLENDER_MCP_STREAM_BUFFER_BYTES": str(5 * MIB)})
+    assert "BLENDER_MCP_MAX_IMAGE_BYTES (4194304) is too large for BLENDER_MCP_STREAM_BUFFER_BYTES" in boot.stderr
+    boot = expect_startup_refused(env={"BLENDER_MCP_MAX_IMAGE_BYTES": "0"})
+    assert "BLENDER_MCP_MAX_IMAGE_BYTES must be greater than 0" in boot.stderr
 
 
 def test_oversized_registration_strings_are_refused_and_register_nothing(own_bus):

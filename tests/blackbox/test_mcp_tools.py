@@ -20,7 +20,8 @@ DISPATCH = ["blender_" + name for name in (
     "get_sketchfab_status", "msgbus_clear_by_owner", "msgbus_publish_rna", "msgbus_subscribe_rna",
     "msgbus_get_notifications", "msgbus_list_subscriptions", "get_polyhaven_categories",
     "search_polyhaven_assets", "download_polyhaven_asset", "set_texture", "create_rodin_job",
-    "poll_rodin_job_status", "import_generated_asset", "search_sketchfab_models", "download_sketchfab_model")]
+    "poll_rodin_job_status", "import_generated_asset", "search_sketchfab_models", "download_sketchfab_model",
+    "look", "render")]
 PROMPTS = ["blender_dispatch_script", "blender_dispatch_recipe", "blender_script_writing_assistant",
            "blender_modeling_workflow", "blender_rendering_setup", "blender_material_creation",
            "blender_animation_basics", "blender_debug_assistant", "blender_asset_creation_strategy"]
@@ -88,7 +89,7 @@ def test_the_http_build_lists_the_contract_tools_in_contract_order(session):
     names = _names(_tools(session))
     assert "blender_get_job" in names
     assert [n for n in names if n != "blender_get_job"] == DIAGNOSTICS + BUS + DISPATCH
-    assert len(names) == 35
+    assert len(names) == 37
 
 
 def test_the_http_build_lists_the_contract_prompts_and_resources(session):

@@ -15,7 +15,7 @@ COMMANDS = ["get_scene_info", "get_object_info", "browse_data", "execute_code", 
             "msgbus_get_notifications", "msgbus_list_subscriptions", "get_polyhaven_categories",
             "search_polyhaven_assets", "download_polyhaven_asset", "set_texture", "create_rodin_job",
             "poll_rodin_job_status", "import_generated_asset", "search_sketchfab_models",
-            "download_sketchfab_model"]
+            "download_sketchfab_model", "look", "render"]
 GUIDANCE = {  # prompt -> (argument, required)
     "blender_dispatch_recipe": ("command", True),
     "blender_script_writing_assistant": ("goal", True),
@@ -28,7 +28,8 @@ GUIDANCE = {  # prompt -> (argument, required)
 }
 TIMEOUTS = {"get_polyhaven_status": 15, "get_hyper3d_status": 15, "get_sketchfab_status": 15,
             "poll_rodin_job_status": 15, "execute_code": 60, "create_rodin_job": 60,
-            "download_polyhaven_asset": 180, "import_generated_asset": 180, "download_sketchfab_model": 180}
+            "download_polyhaven_asset": 180, "import_generated_asset": 180, "download_sketchfab_model": 180,
+            "look": 120, "render": 600}
 for name in COMMANDS:
     if name.startswith("msgbus_"):
         TIMEOUTS[name] = 15
@@ -126,10 +127,16 @@ def test_a_recipe_carries_the_decoded_result_shape(session):
                     '"width"', '"height"', '"filepath"')
 
 
-def test_an_unknown_command_lists_all_twenty_four(session):
+@pytest.mark.parametrize("command", ["get_viewport_screenshot", "look", "render"])
+def test_the_recipes_of_picture_tools_say_where_the_pictures_are(session, command):
+    assert_contains(text_of(session, "blender_dispatch_recipe", {"command": command}),
+                    "- Images: the tool result's content[0] is the envelope", '"images"', '"index"')
+
+
+def test_an_unknown_command_lists_all_twenty_six(session):
     text = text_of(session, "blender_dispatch_recipe", {"command": "render_movie"})
     assert text.startswith("Unknown command 'render_movie'.")
-    assert_contains(text, *COMMANDS)
+    assert_contains(text, "The 26 commands are:", *COMMANDS)
 
 
 # the guidance prompts -----------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def test_a_bridge_with_a_token_serves_the_union_of_both_surfaces(server, http):
         assert result["capabilities"]["resources"] == {"subscribe": False, "listChanged": False}
         assert set(result["capabilities"]) == {"logging", "tools", "prompts", "resources"}
         names = [t["name"] for t in process.result("tools/list")["tools"]]
-        assert names[:5] == DIAGNOSTICS and len(names) == 35 and len(set(names)) == 35, names
+        assert names[:5] == DIAGNOSTICS and len(names) == 37 and len(set(names)) == 37, names
         assert names[5] == "blender_register_client" and names[-1] == "blender_get_job", names
         prompts = [p["name"] for p in process.result("prompts/list")["prompts"]]
         assert prompts == ["blender_dispatch_script", *LOCAL_PROMPTS], prompts

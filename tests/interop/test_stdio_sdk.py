@@ -55,7 +55,7 @@ def test_as_a_bridge_it_serves_the_whole_server_and_the_bus_and_a_peer_answer_th
     assert blender_tools[:5] == DIAGNOSTICS, detail
     assert {"blender_register_client", "blender_send_message", "blender_execute_code",
             "blender_get_job"} <= set(blender_tools), detail
-    assert len(blender_tools) == len(set(blender_tools)) == 35, detail
+    assert len(blender_tools) == len(set(blender_tools)) == 37, detail
     assert [name for name in report["prompts"] if name.startswith("blender_")] == \
         ["blender_dispatch_script", *LOCAL_PROMPTS], detail
     assert "blender://bus/stats" in report["resources"], detail

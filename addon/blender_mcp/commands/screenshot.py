@@ -1,35 +1,59 @@
-"""get_viewport_screenshot (contract 9.12, "Viewport").
+"""get_viewport_screenshot (contract 9.12, "Viewport"; pictures: docs/images.md).
 
 UI: a real screenshot of the largest VIEW_3D area (screen.screenshot_area with a context override),
 downscaled so that its longest edge is at most max_size. Background (`blender -b`, no drawing): a
 Workbench render from a temporary camera placed at the stored 3D view; the scene camera is used
-only when no 3D view is stored. The file is written on the Blender host; only its path and size
-are returned.
+only when no 3D view is stored.
+
+The picture is written to `filepath` on the Blender host (null: a temporary file, removed once
+its bytes are read, and `filepath` is null in the result) and returned as the reply's picture, so
+the caller sees it wherever Blender runs. The result keeps the seed's keys (success, width,
+height, filepath) and adds `images`.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import bpy
 
-FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG"}
+from .. import images
+from . import still_render
+
 VIEW_SENSOR_WIDTH = 72.0
 DEFAULT_ASPECT = 16 / 9
+LABEL = "viewport"
 
 
-def get_viewport_screenshot(max_size: int = 800, filepath: str | None = None, format: str = "png") -> dict:
-    if not filepath:
-        return {"error": "No filepath provided"}
-    file_format = FORMATS.get(str(format).lower())
-    if file_format is None:
-        return {"error": f"Unsupported format: {format}. Use png or jpg"}
+def get_viewport_screenshot(max_size: int = 800, filepath: str | None = None,
+                            format: str = "png") -> dict | images.WithImages:
+    try:
+        file_format, mime_type, extension = images.image_format(format)
+    except ValueError as error:
+        return {"error": str(error)}
     max_size = max(1, int(max_size))
-    directory = os.path.dirname(os.path.abspath(filepath))
-    os.makedirs(directory, exist_ok=True)
-    if bpy.app.background:
-        return _render_stored_view(max_size, filepath, file_format)
-    return _screenshot_area(max_size, filepath, file_format)
+    temporary = None
+    if filepath:
+        path = os.path.abspath(filepath)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    else:
+        temporary = tempfile.mkdtemp(prefix="blender_mcp_shot_")
+        path = os.path.join(temporary, "viewport" + extension)
+    try:
+        if bpy.app.background:
+            shot = _render_stored_view(max_size, path, file_format)
+        else:
+            shot = _screenshot_area(max_size, path, file_format)
+        if "error" in shot:
+            return shot
+        picture = still_render.read_picture(path, LABEL, mime_type, shot["width"], shot["height"])
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+    result = {"success": True, "width": shot["width"], "height": shot["height"],
+              "filepath": filepath if filepath else None, "images": images.describe([picture])}
+    return images.WithImages(result, [picture])
 
 
 # -- UI ------------------------------------------------------------------------------------------
@@ -62,14 +86,13 @@ def _screenshot_area(max_size: int, filepath: str, file_format: str) -> dict:
                 image.scale(width, height)
             image.filepath_raw = filepath
             image.file_format = file_format
-            image.save()
+            still_render.save_image(image)
             width, height = image.size
         finally:
             bpy.data.images.remove(image)
     finally:
-        if os.path.exists(raw_path):
-            os.remove(raw_path)
-    return {"success": True, "width": int(width), "height": int(height), "filepath": filepath}
+        still_render.remove_quietly(raw_path)
+    return {"width": int(width), "height": int(height)}
 
 
 # -- background ----------------------------------------------------------------------------------
@@ -100,45 +123,25 @@ def _render_stored_view(max_size: int, filepath: str, file_format: str) -> dict:
     if view is None and scene.camera is None:
         return {"error": "No 3D viewport found"}
     render = scene.render
-    saved = {"engine": render.engine, "resolution_x": render.resolution_x, "resolution_y": render.resolution_y,
-             "resolution_percentage": render.resolution_percentage, "filepath": render.filepath,
-             "use_file_extension": render.use_file_extension}
-    saved_format = render.image_settings.file_format
-    saved_camera = scene.camera
-    temporary = None
-    try:
+    with still_render.overridden() as overrides, \
+            still_render.temporary_camera(scene, "blender_mcp_view_camera") as camera:
         if view is not None:
             area, space = view
             aspect = area.width / area.height if area.width > 0 and area.height > 0 else DEFAULT_ASPECT
-            camera_data = bpy.data.cameras.new("blender_mcp_view_camera")
-            temporary = bpy.data.objects.new("blender_mcp_view_camera", camera_data)
-            scene.collection.objects.link(temporary)
             region_3d = space.region_3d
-            temporary.matrix_world = region_3d.view_matrix.inverted()
+            camera.matrix_world = region_3d.view_matrix.inverted()
             if region_3d.view_perspective == "ORTHO":
-                camera_data.type = "ORTHO"
-                camera_data.ortho_scale = region_3d.view_distance * VIEW_SENSOR_WIDTH / space.lens
+                camera.data.type = "ORTHO"
+                camera.data.ortho_scale = region_3d.view_distance * VIEW_SENSOR_WIDTH / space.lens
             else:
-                camera_data.lens = space.lens
-                camera_data.sensor_width = VIEW_SENSOR_WIDTH
-            camera_data.clip_start, camera_data.clip_end = space.clip_start, space.clip_end
-            scene.camera = temporary
+                camera.data.lens = space.lens
+                camera.data.sensor_width = VIEW_SENSOR_WIDTH
+            camera.data.clip_start, camera.data.clip_end = space.clip_start, space.clip_end
+            overrides.set(scene, "camera", camera)
         else:
             aspect = render.resolution_x / render.resolution_y if render.resolution_y else DEFAULT_ASPECT
         width, height = _resolution(aspect, max_size)
-        render.engine = "BLENDER_WORKBENCH"
-        render.resolution_x, render.resolution_y, render.resolution_percentage = width, height, 100
-        render.filepath = filepath
-        render.use_file_extension = False
-        render.image_settings.file_format = file_format
-        bpy.ops.render.render(write_still=True)
-    finally:
-        for name, value in saved.items():
-            setattr(render, name, value)
-        render.image_settings.file_format = saved_format
-        scene.camera = saved_camera
-        if temporary is not None:
-            camera_data = temporary.data
-            bpy.data.objects.remove(temporary)
-            bpy.data.cameras.remove(camera_data)
-    return {"success": True, "width": width, "height": height, "filepath": filepath}
+        overrides.set(render, "engine", still_render.WORKBENCH)
+        still_render.prepare_output(overrides, scene, filepath, width, height, file_format)
+        still_render.render_still()
+    return {"width": width, "height": height}

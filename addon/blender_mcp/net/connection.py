@@ -7,6 +7,9 @@ same MCP session after a backoff of 1, 2, 4, 8, 16, then 30 s; a 404 means the s
 session, so it initializes a new one and registers again (the outbox is flushed after that); a 401
 gets one refresh (or, when a password is known, one login) and stops the connection if that fails.
 
+A reply the server refuses is dropped and logged, except a job update that carries pictures: it is
+replaced by a `failed` update with the server's reason, so the job's caller still gets an answer.
+
 Stream thread: reads the standalone SSE stream and hands every JSON-RPC message to `on_message`;
 when the stream breaks it reopens it with Last-Event-ID after the same backoff, so records the
 server retained are replayed (the receiver de-duplicates by message_id).
@@ -46,6 +49,13 @@ class ConnectionConfig:
 
 class _Fatal(Exception):
     pass
+
+
+def refused_pictures_update(arguments: dict, answer: dict) -> dict:
+    """The failed job_update that replaces a reply whose pictures the server refused."""
+    reason = answer.get("detail") or answer.get("error") or "refused"
+    return {"job_id": arguments.get("job_id"), "status": "failed", "result": "",
+            "error": f"The server refused the pictures of this reply ({answer.get('error')}): {reason}"}
 
 
 class Connection:
@@ -171,6 +181,13 @@ class Connection:
                 # why instead of the result the server could not carry.
                 answer = self._session.call_tool(tool, oversized_reply_failure(arguments, answer))
             if isinstance(answer, dict) and answer.get("status") == "error":
+                if tool == "blender_job_update" and arguments.get("images"):
+                    # The pictures were refused (images_too_large, record_too_large, ...): the job
+                    # still ends, as failed with the server's reason, so its caller is not left waiting.
+                    self._log(f"blender-mcp: the pictures of job {arguments.get('job_id')} were refused: "
+                              f"{answer.get('error')}; reporting the job failed")
+                    self.outbox.replace_if(item, (tool, refused_pictures_update(arguments, answer)))
+                    continue
                 self._log(f"blender-mcp: {tool} for job {arguments.get('job_id')} refused: {answer.get('error')}; "
                           "the reply is dropped")
             self.outbox.pop_if(item)

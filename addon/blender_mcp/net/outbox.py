@@ -42,6 +42,12 @@ class Outbox:
             if self._items and self._items[0] is item:
                 self._items.popleft()
 
+    def replace_if(self, item: tuple[str, dict], replacement: tuple[str, dict]) -> None:
+        """Puts `replacement` in the place of the oldest entry if that is still `item` (it goes out next)."""
+        with self._lock:
+            if self._items and self._items[0] is item:
+                self._items[0] = replacement
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)

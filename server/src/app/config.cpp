@@ -6,13 +6,19 @@
 #include <charconv>
 #include <set>
 
+#include "core/base64.hpp"
 #include "core/logging.hpp"
 #include "http/ip_network.hpp"
+#include "http/server.hpp"
 
 namespace bmcp::app {
 namespace {
 
 using Error = std::string;
+
+// Room left, next to the base64 of the images, for the rest of a reply that carries them: the
+// envelope and the JSON text of a result that describes pictures.
+constexpr std::int64_t kImageReplyRoom = 64 << 10;
 
 std::optional<std::string> non_empty(std::optional<std::string> value) {
   if (value && value->empty())
@@ -223,6 +229,7 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       {"BLENDER_MCP_SESSION_QUEUE_BYTES", &config.session_queue_bytes},
       {"BLENDER_MCP_SESSION_REPLAY_BYTES", &config.session_replay_bytes},
       {"BLENDER_MCP_STREAM_BUFFER_BYTES", &config.stream_buffer_bytes},
+      {"BLENDER_MCP_MAX_IMAGE_BYTES", &config.max_image_bytes},
   };
   for (const auto& [name, target] : numbers) {
     if (auto text = non_empty(env(name))) {
@@ -292,6 +299,13 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
     }
     config.max_connections = *flags.max_connections;
   }
+  if (flags.max_image_bytes) {
+    if (*flags.max_image_bytes <= 0) {
+      return Unexpected{fmt::format("--max-image-bytes must be greater than 0, got '{}'",
+                                    *flags.max_image_bytes)};
+    }
+    config.max_image_bytes = *flags.max_image_bytes;
+  }
   if (!flags.trusted_proxies.empty()) {
     config.trusted_proxies.clear();
     for (const auto& value : flags.trusted_proxies) {
@@ -320,6 +334,25 @@ Result<void, Error> check_byte_bounds(const ServerConfig& config) {
           "{} ({}) must be at least BLENDER_MCP_MAX_RECORD_BYTES ({}): it must hold one record",
           name, bytes, config.max_record_bytes)};
     }
+  }
+  // A dispatch tool answers with its images base64-encoded in one response, and the add-on sends
+  // them in one blender_job_update request: both must hold them, with room for the envelope.
+  const auto encoded = static_cast<std::int64_t>(
+                           base64_encoded_size(static_cast<std::size_t>(config.max_image_bytes))) +
+                       kImageReplyRoom;
+  if (encoded > config.stream_buffer_bytes) {
+    return Unexpected{fmt::format(
+        "BLENDER_MCP_MAX_IMAGE_BYTES ({}) is too large for BLENDER_MCP_STREAM_BUFFER_BYTES ({}): "
+        "the images of one reply, base64-encoded with {} bytes for the rest of it, take {} bytes",
+        config.max_image_bytes, config.stream_buffer_bytes, kImageReplyRoom, encoded)};
+  }
+  const auto body_limit = static_cast<std::int64_t>(http::ServerLimits{}.max_body_bytes);
+  if (encoded > body_limit) {
+    return Unexpected{fmt::format(
+        "BLENDER_MCP_MAX_IMAGE_BYTES ({}) is too large: the images of one reply, base64-encoded "
+        "with {} bytes for the rest of it, take {} bytes, more than one request body may hold "
+        "({} bytes)",
+        config.max_image_bytes, kImageReplyRoom, encoded, body_limit)};
   }
   return {};
 }

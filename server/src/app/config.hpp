@@ -34,6 +34,9 @@ struct ServerConfig {
   std::int64_t session_queue_bytes = 16 << 20;
   std::int64_t session_replay_bytes = 2 << 20;
   std::int64_t stream_buffer_bytes = 8 << 20;
+  // Decoded image bytes one job reply may carry (docs/images.md); their base64 must fit in a
+  // stream buffer and in one request body, with room for the rest of the reply.
+  std::int64_t max_image_bytes = 4 << 20;
   std::string log_level = "info";
   std::vector<std::string> allowed_origins;
   std::size_t threads = 2;
@@ -58,6 +61,7 @@ struct ServeFlags {
   std::optional<std::string> log_level;
   std::optional<std::int64_t> threads;
   std::optional<std::int64_t> max_connections;
+  std::optional<std::int64_t> max_image_bytes;
   // Each --trusted-proxy value; a value may itself be a comma-separated list.
   std::vector<std::string> trusted_proxies;
   bool conformance_fixtures = false;

@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
     app->add_option("--threads", flags.threads, "I/O threads (default 2)");
     app->add_option("--max-connections", flags.max_connections,
                     "Connections served at once (default and ceiling: RLIMIT_NOFILE - 80)");
+    app->add_option("--max-image-bytes", flags.max_image_bytes,
+                    "Decoded image bytes one Blender reply may carry (default 4194304)");
     app->add_option("--trusted-proxy", flags.trusted_proxies,
                     "Reverse proxy address or CIDR block whose X-Forwarded-For names the client "
                     "(repeatable, or comma-separated)")

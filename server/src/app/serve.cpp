@@ -74,6 +74,7 @@ bus::BusLimits bus_limits(const ServerConfig& config) {
   limits.max_record_bytes = static_cast<std::size_t>(config.max_record_bytes);
   limits.offline_hold_bytes = static_cast<std::size_t>(config.offline_hold_bytes);
   limits.max_user_bytes = static_cast<std::size_t>(config.user_buffer_bytes);
+  limits.max_image_bytes = static_cast<std::size_t>(config.max_image_bytes);
   return limits;
 }
 

@@ -16,6 +16,8 @@ json::object job_update_payload(const JobUpdate& update) {
     payload["progress"] = *update.progress;
   if (update.progress_message)
     payload["progress_message"] = *update.progress_message;
+  if (update.images && !update.images->empty())
+    payload["images"] = job_images_json(*update.images);
   return payload;
 }
 

@@ -28,6 +28,11 @@ struct BusLimits {
   // streams (not yet sent) and held for the user's offline clients. A record that does not fit
   // after the recipient's own backlog gave way is not kept for that recipient (`dropped`).
   std::size_t max_user_bytes = 64u << 20;
+  // Decoded bytes of the images one job update may carry (blender_job_update `images`,
+  // docs/images.md). A larger update is refused whole (`images_too_large`), never cut. A
+  // dispatch tool answers with them base64-encoded in one response, so the configuration
+  // checks that a stream buffer holds that.
+  std::size_t max_image_bytes = 4u << 20;
 
   // What a client may register (longer or more is refused, nothing registered).
   std::size_t max_client_type_length = 64;

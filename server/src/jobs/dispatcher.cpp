@@ -23,7 +23,7 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
   const auto bus = hub_.bus_for(request.user_id);
   auto target = choose_target(bus->clients_of_type("blender"), request.target_uuid);
   if (!target) {
-    done(target_error_envelope(request.command, target.error()));
+    done({target_error_envelope(request.command, target.error()), nullptr});
     return nullptr;
   }
   const std::string user = request.user_id;
@@ -39,7 +39,7 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
   send.job_id = new_job_id;
   // Refused before anything is recorded, so a call too large to send leaves no trace.
   if (const auto refusal = bus->size_refusal(send)) {
-    done(record_too_large_envelope(request.command, *target, refusal->detail));
+    done({record_too_large_envelope(request.command, *target, refusal->detail), nullptr});
     return nullptr;
   }
   auto call =
@@ -95,7 +95,7 @@ void DispatchCall::on_reply(const bus::JobUpdate& update) {
   if (!settle())
     return;
   dispatcher_.scheduler_.cancel(timer_);
-  done_(reply_envelope(request_.command, target_uuid_, job_id_, update));
+  done_({reply_envelope(request_.command, target_uuid_, job_id_, update), update.images});
 }
 
 void DispatchCall::on_progress(const bus::JobUpdate& update) {
@@ -115,7 +115,8 @@ void DispatchCall::on_timeout() {
   // The pending entry stays (marked timed out in the store) so a late reply is kept.
   dispatcher_.waiter_.remove(request_.user_id, job_id_);
   dispatcher_.store_.mark_timed_out(request_.user_id, job_id_);
-  done_(timeout_envelope(request_.command, target_uuid_, job_id_, request_.timeout.count()));
+  done_({timeout_envelope(request_.command, target_uuid_, job_id_, request_.timeout.count()),
+         nullptr});
 }
 
 void DispatchCall::cancel() {

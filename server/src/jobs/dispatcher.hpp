@@ -22,8 +22,14 @@ struct DispatchRequest {
   std::chrono::duration<double> timeout{30.0};
 };
 
-// Receives the envelope of a finished dispatch (exactly once, unless it was cancelled).
-using DispatchDone = std::function<void(json::object envelope)>;
+// What a finished dispatch answers: the envelope (contract §5.2) and the pictures the job's
+// reply carried (null for every envelope but a reply with images; docs/images.md).
+struct DispatchReply {
+  json::object envelope;
+  bus::SharedJobImages images;
+};
+// Receives the reply of a finished dispatch (exactly once, unless it was cancelled).
+using DispatchDone = std::function<void(DispatchReply reply)>;
 // Receives progress of a running dispatch: percent 0..100 and the peer's note.
 using DispatchProgress = std::function<void(double percent, std::optional<std::string> message)>;
 
@@ -70,8 +76,8 @@ class Dispatcher {
   Dispatcher(bus::BusHub& hub, JobWaiter& waiter, JobStore& store, Scheduler& scheduler,
              const Clock& clock);
 
-  // Starts one dispatch. On a target error `done` is called at once and nullptr returned;
-  // otherwise the call is returned (keep it to cancel it).
+  // Starts one dispatch. On a target error (or a command too large to send) `done` is called at
+  // once and nullptr returned; otherwise the call is returned (keep it to cancel it).
   std::shared_ptr<DispatchCall> dispatch(DispatchRequest request, DispatchDone done,
                                          DispatchProgress progress = {});
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "bus/job_image.hpp"
 #include "bus/priority.hpp"
 #include "mcp/tool_result.hpp"
 #include "tools/schema.hpp"
@@ -205,6 +206,25 @@ std::string job_update_problem(const bus::JobUpdate& update) {
   return {};
 }
 
+// The `images` argument, checked whole before anything is routed: each item's format, then
+// the decoded bytes of all of them against the bound (never cut). The error is a word and the
+// sentence that says what was wrong.
+Result<bus::JobImages, std::pair<std::string, std::string>> parse_images(const json::array& items,
+                                                                         std::size_t max_bytes) {
+  auto images = bus::parse_job_images(items);
+  if (!images)
+    return Unexpected{std::pair<std::string, std::string>("invalid_images", images.error())};
+  const auto bytes = bus::decoded_image_bytes(*images);
+  if (bytes > max_bytes) {
+    return Unexpected{std::pair<std::string, std::string>(
+        "images_too_large",
+        fmt::format("the images are {} bytes in all; the limit is {} bytes per reply "
+                    "(max_image_bytes, BLENDER_MCP_MAX_IMAGE_BYTES); nothing was routed",
+                    bytes, max_bytes))};
+  }
+  return std::move(images.value());
+}
+
 mcp::Tool job_update_tool(bus::BusHub& hub) {
   auto schema =
       SchemaBuilder()
@@ -217,6 +237,13 @@ mcp::Tool job_update_tool(bus::BusHub& hub) {
           .optional("progress", {"number", "null"}, nullptr, "Progress from 0 to 1")
           .optional("progress_message", {"string", "null"}, nullptr,
                     "A short progress note (at most 500 characters)")
+          .optional("images", {"array", "null"}, nullptr,
+                    "Pictures the job produced: [{\"mimeType\": \"image/png\" or "
+                    "\"image/jpeg\", \"data\": base64, \"label\": what it shows}]. A "
+                    "dispatch caller receives them as image content after the envelope; a bus "
+                    "originator finds them in the reply's payload. At most max_image_bytes "
+                    "decoded bytes in all (docs/images.md)")
+          .items("images", "object")
           .build();
   auto handler = [&hub](const Context& ctx, const json::object& arguments) {
     bus::JobUpdate update;
@@ -231,6 +258,15 @@ mcp::Tool job_update_tool(bus::BusHub& hub) {
     if (const auto problem = job_update_problem(update); !problem.empty()) {
       reply_error(ctx, problem);
       return;
+    }
+    if (const auto* images = arguments.if_contains("images"); images && images->is_array()) {
+      auto parsed = parse_images(images->as_array(), hub.limits().max_image_bytes);
+      if (!parsed) {
+        reply_error(ctx, parsed.error().first, parsed.error().second);
+        return;
+      }
+      if (!parsed->empty())
+        update.images = std::make_shared<const bus::JobImages>(std::move(parsed.value()));
     }
     const auto outcome = hub.job_update(ctx->caller().user_id, ctx->session().id(), update);
     if (!outcome) {

@@ -47,6 +47,16 @@ std::string result_lines(const DispatchTool& tool, const Recipe& recipe) {
       recipe.result_shape);
 }
 
+std::string image_lines(const DispatchTool& tool) {
+  if (!tool.returns_images)
+    return {};
+  return "- Images: the tool result's content[0] is the envelope and content[1], content[2], "
+         "... are MCP image items {\"type\": \"image\", \"data\": base64, \"mimeType\": "
+         "\"image/png\" or \"image/jpeg\"} in the order of result[\"images\"]. Replies are "
+         "bounded (4 MiB of image bytes by default): a larger one fails with an error that says "
+         "so; ask for a smaller max_size, format jpeg or fewer views.\n";
+}
+
 }  // namespace
 
 json::object recipe_arguments(std::string_view command) {
@@ -82,12 +92,13 @@ std::string dispatch_recipe_text(std::string_view command) {
       "- The tool returns an envelope {{\"status\", \"command\", \"target_uuid\", \"job_id\", "
       "\"result\", \"error\"}}; status is completed, failed, timeout, no_client, "
       "ambiguous_target, unknown_target or offline_target.\n"
-      "{result}",
+      "{result}"
+      "{images}",
       fmt::arg("command", tool->command), fmt::arg("tool", tool->name),
       fmt::arg("arguments", to_json_text(recipe_arguments(command))),
       fmt::arg("timeout", tool->default_timeout_seconds),
       fmt::arg("gate", gate_lines(*recipe, tool->command)),
-      fmt::arg("result", result_lines(*tool, *recipe)));
+      fmt::arg("result", result_lines(*tool, *recipe)), fmt::arg("images", image_lines(*tool)));
 }
 
 mcp::Prompt dispatch_recipe_prompt() {

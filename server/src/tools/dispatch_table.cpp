@@ -10,12 +10,17 @@ const Types kString{"string"};
 const Types kStringOrNull{"string", "null"};
 const Types kInteger{"integer"};
 const Types kBoolean{"boolean"};
+const Types kIntegerOrNull{"integer", "null"};
+const Types kArray{"array"};
+const Types kArrayOrNull{"array", "null"};
 const Types kAnyJson{"object", "array", "string", "number", "boolean", "null"};
 
 constexpr double kProbe = 15;
 constexpr double kRead = 30;
 constexpr double kCode = 60;
 constexpr double kDownload = 180;
+constexpr double kLook = 120;
+constexpr double kRender = 600;
 
 DispatchParam required(std::string_view name, std::string_view description) {
   return {name, kString, true, nullptr, description};
@@ -58,11 +63,15 @@ std::vector<DispatchTool> build_table() {
       {"blender_get_viewport_screenshot",
        "get_viewport_screenshot",
        kRead,
-       "Save a screenshot of the 3D viewport (a Workbench render in background mode) to "
-       "filepath; `result` is JSON text with success, filepath, width and height.",
-       {required("filepath", "Where to write the image, on the Blender machine"),
-        optional("max_size", kInteger, 800, "Largest side in pixels"),
-        optional("format", kString, "png", "png or jpg")}},
+       "A screenshot of the 3D viewport (in background mode a Workbench render of the stored "
+       "view). content[0] is the envelope, whose `result` is JSON text with success, filepath, "
+       "width, height and images; content[1] is the picture itself (PNG or JPEG).",
+       {optional("filepath", kStringOrNull, nullptr,
+                 "Where to write the image, on the Blender machine; null: a temporary file, "
+                 "removed once the image is sent"),
+        optional("max_size", kInteger, 800, "Longest edge in pixels"),
+        optional("format", kString, "png", "png, jpg or jpeg")},
+       true},
       {"blender_get_console_output",
        "get_console_output",
        kRead,
@@ -181,6 +190,45 @@ std::vector<DispatchTool> build_table() {
        kDownload,
        "Download and import a Sketchfab model (needs use_sketchfab and an API key).",
        {required("uid", "The Sketchfab model uid")}},
+      {"blender_look",
+       "look",
+       kLook,
+       "Look at the scene: one picture per view, rendered from a temporary camera (also in "
+       "background mode, where there is no viewport). content[0] is the envelope, whose "
+       "`result` lists the pictures (index, label, width, height, mimeType, bytes); "
+       "content[1...] are the pictures in that order.",
+       {optional("views", kArray, json::array{"iso"},
+                 "Named views (camera, front, back, left, right, top, bottom, iso) and/or "
+                 "explicit ones {\"eye\": [x, y, z], \"target\": [x, y, z], \"label\": "
+                 "\"...\"} (target defaults to the centre of what is framed); at most 12"),
+        optional("objects", kArrayOrNull, nullptr,
+                 "Names of the objects to frame; null frames every object that renders"),
+        optional("shading", kString, "solid",
+                 "solid and wireframe (Workbench), material (Eevee) or rendered (the scene's "
+                 "engine, at most 16 samples)"),
+        optional("max_size", kInteger, 512, "Longest edge of each picture in pixels (16-4096)"),
+        optional("format", kString, "png", "png, jpg or jpeg")},
+       true},
+      {"blender_render",
+       "render",
+       kRender,
+       "Render the scene camera in full, in a separate Blender process that reports progress "
+       "and stops when the call is cancelled; the file is written on the Blender machine. "
+       "content[0] is the envelope (`result`: filepath, width, height, engine, samples, frame, "
+       "render_seconds, notes, images); content[1] is the render scaled to max_size.",
+       {optional("engine", kStringOrNull, nullptr,
+                 "CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH; null keeps the scene's"),
+        optional("samples", kIntegerOrNull, nullptr,
+                 "Samples for Cycles or Eevee; null keeps the scene's"),
+        optional("resolution_percentage", kIntegerOrNull, nullptr,
+                 "1-100 percent of the scene's resolution; null keeps the scene's"),
+        optional("frame", kIntegerOrNull, nullptr, "The frame to render; null: the current one"),
+        optional("filepath", kStringOrNull, nullptr,
+                 "Where to write the full render on the Blender machine; null: the scene's "
+                 "output path for that frame"),
+        optional("max_size", kInteger, 1000, "Longest edge of the returned picture in pixels"),
+        optional("format", kString, "png", "Format of the returned picture: png, jpg or jpeg")},
+       true},
   };
 }
 

@@ -24,9 +24,12 @@ struct DispatchTool {
   double default_timeout_seconds;
   std::string_view description;
   std::vector<DispatchParam> params;
+  // The reply carries pictures: the tool result has image content after the envelope
+  // (docs/images.md).
+  bool returns_images = false;
 };
 
-// The 24 dispatch tools, in contract order.
+// The 26 dispatch tools: the contract's 24 in its order, then blender_look and blender_render.
 std::span<const DispatchTool> dispatch_tools();
 // The row for an addon command name or a tool name; nullptr when there is none.
 const DispatchTool* find_dispatch_tool(std::string_view command_or_tool);

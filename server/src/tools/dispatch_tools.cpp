@@ -7,6 +7,7 @@
 #include "jsonrpc/codes.hpp"
 #include "mcp/tool_result.hpp"
 #include "tools/bus_resources.hpp"
+#include "tools/dispatch_result.hpp"
 #include "tools/dispatch_table.hpp"
 #include "tools/schema.hpp"
 
@@ -71,8 +72,8 @@ void run(const DispatchTool& tool, jobs::Dispatcher& dispatcher, const Context& 
       target ? std::string(*target) : std::string(), std::chrono::duration<double>(timeout)};
   auto call = dispatcher.dispatch(
       std::move(request),
-      [ctx](json::object envelope) {
-        ctx->respond(mcp::json_tool_result(envelope, ctx->session().protocol_version()));
+      [ctx](jobs::DispatchReply reply) {
+        ctx->respond(dispatch_tool_result(reply, ctx->session().protocol_version()));
       },
       [ctx](double percent, std::optional<std::string> message) {
         ctx->progress(percent, 100.0, std::move(message));
@@ -101,8 +102,8 @@ void read_through(jobs::Dispatcher& dispatcher, const Context& ctx, const std::s
                   std::string_view command, json::object params) {
   jobs::DispatchRequest request{ctx->caller().user_id, std::string(command), std::move(params), "",
                                 std::chrono::duration<double>(kResourceTimeoutSeconds)};
-  auto call = dispatcher.dispatch(std::move(request), [ctx, uri](json::object envelope) {
-    ctx->respond(json_resource_contents(uri, envelope));
+  auto call = dispatcher.dispatch(std::move(request), [ctx, uri](jobs::DispatchReply reply) {
+    ctx->respond(json_resource_contents(uri, reply.envelope));
   });
   cancel_with_request(ctx, call);
 }

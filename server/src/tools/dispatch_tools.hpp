@@ -10,7 +10,7 @@ namespace bmcp::tools {
 // The upper bound of `_timeout`; larger values are clamped to it.
 inline constexpr double kMaxDispatchTimeoutSeconds = 3600;
 
-// Registers the 24 dispatch tools of the table (contract §5.2), in order, then
+// Registers the 26 dispatch tools of the table (contract §5.2 and docs/images.md), in order, then
 // blender_get_job. Each call picks a target, sends one command_dispatch and answers with the
 // envelope when the reply, the timeout or a target error comes; cancelling the call cancels
 // the job. `dispatcher` and `store` must outlive the registry's use.

@@ -95,6 +95,7 @@ TEST_F(LoadConfigTest, ByteBoundsAreReadAndValidated) {
   env_.clear();
   env_["BLENDER_MCP_MAX_RECORD_BYTES"] = "1048576";
   env_["BLENDER_MCP_STREAM_BUFFER_BYTES"] = "2097152";
+  env_["BLENDER_MCP_MAX_IMAGE_BYTES"] = "65536";
   auto config = load_config({}, env());
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->max_record_bytes, 1048576);
@@ -112,6 +113,42 @@ TEST_F(LoadConfigTest, EveryHolderMustTakeOneRecordOfTheLargestSize) {
     EXPECT_NE(config.error().find(name), std::string::npos);
     EXPECT_NE(config.error().find("BLENDER_MCP_MAX_RECORD_BYTES"), std::string::npos);
   }
+}
+
+TEST_F(LoadConfigTest, TheImageBoundComesFromTheEnvironmentOrTheFlag) {
+  EXPECT_EQ(load_config({}, env())->max_image_bytes, 4194304);
+  env_["BLENDER_MCP_MAX_IMAGE_BYTES"] = "1048576";
+  EXPECT_EQ(load_config({}, env())->max_image_bytes, 1048576);
+  ServeFlags flags;
+  flags.max_image_bytes = 2097152;
+  EXPECT_EQ(load_config(flags, env())->max_image_bytes, 2097152);
+  flags.max_image_bytes = 0;
+  auto zero = load_config(flags, env());
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error(), "--max-image-bytes must be greater than 0, got '0'");
+  env_["BLENDER_MCP_MAX_IMAGE_BYTES"] = "many";
+  auto words = load_config({}, env());
+  ASSERT_FALSE(words.ok());
+  EXPECT_NE(words.error().find("BLENDER_MCP_MAX_IMAGE_BYTES"), std::string::npos);
+}
+
+TEST_F(LoadConfigTest, TheImagesOfOneReplyMustFitAStreamBufferAndARequestBody) {
+  env_["BLENDER_MCP_STREAM_BUFFER_BYTES"] = "4194304";
+  auto small_buffer = load_config({}, env());
+  ASSERT_FALSE(small_buffer.ok());
+  EXPECT_EQ(small_buffer.error(),
+            "BLENDER_MCP_MAX_IMAGE_BYTES (4194304) is too large for "
+            "BLENDER_MCP_STREAM_BUFFER_BYTES (4194304): the images of one reply, base64-encoded "
+            "with 65536 bytes for the rest of it, take 5657944 bytes");
+  env_["BLENDER_MCP_STREAM_BUFFER_BYTES"] = "67108864";
+  env_["BLENDER_MCP_MAX_IMAGE_BYTES"] = "12582912";  // 16 MiB of base64
+  auto over_body = load_config({}, env());
+  ASSERT_FALSE(over_body.ok());
+  EXPECT_NE(over_body.error().find("more than one request body may hold (16777216 bytes)"),
+            std::string::npos)
+      << over_body.error();
+  env_["BLENDER_MCP_MAX_IMAGE_BYTES"] = "12000000";
+  EXPECT_TRUE(load_config({}, env()).ok());
 }
 
 TEST_F(LoadConfigTest, EmptyEnvironmentValuesCountAsUnset) {

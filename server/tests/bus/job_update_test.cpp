@@ -27,5 +27,17 @@ TEST(JobUpdate, ProgressIsAddedOnlyWhenGiven) {
   EXPECT_EQ(payload.at("progress_message"), "half");
 }
 
+TEST(JobUpdate, ImagesAreAddedToThePayloadOnlyWhenThereAreAny) {
+  JobUpdate update{"job-1", "completed", "{}", "", std::nullopt, std::nullopt};
+  EXPECT_FALSE(job_update_payload(update).contains("images"));
+  update.images = std::make_shared<const JobImages>();
+  EXPECT_FALSE(job_update_payload(update).contains("images"));
+  update.images =
+      std::make_shared<const JobImages>(JobImages{{"image/png", "iVBORw0KGgo=", "front"}});
+  EXPECT_EQ(job_update_payload(update).at("images"),
+            (json::array{json::object{
+                {"label", "front"}, {"mimeType", "image/png"}, {"data", "iVBORw0KGgo="}}}));
+}
+
 }  // namespace
 }  // namespace bmcp::bus

@@ -25,7 +25,10 @@ class DispatcherTest : public ::testing::Test {
     return dispatcher_.dispatch(
         {"demo", "get_scene_info", json::object{}, std::move(target),
          std::chrono::duration<double>(timeout)},
-        [this](json::object envelope) { envelopes_.push_back(std::move(envelope)); },
+        [this](DispatchReply reply) {
+          envelopes_.push_back(std::move(reply.envelope));
+          images_.push_back(std::move(reply.images));
+        },
         [this](double percent, std::optional<std::string>) { progress_.push_back(percent); });
   }
   void reply(const std::string& session, const std::string& job_id, const std::string& status,
@@ -41,6 +44,7 @@ class DispatcherTest : public ::testing::Test {
   JobStore store_{clock_, JobStoreLimits{}};
   Dispatcher dispatcher_{hub_, waiter_, store_, scheduler_, clock_};
   std::vector<json::object> envelopes_;
+  std::vector<bus::SharedJobImages> images_;
   std::vector<double> progress_;
 };
 
@@ -67,9 +71,24 @@ TEST_F(DispatcherTest, TheCommandGoesToTheOnlyBlenderAndTheReplyBecomesTheEnvelo
   EXPECT_EQ(scheduler_.pending(), 0u);
 }
 
+TEST_F(DispatcherTest, TheImagesOfTheReplyComeWithTheEnvelopeAndStayOutOfIt) {
+  blender("blender-1", "s1");
+  const auto call = run();
+  bus::JobUpdate update{call->job_id(), "completed", R"({"width":4})", "", {}, {}};
+  update.images =
+      std::make_shared<const bus::JobImages>(bus::JobImages{{"image/png", "iVBORw0KGgo=", "top"}});
+  ASSERT_TRUE(hub_.job_update("demo", "s1", update));
+  ASSERT_EQ(envelopes_.size(), 1u);
+  EXPECT_EQ(envelopes_[0].size(), 6u);
+  EXPECT_EQ(envelopes_[0].at("result"), R"({"width":4})");
+  ASSERT_TRUE(images_[0]);
+  EXPECT_EQ(images_[0].get(), update.images.get());  // shared, not copied
+}
+
 TEST_F(DispatcherTest, ATargetErrorIsAnsweredAtOnceAndSendsNothing) {
   EXPECT_EQ(run(), nullptr);
   EXPECT_EQ(envelopes_.at(0).at("status"), "no_client");
+  EXPECT_EQ(images_.at(0), nullptr);
   EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
 }
 

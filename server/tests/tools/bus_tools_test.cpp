@@ -203,6 +203,77 @@ TEST_F(BusToolsTest, JobUpdateChecksProgressAndItsMessage) {
             "broadcast");
 }
 
+// Canonical base64 of a PNG signature followed by zero bytes: `bytes` decoded bytes in all,
+// which must be 9 plus a multiple of 3.
+std::string png_base64(std::size_t bytes) {
+  EXPECT_EQ((bytes - 9) % 3, 0u);
+  std::string data = "iVBORw0KGgoA";
+  data.reserve(bytes / 3 * 4 + 4);
+  for (std::size_t n = 9; n < bytes; n += 3)
+    data += "AAAA";
+  return data;
+}
+
+TEST_F(BusToolsTest, AStyleBReplyCarriesItsImagesInThePayload) {
+  const auto llm = open("demo");
+  const auto blender = open("demo");
+  register_client(llm, "llm");
+  register_client(blender, "blender");
+  call(llm, "blender_send_message",
+       {{"target_uuid", "blender"}, {"from_uuid", "llm"}, {"payload", {{"job_id", "j1"}}}});
+  const json::array images{
+      json::object{{"mimeType", "image/png"}, {"data", png_base64(12)}, {"label", "top"}}};
+  const auto updated = call(blender, "blender_job_update",
+                            {{"job_id", "j1"}, {"status", "completed"}, {"images", images}});
+  EXPECT_EQ(updated.at("delivered"), "direct");
+  const auto payload = llm.records().at(0).at("payload").as_object();
+  EXPECT_EQ(payload.at("images"),
+            (json::array{json::object{
+                {"label", "top"}, {"mimeType", "image/png"}, {"data", png_base64(12)}}}));
+}
+
+TEST_F(BusToolsTest, JobUpdateRefusesBadImagesWholeAndRoutesNothing) {
+  const auto llm = open("demo");
+  const auto blender = open("demo");
+  register_client(llm, "llm");
+  register_client(blender, "blender");
+  call(llm, "blender_send_message",
+       {{"target_uuid", "blender"}, {"from_uuid", "llm"}, {"payload", {{"job_id", "j1"}}}});
+  const auto bad = call(
+      blender, "blender_job_update",
+      {{"job_id", "j1"},
+       {"status", "completed"},
+       {"images", json::array{json::object{{"mimeType", "image/gif"}, {"data", png_base64(12)}}}}});
+  EXPECT_EQ(bad.at("status"), "error");
+  EXPECT_EQ(bad.at("error"), "invalid_images");
+  EXPECT_EQ(bad.at("detail"),
+            "images[0]: mimeType must be image/png or image/jpeg, not 'image/gif'");
+
+  ASSERT_EQ(hub_.limits().max_image_bytes, 4194304u);
+  const json::array too_large{
+      json::object{{"mimeType", "image/png"}, {"data", png_base64(2097156)}},
+      json::object{{"mimeType", "image/png"}, {"data", png_base64(2097156)}}};
+  const auto large = call(blender, "blender_job_update",
+                          {{"job_id", "j1"}, {"status", "completed"}, {"images", too_large}});
+  EXPECT_EQ(large.at("error"), "images_too_large");
+  EXPECT_EQ(large.at("detail"),
+            "the images are 4194312 bytes in all; the limit is 4194304 bytes per reply "
+            "(max_image_bytes, BLENDER_MCP_MAX_IMAGE_BYTES); nothing was routed");
+  EXPECT_TRUE(llm.records().empty());
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+
+  // Within the image bound, a reply to a bus client is still a record: its base64 passes the
+  // record bound. (A dispatch reply has no recipient and is not measured; see dispatch_tools.)
+  const json::array within_the_limit{
+      json::object{{"mimeType", "image/png"}, {"data", png_base64(2097150)}},
+      json::object{{"mimeType", "image/png"}, {"data", png_base64(2097150)}}};
+  const auto within =
+      call(blender, "blender_job_update",
+           {{"job_id", "j1"}, {"status", "completed"}, {"images", within_the_limit}});
+  EXPECT_EQ(within.at("error"), "record_too_large");
+  EXPECT_TRUE(llm.records().empty());
+}
+
 TEST_F(BusToolsTest, ListingShowsOnlyTheCallersBus) {
   const auto demo = open("demo");
   const auto bob = open("bob");

@@ -39,7 +39,7 @@ TEST(DispatchRecipePrompt, TheArgumentsCoverEveryParameterOfEveryTool) {
     EXPECT_EQ(arguments.at("_timeout"), json::value(tool.default_timeout_seconds));
     EXPECT_TRUE(contains(dispatch_recipe_text(tool.name), to_json_text(arguments))) << tool.name;
   }
-  EXPECT_TRUE(recipe_arguments("render").empty());
+  EXPECT_TRUE(recipe_arguments("render_scene").empty());
 }
 
 TEST(DispatchRecipePrompt, AGatedCommandNamesItsGateAndStatusProbe) {
@@ -62,9 +62,23 @@ TEST(DispatchRecipePrompt, ExecuteCodeResultIsStdoutNotJson) {
   EXPECT_TRUE(contains(dispatch_recipe_text("get_scene_info"), "parse it with json.loads"));
 }
 
-TEST(DispatchRecipePrompt, AnUnknownCommandListsAllTwentyFourCommands) {
+TEST(DispatchRecipePrompt, ToolsThatReturnPicturesSayWhereTheImagesAre) {
+  for (const char* command : {"get_viewport_screenshot", "look", "render"}) {
+    const auto text = dispatch_recipe_text(command);
+    EXPECT_TRUE(contains(text, "- Images: the tool result's content[0] is the envelope"))
+        << command;
+    EXPECT_TRUE(contains(text, "\"index\"")) << command;
+  }
+  EXPECT_FALSE(contains(dispatch_recipe_text("get_scene_info"), "- Images:"));
+  EXPECT_TRUE(contains(dispatch_recipe_text("render"), "Default _timeout: 600 seconds"));
+  EXPECT_TRUE(contains(dispatch_recipe_text("render"), "progressToken"));
+  EXPECT_TRUE(contains(dispatch_recipe_text("look"), "Default _timeout: 120 seconds"));
+}
+
+TEST(DispatchRecipePrompt, AnUnknownCommandListsAllTwentySixCommands) {
   const auto text = dispatch_recipe_text("render_scene");
   EXPECT_TRUE(text.starts_with("Unknown command 'render_scene'."));
+  EXPECT_TRUE(contains(text, "The 26 commands are:"));
   for (const auto& tool : dispatch_tools())
     EXPECT_TRUE(contains(text, tool.command)) << tool.command;
 }

@@ -80,6 +80,78 @@ TEST_F(DispatchToolsTest, ExecuteCodeReturnsStdoutVerbatimInTheEnvelope) {
   EXPECT_EQ(channel->response->at("result").at("structuredContent"), envelope(*channel));
 }
 
+TEST_F(DispatchToolsTest, TheScreenshotsPictureIsTheSecondContentItemAndNotInTheEnvelope) {
+  const auto peer = blender("blender-demo01");
+  auto channel =
+      start(open("demo"), "tools/call",
+            {{"name", "blender_get_viewport_screenshot"}, {"arguments", json::object{}}});
+  const auto command = last_command(peer);
+  EXPECT_EQ(command.at("params"),
+            (json::object{{"filepath", nullptr}, {"max_size", 800}, {"format", "png"}}));
+  const std::string job_id(command.at("job_id").as_string());
+  const std::string result = R"({"success":true,"width":2,"height":1,"filepath":null})";
+  call(peer, "blender_job_update",
+       {{"job_id", job_id},
+        {"status", "completed"},
+        {"result", result},
+        {"images",
+         json::array{json::object{
+             {"mimeType", "image/png"}, {"data", "iVBORw0KGgo="}, {"label", "viewport"}}}}});
+  ASSERT_TRUE(channel->response);
+  const auto& content = channel->response->at("result").at("content").as_array();
+  ASSERT_EQ(content.size(), 2u);
+  EXPECT_EQ(envelope(*channel).at("result"), json::value(result));
+  EXPECT_EQ(envelope(*channel).at("status"), "completed");
+  EXPECT_EQ(content[1],
+            (json::object{{"type", "image"}, {"data", "iVBORw0KGgo="}, {"mimeType", "image/png"}}));
+  EXPECT_EQ(content[0].at("text").as_string().find("iVBORw0KGgo"), std::string::npos);
+}
+
+TEST_F(DispatchToolsTest, ADispatchReplyMayCarryImagesUpToTheImageBoundBeyondTheRecordBound) {
+  const auto peer = blender("b");
+  auto channel =
+      start(open("demo"), "tools/call", {{"name", "blender_look"}, {"arguments", json::object{}}});
+  const std::string job_id(last_command(peer).at("job_id").as_string());
+  // 4,194,301 decoded bytes: a PNG signature, then zeros; 5.6 MB of base64.
+  std::string data = "iVBORw0KGgoA";
+  for (std::size_t n = 9; n + 3 <= hub_.limits().max_image_bytes; n += 3)
+    data += "AAAA";
+  ASSERT_GT(data.size(), hub_.limits().max_record_bytes);
+  const auto answer = call(
+      peer, "blender_job_update",
+      {{"job_id", job_id},
+       {"status", "completed"},
+       {"result", "{}"},
+       {"images",
+        json::array{json::object{{"mimeType", "image/png"}, {"data", data}, {"label", "iso"}}}}});
+  EXPECT_EQ(answer.at("status"), "ok");
+  ASSERT_TRUE(channel->response);
+  const auto& content = channel->response->at("result").at("content").as_array();
+  ASSERT_EQ(content.size(), 2u);
+  EXPECT_EQ(content[1].at("data").as_string().size(), data.size());
+}
+
+TEST_F(DispatchToolsTest, LookAndRenderSendTheirParametersWithDefaults) {
+  const auto peer = blender("b");
+  start(open("demo"), "tools/call", {{"name", "blender_look"}, {"arguments", json::object{}}});
+  EXPECT_EQ(last_command(peer).at("command"), "look");
+  EXPECT_EQ(last_command(peer).at("params"), (json::object{{"views", json::array{"iso"}},
+                                                           {"objects", nullptr},
+                                                           {"shading", "solid"},
+                                                           {"max_size", 512},
+                                                           {"format", "png"}}));
+  start(open("demo"), "tools/call",
+        {{"name", "blender_render"}, {"arguments", {{"engine", "CYCLES"}, {"samples", 16}}}});
+  EXPECT_EQ(last_command(peer).at("command"), "render");
+  EXPECT_EQ(last_command(peer).at("params"), (json::object{{"engine", "CYCLES"},
+                                                           {"samples", 16},
+                                                           {"resolution_percentage", nullptr},
+                                                           {"frame", nullptr},
+                                                           {"filepath", nullptr},
+                                                           {"max_size", 1000},
+                                                           {"format", "png"}}));
+}
+
 TEST_F(DispatchToolsTest, ParamsCarryEveryParameterWithItsDefault) {
   const auto peer = blender("b");
   start(open("demo"), "tools/call",

@@ -15,7 +15,7 @@ TEST(RecipeTable, EveryDispatchCommandHasARecipe) {
     EXPECT_EQ(recipe->gate.empty(), recipe->probe.empty()) << tool.command;
   }
   EXPECT_EQ(find_recipe("blender_get_scene_info"), nullptr);  // commands, not tool names
-  EXPECT_EQ(find_recipe("render"), nullptr);
+  EXPECT_EQ(find_recipe("render_scene"), nullptr);
 }
 
 TEST(RecipeTable, ExampleValuesAreObjectsOfTheToolsOwnParameters) {

@@ -112,7 +112,7 @@ def test_the_background_screenshot_is_a_workbench_render_of_the_stored_view(raw,
                          ["result"])
     assert cameras == 1  # the temporary camera is gone
     bad = result_of(raw.call("blender_get_viewport_screenshot", {"filepath": str(path), "format": "gif"}))
-    assert bad == {"error": "Unsupported format: gif. Use png or jpg"}
+    assert bad == {"error": "Unsupported format: gif. Use png, jpg or jpeg"}
 
 
 def test_the_arrival_to_start_time_of_background_jobs_is_reported(raw, worker):

@@ -1,13 +1,15 @@
 """Blender's UI under xvfb-run (no -b): Login and Connect through the operators, jobs pumped by the
-bpy.app.timers callback, and a real viewport screenshot."""
+bpy.app.timers callback, a real viewport screenshot returned as a picture, and blender_look and
+blender_render from the UI."""
 from __future__ import annotations
 
+import base64
 import json
 from typing import Iterator
 
 import pytest
 
-from ..png_check import distinct_pixels, read_png
+from ..png_check import decode_png, distinct_colours, distinct_pixels, read_png
 from .blender_worker import BlenderWorker, start_ui, wait_until_online
 
 UUID = "blender-ui01"
@@ -38,14 +40,38 @@ def test_jobs_run_through_the_timer_pump_in_the_ui(raw, ui_worker):
 
 def test_the_viewport_screenshot_writes_a_png_of_the_reported_size_that_is_not_one_colour(raw, ui_worker, tmp_path):
     path = tmp_path / "viewport.png"
-    envelope = raw.call("blender_get_viewport_screenshot", {"filepath": str(path), "max_size": 400,
-                                                            "target_uuid": UUID})
+    result = raw.call_result("blender_get_viewport_screenshot", {"filepath": str(path), "max_size": 400,
+                                                                 "target_uuid": UUID})
+    envelope = json.loads(result["content"][0]["text"])
     assert envelope["status"] == "completed", envelope
     shot = json.loads(envelope["result"])
     assert shot["success"] and shot["filepath"] == str(path) and max(shot["width"], shot["height"]) <= 400
     width, height, _ = read_png(path)
     assert (width, height) == (shot["width"], shot["height"])
     assert distinct_pixels(path) > 10
+    # The same picture comes back as the second content item.
+    assert result["content"][1]["type"] == "image" and result["content"][1]["mimeType"] == "image/png"
+    assert base64.b64decode(result["content"][1]["data"]) == path.read_bytes()
+
+
+def test_look_and_render_work_in_the_ui_too(raw, ui_worker, tmp_path):
+    result = raw.call_result("blender_look", {"views": ["top", "iso"], "max_size": 200, "target_uuid": UUID})
+    envelope = json.loads(result["content"][0]["text"])
+    assert envelope["status"] == "completed", envelope
+    look = json.loads(envelope["result"])
+    assert [entry["label"] for entry in look["images"]] == ["top", "iso"] and len(result["content"]) == 3
+    for entry, item in zip(look["images"], result["content"][1:]):
+        width, height, rows = decode_png(base64.b64decode(item["data"]))
+        assert (width, height) == (entry["width"], entry["height"]) and distinct_colours(width, rows) > 10
+    path = tmp_path / "ui-render.png"
+    result = raw.call_result("blender_render", {"engine": "BLENDER_WORKBENCH", "resolution_percentage": 10,
+                                                "filepath": str(path), "max_size": 100, "target_uuid": UUID})
+    envelope = json.loads(result["content"][0]["text"])
+    assert envelope["status"] == "completed", envelope["error"]
+    rendered = json.loads(envelope["result"])
+    assert (rendered["width"], rendered["height"]) == (192, 108) and read_png(path)[:2] == (192, 108)
+    width, height, rows = decode_png(base64.b64decode(result["content"][1]["data"]))
+    assert (width, height) == (100, 56) and distinct_colours(width, rows) > 10
 
 
 def test_the_arrival_to_start_time_of_ui_jobs_is_reported(raw, ui_worker):

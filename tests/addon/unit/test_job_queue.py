@@ -84,6 +84,15 @@ def test_a_cancel_record_removes_a_queued_job_and_reports_it():
     assert drain(queue) == ["keep"]
 
 
+def test_a_cancel_for_a_job_that_is_not_queued_goes_to_the_running_job():
+    running = []
+    queue = JobQueue(ME, on_cancel_running=lambda job_id: running.append(job_id) or True)
+    queue.offer(record("queued"))
+    queue.offer(record("cancel-1", payload={"message_type": "cancel", "job_id": "queued"}))
+    queue.offer(record("cancel-2", payload={"message_type": "cancel", "job_id": "rendering"}))
+    assert running == ["rendering"]
+
+
 def test_a_waiting_pop_returns_as_soon_as_a_job_is_offered_from_another_thread():
     queue = JobQueue(ME)
     threading.Timer(0.05, lambda: queue.offer(record("now"))).start()

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from .. import paths  # noqa: F401
-from blender_mcp import job_context, runner
+import base64
+import threading
+
+from blender_mcp import images, job_context, runner
 from blender_mcp.executor import Executor
 from blender_mcp.records import Job
 
@@ -129,3 +132,74 @@ def test_a_command_sees_the_reporter_of_its_job_only_while_the_job_runs():
     assert seen == [True] and job_context.current_reporter() is None
     assert [(args["status"], args.get("progress"), args.get("progress_message")) for _, args in sent] == [
         ("running", None, None), ("running", 0.3, "from a command"), ("completed", None, None)]
+
+
+def pictures_command(executor: Executor, size: int = 24) -> None:
+    def shoot(label: str = "top"):
+        data = b"\x89PNG\r\n\x1a\n" + b"\0" * (size - 8)
+        picture = images.Picture(label=label, mime_type="image/png", data=data, width=2, height=1)
+        return images.WithImages({"success": True, "images": images.describe([picture])}, [picture])
+
+    executor.register("shoot", shoot)
+
+
+def test_pictures_of_a_command_go_in_the_images_argument_and_only_their_description_in_result():
+    executor = Executor()
+    pictures_command(executor)
+    job_runner, _ = make_runner(executor)
+    reply = job_runner.run(Job("command", job_id="s-1", priority=6, command="shoot", params={"label": "front"}))
+    assert reply["status"] == "completed"
+    assert reply["result"] == ('{"success": true, "images": [{"index": 1, "label": "front", "width": 2, "height": 1, '
+                               '"mimeType": "image/png", "bytes": 24}]}')
+    assert [(item["label"], item["mimeType"]) for item in reply["images"]] == [("front", "image/png")]
+    assert base64.b64decode(reply["images"][0]["data"]).startswith(b"\x89PNG")
+    assert reply["images"][0]["data"] not in reply["result"]
+
+
+def test_pictures_over_the_bound_fail_the_job_with_the_reason_and_carry_no_bytes(monkeypatch):
+    executor = Executor()
+    pictures_command(executor, size=5000)
+    job_runner, _ = make_runner(executor)
+    monkeypatch.setenv("BLENDER_MCP_MAX_IMAGE_BYTES", "4096")
+    reply = job_runner.run(Job("command", job_id="s-2", priority=6, command="shoot"))
+    assert reply == {"job_id": "s-2", "status": "failed", "result": "", "error": (
+        "The pictures are 5000 bytes in all, more than the limit of 4096 bytes per reply "
+        "(BLENDER_MCP_MAX_IMAGE_BYTES); ask for a smaller max_size, format jpeg or fewer views")}
+
+
+def test_a_running_command_that_sees_its_cancel_ends_the_job_cancelled_and_others_are_not_touched():
+    executor = Executor()
+    started, finished = threading.Event(), []
+
+    def wait_for_cancel():
+        started.set()
+        if job_context.cancel_event().wait(5):
+            raise job_context.JobCancelled("cancelled while rendering")
+        finished.append(True)
+        return {}
+
+    executor.register("wait_for_cancel", wait_for_cancel)
+    job_runner, sent = make_runner(executor)
+    assert job_runner.cancel_running("r-0") is False  # nothing runs yet
+    thread = threading.Thread(target=job_runner.run, args=(
+        Job("command", job_id="r-1", priority=6, command="wait_for_cancel", from_uuid="server-dispatch:demo"),))
+    thread.start()
+    assert started.wait(5)
+    assert job_runner.cancel_running("other") is False
+    assert job_runner.cancel_running("r-1") is True
+    thread.join(5)
+    assert sent[-1] == ("blender_job_update", {"job_id": "r-1", "status": "cancelled", "result": "",
+                                               "error": "cancelled while rendering"})
+    assert finished == [] and job_context.cancelled() is False
+    assert job_runner.cancel_running("r-1") is False  # it no longer runs
+
+
+def test_a_cancel_that_comes_just_before_its_job_starts_is_not_lost():
+    executor = Executor()
+    executor.register("check", lambda: {"cancelled": job_context.cancelled()})
+    job_runner, _ = make_runner(executor)
+    assert job_runner.cancel_running("late") is False  # the job left the queue but has not started
+    reply = job_runner.run(Job("command", job_id="late", priority=6, command="check"))
+    assert reply["result"] == '{"cancelled": true}'
+    assert job_runner.run(Job("command", job_id="other", priority=6, command="check"))["result"] == \
+        '{"cancelled": false}'
