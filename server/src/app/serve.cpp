@@ -5,9 +5,9 @@
 
 #include <set>
 
+#include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
-#include "auth/signing_key.hpp"
 #include "bus/bus_hub.hpp"
 #include "core/logging.hpp"
 #include "core/thread_pool.hpp"
@@ -107,30 +107,26 @@ void report_bus_losses(const bus::BusHub& hub, std::uint64_t& reported_losses) {
 
 int run_serve(const ServerConfig& config) {
   init_logging(*parse_server_log_level(config.log_level));
-  auto data_dir = auth::resolve_data_dir(config.data_dir, auth::process_env);
-  if (!data_dir) {
-    spdlog::error("{}", data_dir.error().message);
-    return 2;
-  }
-  if (auto ok = auth::ensure_data_dir(*data_dir); !ok) {
-    spdlog::error("{}", ok.error().message);
-    return 1;
-  }
-  auto key = auth::load_or_create_signing_key(config.signing_key, *data_dir);
-  if (!key) {
-    spdlog::error("{}", key.error().message);
-    return 1;
+  StoreLocation location{config.database_url, {}};
+  if (!location.database_url) {
+    auto data_dir = auth::resolve_data_dir(config.data_dir, auth::process_env);
+    if (!data_dir) {
+      spdlog::error("{}", data_dir.error().message);
+      return 2;
+    }
+    location.data_dir = *data_dir;
   }
   SystemClock clock;
-  auto store = auth::UserStore::open(auth::database_file(*data_dir), clock);
+  auto store = open_server_store(location, config.signing_key, clock);
   if (!store) {
     spdlog::error("{}", store.error().message);
     return 1;
   }
+  spdlog::info("user store: {}", store->description);
   auth::PasswordHasher hasher;
   auth::AuthService auth(
-      **store, hasher, clock,
-      auth::AuthConfig{*key, std::chrono::minutes(config.access_token_expire_minutes),
+      *store->users, hasher, clock,
+      auth::AuthConfig{store->signing_key, std::chrono::minutes(config.access_token_expire_minutes),
                        std::chrono::days(config.refresh_token_expire_days)});
   if (auto ok = auth.bootstrap(config.admin_password, config.demo_password); !ok) {
     std::fprintf(stderr, "%s\n", ok.error().message.c_str());
@@ -215,7 +211,7 @@ int run_serve(const ServerConfig& config) {
         [&hub, &reported_losses] { report_bus_losses(hub, reported_losses); });
   // A user removed with the CLI loses its sessions and its bus within the check interval
   // (contract §3.6).
-  auth::UserStore& users = **store;
+  auth::UserStore& users = *store->users;
   every(scheduler, kRemovedUserCheckInterval, [&sessions, &users, &blocking, &hub] {
     blocking.post([&sessions, &users, &hub] {
       std::set<std::string> removed;

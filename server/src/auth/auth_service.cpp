@@ -19,7 +19,7 @@ Principal principal_of(const UserRecord& user) {
 
 void throw_unless_ok(const Status& status) {
   if (!status.ok()) {
-    throw SqliteError(status.error().message);
+    throw StoreError(status.error().message);
   }
 }
 

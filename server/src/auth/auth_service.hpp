@@ -62,8 +62,8 @@ struct LoginResult {
 // The auth endpoints' logic (contract 2.1-2.4, 3.3-3.6), free of HTTP. Users are read from
 // the store on every call, so CLI changes take effect on the next request.
 // Blocking: login and bootstrap hash or verify passwords (tens of ms) and every call may
-// touch SQLite, so callers run them on a worker pool, never on an I/O thread.
-// Errors: refusals come back as AuthFailure/Status; database failures throw SqliteError.
+// touch the user store, so callers run them on a worker pool, never on an I/O thread.
+// Errors: refusals come back as AuthFailure/Status; store failures throw StoreError.
 // Thread safety: every method may be called from any thread.
 class AuthService {
  public:

@@ -14,6 +14,10 @@ struct UserRecord {
   std::vector<std::string> scopes;
   double created_at = 0;  // seconds since the Unix epoch
   double updated_at = 0;
+  // Immutable per-account id: 128 random bits as 32 lowercase hex characters, assigned by the
+  // store when the user is created, so that a later account of the same name is a different
+  // user. Empty where the store does not keep one.
+  std::string uid{};
 
   bool has_role(std::string_view role) const;
 };

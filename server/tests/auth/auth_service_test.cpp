@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "auth/jwt_codec.hpp"
+#include "auth/sqlite_user_store.hpp"
 #include "jwt_test_support.hpp"
 #include "test_support.hpp"
 
@@ -25,7 +26,7 @@ constexpr std::string_view kPassword = "demo-password";
 class AuthServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = UserStore::open(dir_.path() / "users.db", clock_);
+    auto store = SqliteUserStore::open(dir_.path() / "users.db", clock_);
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
     service_ = std::make_unique<AuthService>(
@@ -471,7 +472,7 @@ TEST_F(AuthServiceTest, CliChangesTakeEffectOnTheNextRequest) {
   add_demo();
   const TokenPair tokens = login_demo();
   // A second store on the same file stands in for the user CLI process.
-  auto cli_store = UserStore::open(dir_.path() / "users.db", clock_);
+  auto cli_store = SqliteUserStore::open(dir_.path() / "users.db", clock_);
   ASSERT_TRUE(cli_store.ok());
   ASSERT_TRUE((*cli_store)->remove("demo").ok());
   expect_unauthorized(failure_of(service_->authenticate_access(tokens.access_token)),
@@ -509,7 +510,7 @@ TEST_F(AuthServiceTest, ACachedTokenOfAUserRemovedByAnotherProcessIsUserNotFound
   add_demo();
   const TokenPair tokens = login_demo();
   ASSERT_TRUE(service_->authenticate_access(tokens.access_token).ok());
-  auto cli_store = UserStore::open(dir_.path() / "users.db", clock_);
+  auto cli_store = SqliteUserStore::open(dir_.path() / "users.db", clock_);
   ASSERT_TRUE(cli_store.ok());
   ASSERT_TRUE((*cli_store)->remove("demo").ok());
   expect_unauthorized(failure_of(service_->authenticate_access(tokens.access_token)),
