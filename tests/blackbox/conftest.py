@@ -85,6 +85,12 @@ def store(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> St
     return new_store(store_kind, request, tmp_path / "data")
 
 
+@pytest.fixture
+def store_of(request: pytest.FixtureRequest) -> Callable[[str], Store]:
+    """A factory: `store_of("postgres")` is a fresh store of that kind."""
+    return lambda kind: new_store(kind, request)
+
+
 @pytest.fixture(scope="session")
 def server(store_kind: str, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
     srv = start_server(store=new_store(store_kind, request))

@@ -36,6 +36,13 @@ class PostgresServer:
         database = database_url.rsplit("/", 1)[1]
         return _script("psql", str(self.state), "-d", database, "-tA", "-c", sql).strip()
 
+    def pause(self) -> None:
+        """Stops the server, keeping its data and port (an outage)."""
+        _script("pause", str(self.state))
+
+    def resume(self) -> None:
+        _script("resume", str(self.state))
+
     def stop(self) -> None:
         _script("stop", str(self.state))
 

@@ -216,7 +216,12 @@ int run_serve(const ServerConfig& config) {
     blocking.post([&sessions, &users, &hub] {
       std::set<std::string> removed;
       sessions.end_users_if([&users, &removed](const std::string& user) {
-        auto found = users.find(user);
+        Result<auth::UserRecord> found = Unexpected{make_error(ErrorCode::kIo, "unknown")};
+        try {
+          found = users.find(user);
+        } catch (const auth::StoreUnavailable&) {
+          return false;  // unknown while the store is unreachable: checked again next time
+        }
         const bool gone = !found && found.error().code == ErrorCode::kNotFound;
         if (gone)
           removed.insert(user);

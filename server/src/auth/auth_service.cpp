@@ -1,5 +1,7 @@
 #include "auth/auth_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace bmcp::auth {
@@ -11,6 +13,15 @@ constexpr std::string_view kDemoUsername = "demo";
 
 AuthFailure unauthorized(std::string detail) {
   return AuthFailure{AuthFailure::Kind::kUnauthorized, std::move(detail), {}};
+}
+
+// How long a client is asked to wait when the user store cannot be reached.
+constexpr std::chrono::seconds kUnavailableRetryAfter{5};
+
+AuthFailure unavailable(const StoreUnavailable& error) {
+  spdlog::warn("user store unavailable: {}", error.what());
+  return AuthFailure{AuthFailure::Kind::kUnavailable, "User store unavailable; try again shortly",
+                     kUnavailableRetryAfter};
 }
 
 Principal principal_of(const UserRecord& user) {
@@ -56,16 +67,20 @@ Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
     return Unexpected{
         AuthFailure{AuthFailure::Kind::kRateLimited, "Too many failed login attempts", *wait}};
   }
-  auto user = store_.find(username);
-  const std::string& hash = user ? user->password_hash : hasher_.dummy_hash();
-  // Always exactly one verification, so an unknown user costs what a wrong password costs.
-  const bool password_matches = hasher_.verify(hash, password);
-  if (!user || !password_matches) {
-    limiter_.record_failure(remote_address, username);
-    return Unexpected{unauthorized("Invalid credentials")};
+  try {
+    auto user = store_.find(username);
+    const std::string& hash = user ? user->password_hash : hasher_.dummy_hash();
+    // Always exactly one verification, so an unknown user costs what a wrong password costs.
+    const bool password_matches = hasher_.verify(hash, password);
+    if (!user || !password_matches) {
+      limiter_.record_failure(remote_address, username);
+      return Unexpected{unauthorized("Invalid credentials")};
+    }
+    limiter_.record_success(remote_address, username);
+    return LoginResult{issue_pair(*user), principal_of(*user)};
+  } catch (const StoreUnavailable& error) {
+    return Unexpected{unavailable(error)};
   }
-  limiter_.record_success(remote_address, username);
-  return LoginResult{issue_pair(*user), principal_of(*user)};
 }
 
 Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {
@@ -76,20 +91,29 @@ Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_tok
   if (claims->typ != kRefreshTokenType) {
     return Unexpected{unauthorized("Not a refresh token")};
   }
-  if (!store_.rotate_refresh(claims->jti, tokens_.now_seconds())) {
-    return Unexpected{unauthorized("Invalid refresh token")};
+  try {
+    if (!store_.rotate_refresh(claims->jti, tokens_.now_seconds())) {
+      return Unexpected{unauthorized("Invalid refresh token")};
+    }
+    const auto user = store_.find(claims->sub);
+    if (!user) {
+      return Unexpected{unauthorized("User not found")};
+    }
+    return issue_pair(*user);
+  } catch (const StoreUnavailable& error) {
+    return Unexpected{unavailable(error)};
   }
-  const auto user = store_.find(claims->sub);
-  if (!user) {
-    return Unexpected{unauthorized("User not found")};
-  }
-  return issue_pair(*user);
 }
 
-void AuthService::logout(std::string_view token) {
+Result<void, AuthFailure> AuthService::logout(std::string_view token) {
   if (const auto claims = tokens_.verify_signature_only(token)) {
-    store_.revoke_refresh_tokens(claims->sub);
+    try {
+      store_.revoke_refresh_tokens(claims->sub);
+    } catch (const StoreUnavailable& error) {
+      return Unexpected{unavailable(error)};
+    }
   }
+  return {};
 }
 
 Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view token) {
@@ -109,8 +133,17 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
     }
     claims = std::move(*verified);
   }
-  // Never cached: the CLI may remove the user from another process at any time.
-  if (!store_.exists(claims->sub)) {
+  // Never cached here: the CLI may remove the user from another process at any time.
+  bool user_exists = false;
+  try {
+    user_exists = store_.exists(claims->sub);
+  } catch (const StoreUnavailable& error) {
+    if (!cached) {
+      return Unexpected{unavailable(error)};
+    }
+    user_exists = true;  // verified before, when its user existed; checked again once reachable
+  }
+  if (!user_exists) {
     if (cached) {
       verified_.erase(token);
     }

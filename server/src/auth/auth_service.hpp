@@ -42,6 +42,7 @@ struct AuthFailure {
     kBadRequest,    // 400
     kUnauthorized,  // 401
     kRateLimited,   // 429, with Retry-After: retry_after
+    kUnavailable,   // 503, with Retry-After: retry_after (the user store cannot be reached)
   };
   Kind kind = Kind::kUnauthorized;
   std::string detail;
@@ -63,7 +64,9 @@ struct LoginResult {
 // the store on every call, so CLI changes take effect on the next request.
 // Blocking: login and bootstrap hash or verify passwords (tens of ms) and every call may
 // touch the user store, so callers run them on a worker pool, never on an I/O thread.
-// Errors: refusals come back as AuthFailure/Status; store failures throw StoreError.
+// Errors: refusals come back as AuthFailure/Status; a store that cannot be reached now
+// (StoreUnavailable) is the refusal kUnavailable "User store unavailable; try again shortly",
+// and nothing was done; other store failures throw StoreError.
 // Thread safety: every method may be called from any thread.
 class AuthService {
  public:
@@ -88,13 +91,16 @@ class AuthService {
   Result<TokenPair, AuthFailure> refresh(std::string_view refresh_token);
 
   // A token whose signature verifies (expired or not, access or refresh) revokes every
-  // refresh token of its sub; any other token changes nothing. Always "Logged out".
-  void logout(std::string_view token);
+  // refresh token of its sub; any other token changes nothing. Then "Logged out"; kUnavailable
+  // when the revocation could not reach the store.
+  Result<void, AuthFailure> logout(std::string_view token);
 
   // For /mcp and /auth/profile. 401 with "Invalid token: ...", "Token missing sub",
   // "Not an access token" or "User not found". The principal is built from the token's
   // claims. A token seen before skips the signature check (VerifiedTokenCache), never the
-  // expiry check or the user lookup, which run on every call.
+  // expiry check or the user lookup, which run on every call. When the store cannot be reached,
+  // a token seen before is still accepted (its user existed at the last check) and any other
+  // is kUnavailable.
   Result<Principal, AuthFailure> authenticate_access(std::string_view token);
 
   // Start-up bootstrap (contract 3.6), in order: a non-empty admin password creates `admin` or

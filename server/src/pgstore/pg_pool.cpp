@@ -9,17 +9,34 @@ std::unique_ptr<PgConnection> PgPool::take() {
   {
     std::unique_lock lock(mutex_);
     available_.wait(lock, [this] { return !idle_.empty() || leased_ < max_connections_; });
-    ++leased_;
     if (!idle_.empty()) {
+      ++leased_;
       auto connection = std::move(idle_.back());
       idle_.pop_back();
       return connection;
     }
+    if (!last_connect_error_.empty() &&
+        std::chrono::steady_clock::now() - last_connect_failure_ < kConnectBackoff) {
+      throw auth::StoreUnavailable(last_connect_error_);
+    }
+    ++leased_;
   }
   // Connect outside the lock: an unreachable server must not hold up the other callers'
   // idle connections.
   try {
-    return PgConnection::connect(url_);
+    auto connection = PgConnection::connect(url_);
+    std::lock_guard lock(mutex_);
+    last_connect_error_.clear();
+    return connection;
+  } catch (const auth::StoreUnavailable& error) {
+    {
+      std::lock_guard lock(mutex_);
+      --leased_;
+      last_connect_failure_ = std::chrono::steady_clock::now();
+      last_connect_error_ = error.what();
+    }
+    available_.notify_one();
+    throw;
   } catch (...) {
     {
       std::lock_guard lock(mutex_);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <memory>
@@ -14,7 +15,10 @@ namespace bmcp::pgstore {
 // Up to `max_connections` connections to one PostgreSQL database, opened when first needed
 // and reused. A connection found lost is dropped together with every idle one (they most likely
 // lost the same server), so the next caller connects afresh: after a server restart at most
-// one statement per caller in flight fails, and the pool reconnects by itself.
+// one statement per caller in flight fails, and the pool reconnects by itself. After a failed
+// connection attempt, callers within `kConnectBackoff` fail at once with the same reason
+// instead of trying again: an unreachable server then costs one connect timeout per backoff
+// period, not one per request (per-request user checks run on I/O threads).
 // Thread safety: every method may be called from any thread.
 class PgPool {
  public:
@@ -44,6 +48,8 @@ class PgPool {
 
   const std::string& url() const { return url_; }
 
+  static constexpr std::chrono::milliseconds kConnectBackoff{1000};
+
  private:
   // Holds one connection for a caller and gives it back (or drops it when lost).
   struct Lease {
@@ -65,6 +71,8 @@ class PgPool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<PgConnection>> idle_;
   std::size_t leased_ = 0;  // handed out or being opened
+  std::chrono::steady_clock::time_point last_connect_failure_{};
+  std::string last_connect_error_;
 };
 
 }  // namespace bmcp::pgstore

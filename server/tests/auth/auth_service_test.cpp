@@ -284,7 +284,7 @@ TEST_F(AuthServiceTest, LogoutRevokesEveryRefreshTokenOfTheUser) {
   add_demo();
   const TokenPair first = login_demo();
   const TokenPair second = login_demo();
-  service_->logout(first.access_token);
+  EXPECT_TRUE(service_->logout(first.access_token).ok());
   EXPECT_EQ(failure_of(service_->refresh(first.refresh_token)).detail, "Invalid refresh token");
   EXPECT_EQ(failure_of(service_->refresh(second.refresh_token)).detail, "Invalid refresh token");
 }
@@ -292,7 +292,7 @@ TEST_F(AuthServiceTest, LogoutRevokesEveryRefreshTokenOfTheUser) {
 TEST_F(AuthServiceTest, LogoutWithARefreshTokenAlsoRevokes) {
   add_demo();
   const TokenPair tokens = login_demo();
-  service_->logout(tokens.refresh_token);
+  EXPECT_TRUE(service_->logout(tokens.refresh_token).ok());
   EXPECT_FALSE(service_->refresh(tokens.refresh_token).ok());
 }
 
@@ -300,24 +300,25 @@ TEST_F(AuthServiceTest, LogoutAcceptsAnExpiredToken) {
   add_demo();
   const TokenPair tokens = login_demo();
   clock_.advance(seconds(3600));  // the access token has expired, the refresh token has not
-  service_->logout(tokens.access_token);
+  EXPECT_TRUE(service_->logout(tokens.access_token).ok());
   EXPECT_FALSE(service_->refresh(tokens.refresh_token).ok());
 }
 
 TEST_F(AuthServiceTest, LogoutWithATokenThatDoesNotVerifyChangesNothing) {
   add_demo();
   const TokenPair tokens = login_demo();
-  service_->logout(testing::tamper(tokens.access_token, 2));
-  service_->logout("garbage");
+  EXPECT_TRUE(service_->logout(testing::tamper(tokens.access_token, 2)).ok());
+  EXPECT_TRUE(service_->logout("garbage").ok());
   const TokenService other_key("another-key", clock_, seconds(60), seconds(60));
-  service_->logout(other_key.issue_access(UserRecord{"demo", "", {}, {}, 0, 0}).token);
+  EXPECT_TRUE(
+      service_->logout(other_key.issue_access(UserRecord{"demo", "", {}, {}, 0, 0}).token).ok());
   EXPECT_TRUE(service_->refresh(tokens.refresh_token).ok());
 }
 
 TEST_F(AuthServiceTest, AccessTokensStayValidAfterLogout) {
   add_demo();
   const TokenPair tokens = login_demo();
-  service_->logout(tokens.access_token);
+  EXPECT_TRUE(service_->logout(tokens.access_token).ok());
   EXPECT_TRUE(service_->authenticate_access(tokens.access_token).ok());
 }
 
@@ -523,7 +524,7 @@ TEST_F(AuthServiceTest, ACachedTokenAnswersLikeAnUncachedOneAfterLogoutAndPasswo
   add_demo();
   const TokenPair tokens = login_demo();
   ASSERT_TRUE(service_->authenticate_access(tokens.access_token).ok());
-  service_->logout(tokens.access_token);
+  EXPECT_TRUE(service_->logout(tokens.access_token).ok());
   ASSERT_TRUE(store_->set_password("demo", hasher().hash("another-password")).ok());
   store_->revoke_refresh_tokens("demo");
   // Contract 2.3: issued access tokens stay valid until they expire; the refresh token,

@@ -79,5 +79,19 @@ TEST(PgPoolTest, NoServerMeansStoreUnavailableAndFreesTheSlot) {
   }
 }
 
+TEST(PgPoolTest, AfterAFailedConnectCallersFailAtOnceUntilTheBackoffEnds) {
+  BMCP_REQUIRE_TEST_DATABASE(database);
+  // A database that does not exist yet: the server refuses the connection.
+  const std::string name = database->name() + "_later";
+  const std::string url = database->url() + "_later";
+  PgPool pool(url, 2);
+  EXPECT_THROW(pool.run(PgPool::Retry::kNever, backend_pid), auth::StoreUnavailable);
+  PgConnection::connect(database->url())->exec("CREATE DATABASE " + name);
+  EXPECT_THROW(pool.run(PgPool::Retry::kNever, backend_pid), auth::StoreUnavailable);
+  std::this_thread::sleep_for(PgPool::kConnectBackoff);
+  EXPECT_NO_THROW(pool.run(PgPool::Retry::kNever, backend_pid));
+  PgConnection::connect(database->url())->exec("DROP DATABASE " + name + " WITH (FORCE)");
+}
+
 }  // namespace
 }  // namespace bmcp::pgstore
