@@ -1,6 +1,6 @@
 """Runs the benchmark parts, writes bench/results/latest.md and prints it.
 
-    python3 -m bench.harness.main --binary B --bench-bin D --node N --python P [--quick] [--parts 1,2,3,4,5]
+    python3 -m bench.harness.main --binary B --bench-bin D --node N --python P [--quick] [--parts 1,2,3,4,5,6]
 """
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ import time
 import traceback
 from pathlib import Path
 
-from . import blender_end_to_end, dispatch_round_trip, fan_out, memory, processes, profile, protocol_overhead, report
+from . import (blender_end_to_end, dispatch_round_trip, fan_out, memory, processes, profile, protocol_overhead,
+               report, user_store)
 from .context import USERS, Context
 
 PARTS = {"1": protocol_overhead.run, "2": dispatch_round_trip.run, "3": fan_out.run, "4": memory.run,
-         "5": blender_end_to_end.run, "profile": profile.run}
+         "5": blender_end_to_end.run, "6": user_store.run, "profile": profile.run}
 
 
 def command_output(cmd: list[str], cwd: Path | None = None) -> str:
@@ -39,7 +40,9 @@ def cpu_model() -> str:
 
 
 def header(ctx: Context, load_before: str, started: float) -> list[str]:
-    sdk = json.loads((ctx.root / "bench/node/node_modules/@modelcontextprotocol/sdk/package.json").read_text())["version"]
+    sdk_package = ctx.root / "bench/node/node_modules/@modelcontextprotocol/sdk/package.json"
+    # Not installed when only parts without the TypeScript SDK run (the harness started directly).
+    sdk = json.loads(sdk_package.read_text())["version"] if sdk_package.exists() else "(not installed)"
     py_versions = command_output([str(ctx.python), "-c", "import importlib.metadata as m; "
                                   "print(m.version('mcp'), m.version('uvicorn'), __import__('sys').version.split()[0])"])
     mcp_v, uvicorn_v, python_v = (py_versions.split() + ["?", "?", "?"])[:3]
@@ -83,7 +86,7 @@ def main() -> int:
     parser.add_argument("--bench-bin", type=Path, required=True)
     parser.add_argument("--node", type=Path, required=True)
     parser.add_argument("--python", type=Path, required=True)
-    parser.add_argument("--parts", default="1,2,3,4,5", help="comma-separated subset of 1..5 and 'profile'")
+    parser.add_argument("--parts", default="1,2,3,4,5,6", help="comma-separated subset of 1..6 and 'profile'")
     parser.add_argument("--profile", action="store_true", help="also profile parts 1 and 2 with perf")
     parser.add_argument("--quick", action="store_true", help="short runs, for checking the script")
     parser.add_argument("--output", type=Path, default=None, help="report path (default bench/results/latest.md)")
@@ -94,7 +97,7 @@ def main() -> int:
         parts.append("profile")
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
-        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from 1..5 and profile")
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from 1..6 and profile")
     for path in (args.binary, args.node, args.python, args.bench_bin / "bench_load"):
         if not path.exists():
             parser.error(f"not found: {path}")

@@ -130,6 +130,35 @@ def blender(p5: dict) -> list[str]:
     return lines
 
 
+def user_store(p6: dict) -> list[str]:
+    sq, pg = p6["sqlite"], p6["postgres"]
+    lines = ["## 6. User store: SQLite vs PostgreSQL",
+             "",
+             "One blender-mcp (`--threads 1`) per store; PostgreSQL 15 is a local throwaway server "
+             f"({pg.get('server', 'loopback')}, fsync off) sharing the server's core. Login and refresh: sequential "
+             "requests from the harness (Python urllib, its own overhead included, equal for both); a login is one "
+             "Argon2id verification plus the refresh-token insert, a refresh the atomic rotation plus an insert. "
+             "`tools/call`: `test_simple_text` as in part 1, every request checking the token's user (SQLite reads it, "
+             "PostgreSQL answers from its NOTIFY-invalidated cache). Ratio column: PostgreSQL ÷ SQLite, for latency "
+             "(above 1× = PostgreSQL slower) and for throughput (below 1× = PostgreSQL slower).",
+             "",
+             "| Workload | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |",
+             "|---|---:|---:|---:|"]
+    for name, count in (("login", sq["login"]["count"]), ("refresh", sq["refresh"]["count"])):
+        lines.append(f"| `/auth/{name}` p50 / p99 µs ({count} sequential) | {_lat(sq, name)} | {_lat(pg, name)} "
+                     f"| {_ratio(pg[name]['p50_us'], sq[name]['p50_us'])} / "
+                     f"{_ratio(pg[name]['p99_us'], sq[name]['p99_us'])} |")
+    for clients in sorted(sq["calls"], key=int):
+        s, p = sq["calls"][clients], pg["calls"].get(clients) or pg["calls"].get(str(clients))
+        label = f"{clients} client{'s' if int(clients) > 1 else ''}"
+        lines.append(f"| `tools/call`, {label}: calls/s | {_n(s['rps'])}{_errors(s)} | {_n(p['rps'])}{_errors(p)} "
+                     f"| {p['rps'] / s['rps']:.2f}× |")
+        lines.append(f"| `tools/call`, {label}: p50 / p99 µs | {_lat(s)} | {_lat(p)} "
+                     f"| {_ratio(p['latency']['p50_us'], s['latency']['p50_us'])} / "
+                     f"{_ratio(p['latency']['p99_us'], s['latency']['p99_us'])} |")
+    return lines
+
+
 def profile(result: dict) -> list[str]:
     lines = ["## Profile of blender-mcp (`perf record --call-graph dwarf` on the server process)", ""]
     titles = {"part1": "Part 1 load: 64 clients calling `test_simple_text`",
@@ -168,12 +197,21 @@ def targets(parts: dict) -> list[str]:
         row("Idle RSS < 20 MB", f"{ours['idle_kib'] / 1024:.1f} MiB", ours["idle_kib"] * 1024 < 20e6)
         per = ours["sessions"]["per_session_kib"]
         row("< 50 KB per idle session", f"{per:.1f} KiB", per * 1024 < 50e3)
+    p6 = parts.get("6")
+    if p6:
+        sq = p6["sqlite"]["calls"]
+        pg = p6["postgres"]["calls"]
+        for clients in sorted(sq, key=int):
+            s, p = sq[clients], pg.get(clients) or pg.get(str(clients))
+            row(f"PostgreSQL-mode `tools/call` throughput within 10% of SQLite mode ({clients} "
+                f"client{'s' if int(clients) > 1 else ''})", f"{p['rps'] / s['rps']:.2f}×", p["rps"] >= 0.9 * s["rps"])
     return lines
 
 
 def render(header: list[str], parts: dict) -> str:
     sections = [header]
-    builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "profile": profile}
+    builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "6": user_store,
+                "profile": profile}
     for key, build in builders.items():
         if key in parts:
             if "error" in parts[key]:
