@@ -139,7 +139,9 @@ def user_store(p6: dict) -> list[str]:
              "requests from the harness (Python urllib, its own overhead included, equal for both); a login is one "
              "Argon2id verification plus the refresh-token insert, a refresh the atomic rotation plus an insert. "
              "`tools/call`: `test_simple_text` as in part 1, every request checking the token's user (SQLite reads it, "
-             "PostgreSQL answers from its NOTIFY-invalidated cache). Ratio column: PostgreSQL ÷ SQLite, for latency "
+             "PostgreSQL answers from its NOTIFY-invalidated cache); both servers run at once and the loads alternate "
+             "between them over 3 rounds, each figure is the median-throughput round (every round's calls/s in "
+             "parentheses). Ratio column: PostgreSQL ÷ SQLite, for latency "
              "(above 1× = PostgreSQL slower) and for throughput (below 1× = PostgreSQL slower).",
              "",
              "| Workload | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |",
@@ -151,8 +153,9 @@ def user_store(p6: dict) -> list[str]:
     for clients in sorted(sq["calls"], key=int):
         s, p = sq["calls"][clients], pg["calls"].get(clients) or pg["calls"].get(str(clients))
         label = f"{clients} client{'s' if int(clients) > 1 else ''}"
-        lines.append(f"| `tools/call`, {label}: calls/s | {_n(s['rps'])}{_errors(s)} | {_n(p['rps'])}{_errors(p)} "
-                     f"| {p['rps'] / s['rps']:.2f}× |")
+        rounds = lambda r: " (" + ", ".join(_n(x) for x in r.get("rounds_rps", [])) + ")"  # noqa: E731
+        lines.append(f"| `tools/call`, {label}: calls/s | {_n(s['rps'])}{rounds(s)}{_errors(s)} "
+                     f"| {_n(p['rps'])}{rounds(p)}{_errors(p)} | {p['rps'] / s['rps']:.2f}× |")
         lines.append(f"| `tools/call`, {label}: p50 / p99 µs | {_lat(s)} | {_lat(p)} "
                      f"| {_ratio(p['latency']['p50_us'], s['latency']['p50_us'])} / "
                      f"{_ratio(p['latency']['p99_us'], s['latency']['p99_us'])} |")
