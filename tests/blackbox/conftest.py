@@ -2,7 +2,8 @@
 
 * `server` — one plain server for the whole run (no conformance fixtures). Tests on it must leave
   no lasting state behind that others could see (they delete their MCP sessions, use their own
-  users for logout/refresh, and their own loopback source address for login failures).
+  users for logout/refresh, and their own loopback source address and their own usernames for
+  login failures).
 * `fixture_server` — one server started with `--conformance-fixtures`.
 * `spawn` / `fresh_server` — a new server per test, for tests that change state heavily.
 
@@ -107,15 +108,18 @@ def fixture_server() -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def spawn(store_kind: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., ServerProcess]]:
-    """A factory: `spawn(*extra_args, env={...}, data_dir=..., store=...)` starts a server stopped
-    after the test; without `data_dir` or `store` it gets a fresh store of `store_kind`."""
+    """A factory: `spawn(*extra_args, env={...}, data_dir=..., store=..., open_files=...)` starts a
+    server stopped after the test; without `data_dir` or `store` it gets a fresh store of
+    `store_kind` (`open_files`: its descriptor limit)."""
     started: list[ServerProcess] = []
 
     def start(*extra_args: str, env: dict[str, str] | None = None,
-              data_dir: Path | None = None, store: Store | None = None) -> ServerProcess:
+              data_dir: Path | None = None, store: Store | None = None,
+              open_files: int | None = None) -> ServerProcess:
         if store is None and data_dir is None:
             store = new_store(store_kind, request)
-        srv = start_server(*extra_args, env=env, data_dir=data_dir, store=store)
+        srv = start_server(*extra_args, env=env, data_dir=data_dir, store=store,
+                           open_files=open_files)
         started.append(srv)
         return srv
 

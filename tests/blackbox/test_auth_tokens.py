@@ -11,8 +11,8 @@ import time
 import pytest
 
 from blackbox.checks import assert_detail, assert_json, assert_unauthorized, assert_unauthorized_soon
-from blackbox.processes import remove_user
-from blackbox.tokens import access_claims, decode, make_jwt, read_key, refresh_claims
+from blackbox.processes import add_user, remove_user
+from blackbox.tokens import access_claims, decode, make_jwt, read_key, refresh_claims, uid_of
 from blackbox.wire import JSON, initialize_params, login_ok, rpc
 from support.server_process import STORE_KINDS
 
@@ -25,6 +25,11 @@ PROFILE_DEMO = {"id": "demo", "user_id": "demo", "username": "demo", "roles": ["
 @pytest.fixture
 def key(server) -> str:
     return read_key(server.store)
+
+
+@pytest.fixture
+def demo_uid(demo) -> str:
+    return uid_of(demo.access)
 
 
 def _on_profile(http, token: str):
@@ -91,8 +96,8 @@ def test_a_token_in_the_query_string_is_never_accepted(http, demo, param):
 # token verification (profile and /mcp) ------------------------------------------------------------
 
 
-def test_a_token_forged_with_the_server_key_and_every_claim_right_is_accepted(guarded, key):
-    assert guarded(make_jwt(access_claims("demo"), key)).status == 200
+def test_a_token_forged_with_the_server_key_and_every_claim_right_is_accepted(guarded, key, demo_uid):
+    assert guarded(make_jwt(access_claims("demo", uid=demo_uid), key)).status == 200
 
 
 @pytest.mark.parametrize("token", ["garbage", "a.b", "a.b.c.d", "!!!.???.***", "e30.e30", "bm90IGpzb24.bm90IGpzb24.c2ln"])
@@ -137,16 +142,32 @@ def test_a_token_without_a_subject_is_401_token_missing_sub(guarded, key, sub):
     assert_unauthorized(guarded(make_jwt(claims, key)), "Token missing sub")
 
 
-def test_a_refresh_token_is_401_not_an_access_token(guarded, key):
-    assert_unauthorized(guarded(make_jwt(refresh_claims("demo"), key)), "Not an access token")
+def test_a_refresh_token_is_401_not_an_access_token(guarded, key, demo_uid):
+    assert_unauthorized(guarded(make_jwt(refresh_claims("demo", uid=demo_uid), key)), "Not an access token")
 
 
-def test_a_token_without_a_type_is_401_not_an_access_token(guarded, key):
-    assert_unauthorized(guarded(make_jwt(access_claims("demo", typ=None), key)), "Not an access token")
+def test_a_token_without_a_type_is_401_not_an_access_token(guarded, key, demo_uid):
+    assert_unauthorized(guarded(make_jwt(access_claims("demo", uid=demo_uid, typ=None), key)),
+                        "Not an access token")
 
 
 def test_a_token_for_a_user_that_never_existed_is_401_user_not_found(guarded, key):
     assert_unauthorized(guarded(make_jwt(access_claims("nobody-here"), key)), "User not found")
+
+
+@pytest.mark.parametrize("uid", [None, "", 7])
+def test_a_token_without_an_account_id_is_401_missing_uid(guarded, key, uid):
+    """Tokens carry the account id `uid` (docs/architecture.md); tokens from before it are refused."""
+    claims = access_claims("demo")
+    if uid is None:
+        del claims["uid"]
+    else:
+        claims["uid"] = uid
+    assert_unauthorized(guarded(make_jwt(claims, key)), "Invalid token: missing uid")
+
+
+def test_a_token_with_another_accounts_id_is_401_user_not_found(guarded, key):
+    assert_unauthorized(guarded(make_jwt(access_claims("demo", uid="0" * 32), key)), "User not found")
 
 
 def test_a_real_refresh_token_on_mcp_is_401_not_an_access_token(http, server, new_user):
@@ -165,6 +186,27 @@ def test_the_token_of_a_removed_user_is_401_user_not_found(server, http, new_use
     assert_unauthorized(session.call("ping"), "User not found")
     assert_detail(http.refresh(tokens.refresh), 401, "Invalid refresh token")
     assert_detail(http.login(username, password), 401, "Invalid credentials")
+
+
+def test_the_tokens_of_a_removed_user_stay_dead_when_the_name_is_created_again(server, http, new_user, mcp_for):
+    """A user created again under a removed user's name is another account (another `uid`): the old
+    account's tokens are refused, and logging out with them does not touch the new account."""
+    username, password = new_user(server)
+    old = login_ok(http, username, password)
+    assert http.profile(old.access).status == 200  # verified once, so the server has seen it
+    remove_user(server.store, username)
+    add_user(server.store, username, "another-password-2")
+    # On PostgreSQL the server hears of the change by notification, within moments.
+    assert_unauthorized_soon(lambda: http.profile(old.access), "User not found")
+    assert_unauthorized(_on_mcp(http, old.access), "User not found")
+    assert_unauthorized(http.refresh(old.refresh), "Invalid refresh token")
+    new = login_ok(http, username, "another-password-2")
+    assert uid_of(new.access) != uid_of(old.access)
+    assert assert_json(http.profile(new.access), 200)["user_id"] == username
+    assert http.logout(old.access).status == 200
+    assert http.refresh(new.refresh).status == 200, "the old account's logout revoked the new account's tokens"
+    session = mcp_for(server, new.access).initialize()
+    assert session.call("ping").status == 200
 
 
 # /auth/refresh ------------------------------------------------------------------------------------
@@ -220,8 +262,15 @@ def test_an_expired_refresh_token_is_invalid_token_expired(http, key):
     assert_unauthorized(http.refresh(token), "Invalid token: token expired")
 
 
-def test_a_well_signed_refresh_token_with_an_unknown_jti_is_invalid_refresh_token(http, key):
-    assert_unauthorized(http.refresh(make_jwt(refresh_claims("demo"), key)), "Invalid refresh token")
+def test_a_well_signed_refresh_token_with_an_unknown_jti_is_invalid_refresh_token(http, key, demo_uid):
+    assert_unauthorized(http.refresh(make_jwt(refresh_claims("demo", uid=demo_uid), key)), "Invalid refresh token")
+
+
+def test_a_refresh_token_without_an_account_id_is_invalid_token_missing_uid(http, server, new_user, key):
+    username, password = new_user(server)
+    claims = decode(login_ok(http, username, password).refresh)[1]
+    del claims["uid"]
+    assert_unauthorized(http.refresh(make_jwt(claims, key)), "Invalid token: missing uid")
 
 
 # /auth/logout -------------------------------------------------------------------------------------
@@ -252,7 +301,7 @@ def test_logout_accepts_an_expired_but_well_signed_token(http, server, new_user,
     username, password = new_user(server)
     tokens = login_ok(http, username, password)
     now = int(time.time())
-    expired = make_jwt(access_claims(username, now=now - 7200, lifetime=60), key)
+    expired = make_jwt(access_claims(username, uid=uid_of(tokens.access), now=now - 7200, lifetime=60), key)
     assert assert_json(http.logout(expired), 200) == {"message": "Logged out"}
     assert_unauthorized(http.refresh(tokens.refresh), "Invalid refresh token")
 
@@ -261,7 +310,8 @@ def test_logout_accepts_an_expired_but_well_signed_token(http, server, new_user,
 def test_logout_with_a_token_that_does_not_verify_is_200_without_effect(http, server, new_user, bad):
     username, password = new_user(server)
     tokens = login_ok(http, username, password)
-    token = "garbage" if bad == "garbage" else make_jwt(access_claims(username), "not-the-key")
+    token = "garbage" if bad == "garbage" else make_jwt(access_claims(username, uid=uid_of(tokens.access)),
+                                                        "not-the-key")
     assert assert_json(http.logout(token), 200) == {"message": "Logged out"}
     assert http.refresh(tokens.refresh).status == 200
 

@@ -7,6 +7,7 @@ import pytest
 from blackbox.bus_helpers import (assert_no_new_records, bus_for, job_update, job_update_ok, read_resource,  # noqa: F401
                                   register, send_ok, stable, unregister, uuids)
 from blackbox.checks import SESSION_NOT_FOUND_BODY, assert_json
+from blackbox.processes import add_user, remove_user
 from blackbox.wire import SSE, rpc
 
 CLIENT_LIMIT = 256
@@ -81,17 +82,27 @@ def test_re_registering_anothers_uuid_creates_a_client_on_the_own_bus_only(buses
     assert original.wait_records(1)[0].data["message_id"] == sent["message_id"]
 
 
-def test_a_user_cannot_answer_another_users_job(buses):
+def test_a_user_cannot_answer_or_detect_another_users_job(buses):
+    """A job id that only another user has is an unknown job for the caller: the same answer as
+    for an id nobody uses (a broadcast on the caller's own bus), and the other user's entry stays."""
     demo, other = buses
     originator = demo.join("llm-demo")
     target = demo.join("blender-demo01", "blender")
     send_ok(originator.session, {"job_id": "job-demo"}, target_uuid="blender-demo01", from_uuid="llm-demo")
+    target.wait_records(1)
     intruder = other.join("blender-demo01", "blender")
-    assert job_update(intruder.session, "job-demo", "completed", result="forged") == \
-        {"status": "error", "error": "cross_user_job_update"}
+    forged = job_update_ok(intruder.session, "job-demo", "completed", result="forged")
+    unknown = job_update_ok(intruder.session, "job-nobody-has", "completed", result="forged")
+    assert forged == unknown == {"status": "ok", "delivered": "broadcast", "targets": ["blender-demo01"],
+                                 "filtered_by_level": [], "offline": []}
+    assert [r.payload["job_id"] for r in intruder.wait_records(2)] == ["job-demo", "job-nobody-has"]
     assert demo.stats()["pending_jobs_for_user"] == 1
     assert_no_new_records(originator, 0, demo.observer)
-    assert job_update_ok(target.session, "job-demo", "completed", result="3\n")["targets"] == ["llm-demo"]
+    settled = job_update_ok(target.session, "job-demo", "completed", result="3\n")
+    assert (settled["delivered"], settled["targets"]) == ("direct", ["llm-demo"])
+    reply = originator.wait_records(2)[1]  # after the marker of assert_no_new_records
+    assert (reply.payload["job_id"], reply.payload["result"]) == ("job-demo", "3\n")
+    assert demo.stats()["pending_jobs_for_user"] == 0
 
 
 def test_both_users_may_use_the_same_job_id_without_interfering(buses):
@@ -158,3 +169,26 @@ def test_health_counts_every_bus_without_naming_users(buses, fresh_server, http_
     assert set(body) == {"status", "buses", "clients", "version"}
     assert (body["status"], body["buses"], body["clients"]) == ("healthy", 2, 3)
     assert "demo" not in reply.text and other.user_id not in reply.text
+
+
+REMOVED_USER_CHECK = 25  # seconds: the server checks every 10 s (contract §3.6 allows 30 s)
+
+
+def test_a_user_created_again_under_a_removed_users_name_gets_none_of_the_old_accounts_bus(
+        server, new_user, bus_for):
+    """The new account (another `uid`) must not share a bus with sessions the old account left
+    open: every session of the name ends, and the bus starts empty (docs/architecture.md)."""
+    username, password = new_user(server)
+    old = bus_for(server, username, password)
+    old_blender = old.join("blender-old", "blender", is_persistent=True)
+    send_ok(old.observer, {"job_id": "job-old"}, target_uuid="blender-old", from_uuid="llm-old")
+    old_blender.wait_records(1)
+    remove_user(server.data_dir, username)
+    add_user(server.data_dir, username, "another-password-2")
+    new = bus_for(server, username, "another-password-2")
+    new_llm = new.join("llm-new")
+    assert old_blender.stream.ended.wait(REMOVED_USER_CHECK), "the old account's stream stayed open"
+    assert new_llm.stream.ended.wait(5), "the name's sessions all end, the new account's too"
+    again = bus_for(server, username, "another-password-2")
+    assert again.listing()["persistent"] == [] and again.listing()["ephemeral"] == []
+    assert again.stats()["pending_jobs_for_user"] == 0

@@ -1,6 +1,7 @@
 """Contract §5.1 (`blender_job_update`), §8.8: pending-job entries from `blender_send_message` with
 `from_uuid`, replies routed direct to the originator at `notice`, the broadcast fallback, and the
-`not_job_target` / `cross_user_job_update` refusals."""
+`not_job_target` refusal. A job id that only another user has is an unknown job for the caller (its
+reply is broadcast on the caller's bus), never `cross_user_job_update` (docs/architecture.md)."""
 from __future__ import annotations
 
 import pytest
@@ -207,15 +208,27 @@ def test_after_the_target_re_registers_elsewhere_only_its_new_session_may_reply(
     assert job_update_ok(moved.session, "job-moved", "completed")["targets"] == ["llm-orig"]
 
 
-def test_an_update_for_another_users_job_is_cross_user_job_update(server, new_user, bus_for, own_bus, orig, target):
+def test_an_update_for_another_users_job_is_answered_as_for_an_unknown_job(server, new_user, bus_for, own_bus,
+                                                                            orig, target):
     _dispatch(orig.session, "job-private", "blender-t")
+    target.wait_records(1)
     other = bus_for(server, *new_user(server))
     intruder = other.join("blender-t", "blender")
-    assert job_update(intruder.session, "job-private", "completed", result="forged") == \
-        {"status": "error", "error": "cross_user_job_update"}
-    assert _pending(own_bus) == 1
+    update = job_update_ok(intruder.session, "job-private", "completed", result="forged")
+    assert update == {"status": "ok", "delivered": "broadcast", "targets": ["blender-t"],
+                      "filtered_by_level": [], "offline": []}
+    [record] = intruder.wait_records(1)
+    assert_record(record, user_id=other.user_id, from_uuid=f"server:{other.user_id}", target_uuid="blender-t",
+                  routing={"type": "broadcast"}, payload=_reply("job-private", "completed", "forged"),
+                  job_id="job-private", message_id=record.data["message_id"], priority=5)
+    assert _pending(own_bus) == 1 and _pending(other) == 0
     assert_no_new_records(orig, 0, own_bus.observer)
-    assert job_update_ok(target.session, "job-private", "completed")["delivered"] == "direct"
+    assert_no_new_records(target, 1, own_bus.observer)
+    settled = job_update_ok(target.session, "job-private", "completed", result="3\n")
+    assert (settled["delivered"], settled["targets"]) == ("direct", ["llm-orig"])
+    reply = orig.wait_records(2)[1]  # after the marker of assert_no_new_records
+    assert reply.payload == _reply("job-private", "completed", "3\n")
+    assert _pending(own_bus) == 0
 
 
 # the broadcast fallback ---------------------------------------------------------------------------

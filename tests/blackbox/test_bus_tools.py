@@ -166,7 +166,9 @@ def test_a_client_registered_again_after_unregistering_gets_a_new_connected_at(o
 
 @pytest.mark.parametrize("uuid", ["", "a" * 129, "has space", " leading", "trailing ", "tab\there", "new\nline",
                                   "nul\x00", "bell\x07", "del\x7f", "server:demo", "server:", "server-dispatch:demo",
-                                  "server-dispatch:"])
+                                  "server-dispatch:",
+                                  # the reserved prefixes in any letter case
+                                  "Server:x", "SERVER:demo", "SERVER-DISPATCH:x", "Server-Dispatch:demo"])
 def test_a_malformed_or_reserved_uuid_is_invalid_client_uuid_and_changes_nothing(own_bus, uuid):
     session = own_bus.session()
     register(session, "llm-present")
@@ -269,6 +271,8 @@ SEND_ERRORS = [
     ({"from_uuid": "server:whoever"}, "invalid_from_uuid"),
     ({"from_uuid": "server:"}, "invalid_from_uuid"),
     ({"from_uuid": "server-dispatch:whoever"}, "invalid_from_uuid"),
+    ({"from_uuid": "Server:whoever"}, "invalid_from_uuid"),
+    ({"from_uuid": "SERVER-DISPATCH:whoever"}, "invalid_from_uuid"),
 ]
 
 

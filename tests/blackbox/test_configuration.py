@@ -5,8 +5,11 @@ Precedence: CLI flags > environment > TOML file (`--config`) > defaults.
 """
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +18,7 @@ import pytest
 from blackbox.checks import assert_detail, assert_json, assert_unauthorized
 from blackbox.processes import (add_user, boot, clean_env, expect_startup_refused, free_port, free_ports,
                                  run_binary)
-from blackbox.tokens import access_claims, decode, make_jwt, read_key, verifies
+from blackbox.tokens import access_claims, decode, make_jwt, read_key, uid_of, verifies
 from blackbox.wire import Http, login_ok
 from support.server_process import ADMIN_PASSWORD
 
@@ -150,6 +153,45 @@ def test_a_missing_data_dir_is_created_with_mode_0700(tmp_path, boots):
     assert (data_dir / "blender-mcp.db").exists()
 
 
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_fresh_start_creates_the_data_dir_and_its_secret_files_private_even_with_umask_0(tmp_path, boots):
+    data_dir = tmp_path / "data"
+    saved = os.umask(0)  # the child inherits it: only the modes the server asks for count
+    try:
+        result = boots(*_serve(data_dir))
+    finally:
+        os.umask(saved)
+    _started(result)
+    assert _mode(data_dir) == 0o700
+    for name in ("blender-mcp.db", "blender-mcp.db-wal", "blender-mcp.db-shm", "jwt_secret"):
+        assert _mode(data_dir / name) == 0o600, name
+    assert "open to other users" not in result.stderr, result.stderr
+
+
+def test_a_data_dir_and_secret_files_open_to_others_are_made_private_at_start_with_warnings(tmp_path, boots):
+    data_dir = tmp_path / "data"
+    first = boots(*_serve(data_dir))
+    _started(first)
+    first.stop()
+    (data_dir / "admin_password").write_text("generated-by-scripts-serve\n")
+    data_dir.chmod(0o755)
+    for name, mode in (("blender-mcp.db", 0o644), ("jwt_secret", 0o644), ("admin_password", 0o640)):
+        (data_dir / name).chmod(mode)
+    result = boots(*_serve(data_dir))
+    _started(result)
+    assert _mode(data_dir) == 0o700
+    for name in ("blender-mcp.db", "blender-mcp.db-wal", "blender-mcp.db-shm", "jwt_secret", "admin_password"):
+        assert _mode(data_dir / name) == 0o600, name
+    warnings = [line for line in result.lines if "open to other users" in line]
+    assert len(warnings) == 4, result.stderr
+    assert f"data directory {data_dir} had mode 0755, open to other users; changed it to 0700" in warnings[0]
+    assert f"file {data_dir / 'blender-mcp.db'} had mode 0644" in warnings[1]
+    assert all("warn" in line for line in warnings), warnings
+
+
 def test_a_non_loopback_bind_logs_a_warning_naming_the_address(tmp_path, boots, clients):
     result = boots("serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", str(tmp_path))
     _started(result)
@@ -179,12 +221,36 @@ def test_the_signing_key_and_tokens_survive_a_restart(spawn, http_for):
     assert http.refresh(tokens.refresh).status == 200
 
 
+def test_a_database_from_before_account_ids_gets_them_and_old_tokens_are_refused(spawn, http_for):
+    """Schema version 2 adds users.uid; a file of version 1 (made here by taking the column away
+    again) is migrated on start, and tokens without a uid, as issued before, are refused."""
+    first = spawn()
+    old = login_ok(http_for(first))
+    first.stop()
+    with closing(sqlite3.connect(first.data_dir / "blender-mcp.db")) as db, db:
+        db.executescript("DROP INDEX users_by_uid; ALTER TABLE users DROP COLUMN uid;"
+                         "UPDATE schema_version SET version = 1;")
+    second = spawn(data_dir=first.data_dir)
+    http = http_for(second)
+    key = read_key(second.data_dir)
+    claims = decode(old.access)[1]
+    del claims["uid"]
+    assert_unauthorized(http.profile(make_jwt(claims, key)), "Invalid token: missing uid")
+    assert_unauthorized(http.profile(old.access), "User not found")  # its uid was taken away
+    new = login_ok(http)
+    assert re.fullmatch(r"[0-9a-f]{32}", uid_of(new.access))
+    assert http.profile(new.access).status == 200
+    with closing(sqlite3.connect(second.data_dir / "blender-mcp.db")) as db:
+        assert db.execute("SELECT MAX(version) FROM schema_version").fetchone() == (2,)
+        assert db.execute("SELECT COUNT(*) FROM users WHERE length(uid) = 32").fetchone() == (2,)
+
+
 def test_oauth_secret_key_wins_over_jwt_secret(spawn, http_for):
     http = http_for(spawn(env={"OAUTH_SECRET_KEY": "oauth-key-for-tests", "JWT_SECRET": "jwt-key-for-tests"}))
     token = login_ok(http).access
     assert verifies(token, "oauth-key-for-tests") and not verifies(token, "jwt-key-for-tests")
-    assert http.profile(make_jwt(access_claims("demo"), "oauth-key-for-tests")).status == 200
-    assert_unauthorized(http.profile(make_jwt(access_claims("demo"), "jwt-key-for-tests")),
+    assert http.profile(make_jwt(access_claims("demo", uid=uid_of(token)), "oauth-key-for-tests")).status == 200
+    assert_unauthorized(http.profile(make_jwt(access_claims("demo", uid=uid_of(token)), "jwt-key-for-tests")),
                         "Invalid token: signature verification failed")
 
 

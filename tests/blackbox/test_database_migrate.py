@@ -11,6 +11,14 @@ from support.server_process import STORE_KINDS, Store
 
 on_both_stores = pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True, scope="session")
 
+# The schema version each store's program writes (kUserStoreSchemaVersion, kPostgresSchemaVersion).
+SQLITE_SCHEMA_VERSION = 2
+POSTGRES_SCHEMA_VERSION = 1
+
+
+def _current_version(store: Store) -> int:
+    return POSTGRES_SCHEMA_VERSION if store.database_url else SQLITE_SCHEMA_VERSION
+
 
 def _migrate(store: Store):
     return run_binary(*store.cli_args(), "db", "migrate")
@@ -28,11 +36,12 @@ def _set_schema_version(store: Store, version: int) -> None:
 def test_migrate_creates_the_schema_then_finds_it_current(store):
     first = _migrate(store)
     assert first.returncode == 0, first.stderr
-    assert "schema migrated from version 0 to 1" in first.stdout, first.stdout
+    current = _current_version(store)
+    assert f"schema migrated from version 0 to {current}" in first.stdout, first.stdout
     assert ("PostgreSQL" if store.database_url else "SQLite") in first.stdout
     second = _migrate(store)
     assert second.returncode == 0, second.stderr
-    assert "schema already at version 1" in second.stdout, second.stdout
+    assert f"schema already at version {current}" in second.stdout, second.stdout
     listed = user_cli(store, "list", "--json")
     assert listed.returncode == 0 and listed.stdout.strip() == "[]", listed
 
@@ -43,7 +52,8 @@ def test_a_schema_newer_than_the_program_is_refused_everywhere_and_left_alone(st
     _set_schema_version(store, 99)
     refused = _migrate(store)
     assert refused.returncode == 1
-    assert "database schema version 99 is newer than this program supports (1)" in refused.stderr
+    assert (f"database schema version 99 is newer than this program supports ({_current_version(store)})"
+            in refused.stderr)
     assert user_cli(store, "list").returncode == 1
     boot = expect_startup_refused("serve", "--host", "127.0.0.1", "--port", "0", *store.cli_args())
     assert boot.exit_code == 1 and "newer than this program supports" in boot.stderr, boot.stderr

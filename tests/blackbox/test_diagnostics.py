@@ -1,13 +1,12 @@
 """Contract §5.3: the five diagnostics tools, against the real binary with BLENDER_MCP_BLENDER_PATH,
 PATH, HOME and BLENDER_MCP_ADDON_DIR pointed at temporary directories: a stand-in `blender` script,
-and the real Debian Blender (/usr/bin/blender) where it is installed."""
+and the real Debian Blender (/usr/bin/blender) where it is installed. Over HTTP every one of them
+needs the role admin, so these tests call them as `admin` (test_diagnostics_access.py covers who
+may call them and which Blender they may run)."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import signal
-import stat
 import subprocess
 import time
 from pathlib import Path
@@ -15,87 +14,13 @@ from typing import Iterator
 
 import pytest
 
-from blackbox.processes import add_user
-from blackbox.wire import Http, Mcp, login_ok
-from support.server_process import ADMIN_PASSWORD, ServerProcess, start_server
+from blackbox.diagnostics_machine import (FAKE_BLENDER, Machine, blender_named_processes, forbidden,
+                                          result_of, write_addon, write_executable)
 
 REAL_BLENDER = Path("/usr/bin/blender")
 INSTALL_HINT = "Install Blender 3.0+ from https://www.blender.org/download/"
-FORBIDDEN = {"status": "error", "error": "forbidden", "hint": "blender_install_addon requires the admin role."}
-
-# A stand-in Blender: its version, and the add-on question answered from a flag file in HOME.
-# Every call's arguments are logged so the tests can check how Blender was asked.
-FAKE_BLENDER = """#!/bin/sh
-echo "$@" >> "{log}"
-case "$1" in
-  --version) echo "Blender 3.4.1"; echo "	build date: 2023-01-23"; exit 0 ;;
-  -b) if [ -f "$HOME/addon-enabled" ]; then echo "BLENDER_MCP_ADDON_ENABLED=True";
-      else echo "BLENDER_MCP_ADDON_ENABLED=False"; fi ;;
-esac
-"""
-
-# A minimal but real add-on package, so the real Blender can enable it.
-ADDON_INIT = '''bl_info = {"name": "BlenderMCP test package", "blender": (3, 0, 0), "category": "System"}
-MARKER = "%s"
-
-
-def register():
-    pass
-
-
-def unregister():
-    pass
-'''
-
-
-def write_executable(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return path
-
-
-def write_addon(root: Path, marker: str) -> Path:
-    package = root / "blender_mcp"
-    package.mkdir(parents=True, exist_ok=True)
-    (package / "__init__.py").write_text(ADDON_INIT % marker)
-    (package / "helper.py").write_text("VALUE = 1\n")
-    return package
-
-
-class Machine:
-    """A temporary machine layout and a server whose environment points into it."""
-
-    def __init__(self, root: Path, env: dict[str, str]) -> None:
-        self.root = root
-        self.home = root / "home"
-        self.home.mkdir(parents=True, exist_ok=True)
-        self.server: ServerProcess = start_server(env={"HOME": str(self.home), **env})
-        add_user(self.server.data_dir, "operator", "operator-password", roles=["admin", "user"])
-        self.http = Http(self.server.base_url)
-        self.clients: list[Mcp] = []
-
-    def session(self, username: str = "demo", password: str = "demo"):
-        client = Mcp(self.server.base_url, login_ok(self.http, username, password).access)
-        self.clients.append(client)
-        return client.initialize()
-
-    def addons(self, version: str = "3.4") -> Path:
-        return self.home / ".config" / "blender" / version / "scripts" / "addons"
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.close()
-        self.http.close()
-        self.server.stop()
-
-
-def result_of(session, tool: str, arguments: dict | None = None) -> dict:
-    result = session.tool(tool, arguments)
-    assert result["isError"] is False, result
-    decoded = json.loads(result["content"][0]["text"])
-    assert result["structuredContent"] == decoded
-    return decoded
+INSTALL_FIRST_HINT = "Install Blender 3.0+ first (https://www.blender.org/download/), then re-run install_addon."
+SYSTEM_BLENDER = REAL_BLENDER.exists() or Path("/usr/local/bin/blender").exists()
 
 
 @pytest.fixture(scope="module")
@@ -166,19 +91,23 @@ def test_check_addon_installed_names_the_versions_addon_directory(clean_fake):
     assert str(clean_fake.addons() / "blender_mcp" / "__init__.py") in result["detail"]
 
 
-def test_check_addon_installed_with_a_missing_blender_is_blender_not_found(clean_fake):
+def test_check_addon_installed_with_a_path_other_than_the_discovered_blender_is_refused(clean_fake):
+    # This once answered blender_not_found after probing the path; over HTTP a blender_path is no
+    # longer looked at unless it is the discovered executable (blender_not_found is now only the
+    # answer when discovery finds nothing; the stdio build still checks any path it is given).
     result = result_of(clean_fake.session(), "blender_check_addon_installed",
                        {"blender_path": str(clean_fake.root / "no-such-blender")})
-    assert result == {"status": "error", "error": "blender_not_found", "hint": INSTALL_HINT}
+    assert (result["status"], result["error"]) == ("error", "blender_path_not_allowed"), result
 
 
 def test_install_addon_needs_the_admin_role(clean_fake):
-    assert result_of(clean_fake.session(), "blender_install_addon") == FORBIDDEN
+    assert result_of(clean_fake.session("demo", "demo"), "blender_install_addon") == \
+        forbidden("blender_install_addon")
     assert not clean_fake.addons().exists()
 
 
 def test_an_admin_installs_the_addon_then_it_is_installed_and_enabled_is_asked(clean_fake):
-    admin = clean_fake.session("admin", ADMIN_PASSWORD)
+    admin = clean_fake.session()
     result = result_of(admin, "blender_install_addon")
     assert result == {"status": "ok", "installed": True,
                       "blender_path": str(clean_fake.root / "bin" / "blender"),
@@ -187,14 +116,13 @@ def test_an_admin_installs_the_addon_then_it_is_installed_and_enabled_is_asked(c
     assert 'MARKER = "fake-source"' in (installed / "__init__.py").read_text()
     assert (installed / "helper.py").exists()
 
-    demo = clean_fake.session()
-    assert result_of(demo, "blender_check_addon_installed")["installed"] is True
-    status = result_of(demo, "blender_check_status")
+    assert result_of(admin, "blender_check_addon_installed")["installed"] is True
+    status = result_of(admin, "blender_check_status")
     assert status["diagnosis"]["addon_installed"] is True
     assert status["diagnosis"]["addon_enabled"] is False
     assert "Edit › Preferences › Add-ons" in status["instructions"]
     (clean_fake.home / "addon-enabled").write_text("yes")
-    status = result_of(demo, "blender_check_status")
+    status = result_of(admin, "blender_check_status")
     assert status["diagnosis"]["addon_enabled"] is True
     assert "Login then Connect" in status["instructions"]
 
@@ -217,12 +145,23 @@ def test_a_user_given_the_admin_role_may_install_and_an_older_copy_is_replaced(c
     assert not (stale / "obsolete.py").exists()
 
 
-def test_install_with_a_missing_blender_is_blender_not_found(clean_fake):
-    admin = clean_fake.session("admin", ADMIN_PASSWORD)
-    result = result_of(admin, "blender_install_addon", {"blender_path": str(clean_fake.root / "nope")})
-    assert result == {"status": "error", "error": "blender_not_found",
-                      "hint": "Install Blender 3.0+ first (https://www.blender.org/download/), then "
-                              "re-run install_addon."}
+def test_install_with_a_path_other_than_the_discovered_blender_is_refused(clean_fake):
+    # This once answered blender_not_found after probing the path; see
+    # test_install_without_any_blender_is_blender_not_found for that answer now.
+    result = result_of(clean_fake.session(), "blender_install_addon", {"blender_path": str(clean_fake.root / "nope")})
+    assert (result["status"], result["error"]) == ("error", "blender_path_not_allowed"), result
+    assert not clean_fake.addons().exists()
+
+
+def test_install_without_any_blender_is_blender_not_found(tmp_path):
+    if SYSTEM_BLENDER:
+        pytest.skip("a system-wide Blender is found through the fixed OS locations")
+    machine = Machine(tmp_path, {"PATH": str(tmp_path / "bin")})
+    try:
+        result = result_of(machine.session(), "blender_install_addon")
+        assert result == {"status": "error", "error": "blender_not_found", "hint": INSTALL_FIRST_HINT}
+    finally:
+        machine.close()
 
 
 def test_install_from_a_directory_without_a_package_is_install_failed(tmp_path):
@@ -230,7 +169,7 @@ def test_install_from_a_directory_without_a_package_is_install_failed(tmp_path):
     (tmp_path / "empty").mkdir()
     machine = Machine(tmp_path, {"PATH": str(tmp_path / "bin"), "BLENDER_MCP_ADDON_DIR": str(tmp_path / "empty")})
     try:
-        result = result_of(machine.session("admin", ADMIN_PASSWORD), "blender_install_addon")
+        result = result_of(machine.session(), "blender_install_addon")
         assert result["status"] == "error" and result["error"] == "install_failed"
         assert str(tmp_path / "empty") in result["detail"]
         assert not machine.addons().exists()
@@ -239,7 +178,7 @@ def test_install_from_a_directory_without_a_package_is_install_failed(tmp_path):
 
 
 def test_without_blender_check_status_says_to_install_blender_and_find_lists_the_search(tmp_path):
-    if REAL_BLENDER.exists() or Path("/usr/local/bin/blender").exists():
+    if SYSTEM_BLENDER:
         pytest.skip("a system-wide Blender is found through the fixed OS locations")
     machine = Machine(tmp_path, {"PATH": str(tmp_path / "bin")})
     try:
@@ -255,15 +194,9 @@ def test_without_blender_check_status_says_to_install_blender_and_find_lists_the
         machine.close()
 
 
-def test_running_blender_processes_are_listed_with_their_mode(clean_fake, tmp_path):
-    # Processes started as `blender` (links to the shell, which keeps the name); "; :" stops the
-    # shell from replacing itself with sleep.
-    link = tmp_path / "blender"
-    link.symlink_to("/bin/sh")
-    gui = subprocess.Popen([str(link), "-c", "sleep 30; :"], start_new_session=True)
-    background = subprocess.Popen([str(link), "-c", "sleep 30; :", "-b"], start_new_session=True)
+def test_running_blender_processes_are_listed_with_their_mode_and_executable(clean_fake, tmp_path):
     started = time.time()
-    try:
+    with blender_named_processes(tmp_path, [], ["-b"]) as (gui, background):
         session = clean_fake.session()
         deadline = time.monotonic() + 10
         while True:
@@ -275,17 +208,18 @@ def test_running_blender_processes_are_listed_with_their_mode(clean_fake, tmp_pa
         assert set(mine) == {gui.pid, background.pid}, result
         assert mine[gui.pid]["is_gui"] is True
         assert mine[background.pid]["is_gui"] is False
-        assert mine[background.pid]["command"] == f"{link} -c sleep 30; : -b"
+        # The program file (the server may read the exe link of its own user's processes), never
+        # the arguments: `command` once held the whole command line and now repeats the executable.
+        shell = os.path.realpath("/bin/sh")
+        assert set(mine[background.pid]) == {"pid", "executable", "is_gui", "command", "started_at"}
+        assert mine[background.pid]["executable"] == shell
+        assert mine[background.pid]["command"] == shell
         assert abs(mine[gui.pid]["started_at"] - started) < 5
         assert isinstance(mine[gui.pid]["started_at"], float)
         assert result["count"] == len(result["running"])
         assert result["gui_count"] == sum(1 for p in result["running"] if p["is_gui"])
         status = result_of(session, "blender_check_status")
         assert {gui.pid, background.pid} <= {p["pid"] for p in status["diagnosis"]["running_instances"]}
-    finally:
-        for process in (gui, background):
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # The real Blender ---------------------------------------------------------------------------------
@@ -314,19 +248,18 @@ def real_version() -> str:
 def test_the_real_blender_is_found_installed_into_and_asked_whether_the_addon_is_enabled(real):
     version = real_version()
     series = ".".join(version.split(".")[:2])
-    demo = real.session()
-    status = result_of(demo, "blender_check_status")
+    admin = real.session()
+    status = result_of(admin, "blender_check_status")
     assert status["diagnosis"]["blender_path"] == str(REAL_BLENDER)
     assert status["diagnosis"]["blender_version"] == version
     assert status["diagnosis"]["addon_installed"] is False
 
-    admin = real.session("admin", ADMIN_PASSWORD)
     installed = result_of(admin, "blender_install_addon")
     assert installed["detail"] == f"Installed to {real.home}/.config/blender/{series}/scripts/addons/"
     assert (real.addons(series) / "blender_mcp" / "__init__.py").exists()
 
     # Installed but never enabled: Blender itself says so.
-    status = result_of(demo, "blender_check_status")
+    status = result_of(admin, "blender_check_status")
     assert status["diagnosis"]["addon_installed"] is True
     assert status["diagnosis"]["addon_enabled"] is False
 
@@ -337,5 +270,5 @@ def test_the_real_blender_is_found_installed_into_and_asked_whether_the_addon_is
                           env={**os.environ, "HOME": str(real.home)}, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    status = result_of(demo, "blender_check_status")
+    status = result_of(admin, "blender_check_status")
     assert status["diagnosis"]["addon_enabled"] is True

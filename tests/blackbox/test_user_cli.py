@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import stat
 
 import pytest
 
@@ -208,3 +209,24 @@ def test_list_shows_the_bootstrapped_users(fresh_server):
     users = _listed(fresh_server.store)
     assert users["admin"]["roles"] == ["admin", "user"] and users["admin"]["scopes"] == ["*"]
     assert users["demo"]["roles"] == ["user"] and users["demo"]["scopes"] == ["read", "write"]
+
+
+# files with secrets -------------------------------------------------------------------------------
+
+
+def test_the_cli_creates_a_private_database_and_makes_wide_modes_private_with_a_warning(tmp_path):
+    data_dir = tmp_path / "data"
+    add_user(data_dir, "alice", "alice-password-1")
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "blender-mcp.db").stat().st_mode) == 0o600
+    data_dir.chmod(0o755)
+    (data_dir / "blender-mcp.db").chmod(0o644)
+    done = user_cli(data_dir, "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [u["username"] for u in json.loads(done.stdout)] == ["alice"]
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "blender-mcp.db").stat().st_mode) == 0o600
+    assert done.stderr.splitlines() == [
+        f"warning: data directory {data_dir} had mode 0755, open to other users; changed it to 0700",
+        f"warning: file {data_dir / 'blender-mcp.db'} had mode 0644, open to other users; changed it to 0600",
+    ]

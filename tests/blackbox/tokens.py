@@ -62,20 +62,27 @@ def new_jti() -> str:
     return secrets.token_hex(16)
 
 
-def access_claims(sub: str = "demo", *, lifetime: int = 1800, now: int | None = None,
+def uid_of(token: str) -> str:
+    """The account id (claim `uid`) of a token the server issued."""
+    return decode(token)[1]["uid"]
+
+
+def access_claims(sub: str = "demo", *, uid: str | None = None, lifetime: int = 1800, now: int | None = None,
                   **overrides: Any) -> dict:
-    """Claims shaped like a server-issued access token (contract §3.2); overrides replace or, as
-    None, remove a claim."""
+    """Claims shaped like a server-issued access token (contract §3.2, plus the account id `uid`,
+    docs/architecture.md); overrides replace or, as None, remove a claim. Without `uid` the token
+    names an account that does not exist (a fresh random id)."""
     now = int(time.time()) if now is None else now
-    claims = {"sub": sub, "username": sub, "roles": ["user"], "scopes": ["read", "write"],
+    claims = {"sub": sub, "uid": uid or new_jti(), "username": sub, "roles": ["user"], "scopes": ["read", "write"],
               "iat": now, "exp": now + lifetime, "jti": new_jti(), "typ": "access"}
     return _apply(claims, overrides)
 
 
-def refresh_claims(sub: str = "demo", *, lifetime: int = 7 * 86400, now: int | None = None,
+def refresh_claims(sub: str = "demo", *, uid: str | None = None, lifetime: int = 7 * 86400, now: int | None = None,
                    **overrides: Any) -> dict:
     now = int(time.time()) if now is None else now
-    claims = {"sub": sub, "iat": now, "exp": now + lifetime, "jti": new_jti(), "typ": "refresh"}
+    claims = {"sub": sub, "uid": uid or new_jti(), "iat": now, "exp": now + lifetime, "jti": new_jti(),
+              "typ": "refresh"}
     return _apply(claims, overrides)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import tempfile
 import threading
@@ -123,15 +124,24 @@ class StderrWatch:
         return True
 
 
+def _soft_open_files_limit(open_files: int):
+    def apply() -> None:
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, hard))
+    return apply
+
+
 def start_server(
     *extra_args: str,
     env: dict[str, str] | None = None,
     data_dir: Path | None = None,
     timeout: float = 20.0,
     store: Store | None = None,
+    open_files: int | None = None,
 ) -> ServerProcess:
     """Starts `blender-mcp serve` and waits until it listens (or raises with its stderr).
-    `store` selects where users live (default: SQLite in `data_dir`, a new temporary one)."""
+    `store` selects where users live (default: SQLite in `data_dir`, a new temporary one).
+    `open_files` lowers the server's soft RLIMIT_NOFILE (its descriptor limit) to that number."""
     data_dir = store.data_dir if store else data_dir or Path(tempfile.mkdtemp(prefix="bmcp-test-"))
     store = store or Store(data_dir)
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BLENDER_MCP_")}
@@ -142,7 +152,8 @@ def start_server(
     cmd = [str(binary_path()), "serve", "--host", "127.0.0.1", "--port", "0",
            *store.cli_args(), *extra_args]
     process = subprocess.Popen(cmd, env=full_env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_soft_open_files_limit(open_files) if open_files else None)
     watch = StderrWatch(process)
     if not watch.wait_listening(timeout):
         process.kill()

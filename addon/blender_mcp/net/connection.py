@@ -166,6 +166,10 @@ class Connection:
         while (item := self.outbox.peek()) is not None:
             tool, arguments = item
             answer = self._session.call_tool(tool, arguments)
+            if too_large_reply(tool, answer):
+                # The job's caller must still learn that it ended: the same job, failed, with
+                # why instead of the result the server could not carry.
+                answer = self._session.call_tool(tool, oversized_reply_failure(arguments, answer))
             if isinstance(answer, dict) and answer.get("status") == "error":
                 self._log(f"blender-mcp: {tool} for job {arguments.get('job_id')} refused: {answer.get('error')}; "
                           "the reply is dropped")
@@ -329,3 +333,17 @@ class Connection:
             self._session_lost = self._session_lost or lost
             self._unauthorized = self._unauthorized or unauthorized
             self._cond.notify_all()
+
+
+def too_large_reply(tool: str, answer: object) -> bool:
+    """The server refused a job update as larger than its record limit (docs/limits.md)."""
+    return (tool == "blender_job_update" and isinstance(answer, dict) and answer.get("status") == "error"
+            and answer.get("error") == "record_too_large")
+
+
+def oversized_reply_failure(arguments: dict, answer: dict) -> dict:
+    """A `failed` update for the job whose reply was refused as too large."""
+    detail = answer.get("detail") or "the reply is larger than the server's record limit"
+    return {"job_id": arguments.get("job_id", ""), "status": "failed", "result": "",
+            "error": f"The job's reply was too large to send: {detail}. Print or return less "
+                     "(for example write large output to a file and return its path)."}

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/logging.hpp"
+#include "http/ip_network.hpp"
 #include "pgstore/database_url.hpp"
 
 namespace bmcp::app {
@@ -54,7 +55,8 @@ Result<void, Error> check_log_level(std::string_view source, const std::string& 
   return {};
 }
 
-std::vector<std::string> split_origins(std::string_view text) {
+// A comma-separated list; blanks around entries and empty entries are dropped.
+std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
     const auto comma = text.find(',');
@@ -70,6 +72,16 @@ std::vector<std::string> split_origins(std::string_view text) {
     text.remove_prefix(comma + 1);
   }
   return out;
+}
+
+// Every entry must be an address or CIDR block; the error names the source and the entry.
+Result<void, Error> check_trusted_proxies(std::string_view source,
+                                          const std::vector<std::string>& entries) {
+  for (const auto& entry : entries) {
+    if (auto network = http::IpNetwork::parse(entry); !network)
+      return Unexpected{fmt::format("{}: {}", source, network.error())};
+  }
+  return {};
 }
 
 Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
@@ -88,7 +100,9 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
                                                             "session_idle_seconds",
                                                             "log_level",
                                                             "allowed_origins",
-                                                            "threads"};
+                                                            "threads",
+                                                            "max_connections",
+                                                            "trusted_proxies"};
   for (const auto& [key, node] : table) {
     if (!kKnown.contains(key.str())) {
       return Unexpected{fmt::format("config file {}: unknown key '{}'", path, key.str())};
@@ -156,6 +170,28 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
     }
     config.threads = static_cast<std::size_t>(node->value<std::int64_t>().value());
   }
+  if (const auto* node = table.get("max_connections")) {
+    if (!node->is_integer() || node->value<std::int64_t>().value() <= 0) {
+      return wrong_type("max_connections", "a positive integer");
+    }
+    config.max_connections = node->value<std::int64_t>().value();
+  }
+  if (const auto* node = table.get("trusted_proxies")) {
+    const auto* array = node->as_array();
+    if (!array)
+      return wrong_type("trusted_proxies", "an array of strings");
+    config.trusted_proxies.clear();
+    for (const auto& entry : *array) {
+      if (!entry.is_string())
+        return wrong_type("trusted_proxies", "an array of strings");
+      config.trusted_proxies.push_back(entry.value<std::string>().value());
+    }
+    if (auto ok = check_trusted_proxies(fmt::format("config file {}: 'trusted_proxies'", path),
+                                        config.trusted_proxies);
+        !ok) {
+      return ok;
+    }
+  }
   if (const auto* node = table.get("allowed_origins")) {
     const auto* array = node->as_array();
     if (!array)
@@ -205,6 +241,12 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       {"BLENDER_MCP_OFFLINE_HOLD_SECONDS", &config.offline_hold_seconds},
       {"BLENDER_MCP_JOB_RETENTION_SECONDS", &config.job_retention_seconds},
       {"BLENDER_MCP_MAX_RETAINED_JOBS", &config.max_retained_jobs},
+      {"BLENDER_MCP_MAX_RECORD_BYTES", &config.max_record_bytes},
+      {"BLENDER_MCP_USER_BUFFER_BYTES", &config.user_buffer_bytes},
+      {"BLENDER_MCP_OFFLINE_HOLD_BYTES", &config.offline_hold_bytes},
+      {"BLENDER_MCP_SESSION_QUEUE_BYTES", &config.session_queue_bytes},
+      {"BLENDER_MCP_SESSION_REPLAY_BYTES", &config.session_replay_bytes},
+      {"BLENDER_MCP_STREAM_BUFFER_BYTES", &config.stream_buffer_bytes},
   };
   for (const auto& [name, target] : numbers) {
     if (auto text = non_empty(env(name))) {
@@ -220,7 +262,20 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
     config.log_level = *level;
   }
   if (auto origins = non_empty(env("BLENDER_MCP_ALLOWED_ORIGINS"))) {
-    config.allowed_origins = split_origins(*origins);
+    config.allowed_origins = split_list(*origins);
+  }
+  if (auto text = non_empty(env("BLENDER_MCP_MAX_CONNECTIONS"))) {
+    auto number = parse_positive("BLENDER_MCP_MAX_CONNECTIONS", *text);
+    if (!number)
+      return Unexpected{number.error()};
+    config.max_connections = *number;
+  }
+  if (auto proxies = non_empty(env("BLENDER_MCP_TRUSTED_PROXIES"))) {
+    config.trusted_proxies = split_list(*proxies);
+    if (auto ok = check_trusted_proxies("BLENDER_MCP_TRUSTED_PROXIES", config.trusted_proxies);
+        !ok) {
+      return ok;
+    }
   }
   config.signing_key = non_empty(env("OAUTH_SECRET_KEY"));
   if (!config.signing_key)
@@ -259,7 +314,42 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
     }
     config.threads = static_cast<std::size_t>(*flags.threads);
   }
+  if (flags.max_connections) {
+    if (*flags.max_connections <= 0) {
+      return Unexpected{fmt::format("--max-connections must be greater than 0, got '{}'",
+                                    *flags.max_connections)};
+    }
+    config.max_connections = *flags.max_connections;
+  }
+  if (!flags.trusted_proxies.empty()) {
+    config.trusted_proxies.clear();
+    for (const auto& value : flags.trusted_proxies) {
+      for (auto& entry : split_list(value))
+        config.trusted_proxies.push_back(std::move(entry));
+    }
+    if (auto ok = check_trusted_proxies("--trusted-proxy", config.trusted_proxies); !ok)
+      return ok;
+  }
   config.conformance_fixtures = flags.conformance_fixtures;
+  return {};
+}
+
+// Every place a record waits must be able to take one record of the largest size, or a record
+// that was accepted could never be delivered.
+Result<void, Error> check_byte_bounds(const ServerConfig& config) {
+  const std::pair<const char*, std::int64_t> holders[] = {
+      {"BLENDER_MCP_STREAM_BUFFER_BYTES", config.stream_buffer_bytes},
+      {"BLENDER_MCP_SESSION_QUEUE_BYTES", config.session_queue_bytes},
+      {"BLENDER_MCP_OFFLINE_HOLD_BYTES", config.offline_hold_bytes},
+      {"BLENDER_MCP_USER_BUFFER_BYTES", config.user_buffer_bytes},
+  };
+  for (const auto& [name, bytes] : holders) {
+    if (bytes < config.max_record_bytes) {
+      return Unexpected{fmt::format(
+          "{} ({}) must be at least BLENDER_MCP_MAX_RECORD_BYTES ({}): it must hold one record",
+          name, bytes, config.max_record_bytes)};
+    }
+  }
   return {};
 }
 
@@ -274,6 +364,8 @@ Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const Env
   if (auto ok = apply_env(config, env); !ok)
     return Unexpected{ok.error()};
   if (auto ok = apply_flags(config, flags); !ok)
+    return Unexpected{ok.error()};
+  if (auto ok = check_byte_bounds(config); !ok)
     return Unexpected{ok.error()};
   return config;
 }

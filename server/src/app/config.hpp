@@ -28,9 +28,22 @@ struct ServerConfig {
   std::int64_t offline_hold_seconds = 120;
   std::int64_t job_retention_seconds = 3600;
   std::int64_t max_retained_jobs = 1000;
+  // Byte bounds (docs/architecture.md, "Bounds"). Each must be able to hold one record of
+  // max_record_bytes; load_config refuses a combination where it cannot.
+  std::int64_t max_record_bytes = 4 << 20;
+  std::int64_t user_buffer_bytes = 64 << 20;
+  std::int64_t offline_hold_bytes = 16 << 20;
+  std::int64_t session_queue_bytes = 16 << 20;
+  std::int64_t session_replay_bytes = 2 << 20;
+  std::int64_t stream_buffer_bytes = 8 << 20;
   std::string log_level = "info";
   std::vector<std::string> allowed_origins;
   std::size_t threads = 2;
+  // Connections served at once; nullopt: as many as RLIMIT_NOFILE allows. Either way `serve`
+  // lowers it to what the descriptor limit allows (http::effective_max_connections).
+  std::optional<std::int64_t> max_connections;
+  // Peers (addresses or CIDR blocks, validated) whose X-Forwarded-For names the client.
+  std::vector<std::string> trusted_proxies;
   bool conformance_fixtures = false;
   // Secrets come only from the environment.
   std::optional<std::string> signing_key;  // OAUTH_SECRET_KEY, else JWT_SECRET
@@ -47,6 +60,9 @@ struct ServeFlags {
   std::optional<std::string> config_file;
   std::optional<std::string> log_level;
   std::optional<std::int64_t> threads;
+  std::optional<std::int64_t> max_connections;
+  // Each --trusted-proxy value; a value may itself be a comma-separated list.
+  std::vector<std::string> trusted_proxies;
   bool conformance_fixtures = false;
 };
 

@@ -72,6 +72,13 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     app->add_option("--log-level", flags.log_level, "debug, info, warning or error");
     app->add_option("--threads", flags.threads, "I/O threads (default 2)");
+    app->add_option("--max-connections", flags.max_connections,
+                    "Connections served at once (default and ceiling: RLIMIT_NOFILE - 80)");
+    app->add_option("--trusted-proxy", flags.trusted_proxies,
+                    "Reverse proxy address or CIDR block whose X-Forwarded-For names the client "
+                    "(repeatable, or comma-separated)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app->add_flag("--conformance-fixtures", flags.conformance_fixtures,
                   "Test option: register the test_* tools, resources and prompts that the MCP "
                   "conformance suite calls");

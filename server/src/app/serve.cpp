@@ -1,19 +1,24 @@
 #include "app/serve.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
+#include "auth/private_files.hpp"
 #include "bus/bus_hub.hpp"
 #include "core/logging.hpp"
 #include "core/thread_pool.hpp"
 #include "fixtures/conformance_fixtures.hpp"
+#include "host/descriptor_limit.hpp"
 #include "http/origin_policy.hpp"
 #include "http/server.hpp"
+#include "http/trusted_proxies.hpp"
 #include "jobs/dispatcher.hpp"
 #include "mcp/engine.hpp"
 #include "mcp/session_table.hpp"
@@ -66,6 +71,9 @@ bus::BusLimits bus_limits(const ServerConfig& config) {
   limits.stream_grace = std::chrono::seconds(config.stream_grace_seconds);
   limits.offline_hold_messages = static_cast<std::size_t>(config.offline_hold_messages);
   limits.offline_hold_ttl = std::chrono::seconds(config.offline_hold_seconds);
+  limits.max_record_bytes = static_cast<std::size_t>(config.max_record_bytes);
+  limits.offline_hold_bytes = static_cast<std::size_t>(config.offline_hold_bytes);
+  limits.max_user_bytes = static_cast<std::size_t>(config.user_buffer_bytes);
   return limits;
 }
 
@@ -82,7 +90,7 @@ void add_blender_surface(mcp::Registry& registry, bus::BusHub& hub, jobs::Dispat
                          const jobs::JobStore& store, const Clock& clock,
                          ThreadPool& diagnostics_workers) {
   tools::DiagnosticsOptions diagnostics;
-  diagnostics.require_admin_for_install = true;
+  diagnostics.access = tools::DiagnosticsAccess::kAdminsWithDiscoveredBlender;
   diagnostics.workers = &diagnostics_workers;
   tools::add_diagnostics_tools(registry, diagnostics);
   tools::add_bus_tools(registry, hub, clock);
@@ -103,6 +111,25 @@ void report_bus_losses(const bus::BusHub& hub, std::uint64_t& reported_losses) {
   spdlog::warn("bus bounds were hit: {}", hub.counters().summary());
 }
 
+// The connection limit for this process's descriptor limit, logged (with a warning when the
+// configured value had to be lowered).
+std::size_t max_connections(const ServerConfig& config) {
+  const std::uint64_t open_files = host::open_files_limit();
+  const std::optional<std::size_t> configured =
+      config.max_connections ? std::optional<std::size_t>(*config.max_connections) : std::nullopt;
+  const std::size_t effective = http::effective_max_connections(configured, open_files);
+  if (configured && *configured > effective) {
+    spdlog::warn(
+        "max connections {} lowered to {}: the descriptor limit (ulimit -n) is {}; raise it to "
+        "serve more",
+        *configured, effective, open_files);
+  }
+  spdlog::info(
+      "serving at most {} connections at once (descriptor limit {}); {} more may ask for GET {}",
+      effective, open_files, http::kHealthReserve, transport::kHealthPath);
+  return effective;
+}
+
 }  // namespace
 
 int run_serve(const ServerConfig& config) {
@@ -115,6 +142,12 @@ int run_serve(const ServerConfig& config) {
       return 2;
     }
     location.data_dir = *data_dir;
+    if (auto ok = auth::ensure_data_dir(location.data_dir); !ok) {
+      spdlog::error("{}", ok.error().message);
+      return 1;
+    }
+    for (const auto& warning : auth::tighten_private_files(location.data_dir))
+      spdlog::warn("{}", warning);
   }
   SystemClock clock;
   auto store = open_server_store(location, config.signing_key, clock);
@@ -142,6 +175,8 @@ int run_serve(const ServerConfig& config) {
   mcp::Engine engine(registry, engine_options);
   mcp::SessionLimits session_limits;
   session_limits.idle_timeout = std::chrono::seconds(config.session_idle_seconds);
+  session_limits.stream.max_queued_bytes = static_cast<std::size_t>(config.session_queue_bytes);
+  session_limits.stream.max_retained_bytes = static_cast<std::size_t>(config.session_replay_bytes);
   mcp::SessionTable sessions(clock, session_limits);
   bus::BusHub hub(clock, bus_limits(config));
   jobs::JobStore job_store(clock, job_store_limits(config));
@@ -165,8 +200,18 @@ int run_serve(const ServerConfig& config) {
   // logins and token checks on `blocking` from queueing behind them.
   ThreadPool diagnostics_workers(2);
 
+  // Validated by load_config, so parsing cannot fail here.
+  auto trusted_proxies = http::TrustedProxies::parse(config.trusted_proxies);
+  if (!trusted_proxies) {
+    spdlog::error("trusted proxies: {}", trusted_proxies.error());
+    return 2;
+  }
   http::Router router;
-  transport::AuthEndpoints auth_endpoints(auth, blocking);
+  if (!config.trusted_proxies.empty()) {
+    spdlog::info("X-Forwarded-For names the client when the peer is in {}",
+                 fmt::join(config.trusted_proxies, ", "));
+  }
+  transport::AuthEndpoints auth_endpoints(auth, blocking, *trusted_proxies);
   auth_endpoints.add_routes(router);
   transport::McpEndpoint mcp_endpoint(engine, sessions, auth);
   mcp_endpoint.add_routes(router);
@@ -181,6 +226,9 @@ int run_serve(const ServerConfig& config) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
+  options.limits.max_stream_buffer_bytes = static_cast<std::size_t>(config.stream_buffer_bytes);
+  options.limits.max_connections = max_connections(config);
+  options.served_over_limit = {transport::kHealthPath};
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
   jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
   add_blender_surface(registry, hub, dispatcher, job_store, clock, diagnostics_workers);
@@ -210,23 +258,30 @@ int run_serve(const ServerConfig& config) {
   every(scheduler, kBusReportInterval,
         [&hub, &reported_losses] { report_bus_losses(hub, reported_losses); });
   // A user removed with the CLI loses its sessions and its bus within the check interval
-  // (contract §3.6).
+  // (contract §3.6). So does a user removed and created again under the same name: sessions of
+  // the old account (another uid) would otherwise stay on the bus the new account uses; all of
+  // the name's sessions end and its bus starts empty.
   auth::UserStore& users = *store->users;
   every(scheduler, kRemovedUserCheckInterval, [&sessions, &users, &blocking, &hub] {
     blocking.post([&sessions, &users, &hub] {
       std::set<std::string> removed;
-      sessions.end_users_if([&users, &removed](const std::string& user) {
-        Result<auth::UserRecord> found = Unexpected{make_error(ErrorCode::kIo, "unknown")};
-        try {
-          found = users.find(user);
-        } catch (const auth::StoreUnavailable&) {
-          return false;  // unknown while the store is unreachable: checked again next time
-        }
-        const bool gone = !found && found.error().code == ErrorCode::kNotFound;
-        if (gone)
-          removed.insert(user);
-        return gone;
-      });
+      sessions.end_users_if(
+          [&users, &removed](const std::string& user, const std::set<std::string>& accounts) {
+            Result<auth::UserRecord> found = Unexpected{make_error(ErrorCode::kIo, "unknown")};
+            try {
+              found = users.find(user);
+            } catch (const auth::StoreUnavailable&) {
+              return false;  // unknown while the store is unreachable: checked again next time
+            }
+            const bool gone = found ? std::any_of(accounts.begin(), accounts.end(),
+                                                  [&found](const std::string& account) {
+                                                    return account != found->uid;
+                                                  })
+                                    : found.error().code == ErrorCode::kNotFound;
+            if (gone)
+              removed.insert(user);
+            return gone;
+          });
       for (const auto& user : removed)
         hub.drop_user(user);
     });

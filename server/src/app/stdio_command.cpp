@@ -32,11 +32,11 @@ std::optional<std::string> process_env(const std::string& name) {
   return std::string(value);
 }
 
-// The stdio build's own surface: the diagnostics tools (no role check: whoever starts the
-// process already has this user's files) and the eight guidance prompts.
+// The stdio build's own surface: the diagnostics tools (no role check, and any blender_path:
+// whoever starts the process already has this user's files) and the eight guidance prompts.
 void add_local_surface(mcp::Registry& registry, ThreadPool& workers) {
   tools::DiagnosticsOptions diagnostics;
-  diagnostics.require_admin_for_install = false;
+  diagnostics.access = tools::DiagnosticsAccess::kMachineOwner;
   diagnostics.workers = &workers;
   tools::add_diagnostics_tools(registry, diagnostics);
   tools::add_guidance_prompts(registry);

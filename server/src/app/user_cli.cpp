@@ -13,7 +13,9 @@
 #include <optional>
 #include <ostream>
 
+#include "auth/data_dir.hpp"
 #include "auth/password_hasher.hpp"
+#include "auth/private_files.hpp"
 #include "auth/user_store.hpp"
 #include "core/json_text.hpp"
 
@@ -283,6 +285,14 @@ int run_user_command(const UserCommand& command, const StoreLocation& location, 
     io.err << "error: invalid username '" << command.username
            << "' (letters, digits, '.', '_', '-'; up to 64; starting with a letter or digit)\n";
     return kExitUsage;
+  }
+  if (!location.database_url) {
+    if (auto made = auth::ensure_data_dir(location.data_dir); !made) {
+      return report(made.error(), io);
+    }
+    for (const auto& warning : auth::tighten_private_files(location.data_dir)) {
+      io.err << "warning: " << warning << '\n';
+    }
   }
   auto store = open_command_store(location, clock);
   if (!store) {

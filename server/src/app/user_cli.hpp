@@ -48,10 +48,11 @@ struct UserCliIo {
 };
 
 // Runs a parsed command against the user store at `location`: PostgreSQL, or
-// <data_dir>/blender-mcp.db (creating the data directory, mode 0700, when missing). Returns
-// kExitOk, kExitFailure or kExitUsage; messages go to io.err.
-// Passwords: an empty one, or two entries that differ, exit kExitUsage; one shorter than 8
-// characters is accepted with a warning.
+// <data_dir>/blender-mcp.db, creating the data directory (mode 0700) when missing, and first
+// taking group and other access away from it and its secret files (auth::tighten_private_files;
+// a warning on io.err for each). Returns kExitOk, kExitFailure or kExitUsage; messages go to
+// io.err. Passwords: an empty one, or two entries that differ, exit kExitUsage; one shorter than
+// 8 characters is accepted with a warning.
 int run_user_command(const UserCommand& command, const StoreLocation& location, const Clock& clock,
                      UserCliIo io);
 // The same on the SQLite store of `data_dir`.

@@ -25,7 +25,7 @@ AuthFailure unavailable(const StoreUnavailable& error) {
 }
 
 Principal principal_of(const UserRecord& user) {
-  return Principal{user.username, user.username, user.roles, user.scopes};
+  return Principal{user.username, user.username, user.roles, user.scopes, user.uid};
 }
 
 void throw_unless_ok(const Status& status) {
@@ -50,7 +50,7 @@ AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const C
 
 TokenPair AuthService::issue_pair(const UserRecord& user) {
   const auto access = tokens_.issue_access(user);
-  auto refresh = tokens_.issue_refresh(user.username);
+  auto refresh = tokens_.issue_refresh(user);
   // A 128-bit random jti never repeats in practice; a repeat would be a broken CSPRNG.
   throw_unless_ok(store_.record_refresh(refresh.jti, user.username, refresh.iat, refresh.exp));
   return TokenPair{access.token, std::move(refresh.token), tokens_.access_ttl().count()};
@@ -95,8 +95,9 @@ Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_tok
     if (!store_.rotate_refresh(claims->jti, tokens_.now_seconds())) {
       return Unexpected{unauthorized("Invalid refresh token")};
     }
+    // A user removed and created again under the same name is another account (another uid).
     const auto user = store_.find(claims->sub);
-    if (!user) {
+    if (!user || user->uid != claims->uid) {
       return Unexpected{unauthorized("User not found")};
     }
     return issue_pair(*user);
@@ -106,9 +107,16 @@ Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_tok
 }
 
 Result<void, AuthFailure> AuthService::logout(std::string_view token) {
+  // The token of a removed account must not revoke the tokens of a new one with its name.
+  // find() rather than exists_with_uid(): it always reads the store, where the PostgreSQL
+  // store's exists_with_uid() may answer from its cache, which can lag a removal on another
+  // node by up to its ttl.
   if (const auto claims = tokens_.verify_signature_only(token)) {
     try {
-      store_.revoke_refresh_tokens(claims->sub);
+      const auto user = store_.find(claims->sub);
+      if (user && user->uid == claims->uid) {
+        store_.revoke_refresh_tokens(claims->sub);
+      }
     } catch (const StoreUnavailable& error) {
       return Unexpected{unavailable(error)};
     }
@@ -133,17 +141,19 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
     }
     claims = std::move(*verified);
   }
-  // Never cached here: the CLI may remove the user from another process at any time.
-  bool user_exists = false;
+  // Never cached here: the CLI may remove the user (and create another under its name) from
+  // another process, or another node, at any time.
+  bool account_exists = false;
   try {
-    user_exists = store_.exists(claims->sub);
+    account_exists = store_.exists_with_uid(claims->sub, claims->uid);
   } catch (const StoreUnavailable& error) {
     if (!cached) {
       return Unexpected{unavailable(error)};
     }
-    user_exists = true;  // verified before, when its user existed; checked again once reachable
+    account_exists = true;  // verified before, when its account existed; checked again once
+                            // the store is reachable
   }
-  if (!user_exists) {
+  if (!account_exists) {
     if (cached) {
       verified_.erase(token);
     }
@@ -154,7 +164,8 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
   }
   Claims& c = *claims;
   std::string username = c.username.empty() ? c.sub : std::move(c.username);
-  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes)};
+  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes),
+                   std::move(c.uid)};
 }
 
 Status AuthService::ensure_user(const std::string& username, const std::string& password,

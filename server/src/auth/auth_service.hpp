@@ -31,6 +31,7 @@ struct Principal {
   std::string username;
   std::vector<std::string> roles;
   std::vector<std::string> scopes;
+  std::string uid{};  // the account's id (UserRecord::uid)
 
   bool has_role(std::string_view role) const;
 };
@@ -84,23 +85,25 @@ class AuthService {
                                          std::string_view remote_address);
 
   // Rotates a refresh token into a new pair. 401 with, in this order: "Invalid token: ...",
-  // "Token missing sub", "Not a refresh token", "Invalid refresh token" (unknown, revoked,
-  // rotated, or its user removed), "User not found". Of concurrent calls with one token, at
-  // most one succeeds. (A missing refresh_token field is the HTTP layer's "Invalid refresh
-  // token".)
+  // "Token missing sub", "Invalid token: missing uid", "Not a refresh token", "Invalid refresh
+  // token" (unknown, revoked, rotated, or its user removed), "User not found" (also when the
+  // user now is another account, with another uid, than the token was issued to). Of concurrent
+  // calls with one token, at most one succeeds. (A missing refresh_token field is the HTTP
+  // layer's "Invalid refresh token".)
   Result<TokenPair, AuthFailure> refresh(std::string_view refresh_token);
 
-  // A token whose signature verifies (expired or not, access or refresh) revokes every
-  // refresh token of its sub; any other token changes nothing. Then "Logged out"; kUnavailable
-  // when the revocation could not reach the store.
+  // A token whose signature verifies (expired or not, access or refresh) and whose sub and uid
+  // name an account that exists revokes every refresh token of that account; any other token
+  // changes nothing. Then "Logged out"; kUnavailable when the store could not be reached.
   Result<void, AuthFailure> logout(std::string_view token);
 
   // For /mcp and /auth/profile. 401 with "Invalid token: ...", "Token missing sub",
-  // "Not an access token" or "User not found". The principal is built from the token's
-  // claims. A token seen before skips the signature check (VerifiedTokenCache), never the
-  // expiry check or the user lookup, which run on every call. When the store cannot be reached,
-  // a token seen before is still accepted (its user existed at the last check) and any other
-  // is kUnavailable.
+  // "Invalid token: missing uid", "Not an access token" or "User not found" (no user named sub,
+  // or one whose uid is not the token's: the account was removed and the name used again). The
+  // principal is built from the token's claims. A token seen before skips the signature check
+  // (VerifiedTokenCache), never the expiry check or the user lookup, which run on every call.
+  // When the store cannot be reached, a token seen before is still accepted (its account
+  // existed at the last check) and any other is kUnavailable.
   Result<Principal, AuthFailure> authenticate_access(std::string_view token);
 
   // Start-up bootstrap (contract 3.6), in order: a non-empty admin password creates `admin` or

@@ -1,7 +1,7 @@
 #include "auth/login_rate_limiter.hpp"
 
 #include <algorithm>
-#include <iterator>
+#include <functional>
 
 namespace bmcp::auth {
 
@@ -15,36 +15,95 @@ std::string key_part(std::string_view text) {
   return std::string(text.substr(0, kMaxKeyPart));
 }
 
-template <class Map>
-typename Map::mapped_type* find_failures(Map& map, const typename Map::key_type& key) {
-  auto found = map.find(key);
-  return found == map.end() ? nullptr : &found->second;
+std::uint64_t username_hash(std::string_view username) {
+  return std::hash<std::string_view>{}(username.substr(0, kMaxKeyPart));
 }
+
+// Drops the entries whose time has left the window (a failure exactly one window old has).
+template <class Entries, class TimeOf>
+void prune(Entries& entries, SteadyTime now, std::chrono::nanoseconds window, TimeOf time_of) {
+  const auto first_kept = std::find_if(entries.begin(), entries.end(), [&](const auto& entry) {
+    return time_of(entry) + window > now;
+  });
+  entries.erase(entries.begin(), first_kept);
+}
+
+// Entries are oldest first. With `limit` or more of them the key is closed until it is below
+// the limit again: attempts that passed the check together may all fail, so there can be more
+// than the limit.
+template <class Entries, class TimeOf>
+std::optional<std::chrono::nanoseconds> wait_below(const Entries& entries, std::size_t limit,
+                                                   SteadyTime now, std::chrono::nanoseconds window,
+                                                   TimeOf time_of) {
+  if (entries.size() < limit)
+    return std::nullopt;
+  return time_of(entries[entries.size() - limit]) + window - now;
+}
+
+// Keeps only the newest `limit` entries: the older ones cannot decide when the key opens.
+template <class Entries>
+void keep_newest(Entries& entries, std::size_t limit) {
+  if (entries.size() > limit)
+    entries.erase(entries.begin(), entries.end() - static_cast<std::ptrdiff_t>(limit));
+}
+
+// When an entry failed: a pair keeps bare times, an address keeps (username, time).
+constexpr auto time_of_failure = [](SteadyTime at) { return at; };
+constexpr auto time_of_username = [](const auto& failure) { return failure.at; };
 
 }  // namespace
 
-LoginRateLimiter::PairKey LoginRateLimiter::pair_key(std::string_view address,
-                                                     std::string_view username) {
-  return {key_part(address), key_part(username)};
+LoginRateLimiter::LoginRateLimiter(const Clock& clock, Limits limits)
+    : clock_(clock),
+      limits_(limits),
+      by_pair_(limits.window, limits.max_tracked_keys),
+      by_address_(limits.window, limits.max_tracked_keys),
+      by_account_(limits.window, limits.max_tracked_keys) {}
+
+void LoginRateLimiter::expire(SteadyTime now) {
+  by_pair_.expire(now);
+  by_address_.expire(now);
+  by_account_.expire(now);
 }
 
-bool LoginRateLimiter::prune(Failures& failures, SteadyTime now) const {
-  // A failure exactly one window old has left the window.
-  while (!failures.empty() && failures.front() + limits_.window <= now) {
-    failures.pop_front();
-  }
-  return failures.empty();
-}
-
-std::optional<std::chrono::nanoseconds> LoginRateLimiter::wait_for(Failures* failures,
-                                                                   std::size_t limit,
-                                                                   SteadyTime now) const {
-  if (failures == nullptr || failures->size() < limit) {
+std::optional<std::chrono::nanoseconds> LoginRateLimiter::pair_wait(const PairKey& key,
+                                                                    SteadyTime now) {
+  auto* failures = by_pair_.find(key);
+  if (failures == nullptr)
     return std::nullopt;
+  prune(*failures, now, limits_.window, time_of_failure);
+  return wait_below(*failures, limits_.per_address_and_username, now, limits_.window,
+                    time_of_failure);
+}
+
+std::optional<std::chrono::nanoseconds> LoginRateLimiter::address_wait(const std::string& address,
+                                                                       SteadyTime now) {
+  auto* failures = by_address_.find(address);
+  if (failures == nullptr)
+    return std::nullopt;
+  prune(*failures, now, limits_.window, time_of_username);
+  return wait_below(*failures, limits_.usernames_per_address, now, limits_.window,
+                    time_of_username);
+}
+
+std::chrono::nanoseconds LoginRateLimiter::account_delay(std::size_t failures) const {
+  std::chrono::nanoseconds delay = limits_.account_first_delay;
+  for (std::size_t beyond = limits_.account_free_failures; beyond < failures; ++beyond) {
+    if (delay >= limits_.account_longest_delay)
+      break;
+    delay *= 2;
   }
-  // Attempts below the limit may run concurrently and all fail, so there can be more
-  // failures than the limit; the key opens when it is back below the limit.
-  const SteadyTime opens = (*failures)[failures->size() - limit] + limits_.window;
+  return std::min<std::chrono::nanoseconds>(delay, limits_.account_longest_delay);
+}
+
+std::optional<std::chrono::nanoseconds> LoginRateLimiter::account_wait(const std::string& username,
+                                                                       SteadyTime now) {
+  const auto* account = by_account_.find(username);
+  if (account == nullptr || account->count < limits_.account_free_failures)
+    return std::nullopt;
+  const SteadyTime opens = account->last + account_delay(account->count);
+  if (opens <= now)
+    return std::nullopt;
   return opens - now;
 }
 
@@ -52,69 +111,63 @@ std::optional<std::chrono::seconds> LoginRateLimiter::retry_after(std::string_vi
                                                                   std::string_view username) {
   const SteadyTime now = clock_.steady_now();
   const std::lock_guard lock(mutex_);
-  sweep(now);
-  auto* pair = find_failures(by_pair_, pair_key(address, username));
-  auto* per_address = find_failures(by_address_, key_part(address));
-  if (pair != nullptr) {
-    prune(*pair, now);
+  expire(now);
+  const std::string address_key = key_part(address);
+  const std::string username_key = key_part(username);
+  std::optional<std::chrono::nanoseconds> longest;
+  for (const auto& wait : {pair_wait({address_key, username_key}, now),
+                           address_wait(address_key, now), account_wait(username_key, now)}) {
+    if (wait)
+      longest = std::max(*wait, longest.value_or(std::chrono::nanoseconds::zero()));
   }
-  if (per_address != nullptr) {
-    prune(*per_address, now);
-  }
-  const auto pair_wait = wait_for(pair, limits_.per_address_and_username, now);
-  const auto address_wait = wait_for(per_address, limits_.per_address, now);
-  if (!pair_wait && !address_wait) {
+  if (!longest)
     return std::nullopt;
-  }
-  const auto wait = std::max(pair_wait.value_or(std::chrono::nanoseconds::zero()),
-                             address_wait.value_or(std::chrono::nanoseconds::zero()));
-  const auto seconds = std::chrono::ceil<std::chrono::seconds>(wait);
-  return std::max(seconds, std::chrono::seconds(1));
+  return std::max(std::chrono::ceil<std::chrono::seconds>(*longest), std::chrono::seconds(1));
 }
 
 void LoginRateLimiter::record_failure(std::string_view address, std::string_view username) {
   const SteadyTime now = clock_.steady_now();
   const std::lock_guard lock(mutex_);
-  sweep(now);
-  const auto count = [now, this](Failures& failures, std::size_t limit) {
-    prune(failures, now);
-    failures.push_back(now);
-    // Only the newest `limit` failures can decide when the key opens again.
-    while (failures.size() > limit) {
-      failures.pop_front();
-    }
-  };
-  count(by_pair_[pair_key(address, username)], limits_.per_address_and_username);
-  count(by_address_[key_part(address)], limits_.per_address);
+  expire(now);
+  const std::string address_key = key_part(address);
+  const std::string username_key = key_part(username);
+
+  auto& pair = by_pair_.touch({address_key, username_key}, now);
+  prune(pair, now, limits_.window, time_of_failure);
+  pair.push_back(now);
+  keep_newest(pair, limits_.per_address_and_username);
+
+  auto& usernames = by_address_.touch(address_key, now);
+  prune(usernames, now, limits_.window, time_of_username);
+  const std::uint64_t hash = username_hash(username_key);
+  std::erase_if(usernames, [hash](const UsernameFailure& f) { return f.username_hash == hash; });
+  usernames.push_back({hash, now});
+  keep_newest(usernames, limits_.usernames_per_address);
+
+  auto& account = by_account_.touch(username_key, now);
+  // Past the longest delay more failures change nothing; the cap keeps the count small.
+  account.count = std::min(account.count + 1, limits_.account_free_failures + 64);
+  account.last = now;
 }
 
 void LoginRateLimiter::record_success(std::string_view address, std::string_view username) {
   const std::lock_guard lock(mutex_);
-  by_pair_.erase(pair_key(address, username));
+  const std::string address_key = key_part(address);
+  const std::string username_key = key_part(username);
+  by_pair_.erase({address_key, username_key});
+  by_account_.erase(username_key);
+  if (auto* usernames = by_address_.find(address_key)) {
+    const std::uint64_t hash = username_hash(username_key);
+    std::erase_if(*usernames, [hash](const UsernameFailure& f) { return f.username_hash == hash; });
+    if (usernames->empty())
+      by_address_.erase(address_key);
+  }
 }
 
 std::size_t LoginRateLimiter::tracked_keys() {
   const std::lock_guard lock(mutex_);
-  sweep(clock_.steady_now());
-  return by_pair_.size() + by_address_.size();
-}
-
-// Runs at most once per window: every key is visited, and those with no failure left in the
-// window are dropped.
-void LoginRateLimiter::sweep(SteadyTime now) {
-  if (now - last_sweep_ < limits_.window) {
-    return;
-  }
-  last_sweep_ = now;
-  drop_empty(by_pair_, now);
-  drop_empty(by_address_, now);
-}
-
-template <class Map>
-void LoginRateLimiter::drop_empty(Map& map, SteadyTime now) const {
-  for (auto it = map.begin(); it != map.end();) {
-    it = prune(it->second, now) ? map.erase(it) : std::next(it);
-  }
+  expire(clock_.steady_now());
+  return by_pair_.size() + by_address_.size() + by_account_.size();
 }
 
 }  // namespace bmcp::auth

@@ -1,8 +1,12 @@
 #include "auth/sqlite_database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <limits>
+#include <system_error>
 
 namespace bmcp::auth {
 
@@ -95,6 +99,16 @@ double SqliteStatement::column_double(int column) const {
 }
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::filesystem::path& file) {
+  // SQLite would create a missing file with mode 0644 (less the umask); creating it first with
+  // 0600 keeps it private, and SQLite gives its -wal, -shm and -journal files the same mode.
+  // An existing file is opened as it is (O_CREAT without O_EXCL changes no mode).
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Unexpected{
+        make_error(ErrorCode::kIo, "cannot open database " + file.string() + ": " +
+                                       std::error_code(errno, std::generic_category()).message())};
+  }
+  ::close(fd);
   sqlite3* db = nullptr;
   // The connection is serialised by our own mutex, so SQLite's is not needed.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;

@@ -72,7 +72,8 @@ class SqliteDatabase {
   // How long a statement waits for another process's write lock before failing.
   static constexpr int kBusyTimeoutMs = 5000;
 
-  // Opens (creating when missing) the database file. Fails with kIo.
+  // Opens the database file, creating it with mode 0600 when missing (its -wal, -shm and
+  // -journal files get the file's mode). Fails with kIo.
   static Result<std::unique_ptr<SqliteDatabase>> open(const std::filesystem::path& file);
   ~SqliteDatabase();
   SqliteDatabase(const SqliteDatabase&) = delete;

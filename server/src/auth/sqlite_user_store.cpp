@@ -8,7 +8,7 @@ namespace bmcp::auth {
 namespace {
 
 constexpr std::string_view kUserColumns =
-    "username, password_hash, roles, scopes, created_at, updated_at";
+    "username, password_hash, roles, scopes, created_at, updated_at, uid";
 
 std::string to_json_array(const std::vector<std::string>& items) {
   return to_string_array_text(items);
@@ -31,14 +31,16 @@ UserRecord read_user(const SqliteStatement& row) {
                     from_json_array(row.column_text(2)),
                     from_json_array(row.column_text(3)),
                     row.column_double(4),
-                    row.column_double(5)};
+                    row.column_double(5),
+                    row.column_text(6)};
 }
 
 // Run on every authenticated request, so compiled once (prepare_cached) rather than per call.
 constexpr std::string_view kSelectUser =
-    "SELECT username, password_hash, roles, scopes, created_at, updated_at FROM users "
+    "SELECT username, password_hash, roles, scopes, created_at, updated_at, uid FROM users "
     "WHERE username = ?";
-constexpr std::string_view kUserExists = "SELECT EXISTS (SELECT 1 FROM users WHERE username = ?)";
+constexpr std::string_view kUserExistsWithUid =
+    "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? AND uid = ?)";
 
 std::optional<UserRecord> find_locked(SqliteDatabase::Lock& db, std::string_view username) {
   auto select = db.prepare_cached(kSelectUser);
@@ -96,10 +98,10 @@ Result<UserRecord> SqliteUserStore::find(std::string_view username) {
   return std::move(*user);
 }
 
-bool SqliteUserStore::exists(std::string_view username) {
+bool SqliteUserStore::exists_with_uid(std::string_view username, std::string_view uid) {
   auto db = database_->lock();
-  auto select = db.prepare_cached(kUserExists);
-  select.bind(1, username);
+  auto select = db.prepare_cached(kUserExistsWithUid);
+  select.bind(1, username).bind(2, uid);
   return select.step() && select.column_int(0) != 0;
 }
 
@@ -107,13 +109,14 @@ Status SqliteUserStore::add(const UserRecord& record) {
   const double now = clock_.unix_seconds();
   auto db = database_->lock();
   db.prepare("INSERT INTO users (" + std::string(kUserColumns) +
-             ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING")
+             ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING")
       .bind(1, record.username)
       .bind(2, record.password_hash)
       .bind(3, to_json_array(record.roles))
       .bind(4, to_json_array(record.scopes))
       .bind(5, now)
       .bind(6, now)
+      .bind(7, new_user_uid())
       .run();
   if (db.changes() == 0) {
     return Unexpected{

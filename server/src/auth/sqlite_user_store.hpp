@@ -21,7 +21,7 @@ class SqliteUserStore final : public UserStore {
                                                        const Clock& clock);
 
   Result<UserRecord> find(std::string_view username) override;
-  bool exists(std::string_view username) override;
+  bool exists_with_uid(std::string_view username, std::string_view uid) override;
   Status add(const UserRecord& record) override;
   Status set_password(std::string_view username, std::string_view password_hash) override;
   Status set_roles_and_scopes(std::string_view username, const std::vector<std::string>& roles,

@@ -14,6 +14,8 @@ std::string token_error_detail(TokenError error) {
       return "Invalid token: token expired";
     case TokenError::kMissingSub:
       return "Token missing sub";
+    case TokenError::kMissingUid:
+      return "Invalid token: missing uid";
   }
   return "Invalid token: malformed token";
 }

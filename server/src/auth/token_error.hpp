@@ -11,6 +11,7 @@ enum class TokenError {
   kBadSignature,
   kExpired,     // exp <= now; there is no leeway
   kMissingSub,  // sub missing, empty or not a string
+  kMissingUid,  // uid (the account id, UserRecord::uid) missing, empty or not a string
 };
 
 // The 401 `detail` text for each error, e.g. "Invalid token: token expired".

@@ -66,7 +66,7 @@ bool read_strings(const boost::json::object& claims, std::string_view name,
   return true;
 }
 
-// sub is read separately: a sub of the wrong type is "missing", not malformed.
+// sub and uid are read separately: one of the wrong type is "missing", not malformed.
 bool read_claims(const boost::json::object& object, Claims& claims) {
   return object.contains("exp") && read_integer(object, "exp", claims.exp) &&
          read_integer(object, "iat", claims.iat) &&
@@ -98,6 +98,7 @@ TokenService::Issued TokenService::issue_access(const UserRecord& user) const {
   Issued issued{{}, random_hex(kJtiBytes), now_seconds(), 0};
   issued.exp = issued.iat + access_ttl_.count();
   const boost::json::object claims{{"sub", user.username},
+                                   {"uid", user.uid},
                                    {"username", user.username},
                                    {"roles", to_array(user.roles)},
                                    {"scopes", to_array(user.scopes)},
@@ -109,14 +110,12 @@ TokenService::Issued TokenService::issue_access(const UserRecord& user) const {
   return issued;
 }
 
-TokenService::Issued TokenService::issue_refresh(std::string_view user_id) const {
+TokenService::Issued TokenService::issue_refresh(const UserRecord& user) const {
   Issued issued{{}, random_hex(kJtiBytes), now_seconds(), 0};
   issued.exp = issued.iat + refresh_ttl_.count();
-  const boost::json::object claims{{"sub", user_id},
-                                   {"iat", issued.iat},
-                                   {"exp", issued.exp},
-                                   {"jti", issued.jti},
-                                   {"typ", kRefreshTokenType}};
+  const boost::json::object claims{{"sub", user.username}, {"uid", user.uid},
+                                   {"iat", issued.iat},    {"exp", issued.exp},
+                                   {"jti", issued.jti},    {"typ", kRefreshTokenType}};
   issued.token = sign_hs256(claims, key_);
   return issued;
 }
@@ -146,6 +145,12 @@ Result<Claims, TokenError> TokenService::decode(std::string_view token, bool che
     return Unexpected{TokenError::kMissingSub};
   }
   claims.sub = sub->get_string();
+  // Tokens from before accounts had ids (and forged ones) cannot be tied to one account.
+  const auto* uid = object->if_contains("uid");
+  if (uid == nullptr || !uid->is_string() || uid->get_string().empty()) {
+    return Unexpected{TokenError::kMissingUid};
+  }
+  claims.uid = uid->get_string();
   return claims;
 }
 

@@ -16,10 +16,12 @@ namespace bmcp::auth {
 inline constexpr std::string_view kAccessTokenType = "access";
 inline constexpr std::string_view kRefreshTokenType = "refresh";
 
-// The claims of one of our tokens (contract 3.2). A refresh token carries no username, roles
-// or scopes; absent claims are left empty.
+// The claims of one of our tokens (contract 3.2, plus `uid`: the account id, UserRecord::uid,
+// in both token types). A refresh token carries no username, roles or scopes; absent claims are
+// left empty.
 struct Claims {
   std::string sub;
+  std::string uid;
   std::string username;
   std::string typ;
   std::string jti;
@@ -45,13 +47,14 @@ class TokenService {
     std::int64_t exp = 0;
   };
 
-  // Claims sub, username, roles, scopes, iat, exp = iat + access_ttl, jti, typ "access".
+  // Claims sub, uid, username, roles, scopes, iat, exp = iat + access_ttl, jti, typ "access".
   Issued issue_access(const UserRecord& user) const;
-  // Claims sub, iat, exp = iat + refresh_ttl, jti, typ "refresh".
-  Issued issue_refresh(std::string_view user_id) const;
+  // Claims sub, uid, iat, exp = iat + refresh_ttl, jti, typ "refresh".
+  Issued issue_refresh(const UserRecord& user) const;
 
   // Every check of contract 3.3 that needs only the token, in its order: malformed, alg,
-  // signature, exp <= now (no leeway), sub. typ is the caller's to check.
+  // signature, exp <= now (no leeway), sub; then uid (kMissingUid). typ, and whether sub and
+  // uid still name an account, are the caller's to check.
   Result<Claims, TokenError> verify(std::string_view token) const;
   // As verify(), but an expired token passes (logout accepts those).
   Result<Claims, TokenError> verify_signature_only(std::string_view token) const;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/random.hpp"
+
 namespace bmcp::auth {
 
 namespace {
@@ -14,6 +16,11 @@ bool is_alphanumeric(char c) {
 
 bool UserRecord::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+std::string new_user_uid() {
+  constexpr std::size_t kUidBytes = 16;
+  return random_hex(kUidBytes);
 }
 
 // Checked by hand rather than with std::regex: the pattern is one class and a length.

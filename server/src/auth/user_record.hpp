@@ -14,13 +14,16 @@ struct UserRecord {
   std::vector<std::string> scopes;
   double created_at = 0;  // seconds since the Unix epoch
   double updated_at = 0;
-  // Immutable per-account id: 128 random bits as 32 lowercase hex characters, assigned by the
-  // store when the user is created, so that a later account of the same name is a different
-  // user. Empty where the store does not keep one.
+  // Assigned by the store when the account is created (new_user_uid()) and never changed. Tokens
+  // carry it (claim `uid`), so a token outlives neither the removal of its account nor a new
+  // account that reuses the name.
   std::string uid{};
 
   bool has_role(std::string_view role) const;
 };
+
+// A fresh account id: 128 random bits as 32 lowercase hex characters.
+std::string new_user_uid();
 
 // `^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`, case-sensitive.
 bool is_valid_username(std::string_view username);

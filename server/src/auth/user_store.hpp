@@ -20,7 +20,7 @@ enum class RemovePolicy {
 // (one file, the default) or the PostgreSQL store shared by several nodes. The layers above
 // see only this interface and behave the same on either.
 // Several processes may use one store at once; a change is visible to every other user of the
-// store on its next call (the PostgreSQL store may answer exists() from a cache that is
+// store on its next call (the PostgreSQL store may answer exists_with_uid() from a cache that is
 // invalidated when users change; see its header for how soon).
 // Refresh tokens are recorded by jti only; the token string is never stored.
 // Thread safety: every method may be called from any thread.
@@ -32,10 +32,12 @@ class UserStore {
 
   // kNotFound when there is no such user.
   virtual Result<UserRecord> find(std::string_view username) = 0;
-  // True when the user is in the store; cheaper than find() (no row decoding).
-  virtual bool exists(std::string_view username) = 0;
-  // Stores a new user. The store sets created_at and updated_at from its clock and assigns
-  // the immutable random uid where it keeps one (record.uid is ignored). kAlreadyExists.
+  // True when the user is in the store now and is the account `uid` was given to, i.e. it was
+  // not removed and created again under the same name since. Cheaper than find() (no row
+  // decoding); run on every authenticated request.
+  virtual bool exists_with_uid(std::string_view username, std::string_view uid) = 0;
+  // Stores a new user with a new uid (new_user_uid(); record.uid is not used); created_at and
+  // updated_at are taken from the store's clock. kAlreadyExists.
   virtual Status add(const UserRecord& record) = 0;
   // kNotFound. Does not revoke refresh tokens (callers decide).
   virtual Status set_password(std::string_view username, std::string_view password_hash) = 0;

@@ -31,6 +31,14 @@ constexpr std::array<std::string_view, kUserStoreSchemaVersion> kMigrations = {
       CREATE INDEX refresh_tokens_by_username ON refresh_tokens (username);
       CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
     )sql",
+    // 2: users.uid, the account's immutable random id (UserRecord::uid). Accounts made before
+    // it get one here (128 random bits, lowercase hex, as new_user_uid() makes them); the
+    // tokens issued to them carry no uid and are refused from now on, so they log in again.
+    R"sql(
+      ALTER TABLE users ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+      UPDATE users SET uid = lower(hex(randomblob(16)));
+      CREATE UNIQUE INDEX users_by_uid ON users (uid);
+    )sql",
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "bus/bus.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/random.hpp"
@@ -12,6 +14,10 @@ std::string_view error_word(RegisterError error) {
       return "invalid_client_uuid";
     case RegisterError::kInvalidClientType:
       return "invalid_client_type";
+    case RegisterError::kInvalidGroupId:
+      return "invalid_group_id";
+    case RegisterError::kInvalidCapabilities:
+      return "invalid_capabilities";
     case RegisterError::kTooManyClients:
       return "too_many_clients";
   }
@@ -19,14 +25,46 @@ std::string_view error_word(RegisterError error) {
 }
 
 Bus::Bus(std::string user_id, const Clock& clock, const BusLimits& limits, BusCounters& counters)
-    : user_id_(std::move(user_id)), clock_(clock), limits_(limits), counters_(counters) {}
+    : user_id_(std::move(user_id)),
+      clock_(clock),
+      limits_(limits),
+      counters_(counters),
+      budget_(std::make_shared<ByteBudget>(limits.max_user_bytes)) {}
+
+std::optional<std::pair<RegisterError, std::string>> Bus::registration_problem(
+    const Registration& registration) const {
+  using Problem = std::pair<RegisterError, std::string>;
+  if (!is_valid_client_uuid(registration.uuid))
+    return Problem{RegisterError::kInvalidClientUuid,
+                   "client_uuid must be 1 to 128 characters without spaces or control "
+                   "characters, and must not start with server: or server-dispatch:"};
+  const auto& type = registration.client_type;
+  if (type.empty() || type.size() > limits_.max_client_type_length)
+    return Problem{
+        RegisterError::kInvalidClientType,
+        fmt::format("client_type must be 1 to {} characters", limits_.max_client_type_length)};
+  if (registration.group_id && registration.group_id->size() > limits_.max_group_id_length)
+    return Problem{
+        RegisterError::kInvalidGroupId,
+        fmt::format("group_id must be at most {} characters", limits_.max_group_id_length)};
+  const auto& capabilities = registration.capabilities;
+  if (capabilities.size() > limits_.max_capabilities)
+    return Problem{
+        RegisterError::kInvalidCapabilities,
+        fmt::format("capabilities may list at most {} entries", limits_.max_capabilities)};
+  for (const auto& capability : capabilities) {
+    if (capability.size() > limits_.max_capability_length)
+      return Problem{RegisterError::kInvalidCapabilities,
+                     fmt::format("each capability must be at most {} characters",
+                                 limits_.max_capability_length)};
+  }
+  return std::nullopt;
+}
 
 Result<json::object, RegisterError> Bus::register_client(Registration registration,
                                                          std::shared_ptr<Endpoint> endpoint) {
-  if (!is_valid_client_uuid(registration.uuid))
-    return Unexpected{RegisterError::kInvalidClientUuid};
-  if (registration.client_type.empty())
-    return Unexpected{RegisterError::kInvalidClientType};
+  if (const auto problem = registration_problem(registration))
+    return Unexpected{problem->first};
   const double now = clock_.unix_seconds();
   std::lock_guard lock(mutex_);
   auto found = clients_.find(registration.uuid);
@@ -59,7 +97,7 @@ bool Bus::unregister_client(std::string_view uuid) {
   return true;
 }
 
-SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_delivery) {
+std::shared_ptr<Message> Bus::make_message(const SendRequest& request) const {
   auto message = std::make_shared<Message>();
   message->user_id = user_id_;
   message->from_uuid = request.origin;
@@ -69,14 +107,37 @@ SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_d
   message->job_id = request.job_id.value_or(message->message_id);
   message->priority = request.priority;
   message->timestamp = wire_timestamp(clock_.unix_seconds());
+  message->text_bytes = record_text_bytes(*message);
+  return message;
+}
 
+SendRefusal Bus::too_large(const Message& message) const {
+  return SendRefusal{"record_too_large",
+                     fmt::format("the record would be {} bytes; the limit is {} bytes "
+                                 "(max_record_bytes)",
+                                 message.text_bytes, limits_.max_record_bytes)};
+}
+
+std::optional<SendRefusal> Bus::size_refusal(const SendRequest& request) const {
+  const auto message = make_message(request);
+  if (message->text_bytes > limits_.max_record_bytes)
+    return too_large(*message);
+  return std::nullopt;
+}
+
+SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_delivery) {
+  const auto message = make_message(request);
   SendOutcome outcome;
+  std::lock_guard lock(mutex_);
+  const auto recipients = recipients_locked(request.route, request.origin);
+  if (!recipients.empty() && message->text_bytes > limits_.max_record_bytes) {
+    ++counters_.record_too_large;
+    outcome.refused = too_large(*message);
+    return outcome;
+  }
   outcome.message_id = message->message_id;
   outcome.job_id = message->job_id;
   outcome.routing = message->routing;
-
-  std::lock_guard lock(mutex_);
-  const auto recipients = recipients_locked(request.route, request.origin);
   for (const Client* client : recipients)
     outcome.targets.push_back(client->registration.uuid);
   if (before_delivery)
@@ -130,7 +191,7 @@ void Bus::deliver_locked(Client& client, const std::shared_ptr<const Message>& m
     return;
   }
   const bool online = client.online(limits_.stream_grace);
-  switch (client.endpoint->deliver(*message, uuid)) {
+  switch (client.endpoint->deliver(*message, uuid, budget_)) {
     case Delivery::kQueued:
       ++counters_.delivered;
       break;
@@ -139,6 +200,10 @@ void Bus::deliver_locked(Client& client, const std::shared_ptr<const Message>& m
       ++counters_.stream_overflow;
       outcome.dropped.push_back(uuid);
       break;
+    case Delivery::kOverBudget:
+      ++counters_.budget_dropped;
+      outcome.dropped.push_back(uuid);
+      return;
     case Delivery::kSessionEnded:
       // The session ended a moment ago and the bus has not heard yet.
       if (client.registration.is_persistent) {
@@ -157,11 +222,17 @@ void Bus::deliver_locked(Client& client, const std::shared_ptr<const Message>& m
 void Bus::hold_locked(Client& client, const std::shared_ptr<const Message>& message,
                       SendOutcome& outcome) {
   outcome.offline.push_back(client.registration.uuid);
-  ++counters_.held;
-  if (client.hold.hold(message, clock_.steady_now(), limits_.offline_hold_messages)) {
+  const auto held = client.hold.hold(
+      message, clock_.steady_now(),
+      HoldBounds{limits_.offline_hold_messages, limits_.offline_hold_bytes}, budget_);
+  if (held.kept)
+    ++counters_.held;
+  else
+    ++counters_.budget_dropped;
+  if (held.dropped_oldest)
     ++counters_.hold_overflow;
+  if (held.dropped_oldest || !held.kept)
     outcome.dropped.push_back(client.registration.uuid);
-  }
 }
 
 void Bus::flush_held_locked(Client& client) {
@@ -169,8 +240,10 @@ void Bus::flush_held_locked(Client& client) {
     return;
   counters_.hold_expired += client.hold.expire(clock_.steady_now(), limits_.offline_hold_ttl);
   SendOutcome ignored;
-  for (const auto& held : client.hold.take())
+  for (auto& held : client.hold.take()) {
+    held.charge.reset();  // the stream charges it again while it waits there
     deliver_locked(client, held.message, ignored);
+  }
 }
 
 std::vector<const Client*> Bus::ordered_locked() const {

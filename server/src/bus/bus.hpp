@@ -6,19 +6,28 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bus/client.hpp"
 #include "bus/counters.hpp"
 #include "bus/limits.hpp"
 #include "bus/route.hpp"
+#include "core/byte_budget.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
 namespace bmcp::bus {
 
-enum class RegisterError { kInvalidClientUuid, kInvalidClientType, kTooManyClients };
-// The contract's error word: invalid_client_uuid, invalid_client_type, too_many_clients.
+enum class RegisterError {
+  kInvalidClientUuid,
+  kInvalidClientType,
+  kInvalidGroupId,
+  kInvalidCapabilities,
+  kTooManyClients,
+};
+// The error word: invalid_client_uuid, invalid_client_type, invalid_group_id,
+// invalid_capabilities, too_many_clients.
 std::string_view error_word(RegisterError error);
 
 struct SendRequest {
@@ -29,7 +38,14 @@ struct SendRequest {
   std::optional<std::string> job_id;  // payload.job_id; the message id when absent
 };
 
+// Why a send was refused as a whole (nothing was routed, held or recorded).
+struct SendRefusal {
+  std::string error;   // the error word, e.g. record_too_large
+  std::string detail;  // what was wrong, naming the bound
+};
+
 struct SendOutcome {
+  std::optional<SendRefusal> refused;  // set: nothing below happened
   std::string message_id;
   std::string job_id;
   json::object routing;
@@ -66,6 +82,11 @@ class Bus {
 
   const std::string& user_id() const { return user_id_; }
 
+  // Checks a registration against the bus's bounds without registering anything: the error
+  // and a sentence naming what was wrong.
+  std::optional<std::pair<RegisterError, std::string>> registration_problem(
+      const Registration& registration) const;
+
   // First registration creates the client in its bucket; a re-registration updates it in
   // place (type, capabilities, group, binding; the bucket and connected_at are sticky) and
   // delivers what was held for it while it was offline. Returns its ClientInfo.
@@ -74,7 +95,12 @@ class Bus {
   // False when no client has that uuid.
   bool unregister_client(std::string_view uuid);
 
+  // Routes one record. A send with recipients whose record is larger than max_record_bytes is
+  // refused (outcome.refused), before anything is recorded or delivered.
   SendOutcome send(const SendRequest& request, const BeforeDelivery& before_delivery = {});
+  // The refusal send() would give `request` for its size if it had recipients, measured the
+  // same way; nullopt when it fits. Changes nothing.
+  std::optional<SendRefusal> size_refusal(const SendRequest& request) const;
 
   ClientLists list() const;
   // The clients of one type, by connected_at.
@@ -88,8 +114,12 @@ class Bus {
   void end_session(std::string_view session_id);
   // Drops held records older than the hold TTL.
   void expire_held();
+  // Bytes of this user's records that wait (queued in streams or held), and the bound.
+  const std::shared_ptr<ByteBudget>& budget() const { return budget_; }
 
  private:
+  std::shared_ptr<Message> make_message(const SendRequest& request) const;
+  SendRefusal too_large(const Message& message) const;
   std::vector<Client*> recipients_locked(const Route& route, std::string_view origin);
   void deliver_locked(Client& client, const std::shared_ptr<const Message>& message,
                       SendOutcome& outcome);
@@ -102,6 +132,7 @@ class Bus {
   const Clock& clock_;
   const BusLimits& limits_;
   BusCounters& counters_;
+  const std::shared_ptr<ByteBudget> budget_;
 
   mutable std::mutex mutex_;
   std::map<std::string, Client, std::less<>> clients_;

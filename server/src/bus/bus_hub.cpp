@@ -6,8 +6,8 @@ std::string_view error_word(JobUpdateError error) {
   switch (error) {
     case JobUpdateError::kNotJobTarget:
       return "not_job_target";
-    case JobUpdateError::kCrossUserJobUpdate:
-      return "cross_user_job_update";
+    case JobUpdateError::kRecordTooLarge:
+      return "record_too_large";
   }
   return "error";
 }
@@ -56,8 +56,6 @@ Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& u
   const auto bus = bus_for(user_id);
   if (pending && !bus->is_bound_to_any(pending->target_uuids, session_id))
     return Unexpected{JobUpdateError::kNotJobTarget};
-  if (!pending && pending_jobs_.claimed_by_another_user(user_id, update.job_id))
-    return Unexpected{JobUpdateError::kCrossUserJobUpdate};
 
   SendRequest reply;
   reply.route = pending ? Route::direct(pending->originator_uuid) : Route::broadcast();
@@ -66,6 +64,8 @@ Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& u
   reply.origin = server_origin(user_id);
   reply.job_id = update.job_id;
   JobUpdateOutcome outcome{pending.has_value(), bus->send(reply)};
+  if (outcome.sent.refused)
+    return Unexpected{JobUpdateError::kRecordTooLarge};  // nothing routed, the job stays open
 
   const bool terminal = is_terminal_status(update.status);
   if (pending && terminal)

@@ -13,8 +13,8 @@
 
 namespace bmcp::bus {
 
-enum class JobUpdateError { kNotJobTarget, kCrossUserJobUpdate };
-// The contract's error word: not_job_target, cross_user_job_update.
+enum class JobUpdateError { kNotJobTarget, kRecordTooLarge };
+// The error word: not_job_target, record_too_large.
 std::string_view error_word(JobUpdateError error);
 
 struct JobUpdateOutcome {
@@ -66,7 +66,10 @@ class BusHub {
   // recipient can see the record.
   SendOutcome send(const std::string& user_id, const SendRequest& request, bool track_job);
 
-  // blender_job_update from `session_id` of `user_id` (contract §8.8).
+  // blender_job_update from `session_id` of `user_id` (contract §8.8), looking only at that
+  // user's pending entries: a job id that only another user has is an unknown job here, so it
+  // is broadcast on the caller's bus and the other user's entry is not touched (the contract's
+  // cross_user_job_update answer would tell the caller that the id is in use elsewhere).
   Result<JobUpdateOutcome, JobUpdateError> job_update(const std::string& user_id,
                                                       const std::string& session_id,
                                                       const JobUpdate& update);

@@ -1,14 +1,33 @@
 #include "bus/client.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
 
 #include "bus/message.hpp"
 
 namespace bmcp::bus {
 
+namespace {
+
+// Lowercase prefixes of the server's own origins (server_origin, dispatch_origin).
+constexpr std::array<std::string_view, 2> kReservedPrefixes{"server:", "server-dispatch:"};
+
+bool starts_with_any_case(std::string_view text, std::string_view lowercase_prefix) {
+  if (text.size() < lowercase_prefix.size())
+    return false;
+  return std::equal(
+      lowercase_prefix.begin(), lowercase_prefix.end(), text.begin(),
+      [](char prefix, char c) { return prefix == std::tolower(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
 bool is_reserved_origin(std::string_view uuid) {
-  return uuid.starts_with("server:") || uuid.starts_with("server-dispatch:");
+  return std::any_of(
+      kReservedPrefixes.begin(), kReservedPrefixes.end(),
+      [uuid](std::string_view prefix) { return starts_with_any_case(uuid, prefix); });
 }
 
 bool is_valid_client_uuid(std::string_view uuid) {

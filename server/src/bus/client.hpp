@@ -26,6 +26,9 @@ struct Registration {
 // 1..128 characters, no whitespace or control characters, not a reserved server origin.
 bool is_valid_client_uuid(std::string_view uuid);
 // `server:` and `server-dispatch:` uuids are the server's own origins; no client may use them.
+// The prefixes match in any letter case (`Server:x`, `SERVER-DISPATCH:x` are refused too), so
+// that no client can pose as the server to a peer or a person who reads origins without
+// regard to case.
 bool is_reserved_origin(std::string_view uuid);
 
 // One registered client of a bus. Thread safety: none; the owning Bus guards it.

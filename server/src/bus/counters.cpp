@@ -7,15 +7,16 @@ namespace bmcp::bus {
 std::string BusCounters::summary() const {
   return fmt::format(
       "delivered={} filtered_by_level={} held={} hold_overflow={} hold_expired={} "
-      "stream_overflow={} pending_jobs_evicted={} pending_jobs_expired={}",
+      "stream_overflow={} budget_dropped={} record_too_large={} pending_jobs_evicted={} "
+      "pending_jobs_expired={}",
       delivered.load(), filtered_by_level.load(), held.load(), hold_overflow.load(),
-      hold_expired.load(), stream_overflow.load(), pending_jobs_evicted.load(),
-      pending_jobs_expired.load());
+      hold_expired.load(), stream_overflow.load(), budget_dropped.load(), record_too_large.load(),
+      pending_jobs_evicted.load(), pending_jobs_expired.load());
 }
 
 std::uint64_t BusCounters::losses() const {
   return hold_overflow.load() + hold_expired.load() + stream_overflow.load() +
-         pending_jobs_evicted.load() + pending_jobs_expired.load();
+         budget_dropped.load() + pending_jobs_evicted.load() + pending_jobs_expired.load();
 }
 
 }  // namespace bmcp::bus

@@ -15,6 +15,8 @@ struct BusCounters {
   std::atomic<std::uint64_t> hold_overflow{0};         // held records pushed out by newer ones
   std::atomic<std::uint64_t> hold_expired{0};          // held records older than the hold TTL
   std::atomic<std::uint64_t> stream_overflow{0};       // undelivered events pushed out of a session
+  std::atomic<std::uint64_t> budget_dropped{0};        // not kept: the user's byte budget was spent
+  std::atomic<std::uint64_t> record_too_large{0};      // sends refused over max_record_bytes
   std::atomic<std::uint64_t> pending_jobs_evicted{0};  // per-user pending-job cap hit
   std::atomic<std::uint64_t> pending_jobs_expired{0};  // no terminal reply within the TTL
 

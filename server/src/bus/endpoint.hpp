@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "bus/message.hpp"
+#include "core/byte_budget.hpp"
 #include "core/log_level.hpp"
 
 namespace bmcp::bus {
@@ -13,6 +14,7 @@ enum class Delivery {
   kQueued,                // in the session's event log, sent now or when its stream opens
   kQueuedDroppingOldest,  // queued, and an older undelivered record of the session was dropped
   kSessionEnded,          // the session is gone; nothing was kept
+  kOverBudget,            // the user's byte budget had no room for it; nothing was kept
 };
 
 // An MCP session as the bus sees it: the place where records for the clients bound to it go.
@@ -30,8 +32,10 @@ class Endpoint {
   virtual bool online(std::chrono::nanoseconds grace) const = 0;
   // Unix seconds of the latest request received on the session.
   virtual double last_request_at() const = 0;
-  // Appends one record (the message, addressed to `target_uuid`) to the session's stream.
-  virtual Delivery deliver(const Message& message, std::string_view target_uuid) = 0;
+  // Appends one record (the message, addressed to `target_uuid`) to the session's stream. A
+  // record that has to wait there is charged to `budget` (the user's) until it is sent.
+  virtual Delivery deliver(const Message& message, std::string_view target_uuid,
+                           const std::shared_ptr<ByteBudget>& budget) = 0;
 };
 
 }  // namespace bmcp::bus

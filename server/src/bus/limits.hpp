@@ -17,6 +17,23 @@ struct BusLimits {
   // terminal reply.
   std::size_t max_pending_jobs_per_user = 10000;
   std::chrono::seconds pending_job_ttl{std::chrono::hours(24)};
+
+  // Bytes. The largest record a send may carry, measured as record_text_bytes(): a send with
+  // recipients whose record is larger is refused before anything is routed. Every stream
+  // buffer must be able to take one such record (checked by the configuration).
+  std::size_t max_record_bytes = 4u << 20;
+  // Bytes held for one offline persistent client (the oldest make room).
+  std::size_t offline_hold_bytes = 16u << 20;
+  // Bytes one user's records may occupy while they wait: queued in the user's sessions'
+  // streams (not yet sent) and held for the user's offline clients. A record that does not fit
+  // after the recipient's own backlog gave way is not kept for that recipient (`dropped`).
+  std::size_t max_user_bytes = 64u << 20;
+
+  // What a client may register (longer or more is refused, nothing registered).
+  std::size_t max_client_type_length = 64;
+  std::size_t max_group_id_length = 128;
+  std::size_t max_capabilities = 64;
+  std::size_t max_capability_length = 128;
 };
 
 }  // namespace bmcp::bus

@@ -12,6 +12,10 @@ json::object record_data(const Message& message, std::string_view target_uuid) {
           {"timestamp", message.timestamp}};
 }
 
+std::size_t record_text_bytes(const Message& message) {
+  return to_json_text(record_data(message, "")).size() + kRecordAllowanceBytes;
+}
+
 double wire_timestamp(double unix_seconds) {
   return std::round(unix_seconds * 1000.0) / 1000.0;
 }

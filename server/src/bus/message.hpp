@@ -19,8 +19,18 @@ struct Message {
   std::string job_id;
   std::string message_id;  // canonical uuid4, one per send
   LogLevel priority = LogLevel::kInfo;
-  double timestamp = 0;  // Unix seconds, millisecond precision
+  double timestamp = 0;        // Unix seconds, millisecond precision
+  std::size_t text_bytes = 0;  // record_text_bytes() of this message, set by the bus
 };
+
+// Extra bytes allowed for, beyond the record's own JSON text, when a record is measured: the
+// recipient's uuid (at most 128 characters), the notification envelope around the record and
+// the SSE framing with its event id.
+inline constexpr std::size_t kRecordAllowanceBytes = 512;
+
+// The size a record of this message may have on the wire for any recipient: its JSON text
+// without a target uuid plus kRecordAllowanceBytes.
+std::size_t record_text_bytes(const Message& message);
 
 // The record's `data` object: exactly the nine contract keys, in contract order.
 json::object record_data(const Message& message, std::string_view target_uuid);

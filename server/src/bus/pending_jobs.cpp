@@ -24,7 +24,6 @@ bool PendingJobs::record(const std::string& user_id, const std::string& job_id,
   jobs.by_id[job_id] = PendingJob{std::move(originator_uuid), std::move(target_uuids),
                                   clock_.steady_now(), generation};
   jobs.by_age[generation] = job_id;
-  ++users_per_job_id_[job_id];
   return true;
 }
 
@@ -65,17 +64,6 @@ bool PendingJobs::erase_entry_locked(const std::string& user_id, const std::stri
   return true;
 }
 
-bool PendingJobs::claimed_by_another_user(const std::string& user_id,
-                                          const std::string& job_id) const {
-  std::lock_guard lock(mutex_);
-  const auto users = users_per_job_id_.find(job_id);
-  if (users == users_per_job_id_.end())
-    return false;
-  const auto own = users_.find(user_id);
-  const bool mine = own != users_.end() && own->second.by_id.contains(job_id);
-  return users->second > (mine ? 1u : 0u);
-}
-
 std::size_t PendingJobs::count_for(const std::string& user_id) const {
   std::lock_guard lock(mutex_);
   const auto user = users_.find(user_id);
@@ -104,18 +92,10 @@ std::size_t PendingJobs::expire() {
 
 void PendingJobs::drop_user(const std::string& user_id) {
   std::lock_guard lock(mutex_);
-  const auto user = users_.find(user_id);
-  if (user == users_.end())
-    return;
-  while (!user->second.by_id.empty())
-    erase_locked(user->second, user->second.by_id.begin());
-  users_.erase(user);
+  users_.erase(user_id);
 }
 
 void PendingJobs::erase_locked(UserJobs& jobs, ById::iterator entry) {
-  const auto users = users_per_job_id_.find(entry->first);
-  if (users != users_per_job_id_.end() && --users->second == 0)
-    users_per_job_id_.erase(users);
   jobs.by_age.erase(entry->second.generation);
   jobs.by_id.erase(entry);
 }

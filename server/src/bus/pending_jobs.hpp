@@ -5,7 +5,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "bus/counters.hpp"
@@ -23,8 +22,9 @@ struct PendingJob {
 };
 
 // Pending-job entries keyed by (user_id, job_id), bounded per user (the oldest is evicted) and
-// in age (expire()). Knows which job ids are in use by which users, to refuse cross-user
-// updates. Thread safety: all methods are safe from any thread; the lock is a leaf.
+// in age (expire()). Each user's entries are a table of their own: no method answers anything
+// about another user's job ids, so a job id used by one user tells another nothing.
+// Thread safety: all methods are safe from any thread; the lock is a leaf.
 class PendingJobs {
  public:
   PendingJobs(const Clock& clock, const BusLimits& limits, BusCounters& counters);
@@ -39,8 +39,6 @@ class PendingJobs {
   bool close(const std::string& user_id, const std::string& job_id, std::uint64_t generation);
   // Removes the entry whatever its generation; false when there was none.
   bool remove(const std::string& user_id, const std::string& job_id);
-  // Whether a user other than `user_id` has an entry with this job id.
-  bool claimed_by_another_user(const std::string& user_id, const std::string& job_id) const;
   std::size_t count_for(const std::string& user_id) const;
   // Removes entries older than the pending-job TTL; returns how many.
   std::size_t expire();
@@ -62,7 +60,6 @@ class PendingJobs {
   BusCounters& counters_;
   mutable std::mutex mutex_;
   std::map<std::string, UserJobs, std::less<>> users_;
-  std::unordered_map<std::string, std::size_t> users_per_job_id_;
   std::uint64_t next_generation_ = 1;
 };
 

@@ -35,20 +35,14 @@ std::optional<int> parse_pid(const std::string& name) {
   return pid;
 }
 
-std::string join(const std::vector<std::string>& arguments) {
-  std::string joined;
-  for (const auto& argument : arguments) {
-    if (!joined.empty())
-      joined += ' ';
-    joined += argument;
-  }
-  return joined;
-}
-
-bool exe_is_blender(const fs::path& pid_dir) {
+// The target of /proc/<pid>/exe; nullopt when it cannot be read (another user's process, a
+// kernel thread, a process that is gone).
+std::optional<fs::path> executable_file(const fs::path& pid_dir) {
   std::error_code error;
-  const auto target = fs::read_symlink(pid_dir / "exe", error);
-  return !error && is_blender_executable_name(target.filename().string());
+  auto target = fs::read_symlink(pid_dir / "exe", error);
+  if (error || target.empty())
+    return std::nullopt;
+  return target;
 }
 
 std::optional<BlenderProcess> read_process(const fs::path& pid_dir, int pid, long long boot_time,
@@ -57,8 +51,11 @@ std::optional<BlenderProcess> read_process(const fs::path& pid_dir, int pid, lon
   const auto stat = stat_text ? parse_proc_stat(*stat_text) : std::nullopt;
   if (!stat)
     return std::nullopt;
-  if (!is_blender_executable_name(stat->command_name) && !exe_is_blender(pid_dir))
+  const auto executable = executable_file(pid_dir);
+  if (!is_blender_executable_name(stat->command_name) &&
+      !(executable && is_blender_executable_name(executable->filename().string())))
     return std::nullopt;
+  // The arguments are read only to tell background from GUI; they are not kept.
   const auto cmdline = read_file(pid_dir / "cmdline");
   const auto arguments = cmdline ? parse_cmdline(*cmdline) : std::vector<std::string>{};
   if (arguments.empty())
@@ -66,7 +63,7 @@ std::optional<BlenderProcess> read_process(const fs::path& pid_dir, int pid, lon
   BlenderProcess process;
   process.pid = pid;
   process.is_gui = !is_background_invocation(arguments);
-  process.command = join(arguments);
+  process.executable = executable ? executable->string() : stat->command_name;
   process.started_at =
       static_cast<double>(boot_time) + static_cast<double>(stat->start_ticks) / ticks_per_second;
   return process;

@@ -8,11 +8,16 @@
 
 namespace bmcp::host {
 
-// One running Blender process (contract §5.3).
+// One running Blender process (contract §5.3). It never holds the process's arguments: other
+// people's processes carry credentials there (a headless worker started with `--password`),
+// and the table is shown to callers.
 struct BlenderProcess {
   int pid = 0;
-  bool is_gui = true;     // false when the arguments contain -b or --background
-  std::string command;    // the argument list joined with single spaces
+  bool is_gui = true;  // false when the arguments contain -b or --background
+  // The program file (the target of /proc/<pid>/exe) when this process may read that link,
+  // else the kernel command name (at most 15 characters, e.g. "blender"); other users'
+  // processes usually give the name only.
+  std::string executable;
   double started_at = 0;  // Unix time, seconds
 };
 

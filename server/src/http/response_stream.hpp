@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,9 +22,16 @@ class ResponseStream {
   // the socket so that a client that goes away is noticed at once (long-lived streams); the
   // connection then closes when the stream ends.
   virtual void start_events(Headers extra, bool watch_disconnect) = 0;
-  // Queues one SSE frame. False when the response is closed, or when the bounded buffer is
-  // full: the client is too slow, and the connection is closed.
+  // Queues one SSE frame. False when the response is closed, or when the frame is larger than
+  // event_room(): the client is too slow, and the connection is closed.
   virtual bool push_event(std::shared_ptr<const std::string> frame) = 0;
+  // Bytes push_event() accepts now: the bounded buffer less the frames queued or being written.
+  virtual std::size_t event_room() const = 0;
+  // event_room() of an empty buffer.
+  virtual std::size_t event_capacity() const = 0;
+  // Runs (on the connection's strand, no lock held) each time queued frames have been
+  // written, so a producer that waited for event_room() can go on.
+  virtual void on_drained(std::function<void()> callback) = 0;
   // Finishes an event stream after the queued frames.
   virtual void end() = 0;
   // Runs once when the response is over (written, ended, or the client went away); at once if

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -26,7 +27,10 @@
 #include <thread>
 #include <vector>
 
+#include "core/report_throttle.hpp"
+#include "http/accept_backoff.hpp"
 #include "http/asio_scheduler.hpp"
+#include "http/connection_limit.hpp"
 
 namespace bmcp::http {
 namespace {
@@ -76,16 +80,28 @@ class ConnectionResponse final : public ResponseStream,
       std::lock_guard lock(mutex_);
       if (mode_ != Mode::kEvents || finished_ || end_requested_ || overflow_)
         return false;
-      if (queued_bytes_ + frame->size() > limits_.max_stream_buffer_bytes) {
+      if (frame->size() > limits_.max_stream_buffer_bytes - buffered_bytes_) {
         overflow_ = true;
       } else {
-        queued_bytes_ += frame->size();
+        buffered_bytes_ += frame->size();
         frames_.push_back(std::move(frame));
         accepted = true;
       }
     }
     notify();
     return accepted;
+  }
+
+  std::size_t event_room() const override {
+    std::lock_guard lock(mutex_);
+    return limits_.max_stream_buffer_bytes - buffered_bytes_;
+  }
+
+  std::size_t event_capacity() const override { return limits_.max_stream_buffer_bytes; }
+
+  void on_drained(std::function<void()> callback) override {
+    std::lock_guard lock(mutex_);
+    drained_callbacks_.push_back(std::move(callback));
   }
 
   void end() override {
@@ -111,21 +127,40 @@ class ConnectionResponse final : public ResponseStream,
   struct Drained {
     Mode mode;
     std::optional<HttpResponse> full;
-    std::string frames;
+    // The frames to write; they stay counted in the buffer bound until written() is called.
+    std::vector<std::shared_ptr<const std::string>> frames;
+    std::size_t frame_bytes = 0;
     bool end_requested;
     bool overflow;
   };
 
   Drained drain() {
     std::lock_guard lock(mutex_);
-    Drained out{mode_, std::nullopt, {}, end_requested_, overflow_};
+    Drained out{mode_, std::nullopt, {}, 0, end_requested_, overflow_};
     if (full_)
       out.full = std::move(*full_), full_.reset();
-    for (auto& frame : frames_)
-      out.frames += *frame;
+    out.frames.reserve(frames_.size());
+    for (auto& frame : frames_) {
+      out.frame_bytes += frame->size();
+      out.frames.push_back(std::move(frame));
+    }
     frames_.clear();
-    queued_bytes_ = 0;
     return out;
+  }
+
+  // `bytes` of drained frames reached the socket: they leave the buffer bound, and producers
+  // waiting for room hear of it.
+  void written(std::size_t bytes) {
+    std::vector<std::function<void()>> callbacks;
+    {
+      std::lock_guard lock(mutex_);
+      buffered_bytes_ -= bytes;
+      if (bytes == 0 || finished_)
+        return;
+      callbacks = drained_callbacks_;
+    }
+    for (auto& callback : callbacks)
+      callback();
   }
 
   Mode mode() {
@@ -157,6 +192,7 @@ class ConnectionResponse final : public ResponseStream,
         return;
       finished_ = true;
       callbacks.swap(close_callbacks_);
+      drained_callbacks_.clear();
     }
     for (auto& callback : callbacks)
       callback();
@@ -183,13 +219,14 @@ class ConnectionResponse final : public ResponseStream,
 
   net::steady_timer signal_;
   const ServerLimits& limits_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   Mode mode_ = Mode::kPending;
   std::optional<HttpResponse> full_;
   Headers event_headers_;
   bool watch_disconnect_ = false;
   std::deque<std::shared_ptr<const std::string>> frames_;
-  std::size_t queued_bytes_ = 0;
+  std::size_t buffered_bytes_ = 0;  // queued or being written
+  std::vector<std::function<void()>> drained_callbacks_;
   bool end_requested_ = false;
   bool overflow_ = false;
   bool finished_ = false;
@@ -255,11 +292,18 @@ std::string header_text(const bhttp::response<bhttp::empty_body>& head) {
 // with its result) therefore costs a single write.
 class EventWrite {
  public:
-  EventWrite(const std::string* header, const std::string& frames, bool last) {
+  using Frames = std::vector<std::shared_ptr<const std::string>>;
+
+  // The frames are written from where they are (no copy); `frames` keeps them alive.
+  EventWrite(const std::string* header, const Frames& frames, bool last) {
     if (header != nullptr)
       buffers_.emplace_back(net::buffer(*header));
     if (!frames.empty()) {
-      chunk_.emplace(bhttp::make_chunk(net::buffer(frames)));
+      std::vector<net::const_buffer> pieces;
+      pieces.reserve(frames.size());
+      for (const auto& frame : frames)
+        pieces.emplace_back(net::buffer(*frame));
+      chunk_.emplace(bhttp::make_chunk(std::move(pieces)));
       for (const auto buffer : beast::buffers_range_ref(*chunk_))
         buffers_.push_back(buffer);
     }
@@ -276,7 +320,7 @@ class EventWrite {
   const std::vector<net::const_buffer>& buffers() const { return buffers_; }
 
  private:
-  std::optional<bhttp::chunk_body<net::const_buffer>> chunk_;
+  std::optional<bhttp::chunk_body<std::vector<net::const_buffer>>> chunk_;
   bhttp::chunk_last<bhttp::chunk_crlf> last_chunk_ = bhttp::make_chunk_last();
   std::vector<net::const_buffer> buffers_;
 };
@@ -311,6 +355,7 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
       auto [ec, n] = co_await net::async_write(socket, write.buffers(), kTuple);
       if (ec)
         co_return false;
+      response->written(drained.frame_bytes);
       if (drained.end_requested)
         co_return keep_alive && !watch;
       if (unsent_header && watch) {
@@ -357,6 +402,23 @@ HttpResponse read_error_response(const beast::error_code& ec) {
   return detail_response(400, "Malformed HTTP request");
 }
 
+// The answer to a request on a connection over the limit that is not a health check.
+HttpResponse busy_response() {
+  auto response = detail_response(503, "Too many connections; try again later");
+  response.headers.set("Retry-After", "1");
+  return response;
+}
+
+// accept() failed because the process or the system ran out of descriptors or memory: the
+// next attempt would fail at once as well, so the accept loop pauses.
+bool out_of_resources(const beast::error_code& ec) {
+  return ec == net::error::no_descriptors || ec == net::error::no_buffer_space ||
+         ec == net::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+// How often overload is logged: a storm costs a handful of lines, not one per connection.
+constexpr auto kOverloadReportInterval = std::chrono::seconds(10);
+
 bool worth_answering(const beast::error_code& ec) {
   return ec.category() == beast::error_code(bhttp::error::body_limit).category() &&
          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
@@ -366,9 +428,24 @@ bool worth_answering(const beast::error_code& ec) {
 
 struct HttpServer::Impl {
   Impl(ServerOptions opts, Handler h)
-      : options(std::move(opts)), handler(std::move(h)), acceptor(io), signals(io), scheduler(io) {}
+      : options(std::move(opts)),
+        handler(std::move(h)),
+        connections(options.limits.max_connections, options.limits.over_limit_reserve),
+        acceptor(io),
+        signals(io),
+        scheduler(io) {}
 
-  net::awaitable<void> run_connection(beast::tcp_stream stream) {
+  bool served_over_limit(const HttpRequest& request) const {
+    return request.method == "GET" &&
+           std::find(options.served_over_limit.begin(), options.served_over_limit.end(),
+                     request.path) != options.served_over_limit.end();
+  }
+
+  // Serves one connection until it closes. A connection over the limit gets one request read
+  // within the short timeout and is closed after the answer (ServerLimits::over_limit_reserve).
+  // `slot` holds the connection's place until the coroutine ends.
+  net::awaitable<void> run_connection(beast::tcp_stream stream, ConnectionLimit::Slot slot) {
+    const bool over_limit = slot.admission() == ConnectionLimit::Admission::kOverLimit;
     const auto executor = co_await net::this_coro::executor;
     beast::error_code endpoint_ec;
     const auto remote = stream.socket().remote_endpoint(endpoint_ec);
@@ -378,7 +455,8 @@ struct HttpServer::Impl {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.limits.max_header_bytes));
       parser.body_limit(options.limits.max_body_bytes);
-      stream.expires_after(options.limits.read_timeout);
+      stream.expires_after(over_limit ? options.limits.over_limit_read_timeout
+                                      : options.limits.read_timeout);
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (ec) {
         if (worth_answering(ec)) {
@@ -387,14 +465,19 @@ struct HttpServer::Impl {
         break;
       }
       auto& message = parser.get();
-      const bool keep_alive = message.keep_alive();
+      const bool keep_alive = message.keep_alive() && !over_limit;
+      auto request = to_request(message, remote_address);
+      if (over_limit && !served_over_limit(request)) {
+        co_await write_full(stream, busy_response(), false, options.limits);
+        break;
+      }
       auto response = std::make_shared<ConnectionResponse>(executor, options.limits);
       response->abort = [&stream] {
         beast::error_code ignored;
         stream.socket().close(ignored);
       };
       try {
-        handler(to_request(message, remote_address), response);
+        handler(std::move(request), response);
       } catch (const std::exception& e) {
         spdlog::error("request handler failed: {}", e.what());
         response->respond(detail_response(500, "Internal Server Error"));
@@ -410,32 +493,75 @@ struct HttpServer::Impl {
     stream.socket().close(ignored);
   }
 
+  void start_connection(tcp::socket socket,
+                        const net::strand<net::io_context::executor_type>& strand,
+                        ConnectionLimit::Slot slot) {
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    net::co_spawn(strand, run_connection(beast::tcp_stream(std::move(socket)), std::move(slot)),
+                  [](std::exception_ptr error) {
+                    if (!error)
+                      return;
+                    try {
+                      std::rethrow_exception(error);
+                    } catch (const std::exception& e) {
+                      spdlog::warn("connection ended by an error: {}", e.what());
+                    }
+                  });
+  }
+
+  // Accepts until the acceptor closes. Never spins: a failure for lack of resources pauses the
+  // loop (AcceptBackoff; the waiting connections stay in the listen backlog), and failures and
+  // connections over the limit are logged at most once per kOverloadReportInterval.
   net::awaitable<void> accept_loop() {
+    AcceptBackoff backoff;
+    ReportThrottle failure_reports(kOverloadReportInterval);
+    ReportThrottle over_limit_reports(kOverloadReportInterval);
+    net::steady_timer pause(io);
     for (;;) {
       auto strand = net::make_strand(io);
       auto [ec, socket] = co_await acceptor.async_accept(strand, kTuple);
+      const auto now = std::chrono::steady_clock::now();
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor.is_open())
           co_return;
-        spdlog::warn("accept failed: {}", ec.message());
+        if (const auto failures = failure_reports.count(now)) {
+          spdlog::warn("accept failed {} time(s) since the last report, last: {}", *failures,
+                       ec.message());
+        }
+        if (out_of_resources(ec)) {
+          pause.expires_after(backoff.after_failure());
+          co_await pause.async_wait(kTuple);
+          if (!acceptor.is_open())
+            co_return;
+        }
         continue;
       }
-      socket.set_option(tcp::no_delay(true));
-      net::co_spawn(strand, run_connection(beast::tcp_stream(std::move(socket))),
-                    [](std::exception_ptr error) {
-                      if (!error)
-                        return;
-                      try {
-                        std::rethrow_exception(error);
-                      } catch (const std::exception& e) {
-                        spdlog::warn("connection ended by an error: {}", e.what());
-                      }
-                    });
+      backoff.reset();
+      if (const auto failures = failure_reports.flush(now)) {
+        spdlog::warn("accepting again after {} more accept failure(s)", *failures);
+      }
+      auto slot = connections.admit();
+      if (slot.admission() != ConnectionLimit::Admission::kServe) {
+        if (const auto over = over_limit_reports.count(now)) {
+          spdlog::warn(
+              "{} connection(s) over the limit of {} since the last report: up to {} at a time "
+              "may ask for the health check, the others are closed",
+              *over, connections.max_connections(), connections.reserve());
+        }
+      }
+      if (slot.admission() == ConnectionLimit::Admission::kRefuse) {
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      start_connection(std::move(socket), strand, std::move(slot));
     }
   }
 
   ServerOptions options;
   Handler handler;
+  ConnectionLimit connections;
   net::io_context io;
   tcp::acceptor acceptor;
   net::signal_set signals;

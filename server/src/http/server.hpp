@@ -5,9 +5,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/scheduler.hpp"
+#include "http/connection_limit.hpp"
 #include "http/response_stream.hpp"
 
 namespace bmcp::http {
@@ -19,6 +21,14 @@ struct ServerLimits {
   std::chrono::seconds write_timeout{30};          // one complete (non-stream) response
   std::chrono::seconds keepalive_interval{15};     // `: keepalive` on open event streams
   std::size_t max_stream_buffer_bytes = 8u << 20;  // queued SSE bytes before a slow client is cut
+  // Connections served normally at once (ConnectionLimit); `serve` derives it from the
+  // descriptor limit (effective_max_connections).
+  std::size_t max_connections = 1000;
+  // Connections beyond it that still get one request read, within `over_limit_read_timeout`:
+  // a GET of a path in ServerOptions::served_over_limit is served, anything else answered 503.
+  // Connections beyond both are closed at once.
+  std::size_t over_limit_reserve = kHealthReserve;
+  std::chrono::seconds over_limit_read_timeout{2};
 };
 
 struct ServerOptions {
@@ -26,11 +36,16 @@ struct ServerOptions {
   std::uint16_t port = 8000;  // 0 picks a free port
   std::size_t threads = 2;
   ServerLimits limits;
+  // Paths whose GET is served on a connection over the limit (the health check).
+  std::vector<std::string> served_over_limit;
 };
 
 // HTTP/1.1 server on Boost.Beast: accepts connections, reads requests within the limits,
 // hands each to `handler` as plain data and writes what the handler answers, full or as an
 // event stream. Handlers run on the connection's strand and must not block.
+// Overload: at most `limits.max_connections` connections are served (plus the health reserve,
+// see ServerLimits), and when accept() fails for lack of descriptors or memory the accept loop
+// pauses (AcceptBackoff) instead of retrying at once; both are logged at most once per 10 s.
 class HttpServer {
  public:
   HttpServer(ServerOptions options, Handler handler);

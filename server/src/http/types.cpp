@@ -41,7 +41,6 @@ HttpResponse detail_response(int status, std::string_view detail) {
   return json_response(status, json::object{{"detail", detail}});
 }
 
-namespace {
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
     text.remove_prefix(1);
@@ -49,7 +48,6 @@ std::string_view trim(std::string_view text) {
     text.remove_suffix(1);
   return text;
 }
-}  // namespace
 
 bool header_lists_media_type(std::string_view header_value, std::string_view media_type) {
   while (!header_value.empty()) {

@@ -43,6 +43,8 @@ HttpResponse json_response(int status, const json::value& body);
 // The contract's non-MCP error shape: {"detail": "..."}.
 HttpResponse detail_response(int status, std::string_view detail);
 bool iequals(std::string_view a, std::string_view b);
+// `text` without leading and trailing spaces and tabs (optional whitespace of header values).
+std::string_view trim(std::string_view text);
 // True when a comma-separated header value (e.g. Accept) lists `media_type`, ignoring params.
 bool header_lists_media_type(std::string_view header_value, std::string_view media_type);
 

@@ -27,8 +27,23 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
     return nullptr;
   }
   const std::string user = request.user_id;
+  std::string new_job_id = new_dispatch_job_id();
+  bus::SendRequest send;
+  send.route = bus::Route::direct(*target);
+  send.payload = json::object{{"message_type", "command_dispatch"},
+                              {"job_id", new_job_id},
+                              {"command", request.command},
+                              {"params", request.params}};
+  send.priority = LogLevel::kInfo;
+  send.origin = dispatch_origin(user);
+  send.job_id = new_job_id;
+  // Refused before anything is recorded, so a call too large to send leaves no trace.
+  if (const auto refusal = bus->size_refusal(send)) {
+    done(record_too_large_envelope(request.command, *target, refusal->detail));
+    return nullptr;
+  }
   auto call =
-      std::make_shared<DispatchCall>(*this, std::move(request), *target, new_dispatch_job_id(),
+      std::make_shared<DispatchCall>(*this, std::move(request), *target, std::move(new_job_id),
                                      std::move(done), std::move(progress));
   const auto& job_id = call->job_id();
   std::weak_ptr<DispatchCall> weak = call;
@@ -55,15 +70,6 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
     std::lock_guard lock(call->mutex_);
     call->timer_ = scheduler_.schedule_after(timeout, [call] { call->on_timeout(); });
   }
-  bus::SendRequest send;
-  send.route = bus::Route::direct(*target);
-  send.payload = json::object{{"message_type", "command_dispatch"},
-                              {"job_id", job_id},
-                              {"command", call->request_.command},
-                              {"params", call->request_.params}};
-  send.priority = LogLevel::kInfo;
-  send.origin = dispatch_origin(user);
-  send.job_id = job_id;
   hub_.send(user, send, true);
   return call;
 }

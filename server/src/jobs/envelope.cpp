@@ -58,4 +58,15 @@ json::object target_error_envelope(std::string_view command, const TargetError& 
            "then Connect) and retry."}};
 }
 
+json::object record_too_large_envelope(std::string_view command, std::string_view target_uuid,
+                                       std::string_view detail) {
+  return {{"status", "record_too_large"},
+          {"command", command},
+          {"target_uuid", target_uuid},
+          {"error", detail},
+          {"hint",
+           "The arguments are too large to send to Blender. Send less per call (for example "
+           "split the code, or load large data from a file on the Blender side)."}};
+}
+
 }  // namespace bmcp::jobs

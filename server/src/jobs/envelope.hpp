@@ -26,5 +26,9 @@ json::object timeout_envelope(std::string_view command, std::string_view target_
                               std::string_view job_id, double waited_seconds);
 // no_client, ambiguous_target, unknown_target or offline_target, with the contract's hints.
 json::object target_error_envelope(std::string_view command, const TargetError& error);
+// status record_too_large: the command_dispatch record would pass the bus's record size
+// bound; `detail` names the size and the limit. Nothing was sent.
+json::object record_too_large_envelope(std::string_view command, std::string_view target_uuid,
+                                       std::string_view detail);
 
 }  // namespace bmcp::jobs

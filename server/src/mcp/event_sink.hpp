@@ -1,19 +1,25 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
 namespace bmcp::mcp {
 
 // Where server-to-client messages go: an open SSE response. Implemented by the transport.
-// Thread safety: push() and close() may be called from any thread; push() never blocks.
-// Lock order: callers may hold their own lock while pushing (a sink's lock is a leaf lock).
+// Thread safety: every method may be called from any thread; push() never blocks.
+// Lock order: callers may hold their own lock while calling (a sink's lock is a leaf lock).
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  // Queues one complete SSE frame. False when the sink is closed or its bounded buffer is full
-  // (a slow consumer); the sink then closes itself and the caller should stop using it.
+  // Queues one complete SSE frame. False when the sink is closed or the frame is larger than
+  // room(); the sink then closes itself and the caller should stop using it.
   virtual bool push(std::shared_ptr<const std::string> frame) = 0;
+  // Bytes that push() accepts now: the bounded buffer less what is queued or being written.
+  // It grows again as the client reads; the owner of the sink learns of that separately.
+  virtual std::size_t room() const = 0;
+  // room() of an empty sink: a frame larger than this can never be sent.
+  virtual std::size_t capacity() const = 0;
   // Ends the stream once queued frames are written.
   virtual void close() = 0;
 };

@@ -1,7 +1,5 @@
 #include "mcp/session_table.hpp"
 
-#include <algorithm>
-
 #include "core/random.hpp"
 
 namespace bmcp::mcp {
@@ -10,6 +8,7 @@ SessionTable::SessionTable(const Clock& clock, SessionLimits limits)
     : clock_(clock), limits_(limits) {}
 
 Result<std::shared_ptr<Session>> SessionTable::create(const std::string& user_id,
+                                                      const std::string& account_id,
                                                       const std::string& protocol_version) {
   std::lock_guard lock(mutex_);
   auto& count = per_user_[user_id];
@@ -18,7 +17,7 @@ Result<std::shared_ptr<Session>> SessionTable::create(const std::string& user_id
   }
   auto session =
       std::make_shared<Session>(random_hex(16), user_id, protocol_version, clock_, limits_.stream);
-  by_id_[session->id()] = session;
+  by_id_[session->id()] = Entry{session, account_id};
   ++count;
   return session;
 }
@@ -27,9 +26,9 @@ std::shared_ptr<Session> SessionTable::find(const std::string& session_id,
                                             const std::string& user_id) const {
   std::lock_guard lock(mutex_);
   auto found = by_id_.find(session_id);
-  if (found == by_id_.end() || found->second->user_id() != user_id)
+  if (found == by_id_.end() || found->second.session->user_id() != user_id)
     return nullptr;
-  return found->second;
+  return found->second.session;
 }
 
 bool SessionTable::end(const std::string& session_id, const std::string& user_id,
@@ -38,9 +37,9 @@ bool SessionTable::end(const std::string& session_id, const std::string& user_id
   {
     std::lock_guard lock(mutex_);
     auto found = by_id_.find(session_id);
-    if (found == by_id_.end() || found->second->user_id() != user_id)
+    if (found == by_id_.end() || found->second.session->user_id() != user_id)
       return false;
-    ended = found->second;
+    ended = found->second.session;
     by_id_.erase(found);
     if (--per_user_[user_id] == 0)
       per_user_.erase(user_id);
@@ -54,10 +53,11 @@ std::size_t SessionTable::end_idle() {
   {
     std::lock_guard lock(mutex_);
     for (auto it = by_id_.begin(); it != by_id_.end();) {
-      if (it->second->is_idle(limits_.idle_timeout)) {
-        ended.push_back(it->second);
-        if (--per_user_[it->second->user_id()] == 0)
-          per_user_.erase(it->second->user_id());
+      const auto& session = it->second.session;
+      if (session->is_idle(limits_.idle_timeout)) {
+        ended.push_back(session);
+        if (--per_user_[session->user_id()] == 0)
+          per_user_.erase(session->user_id());
         it = by_id_.erase(it);
       } else {
         ++it;
@@ -68,26 +68,25 @@ std::size_t SessionTable::end_idle() {
   return ended.size();
 }
 
-std::size_t SessionTable::end_users_if(
-    const std::function<bool(const std::string& user_id)>& is_gone) {
-  std::vector<std::string> users;
+std::size_t SessionTable::end_users_if(const UserGone& is_gone) {
+  std::map<std::string, std::set<std::string>> accounts_by_user;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [user, count] : per_user_)
-      users.push_back(user);
+    for (const auto& [id, entry] : by_id_)
+      accounts_by_user[entry.session->user_id()].insert(entry.account_id);
   }
   // The predicate may do I/O (a user store lookup), so it runs outside the lock.
-  std::vector<std::string> gone;
-  for (const auto& user : users) {
-    if (is_gone(user))
-      gone.push_back(user);
+  std::set<std::string> gone;
+  for (const auto& [user, accounts] : accounts_by_user) {
+    if (is_gone(user, accounts))
+      gone.insert(user);
   }
   std::vector<std::shared_ptr<Session>> ended;
   {
     std::lock_guard lock(mutex_);
     for (auto it = by_id_.begin(); it != by_id_.end();) {
-      if (std::find(gone.begin(), gone.end(), it->second->user_id()) != gone.end()) {
-        ended.push_back(it->second);
+      if (gone.contains(it->second.session->user_id())) {
+        ended.push_back(it->second.session);
         it = by_id_.erase(it);
       } else {
         ++it;
@@ -104,8 +103,8 @@ void SessionTable::end_all() {
   std::vector<std::shared_ptr<Session>> ended;
   {
     std::lock_guard lock(mutex_);
-    for (auto& [id, session] : by_id_)
-      ended.push_back(session);
+    for (auto& [id, entry] : by_id_)
+      ended.push_back(entry.session);
     by_id_.clear();
     per_user_.clear();
   }

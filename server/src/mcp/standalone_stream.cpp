@@ -13,19 +13,58 @@ std::string format_sse_event(std::uint64_t id, std::string_view json_text) {
 StandaloneStream::StandaloneStream(const Clock& clock, StandaloneStreamLimits limits)
     : clock_(clock), limits_(limits), detached_since_(clock.steady_now()) {}
 
-PublishResult StandaloneStream::publish(std::string_view json_text) {
+PublishResult StandaloneStream::publish(std::string_view json_text,
+                                        const std::shared_ptr<ByteBudget>& budget) {
   std::lock_guard lock(mutex_);
+  PublishResult result;
   if (shut_down_)
-    return {};
-  const std::uint64_t id = next_id_++;
-  Event event{id, std::make_shared<const std::string>(format_sse_event(id, json_text))};
-  ++stats_.published;
-  events_.push_back(event);
-  if (sink_)
-    push_locked(event);
+    return result;
+  const std::uint64_t id = next_id_;
+  auto frame = std::make_shared<const std::string>(format_sse_event(id, json_text));
+  const bool sends_now = sink_ && sent_through_ == delivered_through_ &&
+                         delivered_through_ + 1 == id && frame->size() <= sink_->room();
+  std::optional<ByteCharge> charge;
   const std::uint64_t dropped_before = stats_.dropped_overflow;
+  if (!sends_now && budget && !make_room_locked(budget, frame->size(), charge)) {
+    ++stats_.dropped_budget;
+    result.outcome = PublishResult::Outcome::kOverBudget;
+    result.dropped_oldest = stats_.dropped_overflow != dropped_before;
+    return result;
+  }
+  ++next_id_;
+  ++stats_.published;
+  queued_bytes_ += frame->size();
+  events_.push_back(Event{id, std::move(frame), charge ? std::move(*charge) : ByteCharge()});
+  pump_locked();
   trim_locked();
-  return {id, stats_.dropped_overflow != dropped_before};
+  result.outcome = PublishResult::Outcome::kKept;
+  result.id = id;
+  result.dropped_oldest = stats_.dropped_overflow != dropped_before;
+  return result;
+}
+
+bool StandaloneStream::make_room_locked(const std::shared_ptr<ByteBudget>& budget,
+                                        std::size_t bytes, std::optional<ByteCharge>& charge) {
+  // This stream's own backlog gives way first (oldest first), as a count bound would drop it.
+  for (;;) {
+    charge = ByteCharge::take(budget, bytes);
+    if (charge)
+      return true;
+    if (!drop_oldest_undelivered_locked())
+      return false;
+  }
+}
+
+bool StandaloneStream::drop_oldest_undelivered_locked() {
+  for (auto it = events_.begin(); it != events_.end(); ++it) {
+    if (it->id <= delivered_through_)
+      continue;
+    queued_bytes_ -= it->frame->size();
+    events_.erase(it);
+    ++stats_.dropped_overflow;
+    return true;
+  }
+  return false;
 }
 
 void StandaloneStream::attach(std::shared_ptr<EventSink> sink,
@@ -39,14 +78,65 @@ void StandaloneStream::attach(std::shared_ptr<EventSink> sink,
     sink_->close();
   sink_ = std::move(sink);
   detached_since_.reset();
-  const std::uint64_t after = last_event_id.value_or(delivered_through_);
-  for (const auto& event : events_) {
-    if (!sink_)
-      break;
-    if (event.id > after)
-      push_locked(event);
+  // Events up to a Last-Event-ID the client has seen count as delivered.
+  const std::uint64_t seen = std::min(last_event_id.value_or(0), next_id_ - 1);
+  for (auto& event : events_) {
+    if (event.id > delivered_through_ && event.id <= seen)
+      mark_delivered_locked(event);
   }
+  delivered_through_ = std::max(delivered_through_, seen);
+  sent_through_ = last_event_id ? seen : delivered_through_;
+  pump_locked();
   trim_locked();
+}
+
+void StandaloneStream::resume(const EventSink* sink) {
+  std::lock_guard lock(mutex_);
+  if (!sink_ || sink_.get() != sink)
+    return;
+  pump_locked();
+  trim_locked();
+}
+
+void StandaloneStream::pump_locked() {
+  bool waited = false;
+  for (auto& event : events_) {
+    if (!sink_)
+      return;
+    if (event.id <= sent_through_)
+      continue;
+    const std::size_t size = event.frame->size();
+    if (size > sink_->room()) {
+      if (size > sink_->capacity() && event.id > delivered_through_) {
+        // It can never be sent; forget it rather than stall everything behind it.
+        ++stats_.dropped_oversize;
+        sent_through_ = event.id;
+        mark_delivered_locked(event);
+        delivered_through_ = event.id;
+        continue;
+      }
+      waited = true;
+      break;
+    }
+    if (!sink_->push(event.frame)) {
+      detach_locked();
+      return;
+    }
+    sent_through_ = event.id;
+    if (event.id > delivered_through_) {
+      mark_delivered_locked(event);
+      delivered_through_ = event.id;
+    }
+  }
+  if (waited)
+    ++stats_.waits_for_room;
+}
+
+void StandaloneStream::mark_delivered_locked(Event& event) {
+  const std::size_t size = event.frame->size();
+  queued_bytes_ -= size;
+  retained_bytes_ += size;
+  event.charge.reset();
 }
 
 void StandaloneStream::detach(const EventSink* sink) {
@@ -62,6 +152,8 @@ void StandaloneStream::shut_down() {
     sink_->close();
   sink_.reset();
   events_.clear();
+  queued_bytes_ = 0;
+  retained_bytes_ = 0;
 }
 
 bool StandaloneStream::is_attached() const {
@@ -79,17 +171,6 @@ StandaloneStreamStats StandaloneStream::stats() const {
   return stats_;
 }
 
-void StandaloneStream::push_locked(const Event& event) {
-  if (sink_->push(event.frame)) {
-    if (event.id > delivered_through_)
-      delivered_through_ = event.id;
-    return;
-  }
-  // A full sink is a slow consumer: drop the stream, keep the events for a resume.
-  ++stats_.slow_consumers;
-  detach_locked();
-}
-
 void StandaloneStream::detach_locked() {
   if (sink_)
     sink_->close();
@@ -98,17 +179,23 @@ void StandaloneStream::detach_locked() {
 }
 
 void StandaloneStream::trim_locked() {
-  // Events are ordered by id and delivered in order, so the delivered ones form a prefix.
-  std::size_t delivered = 0;
-  while (delivered < events_.size() && events_[delivered].id <= delivered_through_)
-    ++delivered;
-  while (delivered > limits_.max_retained_events) {
+  // Delivered events form a prefix of events_ (ids are delivered in order). The retained
+  // bounds forget the oldest of them, always keeping the newest one for a resume; the queued
+  // bounds drop the oldest undelivered events.
+  std::size_t retained = 0;
+  while (retained < events_.size() && events_[retained].id <= delivered_through_)
+    ++retained;
+  const std::size_t keep_newest = limits_.max_retained_events == 0 ? 0 : 1;
+  while (retained > keep_newest &&
+         (retained > limits_.max_retained_events || retained_bytes_ > limits_.max_retained_bytes)) {
+    retained_bytes_ -= events_.front().frame->size();
     events_.pop_front();
-    --delivered;
+    --retained;
   }
-  while (events_.size() - delivered > limits_.max_queued_events) {
-    events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(delivered));
-    ++stats_.dropped_overflow;
+  while (events_.size() - retained > limits_.max_queued_events ||
+         queued_bytes_ > limits_.max_queued_bytes) {
+    if (!drop_oldest_undelivered_locked())
+      break;
   }
 }
 

@@ -4,7 +4,6 @@
 
 #include "auth/signing_key.hpp"
 #include "auth/string_array_text.hpp"
-#include "core/random.hpp"
 #include "pgstore/postgres_schema.hpp"
 
 namespace bmcp::pgstore {
@@ -13,8 +12,6 @@ namespace {
 
 using auth::UserRecord;
 using Retry = PgPool::Retry;
-
-constexpr std::size_t kUidBytes = 16;  // 128 bits, 32 hex characters
 
 // The columns read_user() reads, in its order.
 constexpr std::string_view kUserColumns =
@@ -137,23 +134,28 @@ Result<UserRecord> PostgresUserStore::find(std::string_view username) {
   return std::move(*user);
 }
 
-bool PostgresUserStore::exists(std::string_view username) {
+bool PostgresUserStore::exists_with_uid(std::string_view username, std::string_view uid) {
+  if (uid.empty()) {
+    return false;  // no account has an empty uid
+  }
   std::uint64_t generation = 0;
   if (presence_) {
     if (const auto known = presence_->lookup(username)) {
-      return *known;
+      return *known == uid;
     }
     generation = presence_->generation();
   }
-  const bool found = pool_.run(Retry::kOnceIfLost, [&](PgConnection& connection) {
-    return connection
-        .exec("SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)", {pg_param(username)})
-        .boolean(0, 0);
+  // The name's current uid, not just a match, so that the cache can answer any token of it.
+  std::string current = pool_.run(Retry::kOnceIfLost, [&](PgConnection& connection) {
+    const auto rows =
+        connection.exec("SELECT uid FROM users WHERE username = $1", {pg_param(username)});
+    return rows.rows() == 0 ? std::string(UserPresenceCache::kNoAccount) : rows.text(0, 0);
   });
+  const bool matches = current == uid;
   if (presence_) {
-    presence_->remember(std::string(username), found, generation);
+    presence_->remember(std::string(username), std::move(current), generation);
   }
-  return found;
+  return matches;
 }
 
 Status PostgresUserStore::add(const UserRecord& record) {
@@ -164,7 +166,7 @@ Status PostgresUserStore::add(const UserRecord& record) {
             "INSERT INTO users (username, uid, password_hash, roles, scopes, created_at, "
             "updated_at) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $6) "
             "ON CONFLICT (username) DO NOTHING",
-            {pg_param(record.username), pg_param(random_hex(kUidBytes)),
+            {pg_param(record.username), pg_param(auth::new_user_uid()),
              pg_param(record.password_hash), pg_param(auth::to_string_array_text(record.roles)),
              pg_param(auth::to_string_array_text(record.scopes)), pg_param(now)})
         .affected();

@@ -17,18 +17,19 @@ namespace bmcp::pgstore {
 struct PostgresStoreOptions {
   // Connections this store opens at most (more callers wait for one).
   std::size_t max_connections = 4;
-  // When set, exists() answers from a cache (UserPresenceCache) whose entries are dropped when
-  // PostgreSQL notifies a change to their user and are never older than this; a removal made on
-  // any node is seen within about this time even if a notification is lost. Unset: exists()
-  // asks the database every time.
+  // When set, exists_with_uid() answers from a cache (UserPresenceCache: each name's current
+  // uid) whose entries are dropped when PostgreSQL notifies a change to their user and are never
+  // older than this; a removal (or removal and re-creation) made on any node is seen within
+  // about this time even if a notification is lost. Unset: exists_with_uid() asks the database
+  // every time. The other methods never use the cache.
   std::optional<std::chrono::milliseconds> presence_cache_ttl;
 };
 
 // The UserStore in a PostgreSQL database that several nodes share (docs/user-store.md). The
-// schema means what the SQLite store's means, plus an immutable random `uid` per user and the
-// shared signing key. Rotation of a refresh token is one conditional UPDATE, so of two nodes
-// racing on one token exactly one wins. Connections are pooled (PgPool) and re-opened after a
-// server restart; while PostgreSQL cannot be reached calls throw StoreUnavailable.
+// schema means what the SQLite store's means (users with their immutable random `uid`, refresh
+// tokens), plus the shared signing key. Rotation of a refresh token is one conditional UPDATE, so
+// of two nodes racing on one token exactly one wins. Connections are pooled (PgPool) and re-opened
+// after a server restart; while PostgreSQL cannot be reached calls throw StoreUnavailable.
 class PostgresUserStore final : public auth::UserStore {
  public:
   // Connects, brings the schema up to date (migrate_postgres_schema) and, with a presence
@@ -39,7 +40,7 @@ class PostgresUserStore final : public auth::UserStore {
   ~PostgresUserStore() override;
 
   Result<auth::UserRecord> find(std::string_view username) override;
-  bool exists(std::string_view username) override;
+  bool exists_with_uid(std::string_view username, std::string_view uid) override;
   Status add(const auth::UserRecord& record) override;
   Status set_password(std::string_view username, std::string_view password_hash) override;
   Status set_roles_and_scopes(std::string_view username, const std::vector<std::string>& roles,

@@ -13,7 +13,7 @@ constexpr std::size_t kMaxEntries = 100000;
 UserPresenceCache::UserPresenceCache(const Clock& clock, std::chrono::milliseconds ttl)
     : clock_(clock), ttl_(ttl) {}
 
-std::optional<bool> UserPresenceCache::lookup(std::string_view username) {
+std::optional<std::string> UserPresenceCache::lookup(std::string_view username) {
   std::lock_guard lock(mutex_);
   if (!enabled_) {
     return std::nullopt;
@@ -26,7 +26,7 @@ std::optional<bool> UserPresenceCache::lookup(std::string_view username) {
     entries_.erase(found);
     return std::nullopt;
   }
-  return found->second.exists;
+  return found->second.uid;
 }
 
 std::uint64_t UserPresenceCache::generation() const {
@@ -34,7 +34,7 @@ std::uint64_t UserPresenceCache::generation() const {
   return generation_;
 }
 
-void UserPresenceCache::remember(const std::string& username, bool exists,
+void UserPresenceCache::remember(const std::string& username, std::string uid,
                                  std::uint64_t read_at_generation) {
   std::lock_guard lock(mutex_);
   if (!enabled_ || read_at_generation != generation_) {
@@ -43,7 +43,7 @@ void UserPresenceCache::remember(const std::string& username, bool exists,
   if (entries_.size() >= kMaxEntries) {
     entries_.clear();
   }
-  entries_[username] = Entry{exists, clock_.steady_now()};
+  entries_[username] = Entry{std::move(uid), clock_.steady_now()};
 }
 
 void UserPresenceCache::forget(std::string_view username) {

@@ -22,6 +22,11 @@ void reply_error(const Context& ctx, std::string_view error) {
   reply(ctx, {{"status", "error"}, {"error", error}});
 }
 
+// An error word with the sentence that says what was wrong.
+void reply_error(const Context& ctx, std::string_view error, std::string_view detail) {
+  reply(ctx, {{"status", "error"}, {"error", error}, {"detail", detail}});
+}
+
 // A string argument, or "" when it is absent (explicit nulls arrive as absent).
 std::string text(const json::object& arguments, std::string_view name) {
   const auto* value = find_string(arguments, name);
@@ -49,7 +54,7 @@ mcp::Tool register_tool(bus::BusHub& hub, const Clock& clock) {
       SchemaBuilder()
           .required("client_uuid", {"string"},
                     "Your client id on the bus: 1-128 characters, no whitespace, not starting "
-                    "with server: or server-dispatch:")
+                    "with server: or server-dispatch: (in any letter case)")
           .required("client_type", {"string"},
                     "\"blender\" for a Blender instance (a dispatch target), \"llm\", or any "
                     "non-empty word")
@@ -75,9 +80,19 @@ mcp::Tool register_tool(bus::BusHub& hub, const Clock& clock) {
     }
     if (auto group = text(arguments, "group_id"); !group.empty())
       registration.group_id = std::move(group);
+    const auto bus = hub.bus_for(ctx->caller().user_id);
+    if (const auto problem = bus->registration_problem(registration)) {
+      // The contract's two words keep their exact shape; the newer bounds say what was wrong.
+      const auto kind = problem->first;
+      if (kind == bus::RegisterError::kInvalidClientUuid ||
+          (kind == bus::RegisterError::kInvalidClientType && registration.client_type.empty()))
+        reply_error(ctx, bus::error_word(kind));
+      else
+        reply_error(ctx, bus::error_word(kind), problem->second);
+      return;
+    }
     auto endpoint = std::make_shared<SessionEndpoint>(ctx->session_ptr(), clock);
-    auto info = hub.bus_for(ctx->caller().user_id)
-                    ->register_client(std::move(registration), std::move(endpoint));
+    auto info = bus->register_client(std::move(registration), std::move(endpoint));
     if (!info) {
       reply_error(ctx, bus::error_word(info.error()));
       return;
@@ -159,6 +174,10 @@ mcp::Tool send_tool(bus::BusHub& hub) {
     request.origin = from_uuid.empty() ? bus::server_origin(user) : from_uuid;
     request.job_id = std::move(job_id);
     const auto outcome = hub.send(user, request, !from_uuid.empty());
+    if (outcome.refused) {
+      reply_error(ctx, outcome.refused->error, outcome.refused->detail);
+      return;
+    }
     json::object result{
         {"status", "ok"}, {"message_id", outcome.message_id}, {"job_id", outcome.job_id}};
     add_delivery_lists(result, outcome);
@@ -215,6 +234,13 @@ mcp::Tool job_update_tool(bus::BusHub& hub) {
     }
     const auto outcome = hub.job_update(ctx->caller().user_id, ctx->session().id(), update);
     if (!outcome) {
+      if (outcome.error() == bus::JobUpdateError::kRecordTooLarge) {
+        reply_error(ctx, bus::error_word(outcome.error()),
+                    fmt::format("the job_update record is larger than the limit of {} bytes "
+                                "(max_record_bytes); nothing was routed",
+                                hub.limits().max_record_bytes));
+        return;
+      }
       reply_error(ctx, bus::error_word(outcome.error()));
       return;
     }

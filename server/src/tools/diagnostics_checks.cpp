@@ -47,19 +47,47 @@ AddonsLocation locate_addons(const DiagnosticsHost& host, const std::string& ble
   return location;
 }
 
-// The caller's path when given (it must be an executable file), else discovery.
-std::optional<std::string> resolve_blender(const DiagnosticsHost& host,
-                                           const std::optional<std::string>& blender_path) {
-  if (blender_path && !blender_path->empty()) {
-    if (host::is_executable_file(*blender_path))
-      return *blender_path;
-    return std::nullopt;
-  }
-  return host::find_blender(host.env, host.search).path;
-}
-
 json::object error_result(std::string_view error, std::string_view key, std::string_view text) {
   return {{"status", "error"}, {"error", error}, {key, text}};
+}
+
+// The Blender to run, or why there is none.
+struct ResolvedBlender {
+  std::optional<std::string> path;      // set when Blender may be run
+  std::optional<json::object> refusal;  // set when the caller's path is not allowed
+};
+
+json::object path_refusal(const std::optional<std::string>& discovered) {
+  const auto found =
+      discovered
+          ? fmt::format("the one it found is {}; pass null or exactly that path", *discovered)
+          : std::string(
+                "it found none; pass null, and have the server's operator set "
+                "BLENDER_MCP_BLENDER_PATH");
+  return error_result(
+      "blender_path_not_allowed", "detail",
+      fmt::format("blender_path may only name the Blender this server discovered or was "
+                  "configured with (BLENDER_MCP_BLENDER_PATH, PATH, the usual locations): {}. "
+                  "Nothing was run.",
+                  found));
+}
+
+// Without a path (or with an empty one): discovery. With one: under kAnyExecutable it must be
+// an executable file; under kDiscoveredOnly it must equal the discovered path, and the answer
+// does not depend on whether it exists, so it reveals nothing about the filesystem.
+ResolvedBlender resolve_blender(const DiagnosticsHost& host,
+                                const std::optional<std::string>& blender_path,
+                                BlenderChoice choice) {
+  const bool given = blender_path && !blender_path->empty();
+  if (given && choice == BlenderChoice::kAnyExecutable) {
+    if (host::is_executable_file(*blender_path))
+      return {*blender_path, std::nullopt};
+    return {};
+  }
+  auto discovered = host::find_blender(host.env, host.search).path;
+  if (given && discovered != blender_path)
+    return {std::nullopt, path_refusal(discovered)};
+  return {std::move(discovered), std::nullopt};
 }
 
 // The package to copy: BLENDER_MCP_ADDON_DIR, else the configured or shipped copy. The
@@ -102,8 +130,9 @@ std::string next_step(const Diagnosis& diagnosis) {
 
 json::object process_json(const host::BlenderProcess& process) {
   return {{"pid", process.pid},
+          {"executable", process.executable},
           {"is_gui", process.is_gui},
-          {"command", process.command},
+          {"command", process.executable},
           {"started_at", process.started_at}};
 }
 
@@ -166,8 +195,12 @@ json::object list_running_result(const DiagnosticsHost& host) {
 }
 
 json::object check_addon_installed(const DiagnosticsHost& host,
-                                   const std::optional<std::string>& blender_path) {
-  const auto blender = resolve_blender(host, blender_path);
+                                   const std::optional<std::string>& blender_path,
+                                   BlenderChoice choice) {
+  const auto resolved = resolve_blender(host, blender_path, choice);
+  if (resolved.refusal)
+    return *resolved.refusal;
+  const auto& blender = resolved.path;
   if (!blender)
     return error_result("blender_not_found", "hint", kInstallBlenderHint);
   const auto location = locate_addons(host, *blender);
@@ -186,8 +219,11 @@ json::object check_addon_installed(const DiagnosticsHost& host,
 }
 
 json::object install_addon(const DiagnosticsHost& host,
-                           const std::optional<std::string>& blender_path) {
-  const auto blender = resolve_blender(host, blender_path);
+                           const std::optional<std::string>& blender_path, BlenderChoice choice) {
+  const auto resolved = resolve_blender(host, blender_path, choice);
+  if (resolved.refusal)
+    return *resolved.refusal;
+  const auto& blender = resolved.path;
   if (!blender)
     return error_result("blender_not_found", "hint", kInstallFirstHint);
   const auto location = locate_addons(host, *blender);

@@ -6,9 +6,19 @@
 
 namespace bmcp::tools {
 
+// Who calls the diagnostics, and so what they may make the server's machine do.
+enum class DiagnosticsAccess {
+  // HTTP build: the callers are other people. Every diagnostics tool needs the role `admin`
+  // (else `forbidden`), and only the Blender the server discovered or an operator configured is
+  // ever run: a `blender_path` that is not exactly that executable is refused.
+  kAdminsWithDiscoveredBlender,
+  // stdio build: the caller is the person whose machine it is. No role check, and
+  // `blender_path` may name any executable file.
+  kMachineOwner,
+};
+
 struct DiagnosticsOptions {
-  // HTTP build: blender_install_addon needs the caller's role `admin`. stdio build: false.
-  bool require_admin_for_install = true;
+  DiagnosticsAccess access = DiagnosticsAccess::kAdminsWithDiscoveredBlender;
   // Where the checks look (environment, filesystem root, /proc, add-on source, limits).
   DiagnosticsHost host;
   // Runs the checks: they block on the filesystem and on Blender child processes (up to the

@@ -4,6 +4,7 @@
 
 #include "tools/dispatch_table.hpp"
 #include "tools/prompt_message.hpp"
+#include "tools/prompt_quoting.hpp"
 #include "tools/recipe_table.hpp"
 
 namespace bmcp::tools {
@@ -17,9 +18,9 @@ std::string unknown_command_text(std::string_view command) {
     names += tool.command;
   }
   return fmt::format(
-      "Unknown command '{}'. The {} commands are: {}. Pass one of them, or its tool name (the "
+      "Unknown command {}. The {} commands are: {}. Pass one of them, or its tool name (the "
       "command with the prefix blender_, e.g. blender_get_scene_info).",
-      command, dispatch_tools().size(), names);
+      quoted_for_prompt(command, '\''), dispatch_tools().size(), names);
 }
 
 std::string gate_lines(const Recipe& recipe, std::string_view command) {
@@ -98,7 +99,7 @@ mcp::Prompt dispatch_recipe_prompt() {
           [](const std::map<std::string, std::string>& arguments,
              const mcp::Caller&) -> Result<json::object, std::string> {
             const auto& command = arguments.at("command");
-            return single_user_message("Dispatch recipe for " + command,
+            return single_user_message("Dispatch recipe for " + quoted_for_prompt(command, '\''),
                                        dispatch_recipe_text(command));
           }};
 }

@@ -13,7 +13,8 @@ namespace bmcp::tools {
 mcp::Prompt dispatch_recipe_prompt();
 
 // The text for `command` (an addon command or a tool name). An unknown command gives a text
-// that starts "Unknown command '<command>'." and lists all 24 command names.
+// that starts "Unknown command '<command>'." (quoted by tools::quoted_for_prompt, so it cannot
+// end its line) and lists all 24 command names.
 std::string dispatch_recipe_text(std::string_view command);
 
 // The complete tools/call `arguments` object the recipe shows for a known command: every

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tools/prompt_quoting.hpp"
+
 namespace bmcp::tools {
 namespace {
 
@@ -93,7 +95,7 @@ std::string script_writing_text(std::string_view goal) {
       "is the captured stdout), so print names, counts and values, e.g. with json.dumps.\n"
       "- Keep the script idempotent: reuse or remove what an earlier run created (look objects "
       "up by name first), so running it twice gives the same scene.\n",
-      goal);
+      quoted_for_prompt(goal));
 }
 
 std::string modeling_workflow_text(std::string_view object_type) {
@@ -117,7 +119,7 @@ std::string modeling_workflow_text(std::string_view object_type) {
       "- Name every object, mesh and material meaningfully (obj.name = 'Chair_Leg_FL').\n"
       "- Verify the result with blender_get_object_info (dimensions, world_bounding_box, vertex "
       "counts) or blender_get_scene_info.\n",
-      object_type);
+      quoted_for_prompt(object_type));
 }
 
 std::string rendering_setup_text(std::string_view engine) {
@@ -134,9 +136,9 @@ std::string rendering_setup_text(std::string_view engine) {
     return fmt::format("Set up rendering with the {} engine.\n\n{}", engine,
                        rendering_checklist(lines->identifier, lines->quality));
   return fmt::format(
-      "Set up rendering with the engine '{}'. That engine is not one this guide knows; the known "
+      "Set up rendering with the engine {}. That engine is not one this guide knows; the known "
       "engines are: cycles, eevee, workbench. Here is the general checklist.\n\n{}",
-      engine,
+      quoted_for_prompt(engine, '\''),
       rendering_checklist(
           "scene.render.engine = 'CYCLES', 'BLENDER_EEVEE' ('BLENDER_EEVEE_NEXT' on 4.2+) or "
           "'BLENDER_WORKBENCH'",
@@ -171,7 +173,7 @@ std::string material_creation_text(std::string_view material_kind) {
       "one with blender_search_polyhaven_assets (asset_type \"textures\"), download it with "
       "blender_download_polyhaven_asset (asset_type \"textures\", resolution \"1k\" or \"2k\"), "
       "then apply it to the object with blender_set_texture (object_name, texture_id).\n",
-      material_kind);
+      quoted_for_prompt(material_kind));
 }
 
 std::string animation_basics_text(std::string_view animation_type) {
@@ -214,7 +216,7 @@ std::string animation_basics_text(std::string_view animation_type) {
       "Animate in Blender: {}\n\n{}"
       "Check the result by calling scene.frame_set(n) and printing positions through "
       "blender_execute_code.\n",
-      animation_type, sections);
+      quoted_for_prompt(animation_type), sections);
 }
 
 std::string debug_assistant_text(std::string_view error_text) {
@@ -262,7 +264,7 @@ std::string asset_creation_text(std::string_view asset_kind) {
       "true. After the import, verify it with blender_get_object_info, then fix scale, "
       "placement and rotation (imported models often arrive huge, tiny or off-centre) and apply "
       "the transforms.\n",
-      asset_kind);
+      quoted_for_prompt(asset_kind));
 }
 
 }  // namespace bmcp::tools

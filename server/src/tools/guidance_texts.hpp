@@ -6,7 +6,10 @@
 namespace bmcp::tools {
 
 // The texts of the seven guidance prompts (contract §7). Each restates its argument, then gives
-// the practical Blender guidance the contract lists for it.
+// the practical Blender guidance the contract lists for it. The argument is restated quoted
+// (tools::quoted_for_prompt: a JSON string, an unknown engine between single quotes), so that it
+// cannot add lines to the text; only the error text is verbatim, inside a fence longer than any
+// run of backticks in it.
 std::string script_writing_text(std::string_view goal);
 std::string modeling_workflow_text(std::string_view object_type);
 // `engine` is matched case-insensitively (cycles, eevee, workbench); anything else gets the

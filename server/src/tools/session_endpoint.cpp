@@ -20,10 +20,15 @@ double SessionEndpoint::last_request_at() const {
   return clock_.unix_seconds() - std::chrono::duration<double>(ago).count();
 }
 
-bus::Delivery SessionEndpoint::deliver(const bus::Message& message, std::string_view target_uuid) {
-  const auto published = session_->stream().publish(bus_notification_text(message, target_uuid));
-  if (!published.accepted())
+bus::Delivery SessionEndpoint::deliver(const bus::Message& message, std::string_view target_uuid,
+                                       const std::shared_ptr<ByteBudget>& budget) {
+  const auto published =
+      session_->stream().publish(bus_notification_text(message, target_uuid), budget);
+  using Outcome = mcp::PublishResult::Outcome;
+  if (published.outcome == Outcome::kShutDown)
     return bus::Delivery::kSessionEnded;
+  if (published.outcome == Outcome::kOverBudget)
+    return bus::Delivery::kOverBudget;
   return published.dropped_oldest ? bus::Delivery::kQueuedDroppingOldest : bus::Delivery::kQueued;
 }
 

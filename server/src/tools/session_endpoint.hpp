@@ -22,7 +22,8 @@ class SessionEndpoint final : public bus::Endpoint {
   // registers before its GET stream is up is not reported offline.
   bool online(std::chrono::nanoseconds grace) const override;
   double last_request_at() const override;
-  bus::Delivery deliver(const bus::Message& message, std::string_view target_uuid) override;
+  bus::Delivery deliver(const bus::Message& message, std::string_view target_uuid,
+                        const std::shared_ptr<ByteBudget>& budget) override;
 
  private:
   const std::shared_ptr<mcp::Session> session_;

@@ -29,8 +29,9 @@ json::object principal_json(const auth::Principal& principal) {
                       {"scopes", strings(principal.scopes)}};
 }
 
-AuthEndpoints::AuthEndpoints(auth::AuthService& auth, ThreadPool& blocking)
-    : auth_(auth), blocking_(blocking) {}
+AuthEndpoints::AuthEndpoints(auth::AuthService& auth, ThreadPool& blocking,
+                             const http::TrustedProxies& proxies)
+    : auth_(auth), blocking_(blocking), proxies_(proxies) {}
 
 void AuthEndpoints::add_routes(http::Router& router) {
   router.add("/auth/login", "POST", [this](auto request, auto response) {
@@ -58,7 +59,7 @@ void AuthEndpoints::login(http::HttpRequest request,
     return;
   }
   blocking_.post([this, user = std::string(*username), pass = std::string(*password),
-                  remote = std::move(request.remote_address), response] {
+                  remote = proxies_.client_address(request), response] {
     auto result = auth_.login(user, pass, remote);
     if (!result) {
       response->respond(auth_failure_response(result.error()));

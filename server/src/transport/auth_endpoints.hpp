@@ -3,14 +3,17 @@
 #include "auth/auth_service.hpp"
 #include "core/thread_pool.hpp"
 #include "http/router.hpp"
+#include "http/trusted_proxies.hpp"
 
 namespace bmcp::transport {
 
 // POST /auth/login, /auth/refresh, /auth/logout and GET /auth/profile (contract §2.1-2.4).
 // Password hashing and SQLite run on the blocking pool; the answer is written from there.
+// Login rate limits key on the client address that `proxies` gives (X-Forwarded-For only from
+// a trusted proxy).
 class AuthEndpoints {
  public:
-  AuthEndpoints(auth::AuthService& auth, ThreadPool& blocking);
+  AuthEndpoints(auth::AuthService& auth, ThreadPool& blocking, const http::TrustedProxies& proxies);
   void add_routes(http::Router& router);
 
  private:
@@ -21,6 +24,7 @@ class AuthEndpoints {
 
   auth::AuthService& auth_;
   ThreadPool& blocking_;
+  const http::TrustedProxies& proxies_;
 };
 
 // The JSON form of a principal ({id, user_id, username, roles, scopes}).

@@ -4,7 +4,7 @@ namespace bmcp::transport {
 
 void add_health_route(http::Router& router, std::string version,
                       std::function<HealthCounts()> counts) {
-  router.add("/health", "GET",
+  router.add(kHealthPath, "GET",
              [version = std::move(version), counts = std::move(counts)](
                  http::HttpRequest, std::shared_ptr<http::ResponseStream> response) {
                const auto now = counts ? counts() : HealthCounts{};

@@ -12,6 +12,8 @@ struct HealthCounts {
   std::size_t clients = 0;  // registered clients on all buses
 };
 
+constexpr const char* kHealthPath = "/health";
+
 // GET /health: {"status":"healthy","buses","clients","version"}; no auth, no user data.
 void add_health_route(http::Router& router, std::string version,
                       std::function<HealthCounts()> counts);

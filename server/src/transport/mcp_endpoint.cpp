@@ -142,7 +142,7 @@ void McpEndpoint::initialize(const http::HttpRequest& request, const auth::Princ
                              const jsonrpc::Message& message,
                              std::shared_ptr<http::ResponseStream> response) {
   auto outcome = engine_.initialize(message.params);
-  auto created = sessions_.create(principal.user_id, outcome.protocol_version);
+  auto created = sessions_.create(principal.user_id, principal.uid, outcome.protocol_version);
   if (!created) {
     response->respond(http::detail_response(429, "Too many MCP sessions"));
     return;
@@ -201,6 +201,12 @@ void McpEndpoint::get(http::HttpRequest request, std::shared_ptr<http::ResponseS
   response->on_close([weak_session, raw = sink.get()] {
     if (auto alive = weak_session.lock())
       alive->stream().detach(raw);
+  });
+  // The client read what was written: events that waited for room (a replay larger than the
+  // buffer, a burst) go on.
+  response->on_drained([weak_session, raw = sink.get()] {
+    if (auto alive = weak_session.lock())
+      alive->stream().resume(raw);
   });
   session->stream().attach(sink, last_event_id(request));
 }

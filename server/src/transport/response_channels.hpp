@@ -43,6 +43,8 @@ class StreamSink final : public mcp::EventSink {
   bool push(std::shared_ptr<const std::string> frame) override {
     return response_->push_event(std::move(frame));
   }
+  std::size_t room() const override { return response_->event_room(); }
+  std::size_t capacity() const override { return response_->event_capacity(); }
   void close() override { response_->end(); }
 
  private:

@@ -82,6 +82,38 @@ TEST_F(LoadConfigTest, EveryNumericContractVariableIsValidated) {
   }
 }
 
+TEST_F(LoadConfigTest, ByteBoundsAreReadAndValidated) {
+  for (const char* name : {"BLENDER_MCP_MAX_RECORD_BYTES", "BLENDER_MCP_USER_BUFFER_BYTES",
+                           "BLENDER_MCP_OFFLINE_HOLD_BYTES", "BLENDER_MCP_SESSION_QUEUE_BYTES",
+                           "BLENDER_MCP_SESSION_REPLAY_BYTES", "BLENDER_MCP_STREAM_BUFFER_BYTES"}) {
+    env_.clear();
+    env_[name] = "lots";
+    auto config = load_config({}, env());
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_NE(config.error().find(name), std::string::npos);
+  }
+  env_.clear();
+  env_["BLENDER_MCP_MAX_RECORD_BYTES"] = "1048576";
+  env_["BLENDER_MCP_STREAM_BUFFER_BYTES"] = "2097152";
+  auto config = load_config({}, env());
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->max_record_bytes, 1048576);
+  EXPECT_EQ(config->stream_buffer_bytes, 2097152);
+}
+
+TEST_F(LoadConfigTest, EveryHolderMustTakeOneRecordOfTheLargestSize) {
+  for (const char* name : {"BLENDER_MCP_USER_BUFFER_BYTES", "BLENDER_MCP_OFFLINE_HOLD_BYTES",
+                           "BLENDER_MCP_SESSION_QUEUE_BYTES", "BLENDER_MCP_STREAM_BUFFER_BYTES"}) {
+    env_.clear();
+    env_[name] = "1000";
+    env_["BLENDER_MCP_MAX_RECORD_BYTES"] = "1001";
+    auto config = load_config({}, env());
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_NE(config.error().find(name), std::string::npos);
+    EXPECT_NE(config.error().find("BLENDER_MCP_MAX_RECORD_BYTES"), std::string::npos);
+  }
+}
+
 TEST_F(LoadConfigTest, EmptyEnvironmentValuesCountAsUnset) {
   env_["BLENDER_MCP_PORT"] = "";
   env_["OAUTH_SECRET_KEY"] = "";
@@ -115,6 +147,69 @@ TEST_F(LoadConfigTest, AllowedOriginsComeFromACommaSeparatedList) {
   auto config = load_config({}, env());
   EXPECT_EQ(config->allowed_origins,
             (std::vector<std::string>{"https://a.example", "https://b.example"}));
+}
+
+TEST_F(LoadConfigTest, MaxConnectionsIsUnsetByDefaultAndComesFromFileEnvironmentOrFlag) {
+  EXPECT_EQ(load_config({}, env())->max_connections, std::nullopt);
+  ServeFlags flags;
+  flags.config_file = write_toml("max_connections = 100\n");
+  EXPECT_EQ(load_config(flags, env())->max_connections, 100);
+  env_["BLENDER_MCP_MAX_CONNECTIONS"] = "200";
+  EXPECT_EQ(load_config(flags, env())->max_connections, 200);
+  flags.max_connections = 300;
+  EXPECT_EQ(load_config(flags, env())->max_connections, 300);
+}
+
+TEST_F(LoadConfigTest, MaxConnectionsMustBePositive) {
+  ServeFlags flags;
+  flags.max_connections = 0;
+  auto from_flag = load_config(flags, env());
+  ASSERT_FALSE(from_flag.ok());
+  EXPECT_EQ(from_flag.error(), "--max-connections must be greater than 0, got '0'");
+  env_["BLENDER_MCP_MAX_CONNECTIONS"] = "-3";
+  auto from_env = load_config({}, env());
+  ASSERT_FALSE(from_env.ok());
+  EXPECT_EQ(from_env.error(), "BLENDER_MCP_MAX_CONNECTIONS must be greater than 0, got '-3'");
+  env_.clear();
+  flags = {};
+  flags.config_file = write_toml("max_connections = \"many\"\n");
+  auto from_file = load_config(flags, env());
+  ASSERT_FALSE(from_file.ok());
+  EXPECT_NE(from_file.error().find("'max_connections' must be a positive integer"),
+            std::string::npos);
+}
+
+TEST_F(LoadConfigTest, TrustedProxiesComeFromListsInFileEnvironmentOrFlags) {
+  EXPECT_TRUE(load_config({}, env())->trusted_proxies.empty());
+  ServeFlags flags;
+  flags.config_file = write_toml("trusted_proxies = [\"10.0.0.0/8\"]\n");
+  EXPECT_EQ(load_config(flags, env())->trusted_proxies, std::vector<std::string>{"10.0.0.0/8"});
+  env_["BLENDER_MCP_TRUSTED_PROXIES"] = "127.0.0.1, ::1";
+  EXPECT_EQ(load_config(flags, env())->trusted_proxies,
+            (std::vector<std::string>{"127.0.0.1", "::1"}));
+  flags.trusted_proxies = {"192.0.2.1,192.0.2.2", "2001:db8::/32"};
+  EXPECT_EQ(load_config(flags, env())->trusted_proxies,
+            (std::vector<std::string>{"192.0.2.1", "192.0.2.2", "2001:db8::/32"}));
+}
+
+TEST_F(LoadConfigTest, ABadTrustedProxyIsRefusedNamingItsSourceAndEntry) {
+  ServeFlags flags;
+  flags.trusted_proxies = {"10.0.0.1,proxy.local"};
+  auto from_flag = load_config(flags, env());
+  ASSERT_FALSE(from_flag.ok());
+  EXPECT_EQ(from_flag.error(), "--trusted-proxy: 'proxy.local' is not an IP address or CIDR block");
+  env_["BLENDER_MCP_TRUSTED_PROXIES"] = "10.0.0.0/33";
+  auto from_env = load_config({}, env());
+  ASSERT_FALSE(from_env.ok());
+  EXPECT_EQ(from_env.error(),
+            "BLENDER_MCP_TRUSTED_PROXIES: '10.0.0.0/33' has a prefix length outside 0-32");
+  env_.clear();
+  flags = {};
+  flags.config_file = write_toml("trusted_proxies = [\"10.0.0.1/8\"]\n");
+  auto from_file = load_config(flags, env());
+  ASSERT_FALSE(from_file.ok());
+  EXPECT_NE(from_file.error().find("'10.0.0.1/8' has address bits set beyond its /8 prefix"),
+            std::string::npos);
 }
 
 TEST_F(LoadConfigTest, PortZeroIsOnlyAcceptedAsAFlag) {

@@ -8,6 +8,7 @@
 
 #include "auth/data_dir.hpp"
 #include "auth/sqlite_database.hpp"
+#include "auth/user_store_schema.hpp"
 #include "core/random.hpp"
 
 namespace bmcp::app {
@@ -42,11 +43,13 @@ TEST_F(DbCommandTest, MigrateParsesAsTheDbSubcommand) {
 
 TEST_F(DbCommandTest, MigrateCreatesTheStoreThenFindsItCurrent) {
   ASSERT_EQ(run(DbCommand{true}), 0) << err_.str();
-  EXPECT_NE(out_.str().find("schema migrated from version 0 to 1"), std::string::npos)
+  const std::string current = std::to_string(auth::kUserStoreSchemaVersion);
+  EXPECT_NE(out_.str().find("schema migrated from version 0 to " + current), std::string::npos)
       << out_.str();
   EXPECT_TRUE(std::filesystem::exists(auth::database_file(dir_ / "data")));
   ASSERT_EQ(run(DbCommand{true}), 0) << err_.str();
-  EXPECT_NE(out_.str().find("schema already at version 1"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("schema already at version " + current), std::string::npos)
+      << out_.str();
 }
 
 TEST_F(DbCommandTest, ASchemaNewerThanTheProgramIsRefusedWithExitOne) {

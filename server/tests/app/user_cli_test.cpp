@@ -196,6 +196,27 @@ TEST_F(UserCliTest, TheDataDirectoryIsCreatedWithMode0700) {
   ASSERT_EQ(::stat(data_dir_.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777u, 0700u);
   EXPECT_TRUE(std::filesystem::exists(data_dir_ / "blender-mcp.db"));
+  ASSERT_EQ(::stat((data_dir_ / "blender-mcp.db").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777u, 0600u);
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(UserCliTest, AWideDataDirectoryAndDatabaseAreMadePrivateWithAWarningEach) {
+  ASSERT_EQ(add("alice"), kExitOk);
+  std::filesystem::permissions(data_dir_, std::filesystem::perms(0755));
+  std::filesystem::permissions(data_dir_ / "blender-mcp.db", std::filesystem::perms(0644));
+  ASSERT_EQ(run(command_of(UserCommand::Action::kList)), kExitOk);
+  struct stat info {};
+  ASSERT_EQ(::stat(data_dir_.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777u, 0700u);
+  ASSERT_EQ(::stat((data_dir_ / "blender-mcp.db").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777u, 0600u);
+  EXPECT_EQ(err_.str(), "warning: data directory " + data_dir_.string() +
+                            " had mode 0755, open to other users; changed it to 0700\n"
+                            "warning: file " +
+                            (data_dir_ / "blender-mcp.db").string() +
+                            " had mode 0644, open to other users; changed it to 0600\n");
+  EXPECT_NE(out_.str().find("alice"), std::string::npos);
 }
 
 // --- passwd --------------------------------------------------------------------------------

@@ -54,7 +54,9 @@ TEST_F(UserStoreFactoryTest, CommandsSeeWhatTheServerStored) {
   ASSERT_TRUE(server->users->add(auth::UserRecord{"alice", "h", {"user"}, {"read"}}).ok());
   auto command = open_command_store(StoreLocation{std::nullopt, dir_}, clock_);
   ASSERT_TRUE(command.ok());
-  EXPECT_TRUE(command->users->exists("alice"));
+  const auto found = command->users->find("alice");
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(command->users->exists_with_uid("alice", found->uid));
 }
 
 TEST_F(UserStoreFactoryTest, AnUnreachableDatabaseFailsWithIoNamingPostgresql) {

@@ -145,12 +145,26 @@ TEST_F(AuthServiceTest, RateLimitedAttemptsAreNotCounted) {
   EXPECT_TRUE(service_->login("demo", kPassword, kAddress).ok());
 }
 
-TEST_F(AuthServiceTest, TheRateLimitIsPerAddress) {
+TEST_F(AuthServiceTest, ThePairLimitHoldsTheUserBackElsewhereOnlyForTheAccountDelay) {
   add_demo();
   for (int i = 0; i < 5; ++i) {
     (void)service_->login("demo", "wrong", kAddress);
   }
+  const auto failure = failure_of(service_->login("demo", kPassword, "198.51.100.1"));
+  EXPECT_EQ(failure.kind, Kind::kRateLimited);
+  EXPECT_EQ(failure.retry_after, seconds(1));
+  clock_.advance(seconds(1));
   EXPECT_TRUE(service_->login("demo", kPassword, "198.51.100.1").ok());
+}
+
+TEST_F(AuthServiceTest, AnAccountSlowedByFailuresElsewhereDoesNotSlowOtherAccounts) {
+  add_demo();
+  for (int i = 0; i < 5; ++i) {
+    (void)service_->login("demo", "wrong", "198.51.100." + std::to_string(i));
+  }
+  EXPECT_EQ(failure_of(service_->login("demo", kPassword, kAddress)).kind, Kind::kRateLimited);
+  EXPECT_EQ(failure_of(service_->login("other", "wrong", "198.51.100.0")).kind,
+            Kind::kUnauthorized);
 }
 
 TEST_F(AuthServiceTest, ASuccessfulLoginClearsThePairsFailures) {
@@ -247,8 +261,52 @@ TEST_F(AuthServiceTest, RefreshWithAnAccessTokenIsNotARefreshToken) {
 TEST_F(AuthServiceTest, AWellSignedRefreshTokenThatWasNeverRecordedIsInvalid) {
   add_demo();
   const TokenService same_key(std::string(kKey), clock_, seconds(1800), seconds(86400));
-  expect_unauthorized(failure_of(service_->refresh(same_key.issue_refresh("demo").token)),
+  expect_unauthorized(
+      failure_of(service_->refresh(same_key.issue_refresh(*store_->find("demo")).token)),
+      "Invalid refresh token");
+}
+
+TEST_F(AuthServiceTest, ARefreshTokenWithoutUidIsRefusedBeforeItsJtiIsLookedAt) {
+  add_demo();
+  const TokenPair tokens = login_demo();
+  const auto claims = decode_hs256(tokens.refresh_token, kKey);
+  ASSERT_TRUE(claims.ok());
+  boost::json::object without_uid = *claims;
+  without_uid.erase("uid");
+  expect_unauthorized(failure_of(service_->refresh(sign_hs256(without_uid, kKey))),
+                      "Invalid token: missing uid");
+  EXPECT_TRUE(service_->refresh(tokens.refresh_token).ok()) << "its jti was not rotated";
+}
+
+TEST_F(AuthServiceTest, ARecordedRefreshTokenOfAnotherAccountWithTheSameNameIsUserNotFound) {
+  add_demo();
+  UserRecord earlier = *store_->find("demo");
+  earlier.uid = new_user_uid();
+  const TokenService same_key(std::string(kKey), clock_, seconds(1800), seconds(86400));
+  const auto issued = same_key.issue_refresh(earlier);
+  ASSERT_TRUE(store_->record_refresh(issued.jti, "demo", issued.iat, issued.exp).ok());
+  expect_unauthorized(failure_of(service_->refresh(issued.token)), "User not found");
+}
+
+TEST_F(AuthServiceTest, TokensOfARemovedUserStayRefusedWhenTheNameIsCreatedAgain) {
+  add_demo();
+  const TokenPair old_tokens = login_demo();
+  ASSERT_TRUE(service_->authenticate_access(old_tokens.access_token).ok());  // now cached
+  // A second store on the same file stands in for the user CLI process.
+  auto cli_store = SqliteUserStore::open(dir_.path() / "users.db", clock_);
+  ASSERT_TRUE(cli_store.ok());
+  ASSERT_TRUE((*cli_store)->remove("demo").ok());
+  ASSERT_TRUE(
+      (*cli_store)->add(UserRecord{"demo", demo_hash(), {"user"}, {"read", "write"}, 0, 0}).ok());
+  expect_unauthorized(failure_of(service_->authenticate_access(old_tokens.access_token)),
+                      "User not found");
+  expect_unauthorized(failure_of(service_->refresh(old_tokens.refresh_token)),
                       "Invalid refresh token");
+  const TokenPair new_tokens = login_demo();
+  EXPECT_TRUE(service_->authenticate_access(new_tokens.access_token).ok());
+  // The old account's token does not log the new account out.
+  EXPECT_TRUE(service_->logout(old_tokens.access_token).ok());
+  EXPECT_TRUE(service_->refresh(new_tokens.refresh_token).ok());
 }
 
 TEST_F(AuthServiceTest, RefreshAfterTheUserWasRemovedIsRefused) {
@@ -330,6 +388,7 @@ TEST_F(AuthServiceTest, APrincipalIsBuiltFromTheTokenClaims) {
   ASSERT_TRUE(principal.ok());
   EXPECT_EQ(principal->user_id, "demo");
   EXPECT_EQ(principal->username, "demo");
+  EXPECT_EQ(principal->uid, store_->find("demo")->uid);
   EXPECT_TRUE(principal->has_role("admin"));
   EXPECT_FALSE(principal->has_role("root"));
   EXPECT_EQ(principal->scopes, (std::vector<std::string>{"read", "write"}));
@@ -368,6 +427,8 @@ TEST_F(AuthServiceTest, EveryVerificationFailureReachesTheAccessCheck) {
       {sign_hs256({{"sub", "demo"}, {"exp", 99999999999}}, "another-key"),
        "Invalid token: signature verification failed"},
       {sign_hs256({{"typ", "access"}, {"exp", 99999999999}}, kKey), "Token missing sub"},
+      {sign_hs256({{"sub", "demo"}, {"typ", "access"}, {"exp", 99999999999}}, kKey),
+       "Invalid token: missing uid"},
   };
   for (const auto& [token, detail] : cases) {
     expect_unauthorized(failure_of(service_->authenticate_access(token)), detail);

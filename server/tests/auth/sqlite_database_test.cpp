@@ -1,6 +1,7 @@
 #include "auth/sqlite_database.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <stdexcept>
 
@@ -30,6 +31,35 @@ class SqliteDatabaseTest : public ::testing::Test {
 TEST_F(SqliteDatabaseTest, OpeningCreatesTheFile) {
   const auto database = open();
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "test.db"));
+}
+
+unsigned mode_of(const std::filesystem::path& path) {
+  struct stat info {};
+  EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 0777u;
+}
+
+TEST_F(SqliteDatabaseTest, ANewFileAndItsWalAndShmFilesArePrivateWhateverTheUmask) {
+  const mode_t saved = ::umask(0);  // the widest umask: only the open mode decides
+  auto database = SqliteDatabase::open(dir_.path() / "test.db");
+  ::umask(saved);
+  ASSERT_TRUE(database.ok());
+  {
+    auto db = (*database)->lock();
+    db.exec("CREATE TABLE items (value TEXT)");
+    db.exec("INSERT INTO items VALUES ('x')");
+  }
+  for (const char* name : {"test.db", "test.db-wal", "test.db-shm"}) {
+    EXPECT_EQ(mode_of(dir_.path() / name), 0600u) << name;
+  }
+}
+
+TEST_F(SqliteDatabaseTest, AnExistingFileKeepsItsModeAndContent) {
+  { open()->lock().exec("CREATE TABLE items (value TEXT)"); }
+  std::filesystem::permissions(dir_.path() / "test.db", std::filesystem::perms(0640));
+  auto database = open();
+  EXPECT_EQ(mode_of(dir_.path() / "test.db"), 0640u);
+  EXPECT_EQ(count_rows(*database), 0);
 }
 
 TEST_F(SqliteDatabaseTest, OpeningInAMissingDirectoryFailsWithIo) {

@@ -15,5 +15,10 @@ TEST(TokenErrorDetail, EachErrorHasTheContractText) {
   EXPECT_EQ(token_error_detail(TokenError::kMissingSub), "Token missing sub");
 }
 
+// Not in the contract: the account id claim (docs/architecture.md, "Accounts and their ids").
+TEST(TokenErrorDetail, AMissingUidNamesTheClaim) {
+  EXPECT_EQ(token_error_detail(TokenError::kMissingUid), "Invalid token: missing uid");
+}
+
 }  // namespace
 }  // namespace bmcp::auth

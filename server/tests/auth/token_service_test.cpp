@@ -32,7 +32,7 @@ class TokenServiceTest : public ::testing::Test {
 
   FakeClock clock_;
   TokenService service_{std::string(kKey), clock_, seconds(1800), seconds(7 * 86400)};
-  const UserRecord demo_{"demo", "", {"user"}, {"read", "write"}, 0, 0};
+  const UserRecord demo_{"demo", "", {"user"}, {"read", "write"}, 0, 0, "0123456789abcdef"};
 };
 
 bool is_hex32(const std::string& text) {
@@ -46,6 +46,7 @@ TEST_F(TokenServiceTest, AnAccessTokenCarriesTheContractClaims) {
   const auto claims = service_.verify(issued.token);
   ASSERT_TRUE(claims.ok());
   EXPECT_EQ(claims->sub, "demo");
+  EXPECT_EQ(claims->uid, "0123456789abcdef");
   EXPECT_EQ(claims->username, "demo");
   EXPECT_EQ(claims->roles, std::vector<std::string>{"user"});
   EXPECT_EQ(claims->scopes, (std::vector<std::string>{"read", "write"}));
@@ -58,11 +59,12 @@ TEST_F(TokenServiceTest, AnAccessTokenCarriesTheContractClaims) {
   EXPECT_EQ(issued.exp, claims->exp);
 }
 
-TEST_F(TokenServiceTest, ARefreshTokenCarriesOnlySubIatExpJtiAndTyp) {
-  const auto issued = service_.issue_refresh("demo");
+TEST_F(TokenServiceTest, ARefreshTokenCarriesOnlySubUidIatExpJtiAndTyp) {
+  const auto issued = service_.issue_refresh(demo_);
   const auto payload = decode_hs256(issued.token, kKey);
   ASSERT_TRUE(payload.ok());
   EXPECT_EQ(*payload, (json::object{{"sub", "demo"},
+                                    {"uid", "0123456789abcdef"},
                                     {"iat", now()},
                                     {"exp", now() + std::int64_t{7} * 86400},
                                     {"jti", issued.jti},
@@ -72,7 +74,7 @@ TEST_F(TokenServiceTest, ARefreshTokenCarriesOnlySubIatExpJtiAndTyp) {
 
 TEST_F(TokenServiceTest, EveryTokenGetsAFreshJti) {
   EXPECT_NE(service_.issue_access(demo_).jti, service_.issue_access(demo_).jti);
-  EXPECT_NE(service_.issue_refresh("demo").jti, service_.issue_refresh("demo").jti);
+  EXPECT_NE(service_.issue_refresh(demo_).jti, service_.issue_refresh(demo_).jti);
 }
 
 TEST_F(TokenServiceTest, ATokenIsValidUntilTheSecondBeforeItsExpiry) {
@@ -98,7 +100,7 @@ TEST_F(TokenServiceTest, ExpiryFollowsTheInjectedClockNotTheSystemClock) {
 }
 
 TEST_F(TokenServiceTest, VerifySignatureOnlyAcceptsAnExpiredToken) {
-  const auto issued = service_.issue_refresh("demo");
+  const auto issued = service_.issue_refresh(demo_);
   clock_.advance(seconds(8 * 86400));
   const auto claims = service_.verify_signature_only(issued.token);
   ASSERT_TRUE(claims.ok());
@@ -143,6 +145,24 @@ TEST_F(TokenServiceTest, ExpiryIsCheckedBeforeSub) {
   EXPECT_EQ(error_of(signed_claims({{"exp", now()}})), TokenError::kExpired);
 }
 
+TEST_F(TokenServiceTest, ATokenWithoutUidIsMissingUid) {
+  const auto later = now() + 60;
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"exp", later}})), TokenError::kMissingUid);
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"uid", ""}, {"exp", later}})),
+            TokenError::kMissingUid);
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"uid", 7}, {"exp", later}})),
+            TokenError::kMissingUid);
+  // Also when only the signature is checked (logout).
+  const auto unchecked =
+      service_.verify_signature_only(signed_claims({{"sub", "demo"}, {"exp", 1}}));
+  ASSERT_FALSE(unchecked.ok());
+  EXPECT_EQ(unchecked.error(), TokenError::kMissingUid);
+}
+
+TEST_F(TokenServiceTest, SubIsCheckedBeforeUid) {
+  EXPECT_EQ(error_of(signed_claims({{"exp", now() + 60}})), TokenError::kMissingSub);
+}
+
 TEST_F(TokenServiceTest, ATokenWithoutExpIsMalformed) {
   EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}})), TokenError::kMalformed);
 }
@@ -161,7 +181,8 @@ TEST_F(TokenServiceTest, ClaimsOfTheWrongTypeAreMalformed) {
 }
 
 TEST_F(TokenServiceTest, AbsentOptionalClaimsAreLeftEmpty) {
-  const auto claims = service_.verify(signed_claims({{"sub", "demo"}, {"exp", now() + 60}}));
+  const auto claims =
+      service_.verify(signed_claims({{"sub", "demo"}, {"uid", "u"}, {"exp", now() + 60}}));
   ASSERT_TRUE(claims.ok());
   EXPECT_EQ(claims->typ, "");
   EXPECT_EQ(claims->jti, "");

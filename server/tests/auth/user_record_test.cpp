@@ -7,6 +7,13 @@
 namespace bmcp::auth {
 namespace {
 
+TEST(NewUserUid, Is128RandomBitsInLowercaseHex) {
+  const std::string first = new_user_uid();
+  EXPECT_EQ(first.size(), 32u);
+  EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), std::string::npos) << first;
+  EXPECT_NE(first, new_user_uid());
+}
+
 TEST(IsValidUsername, AcceptsLettersDigitsDotsUnderscoresAndDashes) {
   EXPECT_TRUE(is_valid_username("demo"));
   EXPECT_TRUE(is_valid_username("A"));

@@ -1,5 +1,6 @@
 #include "user_store_test.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -175,14 +176,52 @@ TEST_P(UserStoreTest, ASecondStoreOnTheSameDataSeesChangesAtOnce) {
   EXPECT_FALSE(store_->find("alice").ok());
 }
 
-TEST_P(UserStoreTest, ExistsFollowsAnotherStoresAddsAndRemoves) {
+bool is_uid(const std::string& text) {
+  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+TEST_P(UserStoreTest, EveryAddedUserGetsItsOwnUidWhateverTheRecordSays) {
+  UserRecord alice = user("alice");
+  alice.uid = "chosen-by-the-caller";
+  ASSERT_TRUE(store_->add(alice).ok());
+  ASSERT_TRUE(store_->add(user("bob")).ok());
+  const auto alice_uid = store_->find("alice")->uid;
+  EXPECT_TRUE(is_uid(alice_uid)) << alice_uid;
+  EXPECT_NE(alice_uid, store_->find("bob")->uid);
+  EXPECT_EQ(store_->list().at(0).uid, alice_uid);
+}
+
+TEST_P(UserStoreTest, TheUidSurvivesPasswordRoleAndScopeChanges) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  const auto uid = store_->find("alice")->uid;
+  ASSERT_TRUE(store_->set_password("alice", "$argon2id$other").ok());
+  ASSERT_TRUE(store_->set_roles_and_scopes("alice", {"admin"}, {"*"}).ok());
+  EXPECT_EQ(store_->find("alice")->uid, uid);
+}
+
+TEST_P(UserStoreTest, ExistsWithUidFollowsAnotherStoresAddsAndRemoves) {
   const auto other = open();
-  EXPECT_FALSE(store_->exists("alice"));
+  EXPECT_FALSE(store_->exists_with_uid("alice", ""));
   ASSERT_TRUE(other->add(user("alice")).ok());
-  EXPECT_TRUE(store_->exists("alice"));
-  EXPECT_FALSE(store_->exists("Alice"));
+  const auto uid = store_->find("alice")->uid;
+  EXPECT_TRUE(store_->exists_with_uid("alice", uid));
+  EXPECT_FALSE(store_->exists_with_uid("Alice", uid));
+  EXPECT_FALSE(store_->exists_with_uid("alice", ""));
   ASSERT_TRUE(other->remove("alice").ok());
-  EXPECT_FALSE(store_->exists("alice"));
+  EXPECT_FALSE(store_->exists_with_uid("alice", uid));
+}
+
+TEST_P(UserStoreTest, AUserCreatedAgainUnderTheSameNameIsAnotherAccount) {
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  const auto first = store_->find("alice")->uid;
+  ASSERT_TRUE(store_->remove("alice").ok());
+  ASSERT_TRUE(store_->add(user("alice")).ok());
+  const auto second = store_->find("alice")->uid;
+  EXPECT_NE(first, second);
+  EXPECT_FALSE(store_->exists_with_uid("alice", first));
+  EXPECT_TRUE(store_->exists_with_uid("alice", second));
 }
 
 TEST_P(UserStoreTest, ARecordedRefreshTokenRotatesExactlyOnce) {

@@ -120,13 +120,27 @@ TEST_F(BusHubTest, AnUpdateFromASessionThatIsNotATargetIsRefusedAndRoutesNothing
   EXPECT_TRUE(events_.empty());
 }
 
-TEST_F(BusHubTest, AnUpdateForAnotherUsersJobIsRefused) {
+TEST_F(BusHubTest, AnUpdateForAJobOnlyAnotherUserHasIsAnsweredAsForAnUnknownJob) {
+  auto llm = add("demo", "llm", "s1");
   add("demo", "peer", "s2");
   dispatch("demo", "llm", "peer", "job-1");
   auto bob = add("bob", "bob-llm", "s3");
-  EXPECT_EQ(hub_.job_update("bob", "s3", update("job-1", "completed")).error(),
-            JobUpdateError::kCrossUserJobUpdate);
-  EXPECT_TRUE(bob->received.empty());
+  const auto outcome = hub_.job_update("bob", "s3", update("job-1", "completed"));
+  ASSERT_TRUE(outcome);
+  EXPECT_FALSE(outcome->direct);
+  EXPECT_EQ(outcome->sent.targets, Uuids{"bob-llm"});
+  EXPECT_EQ(bob->received.size(), 1u);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].user_id, "bob");
+  EXPECT_FALSE(events_[0].pending);
+  // demo's entry is untouched and still settles from its own target.
+  EXPECT_TRUE(llm->received.empty());
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+  const auto settled = hub_.job_update("demo", "s2", update("job-1", "completed"));
+  ASSERT_TRUE(settled);
+  EXPECT_TRUE(settled->direct);
+  EXPECT_EQ(llm->received.size(), 1u);
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
 }
 
 TEST_F(BusHubTest, AnUnknownJobFallsBackToBroadcastOnTheCallersBusWithoutWakingAnyone) {

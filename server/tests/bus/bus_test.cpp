@@ -123,6 +123,98 @@ TEST_F(BusTest, RegistrationRefusesBadUuidsEmptyTypesAndTooManyClients) {
   EXPECT_EQ(bus_.ephemeral_count(), limits_.max_clients_per_bus);
 }
 
+TEST_F(BusTest, RegistrationRefusesOverlongStringsAndTooManyCapabilities) {
+  auto problem = [&](Registration registration) {
+    const auto found = bus_.registration_problem(registration);
+    EXPECT_FALSE(bus_.register_client(registration, endpoint("s")));
+    return found ? found->first : RegisterError::kTooManyClients;
+  };
+  const std::string long_group(limits_.max_group_id_length + 1, 'g');
+  EXPECT_EQ(problem({"x", "llm", false, {}, long_group}), RegisterError::kInvalidGroupId);
+  const std::string long_type(limits_.max_client_type_length + 1, 't');
+  EXPECT_EQ(problem({"x", long_type, false, {}, {}}), RegisterError::kInvalidClientType);
+  std::vector<std::string> many(limits_.max_capabilities + 1, "chat");
+  EXPECT_EQ(problem({"x", "llm", false, many, {}}), RegisterError::kInvalidCapabilities);
+  const std::string long_capability(limits_.max_capability_length + 1, 'c');
+  EXPECT_EQ(problem({"x", "llm", false, {long_capability}, {}}),
+            RegisterError::kInvalidCapabilities);
+  EXPECT_EQ(bus_.ephemeral_count(), 0u);
+  const auto detail = bus_.registration_problem({"x", "llm", false, {}, long_group})->second;
+  EXPECT_NE(detail.find("128"), std::string::npos);
+}
+
+TEST_F(BusTest, ARecordOverTheSizeLimitIsRefusedBeforeAnythingHappens) {
+  limits_.max_record_bytes = 2000;
+  auto x = endpoint("s1");
+  add("x", x);
+  SendRequest request;
+  request.route = Route::direct("x");
+  request.payload = {{"code", std::string(2000, 'a')}};
+  request.origin = "llm-1";
+  bool hook_ran = false;
+  const auto outcome = bus_.send(request, [&](const Message&, const auto&) { hook_ran = true; });
+  ASSERT_TRUE(outcome.refused.has_value());
+  EXPECT_EQ(outcome.refused->error, "record_too_large");
+  EXPECT_NE(outcome.refused->detail.find("2000"), std::string::npos);
+  EXPECT_FALSE(hook_ran);
+  EXPECT_TRUE(x->received.empty());
+  EXPECT_TRUE(outcome.targets.empty());
+  EXPECT_EQ(counters_.record_too_large, 1u);
+  EXPECT_TRUE(bus_.size_refusal(request).has_value());
+  // The next record within the limit is delivered as usual.
+  request.payload = {{"code", "print(1)"}};
+  EXPECT_FALSE(bus_.size_refusal(request).has_value());
+  EXPECT_FALSE(bus_.send(request).refused.has_value());
+  EXPECT_EQ(x->received.size(), 1u);
+}
+
+TEST_F(BusTest, ALargeRecordWithNoRecipientIsNotRefused) {
+  limits_.max_record_bytes = 2000;
+  SendRequest request;
+  request.route = Route::direct("server-dispatch:demo");
+  request.payload = {{"result", std::string(5000, 'r')}};
+  request.origin = "server:demo";
+  EXPECT_FALSE(bus_.send(request).refused.has_value());
+}
+
+TEST(BusBudget, RecordsWaitingForOneUserAreBoundedByItsBudget) {
+  FakeClock clock;
+  BusLimits limits;
+  BusCounters counters;
+  limits.max_user_bytes = 3000;
+  Bus bus("demo", clock, limits, counters);
+  auto stuck = std::make_shared<FakeEndpoint>("s1");
+  stuck->charge_budget = true;
+  ASSERT_TRUE(bus.register_client({"stuck", "llm", false, {}, {}}, stuck));
+  SendRequest request;
+  request.route = Route::direct("stuck");
+  request.payload = {{"text", std::string(500, 'a')}};
+  request.origin = "server:demo";
+  std::size_t kept = 0;
+  std::vector<std::string> dropped;
+  for (int i = 0; i < 5; ++i) {
+    const auto outcome = bus.send(request);
+    if (outcome.dropped.empty())
+      ++kept;
+    else
+      dropped.push_back(outcome.dropped.front());
+  }
+  EXPECT_GE(kept, 1u);
+  EXPECT_FALSE(dropped.empty());
+  EXPECT_EQ(dropped.front(), "stuck");
+  EXPECT_LE(bus.budget()->used(), limits.max_user_bytes);
+  EXPECT_EQ(counters.budget_dropped, dropped.size());
+  // Held records of an offline client count against the same budget.
+  stuck->charges.clear();
+  ASSERT_TRUE(
+      bus.register_client({"per", "llm", true, {}, {}}, std::make_shared<FakeEndpoint>("s2")));
+  bus.end_session("s2");
+  request.route = Route::direct("per");
+  bus.send(request);
+  EXPECT_GT(bus.budget()->used(), 0u);
+  EXPECT_LE(bus.budget()->used(), limits.max_user_bytes);
+}
+
 TEST_F(BusTest, UnregisterRemovesTheClientAndIsIdempotent) {
   add("x", endpoint("s1"));
   EXPECT_TRUE(bus_.unregister_client("x"));

@@ -26,6 +26,16 @@ TEST(ClientUuid, RefusesEmptyTooLongWhitespaceControlAndServerOrigins) {
   EXPECT_FALSE(is_valid_client_uuid("server-dispatch:demo"));
 }
 
+TEST(ClientUuid, TheReservedPrefixesMatchInAnyLetterCase) {
+  for (const char* uuid : {"Server:x", "SERVER:x", "sErVeR:demo", "SERVER-DISPATCH:x",
+                           "Server-Dispatch:demo", "server-DISPATCH:"}) {
+    EXPECT_TRUE(is_reserved_origin(uuid)) << uuid;
+    EXPECT_FALSE(is_valid_client_uuid(uuid)) << uuid;
+  }
+  for (const char* uuid : {"server", "servers:x", "my-server:x", "server-dispatch", "Serverx:"})
+    EXPECT_FALSE(is_reserved_origin(uuid)) << uuid;
+}
+
 TEST(ClientInfo, HasTheContractKeysAndNeverTheBinding) {
   Client client;
   client.registration = {"blender-1", "blender", true, {"modeling"}, std::nullopt};

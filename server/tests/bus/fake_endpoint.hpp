@@ -22,9 +22,16 @@ class FakeEndpoint final : public Endpoint {
   LogLevel level() const override { return level_; }
   bool online(std::chrono::nanoseconds) const override { return is_online; }
   double last_request_at() const override { return last_request; }
-  Delivery deliver(const Message& message, std::string_view target_uuid) override {
+  Delivery deliver(const Message& message, std::string_view target_uuid,
+                   const std::shared_ptr<ByteBudget>& budget) override {
     if (ended)
       return Delivery::kSessionEnded;
+    if (charge_budget) {
+      auto charge = ByteCharge::take(budget, message.text_bytes);
+      if (!charge)
+        return Delivery::kOverBudget;
+      charges.push_back(std::move(*charge));
+    }
     received.push_back({message, std::string(target_uuid)});
     return overflowing ? Delivery::kQueuedDroppingOldest : Delivery::kQueued;
   }
@@ -39,6 +46,8 @@ class FakeEndpoint final : public Endpoint {
   bool is_online = true;
   bool ended = false;
   bool overflowing = false;
+  bool charge_budget = false;  // keep every record charged, as a stream that never sends would
+  std::vector<ByteCharge> charges;
   double last_request = 0;
   std::vector<Received> received;
 

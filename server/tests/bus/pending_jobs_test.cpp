@@ -43,7 +43,6 @@ TEST_F(PendingJobsTest, CloseRemovesTheEntry) {
   jobs_.record("demo", "job-1", "llm-1", {"a"});
   EXPECT_TRUE(jobs_.close("demo", "job-1", jobs_.find("demo", "job-1")->generation));
   EXPECT_EQ(jobs_.count_for("demo"), 0u);
-  EXPECT_FALSE(jobs_.claimed_by_another_user("alice", "job-1"));
 }
 
 TEST_F(PendingJobsTest, RemoveDropsTheEntryWhateverItsGeneration) {
@@ -52,12 +51,18 @@ TEST_F(PendingJobsTest, RemoveDropsTheEntryWhateverItsGeneration) {
   EXPECT_FALSE(jobs_.remove("demo", "job-1"));
 }
 
-TEST_F(PendingJobsTest, TwoUsersMayUseOneJobIdAndEachSeesTheOtherAsAClaim) {
-  jobs_.record("demo", "job-1", "a", {});
-  EXPECT_TRUE(jobs_.claimed_by_another_user("alice", "job-1"));
-  EXPECT_FALSE(jobs_.claimed_by_another_user("demo", "job-1"));
-  jobs_.record("alice", "job-1", "b", {});
-  EXPECT_TRUE(jobs_.claimed_by_another_user("demo", "job-1"));
+TEST_F(PendingJobsTest, TwoUsersWithOneJobIdHaveTwoIndependentEntries) {
+  jobs_.record("demo", "job-1", "a", {"t"});
+  EXPECT_FALSE(jobs_.find("alice", "job-1"));
+  EXPECT_FALSE(jobs_.remove("alice", "job-1"));
+  EXPECT_FALSE(jobs_.close("alice", "job-1", jobs_.find("demo", "job-1")->generation));
+  // A target uuid of demo's entry sending as alice neither replaces nor is refused by it.
+  EXPECT_TRUE(jobs_.record("alice", "job-1", "t", {"b"}));
+  EXPECT_EQ(jobs_.find("alice", "job-1")->originator_uuid, "t");
+  EXPECT_TRUE(jobs_.remove("alice", "job-1"));
+  ASSERT_TRUE(jobs_.find("demo", "job-1"));
+  EXPECT_EQ(jobs_.find("demo", "job-1")->originator_uuid, "a");
+  EXPECT_EQ(jobs_.count_for("demo"), 1u);
 }
 
 TEST_F(PendingJobsTest, TheOldestEntryIsEvictedAtThePerUserCapAndCounted) {
@@ -81,11 +86,13 @@ TEST_F(PendingJobsTest, EntriesExpireAfterTheirTtl) {
   EXPECT_EQ(counters_.pending_jobs_expired, 1u);
 }
 
-TEST_F(PendingJobsTest, DroppingAUserForgetsItsEntriesAndClaims) {
+TEST_F(PendingJobsTest, DroppingAUserForgetsOnlyItsOwnEntries) {
   jobs_.record("demo", "job-1", "x", {});
+  jobs_.record("alice", "job-1", "y", {});
   jobs_.drop_user("demo");
   EXPECT_EQ(jobs_.count_for("demo"), 0u);
-  EXPECT_FALSE(jobs_.claimed_by_another_user("alice", "job-1"));
+  EXPECT_FALSE(jobs_.find("demo", "job-1"));
+  EXPECT_EQ(jobs_.count_for("alice"), 1u);
 }
 
 }  // namespace

@@ -76,7 +76,9 @@ TEST(ProcessTable, ListsTheBlenderProcessesOfAProcTree) {
   write_file(proc / "stat", "cpu 1 2 3\nbtime 1700000000\n");
   write_file(proc / "31/stat",
              stat_line(31, "blender", static_cast<unsigned long long>(ticks) * 5));
-  write_file(proc / "31/cmdline", cmdline({"/usr/bin/blender", "-b", "--python", "run.py"}));
+  write_file(proc / "31/cmdline",
+             cmdline({"/usr/bin/blender", "-b", "--python", "run.py", "--password", "s3cret"}));
+  std::filesystem::create_symlink("/opt/blender-4.2/blender", proc / "31/exe");
   write_file(proc / "12/stat",
              stat_line(12, "Blender", static_cast<unsigned long long>(ticks) / 2));
   write_file(proc / "12/cmdline", cmdline({"/Applications/Blender", "scene.blend"}));
@@ -91,13 +93,28 @@ TEST(ProcessTable, ListsTheBlenderProcessesOfAProcTree) {
   ASSERT_EQ(processes.size(), 2u);
   EXPECT_EQ(processes[0].pid, 12);
   EXPECT_TRUE(processes[0].is_gui);
-  EXPECT_EQ(processes[0].command, "/Applications/Blender scene.blend");
+  EXPECT_EQ(processes[0].executable, "Blender") << "no readable exe link: the command name";
   EXPECT_DOUBLE_EQ(processes[0].started_at,
                    1700000000.0 + static_cast<double>(ticks / 2) / static_cast<double>(ticks));
   EXPECT_EQ(processes[1].pid, 31);
   EXPECT_FALSE(processes[1].is_gui);
-  EXPECT_EQ(processes[1].command, "/usr/bin/blender -b --python run.py");
+  EXPECT_EQ(processes[1].executable, "/opt/blender-4.2/blender") << "the exe link's target";
   EXPECT_DOUBLE_EQ(processes[1].started_at, 1700000005.0);
+}
+
+TEST(ProcessTable, AProcessIsFoundByItsExeLinkWhenItsCommandNameDiffers) {
+  TempDir proc;
+  write_file(proc / "stat", "btime 1700000000\n");
+  write_file(proc / "8/stat", stat_line(8, "Thread-2", 1));
+  write_file(proc / "8/cmdline", cmdline({"worker", "--token", "t0ken"}));
+  std::filesystem::create_symlink("/usr/lib/blender/blender", proc / "8/exe");
+  write_file(proc / "9/stat", stat_line(9, "python3", 1));
+  write_file(proc / "9/cmdline", cmdline({"python3"}));
+  std::filesystem::create_symlink("/usr/bin/python3", proc / "9/exe");
+  const auto processes = list_blender_processes(proc.path());
+  ASSERT_EQ(processes.size(), 1u);
+  EXPECT_EQ(processes[0].pid, 8);
+  EXPECT_EQ(processes[0].executable, "/usr/lib/blender/blender");
 }
 
 TEST(ProcessTable, AMissingProcTreeListsNothing) {
@@ -105,13 +122,15 @@ TEST(ProcessTable, AMissingProcTreeListsNothing) {
 }
 
 // A real process started as `blender` (a symlink to the shell, so that the kernel's command
-// name is "blender") is found in the real /proc, with -b among its arguments.
+// name is "blender") is found in the real /proc, with -b among its arguments; what is kept of
+// it is the program file, never an argument.
 TEST(ProcessTable, FindsARealProcessNamedBlender) {
   TempDir dir;
   const auto link = dir / "blender";
   std::filesystem::create_symlink("/bin/sh", link);
   // "; :" keeps the shell alive around sleep instead of exec-ing it; "-b" becomes $0.
-  std::vector<std::string> argv{link.string(), "-c", "sleep 30; :", "-b"};
+  std::vector<std::string> argv{
+      link.string(), "-c", "sleep 30; :", "-b", "--password", "table-secret-7"};
   std::vector<char*> args;
   for (auto& argument : argv)
     args.push_back(argument.data());
@@ -144,7 +163,7 @@ TEST(ProcessTable, FindsARealProcessNamedBlender) {
 
   ASSERT_TRUE(found);
   EXPECT_FALSE(found->is_gui);
-  EXPECT_EQ(found->command, link.string() + " -c sleep 30; : -b");
+  EXPECT_EQ(found->executable, std::filesystem::canonical("/bin/sh").string());
   EXPECT_NEAR(found->started_at, before, 5.0);
 }
 

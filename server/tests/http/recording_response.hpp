@@ -21,8 +21,17 @@ class RecordingResponse final : public ResponseStream {
     frames.push_back(*frame);
     return true;
   }
+  std::size_t event_room() const override { return room; }
+  std::size_t event_capacity() const override { return capacity; }
+  void on_drained(std::function<void()> callback) override {
+    drained_callbacks.push_back(callback);
+  }
   void end() override { ended = true; }
   void on_close(std::function<void()> callback) override { close_callbacks.push_back(callback); }
+  void drain_now() {
+    for (auto& callback : drained_callbacks)
+      callback();
+  }
   void close_now() {
     for (auto& callback : close_callbacks)
       callback();
@@ -36,6 +45,9 @@ class RecordingResponse final : public ResponseStream {
   std::vector<std::string> frames;
   bool ended = false;
   std::vector<std::function<void()>> close_callbacks;
+  std::vector<std::function<void()>> drained_callbacks;
+  std::size_t room = 1u << 20;
+  std::size_t capacity = 1u << 20;
 };
 
 }  // namespace bmcp::http::testing

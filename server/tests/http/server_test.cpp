@@ -69,11 +69,15 @@ class HttpServerTest : public ::testing::Test {
         r->end();
       }).detach();
     });
+    router_.add("/health", "GET", [](HttpRequest, std::shared_ptr<ResponseStream> r) {
+      r->respond(detail_response(200, "healthy"));
+    });
     ServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
     options.limits.max_body_bytes = 1024;
     options.limits.max_header_bytes = 2048;
+    adjust(options);
     server_ = std::make_unique<HttpServer>(options, [this](HttpRequest request, auto response) {
       router_.handle(std::move(request), std::move(response));
     });
@@ -86,6 +90,7 @@ class HttpServerTest : public ::testing::Test {
     server_->stop();
     thread_.join();
   }
+  virtual void adjust(ServerOptions&) {}
 
   Router router_;
   std::unique_ptr<HttpServer> server_;
@@ -140,6 +145,87 @@ TEST_F(HttpServerTest, UnknownPathsAre404) {
   RawClient client(port_);
   client.send("GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n");
   EXPECT_NE(client.read_until("}").find("404 Not Found"), std::string::npos);
+}
+
+// One connection is served; one more may ask for /health within a second.
+class HttpServerAtItsLimitTest : public HttpServerTest {
+ protected:
+  void adjust(ServerOptions& options) override {
+    options.limits.max_connections = 1;
+    options.limits.over_limit_reserve = 1;
+    options.limits.over_limit_read_timeout = std::chrono::seconds(1);
+    options.served_over_limit = {"/health"};
+  }
+  // A served connection that holds the one place: it has been answered, so it is accepted.
+  std::unique_ptr<RawClient> hold_the_place() {
+    auto client = std::make_unique<RawClient>(port_);
+    client->send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    EXPECT_NE(client->read_until("}").find("200 OK"), std::string::npos);
+    return client;
+  }
+  // The server frees a place when a connection's coroutine has ended, a moment after the client
+  // saw the close; so a new connection is tried a few times.
+  bool served_soon(const std::string& path) {
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      RawClient next(port_);
+      next.send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      if (next.read_until("}").find("200 OK") != std::string::npos)
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+};
+
+TEST_F(HttpServerAtItsLimitTest, OverTheLimitAHealthCheckIsAnsweredAndTheConnectionClosed) {
+  const auto held = hold_the_place();
+  RawClient over(port_);
+  over.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const auto response = over.read_until("never-sent");  // everything until the server closes
+  EXPECT_NE(response.find("200 OK"), std::string::npos);
+  EXPECT_NE(response.find("healthy"), std::string::npos);
+  EXPECT_NE(response.find("Connection: close"), std::string::npos);
+}
+
+TEST_F(HttpServerAtItsLimitTest, OverTheLimitAnyOtherRequestIs503) {
+  const auto held = hold_the_place();
+  RawClient over(port_);
+  over.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const auto response = over.read_until("never-sent");
+  EXPECT_NE(response.find("503 Service Unavailable"), std::string::npos);
+  EXPECT_NE(response.find("Too many connections; try again later"), std::string::npos);
+  EXPECT_NE(response.find("Retry-After: 1"), std::string::npos);
+  EXPECT_NE(response.find("Connection: close"), std::string::npos);
+  EXPECT_EQ(response.find("hello"), std::string::npos);
+}
+
+TEST_F(HttpServerAtItsLimitTest, OnlyGetIsServedOverTheLimit) {
+  const auto held = hold_the_place();
+  RawClient over(port_);
+  over.send("POST /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_NE(over.read_until("never-sent").find("503"), std::string::npos);
+}
+
+TEST_F(HttpServerAtItsLimitTest, BeyondTheReserveAConnectionIsClosedUnanswered) {
+  const auto held = hold_the_place();
+  RawClient over(port_);  // takes the reserve place, sends nothing yet
+  RawClient beyond(port_);
+  beyond.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(beyond.read_until("never-sent"), "");
+}
+
+TEST_F(HttpServerAtItsLimitTest, AnIdleConnectionOverTheLimitIsClosedAfterTheShortTimeout) {
+  const auto held = hold_the_place();
+  RawClient over(port_);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(over.read_until("never-sent"), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_TRUE(served_soon("/health"));  // its place is free again
+}
+
+TEST_F(HttpServerAtItsLimitTest, AClosedServedConnectionFreesItsPlace) {
+  hold_the_place().reset();
+  EXPECT_TRUE(served_soon("/hello"));  // 503 while the server has not yet noticed the close
 }
 
 }  // namespace

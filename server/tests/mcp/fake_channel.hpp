@@ -40,30 +40,43 @@ class RecordingChannel final : public RequestChannel {
   bool can_stream_;
 };
 
-// An SSE sink that keeps its frames, optionally with a small capacity.
+// An SSE sink that keeps its frames. Its buffer holds `capacity` bytes; frames stay in it
+// (counted against the room) until the test calls drain(), as a client that reads would.
 class RecordingSink final : public EventSink {
  public:
   explicit RecordingSink(std::size_t capacity = 1u << 20) : capacity_(capacity) {}
   bool push(std::shared_ptr<const std::string> frame) override {
     std::lock_guard lock(mutex_);
-    if (closed || frames.size() >= capacity_) {
+    if (closed || frame->size() > capacity_ - buffered_) {
       closed = true;
       return false;
     }
+    buffered_ += frame->size();
     frames.push_back(*frame);
     return true;
   }
+  std::size_t room() const override {
+    std::lock_guard lock(mutex_);
+    return capacity_ - buffered_;
+  }
+  std::size_t capacity() const override { return capacity_; }
   void close() override {
     std::lock_guard lock(mutex_);
     closed = true;
+  }
+  // The client read everything pushed so far.
+  void drain() {
+    std::lock_guard lock(mutex_);
+    buffered_ = 0;
   }
 
   std::vector<std::string> frames;
   bool closed = false;
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::size_t capacity_;
+  std::size_t buffered_ = 0;
 };
 
 }  // namespace bmcp::mcp::testing

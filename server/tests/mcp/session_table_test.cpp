@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
+#include <set>
 
 namespace bmcp::mcp {
 namespace {
@@ -16,13 +18,13 @@ class SessionTableTest : public ::testing::Test {
 };
 
 TEST_F(SessionTableTest, SessionIdsAre32LowercaseHexCharacters) {
-  auto session = table_.create("demo", "2025-11-25");
+  auto session = table_.create("demo", "uid-1", "2025-11-25");
   ASSERT_TRUE(session.ok());
   EXPECT_TRUE(std::regex_match((*session)->id(), std::regex("^[0-9a-f]{32}$")));
 }
 
 TEST_F(SessionTableTest, AnotherUsersSessionLooksUnknown) {
-  auto session = table_.create("demo", "2025-11-25");
+  auto session = table_.create("demo", "uid-1", "2025-11-25");
   EXPECT_NE(table_.find((*session)->id(), "demo"), nullptr);
   EXPECT_EQ(table_.find((*session)->id(), "bob"), nullptr);
   EXPECT_FALSE(table_.end((*session)->id(), "bob", SessionEndReason::kDeleted));
@@ -30,18 +32,18 @@ TEST_F(SessionTableTest, AnotherUsersSessionLooksUnknown) {
 }
 
 TEST_F(SessionTableTest, SessionsPerUserAreCapped) {
-  ASSERT_TRUE(table_.create("demo", "v").ok());
-  ASSERT_TRUE(table_.create("demo", "v").ok());
-  auto third = table_.create("demo", "v");
+  ASSERT_TRUE(table_.create("demo", "uid-1", "v").ok());
+  ASSERT_TRUE(table_.create("demo", "uid-1", "v").ok());
+  auto third = table_.create("demo", "uid-1", "v");
   ASSERT_FALSE(third.ok());
   EXPECT_EQ(third.error().code, ErrorCode::kResourceExhausted);
-  EXPECT_TRUE(table_.create("bob", "v").ok());
+  EXPECT_TRUE(table_.create("bob", "uid-2", "v").ok());
 }
 
 TEST_F(SessionTableTest, EndingASessionFreesItsSlotAndTellsListeners) {
   std::vector<SessionEndReason> reasons;
   table_.add_end_listener([&](Session&, SessionEndReason reason) { reasons.push_back(reason); });
-  auto session = table_.create("demo", "v");
+  auto session = table_.create("demo", "uid-1", "v");
   EXPECT_TRUE(table_.end((*session)->id(), "demo", SessionEndReason::kDeleted));
   EXPECT_EQ(table_.find((*session)->id(), "demo"), nullptr);
   EXPECT_TRUE((*session)->ended());
@@ -50,8 +52,8 @@ TEST_F(SessionTableTest, EndingASessionFreesItsSlotAndTellsListeners) {
 }
 
 TEST_F(SessionTableTest, IdleSessionsExpireButActiveOnesStay) {
-  auto idle = table_.create("demo", "v");
-  auto busy = table_.create("demo", "v");
+  auto idle = table_.create("demo", "uid-1", "v");
+  auto busy = table_.create("demo", "uid-1", "v");
   clock_.advance(std::chrono::seconds(200));
   (*busy)->touch();
   clock_.advance(std::chrono::seconds(150));
@@ -61,11 +63,34 @@ TEST_F(SessionTableTest, IdleSessionsExpireButActiveOnesStay) {
 }
 
 TEST_F(SessionTableTest, RemovedUsersLoseTheirSessions) {
-  auto session = table_.create("gone", "v");
-  auto kept = table_.create("demo", "v");
-  EXPECT_EQ(table_.end_users_if([](const std::string& user) { return user == "gone"; }), 1u);
+  auto session = table_.create("gone", "uid-3", "v");
+  auto kept = table_.create("demo", "uid-1", "v");
+  EXPECT_EQ(table_.end_users_if([](const std::string& user, const std::set<std::string>&) {
+    return user == "gone";
+  }),
+            1u);
   EXPECT_TRUE((*session)->ended());
   EXPECT_FALSE((*kept)->ended());
+}
+
+TEST_F(SessionTableTest, TheGoneCheckSeesTheAccountsEachUsersSessionsWereCreatedFor) {
+  auto old_account = table_.create("demo", "uid-old", "v");
+  auto new_account = table_.create("demo", "uid-new", "v");
+  auto other_user = table_.create("bob", "uid-bob", "v");
+  std::map<std::string, std::set<std::string>> seen;
+  const auto ended =
+      table_.end_users_if([&seen](const std::string& user, const std::set<std::string>& accounts) {
+        seen[user] = accounts;
+        return accounts.contains("uid-old");  // demo's name now belongs to another account
+      });
+  EXPECT_EQ(seen, (std::map<std::string, std::set<std::string>>{{"bob", {"uid-bob"}},
+                                                                {"demo", {"uid-new", "uid-old"}}}));
+  EXPECT_EQ(ended, 2u);
+  EXPECT_TRUE((*old_account)->ended());
+  EXPECT_TRUE((*new_account)->ended());
+  EXPECT_FALSE((*other_user)->ended());
+  EXPECT_EQ(table_.count_for("demo"), 0u);
+  EXPECT_TRUE(table_.create("demo", "uid-new", "v").ok());
 }
 
 }  // namespace

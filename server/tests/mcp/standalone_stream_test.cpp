@@ -1,5 +1,6 @@
 #include "mcp/standalone_stream.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "fake_channel.hpp"
@@ -73,18 +74,123 @@ TEST_F(StandaloneStreamTest, ANewAttachClosesThePreviousSink) {
   EXPECT_TRUE(first->closed);
 }
 
-TEST_F(StandaloneStreamTest, ASlowConsumerIsDetachedAndCanResume) {
-  auto slow = std::make_shared<RecordingSink>(2);
+// The size of the frame of event `id` carrying `json`.
+std::size_t frame_size(std::uint64_t id, std::string_view json) {
+  return format_sse_event(id, json).size();
+}
+
+TEST_F(StandaloneStreamTest, EventsWaitForRoomInAFullSinkAndFollowInOrderWhenItDrains) {
+  auto slow = std::make_shared<RecordingSink>(2 * frame_size(1, "1"));
   stream_.attach(slow, std::nullopt);
   for (int i = 1; i <= 4; ++i)
-    stream_.publish(std::to_string(i));
-  EXPECT_FALSE(stream_.is_attached());
-  EXPECT_EQ(stream_.stats().slow_consumers, 1u);
-  EXPECT_TRUE(stream_.detached_since().has_value());
+    EXPECT_TRUE(stream_.publish(std::to_string(i)).accepted());
+  EXPECT_TRUE(stream_.is_attached());
+  ASSERT_EQ(slow->frames.size(), 2u);
+  EXPECT_EQ(stream_.stats().waits_for_room, 2u);
+  slow->drain();
+  stream_.resume(slow.get());
+  ASSERT_EQ(slow->frames.size(), 4u);
+  EXPECT_EQ(slow->frames[2].rfind("id: 3\n", 0), 0u);
+  EXPECT_EQ(slow->frames[3].rfind("id: 4\n", 0), 0u);
+  EXPECT_FALSE(slow->closed);
+}
+
+TEST_F(StandaloneStreamTest, AReplayLargerThanTheSinkIsDeliveredInPiecesNeverCut) {
+  StandaloneStream stream(clock_, StandaloneStreamLimits{100, 100});
+  for (int i = 1; i <= 10; ++i)
+    stream.publish(std::to_string(i % 10));
+  auto sink = std::make_shared<RecordingSink>(3 * frame_size(1, "1"));
+  stream.attach(sink, std::nullopt);
+  std::size_t rounds = 0;
+  while (sink->frames.size() < 10 && rounds++ < 10) {
+    sink->drain();
+    stream.resume(sink.get());
+  }
+  ASSERT_EQ(sink->frames.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i)
+    EXPECT_EQ(sink->frames[i].rfind(fmt::format("id: {}\n", i + 1), 0), 0u);
+  EXPECT_FALSE(sink->closed);
+  // The next record after the replay goes out at once.
+  EXPECT_TRUE(stream.publish("11").accepted());
+  EXPECT_EQ(sink->frames.size(), 11u);
+}
+
+TEST_F(StandaloneStreamTest, AResumeForASinkThatIsNoLongerAttachedDoesNothing) {
+  auto first = std::make_shared<RecordingSink>(frame_size(1, "1"));
+  stream_.attach(first, std::nullopt);
+  stream_.publish("1");
+  stream_.publish("2");
+  auto second = std::make_shared<RecordingSink>();
+  stream_.attach(second, 0);
+  first->drain();
+  stream_.resume(first.get());
+  EXPECT_EQ(first->frames.size(), 1u);
+  EXPECT_EQ(second->frames.size(), 2u);
+}
+
+TEST_F(StandaloneStreamTest, AnEventNoSinkCouldEverTakeIsDroppedAndCountedNotStalled) {
+  auto sink = std::make_shared<RecordingSink>(64);
+  stream_.attach(sink, std::nullopt);
+  stream_.publish(std::string(100, 'x'));
+  stream_.publish("2");
+  ASSERT_EQ(sink->frames.size(), 1u);
+  EXPECT_EQ(sink->frames[0].rfind("id: 2\n", 0), 0u);
+  EXPECT_EQ(stream_.stats().dropped_oversize, 1u);
+}
+
+TEST_F(StandaloneStreamTest, QueuedBytesAreBoundedDroppingTheOldest) {
+  const std::size_t one = frame_size(1, "aaaa");
+  StandaloneStream stream(clock_, StandaloneStreamLimits{100, 100, 3 * one, 1u << 20});
+  for (int i = 0; i < 5; ++i)
+    stream.publish("aaaa");
+  auto sink = std::make_shared<RecordingSink>();
+  stream.attach(sink, std::nullopt);
+  ASSERT_EQ(sink->frames.size(), 3u);
+  EXPECT_EQ(sink->frames[0].rfind("id: 3\n", 0), 0u);
+  EXPECT_EQ(stream.stats().dropped_overflow, 2u);
+}
+
+TEST_F(StandaloneStreamTest, RetainedBytesAreBoundedKeepingTheNewest) {
+  StandaloneStream stream(clock_, StandaloneStreamLimits{100, 100, 1u << 20, 10});
+  auto sink = std::make_shared<RecordingSink>();
+  stream.attach(sink, std::nullopt);
+  for (int i = 1; i <= 4; ++i)
+    stream.publish("bbbbbbbbbbbb");
   auto resumed = std::make_shared<RecordingSink>();
-  stream_.attach(resumed, 2);
-  ASSERT_EQ(resumed->frames.size(), 2u);
-  EXPECT_EQ(resumed->frames[0].rfind("id: 3\n", 0), 0u);
+  stream.attach(resumed, 0);
+  ASSERT_EQ(resumed->frames.size(), 1u);
+  EXPECT_EQ(resumed->frames[0].rfind("id: 4\n", 0), 0u);
+}
+
+TEST_F(StandaloneStreamTest, WaitingEventsAreChargedToTheBudgetUntilTheyAreSent) {
+  auto budget = std::make_shared<ByteBudget>(1u << 20);
+  stream_.publish("1", budget);
+  stream_.publish("2", budget);
+  EXPECT_EQ(budget->used(), frame_size(1, "1") + frame_size(2, "2"));
+  auto sink = std::make_shared<RecordingSink>();
+  stream_.attach(sink, std::nullopt);
+  EXPECT_EQ(budget->used(), 0u);
+  stream_.publish("3", budget);
+  EXPECT_EQ(budget->used(), 0u);  // sent at once: never charged
+}
+
+TEST_F(StandaloneStreamTest, OverBudgetTheStreamsOwnBacklogGivesWayThenTheEventIsRefused) {
+  const std::size_t one = frame_size(1, "1");
+  auto budget = std::make_shared<ByteBudget>(2 * one);
+  EXPECT_TRUE(stream_.publish("1", budget).accepted());
+  EXPECT_TRUE(stream_.publish("2", budget).accepted());
+  const auto third = stream_.publish("3", budget);
+  EXPECT_TRUE(third.accepted());
+  EXPECT_TRUE(third.dropped_oldest);
+  EXPECT_EQ(budget->used(), 2 * one);
+
+  StandaloneStream other(clock_, StandaloneStreamLimits{});
+  const auto refused = other.publish("4", budget);
+  EXPECT_EQ(refused.outcome, PublishResult::Outcome::kOverBudget);
+  EXPECT_EQ(other.stats().dropped_budget, 1u);
+  EXPECT_EQ(budget->used(), 2 * one);
+  stream_.shut_down();
+  EXPECT_EQ(budget->used(), 0u);
 }
 
 TEST_F(StandaloneStreamTest, ShutDownClosesTheSinkAndForgetsEverything) {

@@ -213,6 +213,19 @@ bool wait_for_changes(const PostgresUserStore& store, std::uint64_t changes) {
   return true;
 }
 
+// Asks `store` until it answers `expected` for (username, uid), for at most 10 s.
+bool answers_soon(UserStore& store, const std::string& username, const std::string& uid,
+                  bool expected) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store.exists_with_uid(username, uid) != expected) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 TEST_F(PostgresUserStoreTest, ThePresenceCacheSeesARemovalOnAnotherNodeByNotification) {
   BMCP_REQUIRE_TEST_DATABASE(database);
   // A long lifetime, so only the notification can make the removal visible in time.
@@ -222,21 +235,16 @@ TEST_F(PostgresUserStoreTest, ThePresenceCacheSeesARemovalOnAnotherNodeByNotific
   ASSERT_TRUE(cached.ok() && other.ok());
   ASSERT_TRUE(wait_for_changes(**cached, 0));
   ASSERT_TRUE((*other)->add(user("alice")).ok());
+  const std::string uid = (*other)->find("alice")->uid;
   ASSERT_TRUE(wait_for_changes(**cached, 1));
-  EXPECT_TRUE((*cached)->exists("alice"));
+  EXPECT_TRUE((*cached)->exists_with_uid("alice", uid));
   // Answered from the cache now: a row deleted behind the store's back (no trigger fires on
   // TRUNCATE) stays "present".
   PgConnection::connect(database->url())->exec("TRUNCATE users");
-  EXPECT_TRUE((*cached)->exists("alice"));
+  EXPECT_TRUE((*cached)->exists_with_uid("alice", uid));
   ASSERT_TRUE((*other)->add(user("alice")).ok());
   ASSERT_TRUE((*other)->remove("alice").ok());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  bool seen_removed = false;
-  while (!seen_removed && std::chrono::steady_clock::now() < deadline) {
-    seen_removed = !(*cached)->exists("alice");
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_TRUE(seen_removed);
+  EXPECT_TRUE(answers_soon(**cached, "alice", uid, false));
 }
 
 TEST_F(PostgresUserStoreTest, ThePresenceCacheForgetsEntriesOlderThanItsLifetime) {
@@ -246,12 +254,13 @@ TEST_F(PostgresUserStoreTest, ThePresenceCacheForgetsEntriesOlderThanItsLifetime
   ASSERT_TRUE(cached.ok());
   ASSERT_TRUE(wait_for_changes(**cached, 0));
   ASSERT_TRUE((*cached)->add(user("alice")).ok());
+  const std::string uid = (*cached)->find("alice")->uid;
   ASSERT_TRUE(wait_for_changes(**cached, 1));
-  EXPECT_TRUE((*cached)->exists("alice"));
+  EXPECT_TRUE((*cached)->exists_with_uid("alice", uid));
   PgConnection::connect(database->url())->exec("TRUNCATE users");  // no notification
-  EXPECT_TRUE((*cached)->exists("alice"));
+  EXPECT_TRUE((*cached)->exists_with_uid("alice", uid));
   clock_.advance(std::chrono::milliseconds(2000));
-  EXPECT_FALSE((*cached)->exists("alice"));
+  EXPECT_FALSE((*cached)->exists_with_uid("alice", uid));
 }
 
 }  // namespace

@@ -48,7 +48,8 @@ TEST_F(BusToolsTest, NullCapabilitiesAndAnEmptyGroupMeanNone) {
 
 TEST_F(BusToolsTest, ABadUuidIsRefusedAndRegistersNothing) {
   const auto peer = open("demo");
-  for (const char* bad : {"", "has space", "server:demo", "server-dispatch:x"}) {
+  for (const char* bad :
+       {"", "has space", "server:demo", "server-dispatch:x", "Server:x", "SERVER-DISPATCH:x"}) {
     EXPECT_EQ(to_json_text(register_client(peer, bad)),
               R"({"status":"error","error":"invalid_client_uuid"})");
   }
@@ -119,6 +120,10 @@ TEST_F(BusToolsTest, BadSendInputsAreClearErrorsThatSendNothing) {
                  {{"payload", json::object()}, {"from_uuid", "server:demo"}})
                 .at("error"),
             "invalid_from_uuid");
+  EXPECT_EQ(call(peer, "blender_send_message",
+                 {{"payload", json::object()}, {"from_uuid", "Server-Dispatch:demo"}})
+                .at("error"),
+            "invalid_from_uuid");
   EXPECT_EQ(call_raw(peer, "blender_send_message", {}).at("isError"), true);
   EXPECT_EQ(call_raw(peer, "blender_send_message", {{"payload", "text"}}).at("isError"), true);
   EXPECT_TRUE(peer.records().empty());
@@ -150,10 +155,9 @@ TEST_F(BusToolsTest, TheStyleBRoundTripRepliesDirectlyToTheOriginator) {
   EXPECT_EQ(read(llm, "blender://bus/stats").at("pending_jobs_for_user"), 0);
 }
 
-TEST_F(BusToolsTest, JobUpdateRefusesSessionsThatAreNotTargetsAndOtherUsers) {
+TEST_F(BusToolsTest, JobUpdateRefusesSessionsThatAreNotTargets) {
   const auto llm = open("demo");
   const auto blender = open("demo");
-  const auto intruder = open("bob");
   register_client(llm, "llm");
   register_client(blender, "blender");
   call(llm, "blender_send_message",
@@ -161,10 +165,25 @@ TEST_F(BusToolsTest, JobUpdateRefusesSessionsThatAreNotTargetsAndOtherUsers) {
   EXPECT_EQ(
       call(llm, "blender_job_update", {{"job_id", "j1"}, {"status", "completed"}}).at("error"),
       "not_job_target");
-  EXPECT_EQ(
-      call(intruder, "blender_job_update", {{"job_id", "j1"}, {"status", "completed"}}).at("error"),
-      "cross_user_job_update");
   EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+}
+
+TEST_F(BusToolsTest, JobUpdateForAnotherUsersJobIdIsBroadcastOnTheCallersBusOnly) {
+  const auto llm = open("demo");
+  const auto blender = open("demo");
+  const auto other = open("bob");
+  register_client(llm, "llm");
+  register_client(blender, "blender");
+  register_client(other, "bob-llm");
+  call(llm, "blender_send_message",
+       {{"target_uuid", "blender"}, {"from_uuid", "llm"}, {"payload", {{"job_id", "j1"}}}});
+  const auto answer =
+      call(other, "blender_job_update", {{"job_id", "j1"}, {"status", "completed"}});
+  EXPECT_EQ(answer.at("status"), "ok");
+  EXPECT_EQ(answer.at("delivered"), "broadcast");
+  EXPECT_EQ(answer.at("targets"), json::array{"bob-llm"});
+  EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
+  EXPECT_TRUE(llm.records().empty());
 }
 
 TEST_F(BusToolsTest, JobUpdateChecksProgressAndItsMessage) {

@@ -17,6 +17,8 @@ using host::testing::write_fake_blender;
 using host::testing::write_file;
 using host::testing::write_script;
 
+constexpr auto kAny = BlenderChoice::kAnyExecutable;
+constexpr auto kDiscovered = BlenderChoice::kDiscoveredOnly;
 constexpr std::string_view kInstallBlender =
     "Install Blender 3.0+ from https://www.blender.org/download/";
 
@@ -143,14 +145,18 @@ TEST(DiagnosticsChecks, CheckStatusListsTheRunningInstances) {
   for (int field = 4; field <= 22; ++field)
     stat += " 0";
   write_file(m.dir / "proc/77/stat", stat + "\n");
-  write_file(m.dir / "proc/77/cmdline", std::string("blender\0-b\0", 11));
+  write_file(m.dir / "proc/77/cmdline", std::string("blender\0-b\0--password\0s3cret\0", 30));
   const auto result = check_status(m.host());
   const auto& running = result.at("diagnosis").at("running_instances").as_array();
   ASSERT_EQ(running.size(), 1u);
+  // No exe link in this tree: the executable is the command name, and `command` repeats it
+  // without the arguments.
   EXPECT_EQ(running[0], (json::object{{"pid", 77},
+                                      {"executable", "blender"},
                                       {"is_gui", false},
-                                      {"command", "blender -b"},
+                                      {"command", "blender"},
                                       {"started_at", 1700000000.0}}));
+  EXPECT_EQ(to_json_text(result).find("s3cret"), std::string::npos);
   EXPECT_EQ(list_running_result(m.host()),
             (json::object{{"status", "ok"}, {"running", running}, {"count", 1}, {"gui_count", 0}}));
 }
@@ -159,31 +165,88 @@ TEST(DiagnosticsChecks, CheckAddonInstalledLooksInTheVersionsAddonsDirectory) {
   FakeMachine m;
   const auto blender = m.install_blender();
   const auto init = (m.addons() / "blender_mcp/__init__.py").string();
-  EXPECT_EQ(check_addon_installed(m.host(), std::nullopt),
+  EXPECT_EQ(check_addon_installed(m.host(), std::nullopt, kAny),
             (json::object{{"status", "ok"},
                           {"installed", false},
                           {"blender_path", blender.string()},
                           {"detail", "Not found: " + init + "; run blender_install_addon."}}));
   m.install_addon_files();
-  EXPECT_EQ(check_addon_installed(m.host(), blender.string()).at("installed"), true);
+  EXPECT_EQ(check_addon_installed(m.host(), blender.string(), kAny).at("installed"), true);
 }
 
 TEST(DiagnosticsChecks, CheckAddonInstalledWithAMissingBlenderIsBlenderNotFound) {
   FakeMachine m;
   const json::object not_found{
       {"status", "error"}, {"error", "blender_not_found"}, {"hint", kInstallBlender}};
-  EXPECT_EQ(check_addon_installed(m.host(), std::nullopt), not_found);
+  EXPECT_EQ(check_addon_installed(m.host(), std::nullopt, kAny), not_found);
   m.install_blender();
-  EXPECT_EQ(check_addon_installed(m.host(), (m.dir / "nowhere/blender").string()), not_found);
+  EXPECT_EQ(check_addon_installed(m.host(), (m.dir / "nowhere/blender").string(), kAny), not_found);
+}
+
+TEST(DiagnosticsChecks, AnyExecutableRunsTheCallersPath) {
+  FakeMachine m;
+  m.install_blender();
+  const auto other = m.dir / "elsewhere/blender";
+  write_script(other, ": > '" + (m.dir / "ran").string() + "'; echo 'Blender 3.4.1'");
+  EXPECT_EQ(check_addon_installed(m.host(), other.string(), kAny).at("blender_path"),
+            json::value(other.string()));
+  EXPECT_TRUE(fs::exists(m.dir / "ran"));
+}
+
+// Under kDiscoveredOnly, any path other than the discovered one is refused, the same way
+// whether or not it exists, and is never run.
+TEST(DiagnosticsChecks, DiscoveredOnlyRefusesAnyOtherPathAndRunsNothing) {
+  FakeMachine m;
+  const auto blender = m.install_blender();
+  const auto marker = m.dir / "ran";
+  const auto other = m.dir / "elsewhere/blender";
+  write_script(other, ": > '" + marker.string() + "'; echo 'Blender 3.4.1'");
+  const auto refused = check_addon_installed(m.host(), other.string(), kDiscovered);
+  EXPECT_EQ(refused.at("status"), "error");
+  EXPECT_EQ(refused.at("error"), "blender_path_not_allowed");
+  const auto& detail = refused.at("detail").as_string();
+  EXPECT_NE(detail.find("the one it found is " + blender.string()), std::string::npos) << detail;
+  EXPECT_NE(detail.find("Nothing was run."), std::string::npos) << detail;
+  EXPECT_EQ(detail.find(other.string()), std::string::npos) << detail;
+  EXPECT_EQ(install_addon(m.host(), other.string(), kDiscovered), refused);
+  EXPECT_EQ(check_addon_installed(m.host(), (m.dir / "missing").string(), kDiscovered), refused);
+  EXPECT_EQ(check_addon_installed(m.host(), "/bin/sh", kDiscovered), refused);
+  EXPECT_FALSE(fs::exists(marker));
+  EXPECT_FALSE(fs::exists(m.addons()));
+}
+
+TEST(DiagnosticsChecks, DiscoveredOnlyTakesNullEmptyOrExactlyTheDiscoveredPath) {
+  FakeMachine m;
+  const auto blender = m.install_blender();
+  for (const std::optional<std::string>& path :
+       {std::optional<std::string>(), std::optional<std::string>(""),
+        std::optional<std::string>(blender.string())}) {
+    const auto result = check_addon_installed(m.host(), path, kDiscovered);
+    EXPECT_EQ(result.at("status"), "ok") << to_json_text(result);
+    EXPECT_EQ(result.at("blender_path"), json::value(blender.string()));
+  }
+  EXPECT_EQ(install_addon(m.host(), blender.string(), kDiscovered).at("error"), "install_failed")
+      << "it got past the path check to the (missing) add-on package";
+}
+
+TEST(DiagnosticsChecks, DiscoveredOnlyWithNoBlenderRefusesAGivenPath) {
+  FakeMachine m;
+  const auto other = m.dir / "elsewhere/blender";
+  write_script(other, "echo 'Blender 3.4.1'");
+  const auto refused = install_addon(m.host(), other.string(), kDiscovered);
+  EXPECT_EQ(refused.at("error"), "blender_path_not_allowed");
+  EXPECT_NE(refused.at("detail").as_string().find("it found none"), std::string::npos);
+  EXPECT_EQ(check_addon_installed(m.host(), std::nullopt, kDiscovered).at("error"),
+            "blender_not_found");
 }
 
 TEST(DiagnosticsChecks, AnUnreadableVersionLeavesTheAddonDirectoryUnknown) {
   FakeMachine m;
   write_script(m.dir / "bin/blender", "echo 'not blender'");
-  const auto result = check_addon_installed(m.host(), std::nullopt);
+  const auto result = check_addon_installed(m.host(), std::nullopt, kAny);
   EXPECT_EQ(result.at("installed"), false);
   EXPECT_NE(result.at("detail").as_string().find("--version"), std::string::npos);
-  EXPECT_EQ(install_addon(m.host(), std::nullopt).at("error"), "install_failed");
+  EXPECT_EQ(install_addon(m.host(), std::nullopt, kAny).at("error"), "install_failed");
 }
 
 TEST(DiagnosticsChecks, InstallCopiesTheConfiguredPackageIntoTheAddonsDirectory) {
@@ -192,7 +255,7 @@ TEST(DiagnosticsChecks, InstallCopiesTheConfiguredPackageIntoTheAddonsDirectory)
   m.env["BLENDER_MCP_ADDON_DIR"] = m.write_addon_source("new").string();
   write_file(m.addons() / "blender_mcp/__init__.py", "# old\n");
   write_file(m.addons() / "blender_mcp/stale.py", "pass\n");
-  const auto result = install_addon(m.host(), std::nullopt);
+  const auto result = install_addon(m.host(), std::nullopt, kAny);
   EXPECT_EQ(result, (json::object{
                         {"status", "ok"},
                         {"installed", true},
@@ -202,14 +265,14 @@ TEST(DiagnosticsChecks, InstallCopiesTheConfiguredPackageIntoTheAddonsDirectory)
   EXPECT_EQ(read(m.addons() / "blender_mcp/__init__.py"), "# new\n");
   EXPECT_TRUE(fs::exists(m.addons() / "blender_mcp/mcp_client.py"));
   EXPECT_FALSE(fs::exists(m.addons() / "blender_mcp/stale.py"));
-  EXPECT_EQ(check_addon_installed(m.host(), std::nullopt).at("installed"), true);
+  EXPECT_EQ(check_addon_installed(m.host(), std::nullopt, kAny).at("installed"), true);
 }
 
 TEST(DiagnosticsChecks, TheAddonDirMayAlsoBeTheDirectoryHoldingThePackage) {
   FakeMachine m;
   m.install_blender();
   m.env["BLENDER_MCP_ADDON_DIR"] = m.write_addon_source("parent").parent_path().string();
-  EXPECT_EQ(install_addon(m.host(), std::nullopt).at("status"), "ok");
+  EXPECT_EQ(install_addon(m.host(), std::nullopt, kAny).at("status"), "ok");
   EXPECT_EQ(read(m.addons() / "blender_mcp/__init__.py"), "# parent\n");
 }
 
@@ -218,13 +281,13 @@ TEST(DiagnosticsChecks, WithoutTheVariableTheShippedCopyIsInstalled) {
   m.install_blender();
   auto host = m.host();
   host.addon_source_dir = m.write_addon_source("shipped");
-  EXPECT_EQ(install_addon(host, std::nullopt).at("status"), "ok");
+  EXPECT_EQ(install_addon(host, std::nullopt, kAny).at("status"), "ok");
   EXPECT_EQ(read(m.addons() / "blender_mcp/__init__.py"), "# shipped\n");
 }
 
 TEST(DiagnosticsChecks, InstallFailsClearlyWithoutAPackageOrWithoutBlender) {
   FakeMachine m;
-  EXPECT_EQ(install_addon(m.host(), std::nullopt),
+  EXPECT_EQ(install_addon(m.host(), std::nullopt, kAny),
             (json::object{{"status", "error"},
                           {"error", "blender_not_found"},
                           {"hint",
@@ -232,7 +295,7 @@ TEST(DiagnosticsChecks, InstallFailsClearlyWithoutAPackageOrWithoutBlender) {
                            "re-run install_addon."}}));
   m.install_blender();
   m.env["BLENDER_MCP_ADDON_DIR"] = (m.dir / "empty").string();
-  const auto result = install_addon(m.host(), std::nullopt);
+  const auto result = install_addon(m.host(), std::nullopt, kAny);
   EXPECT_EQ(result.at("error"), "install_failed");
   EXPECT_NE(result.at("detail").as_string().find((m.dir / "empty").string()), std::string::npos);
   EXPECT_FALSE(fs::exists(m.addons()));

@@ -17,6 +17,9 @@ using host::testing::TempDir;
 using host::testing::write_file;
 using host::testing::write_script;
 
+constexpr auto kHttp = DiagnosticsAccess::kAdminsWithDiscoveredBlender;
+constexpr auto kStdio = DiagnosticsAccess::kMachineOwner;
+
 const std::vector<std::string> kDiagnostics{
     "blender_check_status", "blender_find_blender", "blender_list_running_blender",
     "blender_check_addon_installed", "blender_install_addon"};
@@ -30,9 +33,9 @@ class DiagnosticsToolsTest : public ::testing::Test {
     fs::create_directories(dir_ / "proc");
   }
 
-  DiagnosticsOptions options(bool require_admin) {
+  DiagnosticsOptions options(DiagnosticsAccess access) {
     DiagnosticsOptions options;
-    options.require_admin_for_install = require_admin;
+    options.access = access;
     options.host.env = [this](const char* name) -> std::optional<std::string> {
       const auto found = env_.find(name);
       return found == env_.end() ? std::nullopt : std::optional<std::string>(found->second);
@@ -74,7 +77,7 @@ class DiagnosticsToolsTest : public ::testing::Test {
 
 TEST_F(DiagnosticsToolsTest, RegistersTheFiveToolsInContractOrder) {
   mcp::Registry registry;
-  add_diagnostics_tools(registry, options(true));
+  add_diagnostics_tools(registry, options(kHttp));
   std::vector<std::string> names;
   for (const auto& tool : registry.tools())
     names.push_back(tool.name);
@@ -88,39 +91,71 @@ TEST_F(DiagnosticsToolsTest, RegistersTheFiveToolsInContractOrder) {
 
 TEST_F(DiagnosticsToolsTest, EachToolAnswersFromAWorker) {
   mcp::Registry registry;
-  add_diagnostics_tools(registry, options(true));
-  EXPECT_EQ(call(registry, "blender_find_blender", {"user"}).at("path"),
+  add_diagnostics_tools(registry, options(kHttp));
+  const std::vector<std::string> admin{"admin"};
+  EXPECT_EQ(call(registry, "blender_find_blender", admin).at("path"),
             json::value((dir_ / "bin/blender").string()));
-  EXPECT_EQ(call(registry, "blender_check_status", {"user"}).at("diagnosis").at("blender_version"),
+  EXPECT_EQ(call(registry, "blender_check_status", admin).at("diagnosis").at("blender_version"),
             "3.4.1");
-  EXPECT_EQ(call(registry, "blender_list_running_blender", {"user"}).at("count"), 0);
-  EXPECT_EQ(call(registry, "blender_check_addon_installed", {"user"},
+  EXPECT_EQ(call(registry, "blender_list_running_blender", admin).at("count"), 0);
+  EXPECT_EQ(call(registry, "blender_check_addon_installed", admin,
                  {{"blender_path", (dir_ / "bin/blender").string()}})
                 .at("installed"),
             false);
 }
 
-TEST_F(DiagnosticsToolsTest, InstallNeedsTheAdminRoleOnTheHttpBuild) {
+TEST_F(DiagnosticsToolsTest, EveryToolNeedsTheAdminRoleOnTheHttpBuild) {
   mcp::Registry registry;
-  add_diagnostics_tools(registry, options(true));
-  EXPECT_EQ(call(registry, "blender_install_addon", {"user"}),
-            (json::object{{"status", "error"},
-                          {"error", "forbidden"},
-                          {"hint", "blender_install_addon requires the admin role."}}));
+  add_diagnostics_tools(registry, options(kHttp));
+  for (const auto& tool : kDiagnostics) {
+    for (const auto& roles : {std::vector<std::string>{}, std::vector<std::string>{"user"}}) {
+      EXPECT_EQ(call(registry, tool, roles),
+                (json::object{{"status", "error"},
+                              {"error", "forbidden"},
+                              {"hint", tool + " requires the admin role."}}));
+    }
+  }
   EXPECT_FALSE(fs::exists(dir_ / "home/.config"));
   EXPECT_EQ(call(registry, "blender_install_addon", {"admin", "user"}).at("installed"), true);
   EXPECT_TRUE(fs::exists(dir_ / "home/.config/blender/3.4/scripts/addons/blender_mcp/__init__.py"));
 }
 
-TEST_F(DiagnosticsToolsTest, InstallNeedsNoRoleOnTheStdioBuild) {
+TEST_F(DiagnosticsToolsTest, OnTheHttpBuildABlenderPathOtherThanTheDiscoveredOneIsRefused) {
+  write_script(dir_ / "other/blender",
+               ": > '" + (dir_ / "ran").string() + "'; echo 'Blender 3.4.1'");
   mcp::Registry registry;
-  add_diagnostics_tools(registry, options(false));
-  EXPECT_EQ(call(registry, "blender_install_addon", {}).at("installed"), true);
+  add_diagnostics_tools(registry, options(kHttp));
+  const json::object other{{"blender_path", (dir_ / "other/blender").string()}};
+  for (const char* tool : {"blender_check_addon_installed", "blender_install_addon"})
+    EXPECT_EQ(call(registry, tool, {"admin"}, other).at("error"), "blender_path_not_allowed");
+  EXPECT_FALSE(fs::exists(dir_ / "ran"));
+  EXPECT_FALSE(fs::exists(dir_ / "home/.config"));
+  // The parameter stays in the schema, for existing clients, and says what it accepts.
+  const auto& path = registry.tools()[3].input_schema.at("properties").at("blender_path");
+  EXPECT_NE(path.at("description").as_string().find("Only that discovered executable"),
+            std::string_view::npos);
+}
+
+TEST_F(DiagnosticsToolsTest, TheStdioBuildNeedsNoRoleAndRunsTheGivenBlender) {
+  write_script(dir_ / "other/blender",
+               ": > '" + (dir_ / "ran").string() + "'; echo 'Blender 3.4.1'");
+  mcp::Registry registry;
+  add_diagnostics_tools(registry, options(kStdio));
+  const auto& path = registry.tools()[3].input_schema.at("properties").at("blender_path");
+  EXPECT_EQ(path.at("description").as_string().find("Only that discovered executable"),
+            std::string_view::npos);
+  for (const auto& tool : kDiagnostics)
+    EXPECT_EQ(call(registry, tool, {}).at("status"), "ok") << tool;
+  EXPECT_EQ(call(registry, "blender_check_addon_installed", {},
+                 {{"blender_path", (dir_ / "other/blender").string()}})
+                .at("blender_path"),
+            json::value((dir_ / "other/blender").string()));
+  EXPECT_TRUE(fs::exists(dir_ / "ran"));
 }
 
 TEST_F(DiagnosticsToolsTest, AWorkerPoolIsRequired) {
   mcp::Registry registry;
-  auto without = options(true);
+  auto without = options(kHttp);
   without.workers = nullptr;
   EXPECT_THROW(add_diagnostics_tools(registry, without), std::logic_error);
 }

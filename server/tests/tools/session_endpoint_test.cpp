@@ -33,7 +33,7 @@ bus::Message message() {
 TEST_F(SessionEndpointTest, ARecordIsANotificationMessageOnTheBusLoggerWithItsLevelName) {
   auto sink = std::make_shared<mcp::testing::RecordingSink>();
   session_->stream().attach(sink, std::nullopt);
-  EXPECT_EQ(endpoint_.deliver(message(), "peer"), bus::Delivery::kQueued);
+  EXPECT_EQ(endpoint_.deliver(message(), "peer", nullptr), bus::Delivery::kQueued);
   ASSERT_EQ(sink->frames.size(), 1u);
   EXPECT_EQ(sink->frames[0],
             "id: 1\nevent: message\ndata: "
@@ -47,11 +47,30 @@ TEST_F(SessionEndpointTest, ARecordIsANotificationMessageOnTheBusLoggerWithItsLe
 }
 
 TEST_F(SessionEndpointTest, QueueOverflowAndTheEndOfTheSessionAreReported) {
-  endpoint_.deliver(message(), "peer");
-  endpoint_.deliver(message(), "peer");
-  EXPECT_EQ(endpoint_.deliver(message(), "peer"), bus::Delivery::kQueuedDroppingOldest);
+  endpoint_.deliver(message(), "peer", nullptr);
+  endpoint_.deliver(message(), "peer", nullptr);
+  EXPECT_EQ(endpoint_.deliver(message(), "peer", nullptr), bus::Delivery::kQueuedDroppingOldest);
   session_->end();
-  EXPECT_EQ(endpoint_.deliver(message(), "peer"), bus::Delivery::kSessionEnded);
+  EXPECT_EQ(endpoint_.deliver(message(), "peer", nullptr), bus::Delivery::kSessionEnded);
+}
+
+TEST_F(SessionEndpointTest, ARecordTheUsersBudgetCannotHoldIsReportedAndNotKept) {
+  auto budget = std::make_shared<ByteBudget>(10);
+  EXPECT_EQ(endpoint_.deliver(message(), "peer", budget), bus::Delivery::kOverBudget);
+  EXPECT_EQ(budget->used(), 0u);
+  auto sink = std::make_shared<mcp::testing::RecordingSink>();
+  session_->stream().attach(sink, std::nullopt);
+  EXPECT_TRUE(sink->frames.empty());
+}
+
+TEST_F(SessionEndpointTest, TheMeasuredRecordSizeCoversItsFrameForAnyRecipient) {
+  auto m = message();
+  m.payload = {{"text", std::string(1000, '"')}, {"priority_word", "emergency"}};
+  m.priority = LogLevel::kEmergency;
+  const std::string longest_uuid(128, 'u');
+  const auto frame =
+      mcp::format_sse_event(18446744073709551615ull, bus_notification_text(m, longest_uuid));
+  EXPECT_LE(frame.size(), bus::record_text_bytes(m));
 }
 
 TEST_F(SessionEndpointTest, ANewSessionIsOnlineForTheGracePeriodBeforeItsStreamOpens) {

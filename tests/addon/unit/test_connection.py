@@ -125,3 +125,28 @@ def test_login_refresh_and_logout_against_the_server(server):
     with pytest.raises(auth.AuthError) as wrong:
         auth.login(server.base_url, "demo", "wrong")
     assert str(wrong.value) == "Invalid credentials"
+
+
+def test_a_reply_over_the_servers_record_limit_reaches_the_caller_as_a_failure_saying_why(server, demo):
+    raw, answer = demo
+    with Running(server.base_url, tokens_of(answer), "blender-unit-big") as running:
+        assert running.client.connection.registered.wait(WAIT)
+        registered = raw.call("blender_register_client", {"client_uuid": "llm-big-caller", "client_type": "llm"})
+        assert registered["status"] == "ok", registered
+        sent = raw.call("blender_send_message", {
+            "target_uuid": "blender-unit-big", "from_uuid": "llm-big-caller",
+            "payload": {"message_type": "job_dispatch", "job_id": "job-big-output",
+                        # Under the add-on's 1,000,000-character cap, but each control character
+                        # is six bytes of JSON (\\u0001): about 5.4 MB on the wire.
+                        "script": "print(chr(1) * 900000)"}})
+        assert sent["status"] == "ok", sent
+
+        def settled():
+            job = raw.call("blender_get_job", {"job_id": "job-big-output"})
+            return job if job.get("job", {}).get("state") in ("completed", "failed") else None
+
+        wait_for(settled, what="the job to settle")
+        job = settled()["job"]
+        assert job["state"] == "failed", job
+        assert "too large" in job["error"] and "max_record_bytes" in job["error"], job
+        raw.call("blender_unregister_client", {"client_uuid": "llm-big-caller"})
