@@ -266,49 +266,6 @@ TEST_F(AuthServiceTest, AWellSignedRefreshTokenThatWasNeverRecordedIsInvalid) {
       "Invalid refresh token");
 }
 
-TEST_F(AuthServiceTest, ARefreshTokenWithoutUidIsRefusedBeforeItsJtiIsLookedAt) {
-  add_demo();
-  const TokenPair tokens = login_demo();
-  const auto claims = decode_hs256(tokens.refresh_token, kKey);
-  ASSERT_TRUE(claims.ok());
-  boost::json::object without_uid = *claims;
-  without_uid.erase("uid");
-  expect_unauthorized(failure_of(service_->refresh(sign_hs256(without_uid, kKey))),
-                      "Invalid token: missing uid");
-  EXPECT_TRUE(service_->refresh(tokens.refresh_token).ok()) << "its jti was not rotated";
-}
-
-TEST_F(AuthServiceTest, ARecordedRefreshTokenOfAnotherAccountWithTheSameNameIsUserNotFound) {
-  add_demo();
-  UserRecord earlier = *store_->find("demo");
-  earlier.uid = new_user_uid();
-  const TokenService same_key(std::string(kKey), clock_, seconds(1800), seconds(86400));
-  const auto issued = same_key.issue_refresh(earlier);
-  ASSERT_TRUE(store_->record_refresh(issued.jti, "demo", issued.iat, issued.exp).ok());
-  expect_unauthorized(failure_of(service_->refresh(issued.token)), "User not found");
-}
-
-TEST_F(AuthServiceTest, TokensOfARemovedUserStayRefusedWhenTheNameIsCreatedAgain) {
-  add_demo();
-  const TokenPair old_tokens = login_demo();
-  ASSERT_TRUE(service_->authenticate_access(old_tokens.access_token).ok());  // now cached
-  // A second store on the same file stands in for the user CLI process.
-  auto cli_store = SqliteUserStore::open(dir_.path() / "users.db", clock_);
-  ASSERT_TRUE(cli_store.ok());
-  ASSERT_TRUE((*cli_store)->remove("demo").ok());
-  ASSERT_TRUE(
-      (*cli_store)->add(UserRecord{"demo", demo_hash(), {"user"}, {"read", "write"}, 0, 0}).ok());
-  expect_unauthorized(failure_of(service_->authenticate_access(old_tokens.access_token)),
-                      "User not found");
-  expect_unauthorized(failure_of(service_->refresh(old_tokens.refresh_token)),
-                      "Invalid refresh token");
-  const TokenPair new_tokens = login_demo();
-  EXPECT_TRUE(service_->authenticate_access(new_tokens.access_token).ok());
-  // The old account's token does not log the new account out.
-  EXPECT_TRUE(service_->logout(old_tokens.access_token).ok());
-  EXPECT_TRUE(service_->refresh(new_tokens.refresh_token).ok());
-}
-
 TEST_F(AuthServiceTest, RefreshAfterTheUserWasRemovedIsRefused) {
   add_demo();
   const TokenPair tokens = login_demo();

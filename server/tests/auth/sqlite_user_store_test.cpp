@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "auth_service_accounts_test.hpp"
 #include "test_support.hpp"
 #include "user_store_test.hpp"
 
@@ -21,15 +22,16 @@ class SqliteFile final : public testing::StoreUnderTest {
   testing::TempDir dir_;
 };
 
+const testing::UserStoreBackend kSqlite{
+    "Sqlite", []() -> Result<std::unique_ptr<testing::StoreUnderTest>, std::string> {
+      return std::unique_ptr<testing::StoreUnderTest>(std::make_unique<SqliteFile>());
+    }};
+
+using testing::AuthServiceAccountsTest;
 using testing::UserStoreTest;
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, UserStoreTest,
-                         ::testing::Values(testing::UserStoreBackend{
-                             "Sqlite",
-                             []() -> Result<std::unique_ptr<testing::StoreUnderTest>, std::string> {
-                               return std::unique_ptr<testing::StoreUnderTest>(
-                                   std::make_unique<SqliteFile>());
-                             }}),
+INSTANTIATE_TEST_SUITE_P(Sqlite, UserStoreTest, ::testing::Values(kSqlite), testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Sqlite, AuthServiceAccountsTest, ::testing::Values(kSqlite),
                          testing::backend_name);
 
 class SqliteUserStoreTest : public ::testing::Test {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -23,6 +24,12 @@ class StoreUnderTest {
  public:
   virtual ~StoreUnderTest() = default;
   virtual std::unique_ptr<UserStore> open(const Clock& clock) = 0;
+  // A store as `serve` opens it on the same data (PostgreSQL: with the presence cache, already
+  // listening for changes); by default what open() returns.
+  virtual std::unique_ptr<UserStore> open_server(const Clock& clock) { return open(clock); }
+  // How long a change made through an open() store may take to reach an open_server() store:
+  // zero when it is seen on the next call.
+  virtual std::chrono::milliseconds change_delay() const { return {}; }
 };
 
 struct UserStoreBackend {

@@ -3,10 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <regex>
+#include <chrono>
 #include <set>
 #include <thread>
 
+#include "../auth/auth_service_accounts_test.hpp"
 #include "../auth/test_support.hpp"
 #include "../auth/user_store_test.hpp"
 #include "pgstore/postgres_schema.hpp"
@@ -25,6 +26,9 @@ Result<std::unique_ptr<PostgresUserStore>> open_store(const std::string& url, co
   return PostgresUserStore::open(url, clock, options);
 }
 
+// How long a test waits for a store to hear of a change made elsewhere.
+constexpr std::chrono::seconds kNotificationWait{10};
+
 // One fresh database on the tests' PostgreSQL server.
 class PostgresDatabase final : public auth::testing::StoreUnderTest {
  public:
@@ -37,26 +41,47 @@ class PostgresDatabase final : public auth::testing::StoreUnderTest {
     return store.ok() ? std::move(store).value() : nullptr;
   }
 
+  // As `serve` opens it: with the presence cache, here with a lifetime longer than any test
+  // (the tests' clock is a FakeClock), so only notifications refresh it.
+  std::unique_ptr<UserStore> open_server(const Clock& clock) override {
+    auto store = open_store(database_->url(), clock,
+                            PostgresStoreOptions{4, std::chrono::milliseconds(3600 * 1000)});
+    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+    if (!store.ok()) {
+      return nullptr;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + kNotificationWait;
+    while (!(*store)->listening_for_changes() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_TRUE((*store)->listening_for_changes()) << "the presence cache never started";
+    return std::move(store).value();
+  }
+
+  std::chrono::milliseconds change_delay() const override { return kNotificationWait; }
+
  private:
   // The stores opened on it go away with the test fixture first (declared after place_).
   std::unique_ptr<testing::TestDatabase> database_;
 };
 
+const auth::testing::UserStoreBackend kPostgres{
+    "Postgres", []() -> Result<std::unique_ptr<auth::testing::StoreUnderTest>, std::string> {
+      auto database = testing::TestDatabase::create();
+      if (!database) {
+        return Unexpected{database.error()};
+      }
+      return std::unique_ptr<auth::testing::StoreUnderTest>(
+          std::make_unique<PostgresDatabase>(std::move(database).value()));
+    }};
+
+using auth::testing::AuthServiceAccountsTest;
 using auth::testing::UserStoreTest;
 
-INSTANTIATE_TEST_SUITE_P(
-    Postgres, UserStoreTest,
-    ::testing::Values(auth::testing::UserStoreBackend{
-        "Postgres",
-        []() -> Result<std::unique_ptr<auth::testing::StoreUnderTest>, std::string> {
-          auto database = testing::TestDatabase::create();
-          if (!database) {
-            return Unexpected{database.error()};
-          }
-          return std::unique_ptr<auth::testing::StoreUnderTest>(
-              std::make_unique<PostgresDatabase>(std::move(database).value()));
-        }}),
-    auth::testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Postgres, UserStoreTest, ::testing::Values(kPostgres),
+                         auth::testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Postgres, AuthServiceAccountsTest, ::testing::Values(kPostgres),
+                         auth::testing::backend_name);
 
 UserRecord user(const std::string& name, std::vector<std::string> roles = {"user"}) {
   return UserRecord{name, "$argon2id$hash-of-" + name, std::move(roles), {"read"}, 0, 0};
@@ -67,34 +92,6 @@ class PostgresUserStoreTest : public ::testing::Test {
   std::int64_t now() const { return static_cast<std::int64_t>(clock_.unix_seconds()); }
   FakeClock clock_;
 };
-
-TEST_F(PostgresUserStoreTest, EveryUserGetsAnImmutableRandom128BitUid) {
-  BMCP_REQUIRE_TEST_DATABASE(database);
-  auto store = open_store(database->url(), clock_);
-  ASSERT_TRUE(store.ok());
-  auto& users = **store;
-  UserRecord asked = user("alice");
-  asked.uid = "chosen-by-the-caller";
-  ASSERT_TRUE(users.add(asked).ok());
-  const auto alice = users.find("alice");
-  ASSERT_TRUE(alice.ok());
-  EXPECT_TRUE(std::regex_match(alice->uid, std::regex("[0-9a-f]{32}"))) << alice->uid;
-  ASSERT_TRUE(users.set_password("alice", "$argon2id$other").ok());
-  ASSERT_TRUE(users.set_roles_and_scopes("alice", {"admin"}, {"*"}).ok());
-  EXPECT_EQ(users.find("alice")->uid, alice->uid);
-  EXPECT_EQ(users.list().at(0).uid, alice->uid);
-}
-
-TEST_F(PostgresUserStoreTest, AUserReCreatedUnderTheSameNameGetsANewUid) {
-  BMCP_REQUIRE_TEST_DATABASE(database);
-  auto store = open_store(database->url(), clock_);
-  ASSERT_TRUE(store.ok());
-  ASSERT_TRUE((*store)->add(user("alice")).ok());
-  const std::string first = (*store)->find("alice")->uid;
-  ASSERT_TRUE((*store)->remove("alice").ok());
-  ASSERT_TRUE((*store)->add(user("alice")).ok());
-  EXPECT_NE((*store)->find("alice")->uid, first);
-}
 
 TEST_F(PostgresUserStoreTest, ANewerSchemaVersionIsRefusedOnOpen) {
   BMCP_REQUIRE_TEST_DATABASE(database);
@@ -245,6 +242,28 @@ TEST_F(PostgresUserStoreTest, ThePresenceCacheSeesARemovalOnAnotherNodeByNotific
   ASSERT_TRUE((*other)->add(user("alice")).ok());
   ASSERT_TRUE((*other)->remove("alice").ok());
   EXPECT_TRUE(answers_soon(**cached, "alice", uid, false));
+}
+
+TEST_F(PostgresUserStoreTest, ThePresenceCacheRefusesTheOldAccountOfANameCreatedAgainElsewhere) {
+  BMCP_REQUIRE_TEST_DATABASE(database);
+  auto cached = open_store(database->url(), clock_,
+                           PostgresStoreOptions{4, std::chrono::milliseconds(3600 * 1000)});
+  auto other = open_store(database->url(), clock_);
+  ASSERT_TRUE(cached.ok() && other.ok());
+  ASSERT_TRUE(wait_for_changes(**cached, 0));
+  ASSERT_TRUE((*other)->add(user("alice")).ok());
+  const std::string first = (*other)->find("alice")->uid;
+  ASSERT_TRUE(wait_for_changes(**cached, 1));
+  EXPECT_TRUE((*cached)->exists_with_uid("alice", first));  // now remembered
+  ASSERT_TRUE((*other)->remove("alice").ok());
+  ASSERT_TRUE((*other)->add(user("alice")).ok());
+  const std::string second = (*other)->find("alice")->uid;
+  ASSERT_NE(first, second);
+  ASSERT_TRUE(wait_for_changes(**cached, 3));
+  // The new account first, so that the old one is then answered from what that remembered.
+  EXPECT_TRUE((*cached)->exists_with_uid("alice", second));
+  EXPECT_FALSE((*cached)->exists_with_uid("alice", first));
+  EXPECT_FALSE((*cached)->exists_with_uid("alice", ""));
 }
 
 TEST_F(PostgresUserStoreTest, ThePresenceCacheForgetsEntriesOlderThanItsLifetime) {
