@@ -214,7 +214,9 @@ def test_list_shows_the_bootstrapped_users(fresh_server):
 # files with secrets -------------------------------------------------------------------------------
 
 
-def test_the_cli_creates_a_private_database_and_makes_wide_modes_private_with_a_warning(tmp_path):
+def test_the_cli_creates_a_private_database_and_makes_wide_modes_private_with_a_warning(store_kind, tmp_path):
+    if store_kind != "sqlite":
+        pytest.skip("only the SQLite store keeps its users in files")
     data_dir = tmp_path / "data"
     add_user(data_dir, "alice", "alice-password-1")
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
