@@ -16,12 +16,13 @@ function(bmcp_layer name)
   bmcp_warnings(bmcp_${name})
 endfunction()
 
-# bmcp_layer_tests(name SOURCES ...): the GoogleTest binary that mirrors a layer.
+# bmcp_layer_tests(name SOURCES ... [PROPERTIES ...]): the GoogleTest binary that mirrors a
+# layer; PROPERTIES are extra ctest properties of every test in it.
 function(bmcp_layer_tests name)
-  cmake_parse_arguments(T "" "" "SOURCES;DEPENDS" ${ARGN})
+  cmake_parse_arguments(T "" "" "SOURCES;DEPENDS;PROPERTIES" ${ARGN})
   add_executable(bmcp_${name}_tests ${T_SOURCES})
   target_link_libraries(bmcp_${name}_tests PRIVATE bmcp_${name} ${T_DEPENDS} GTest::gtest GTest::gmock
                                                    GTest::gtest_main)
   bmcp_warnings(bmcp_${name}_tests)
-  gtest_discover_tests(bmcp_${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  gtest_discover_tests(bmcp_${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit ${T_PROPERTIES})
 endfunction()

@@ -100,9 +100,10 @@ def server_env(admin_password: str) -> dict[str, str]:
 
 
 def start_blender_mcp(binary: Path, data_dir: Path, log: Path, cpus: str | None, threads: int,
-                      admin_password: str, fixtures: bool = True) -> Service:
+                      admin_password: str, fixtures: bool = True, extra_args: list[str] | None = None) -> Service:
+    """`extra_args` are added to the serve command line (for example --database-url)."""
     cmd = [str(binary), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(data_dir),
-           "--threads", str(threads)]
+           "--threads", str(threads), *(extra_args or [])]
     if fixtures:
         cmd.append("--conformance-fixtures")
     process, match = start_logged("blender-mcp", pinned(cmd, cpus), log, BLENDER_MCP_READY,

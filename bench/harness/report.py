@@ -171,6 +171,37 @@ def pictures(p6: dict) -> list[str]:
               f"| {render['seconds']:.2f} | {json.loads(render['envelope'].get('result') or '{}').get('render_seconds', '?')} |",
               "",
               f"Progress received: {steps}."]
+
+
+def user_store(p6: dict) -> list[str]:
+    sq, pg = p6["sqlite"], p6["postgres"]
+    lines = ["## 7. User store: SQLite vs PostgreSQL",
+             "",
+             "One blender-mcp (`--threads 1`) per store; PostgreSQL 15 is a local throwaway server "
+             f"({pg.get('server', 'loopback')}, fsync off) sharing the server's core. Login and refresh: sequential "
+             "requests from the harness (Python urllib, its own overhead included, equal for both); a login is one "
+             "Argon2id verification plus the refresh-token insert, a refresh the atomic rotation plus an insert. "
+             "`tools/call`: `test_simple_text` as in part 1, every request checking the token's user (SQLite reads it, "
+             "PostgreSQL answers from its NOTIFY-invalidated cache); both servers run at once and the loads alternate "
+             "between them over 3 rounds, each figure is the median-throughput round (every round's calls/s in "
+             "parentheses). Ratio column: PostgreSQL ÷ SQLite, for latency "
+             "(above 1× = PostgreSQL slower) and for throughput (below 1× = PostgreSQL slower).",
+             "",
+             "| Workload | SQLite | PostgreSQL | PostgreSQL ÷ SQLite |",
+             "|---|---:|---:|---:|"]
+    for name, count in (("login", sq["login"]["count"]), ("refresh", sq["refresh"]["count"])):
+        lines.append(f"| `/auth/{name}` p50 / p99 µs ({count} sequential) | {_lat(sq, name)} | {_lat(pg, name)} "
+                     f"| {_ratio(pg[name]['p50_us'], sq[name]['p50_us'])} / "
+                     f"{_ratio(pg[name]['p99_us'], sq[name]['p99_us'])} |")
+    for clients in sorted(sq["calls"], key=int):
+        s, p = sq["calls"][clients], pg["calls"].get(clients) or pg["calls"].get(str(clients))
+        label = f"{clients} client{'s' if int(clients) > 1 else ''}"
+        rounds = lambda r: " (" + ", ".join(_n(x) for x in r.get("rounds_rps", [])) + ")"  # noqa: E731
+        lines.append(f"| `tools/call`, {label}: calls/s | {_n(s['rps'])}{rounds(s)}{_errors(s)} "
+                     f"| {_n(p['rps'])}{rounds(p)}{_errors(p)} | {p['rps'] / s['rps']:.2f}× |")
+        lines.append(f"| `tools/call`, {label}: p50 / p99 µs | {_lat(s)} | {_lat(p)} "
+                     f"| {_ratio(p['latency']['p50_us'], s['latency']['p50_us'])} / "
+                     f"{_ratio(p['latency']['p99_us'], s['latency']['p99_us'])} |")
     return lines
 
 
@@ -212,12 +243,21 @@ def targets(parts: dict) -> list[str]:
         row("Idle RSS < 20 MB", f"{ours['idle_kib'] / 1024:.1f} MiB", ours["idle_kib"] * 1024 < 20e6)
         per = ours["sessions"]["per_session_kib"]
         row("< 50 KB per idle session", f"{per:.1f} KiB", per * 1024 < 50e3)
+    p7 = parts.get("7")
+    if p7:
+        sq = p7["sqlite"]["calls"]
+        pg = p7["postgres"]["calls"]
+        for clients in sorted(sq, key=int):
+            s, p = sq[clients], pg.get(clients) or pg.get(str(clients))
+            row(f"PostgreSQL-mode `tools/call` throughput within 10% of SQLite mode ({clients} "
+                f"client{'s' if int(clients) > 1 else ''})", f"{p['rps'] / s['rps']:.2f}×", p["rps"] >= 0.9 * s["rps"])
     return lines
 
 
 def render(header: list[str], parts: dict) -> str:
     sections = [header]
     builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "6": pictures,
+                "7": user_store,
                 "profile": profile}
     for key, build in builders.items():
         if key in parts:

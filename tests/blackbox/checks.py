@@ -3,7 +3,8 @@ writes them."""
 from __future__ import annotations
 
 import re
-from typing import Any
+import time
+from typing import Any, Callable
 
 from blackbox.wire import JSON, Reply
 
@@ -13,6 +14,9 @@ MISSING_SESSION_BODY = {"jsonrpc": "2.0", "id": None,
 SESSION_NOT_FOUND_BODY = {"jsonrpc": "2.0", "id": None,
                           "error": {"code": -32001, "message": "Session not found"}}
 PARSE_ERROR_BODY = {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "Parse error"}}
+# How soon a user removed by another process (the CLI, another node) is refused: at once on
+# SQLite; on PostgreSQL when the change notification arrives, at most 3 s (docs/user-store.md).
+REMOVAL_SEEN_WITHIN = 5.0
 
 
 def assert_json(reply: Reply, status: int) -> Any:
@@ -26,6 +30,17 @@ def assert_detail(reply: Reply, status: int, detail: str) -> None:
     assert assert_json(reply, status) == {"detail": detail}, reply
     if status == 401:
         assert_bearer_challenge(reply)
+
+
+def assert_unauthorized_soon(send: Callable[[], Reply], detail: str,
+                             within: float = REMOVAL_SEEN_WITHIN) -> None:
+    """`send()` is answered 401 `detail` within `within` seconds (asked every 50 ms)."""
+    deadline = time.monotonic() + within
+    reply = send()
+    while reply.status != 401 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        reply = send()
+    assert_detail(reply, 401, detail)
 
 
 def assert_bearer_challenge(reply: Reply) -> None:

@@ -6,12 +6,21 @@
   login failures).
 * `fixture_server` — one server started with `--conformance-fixtures`.
 * `spawn` / `fresh_server` — a new server per test, for tests that change state heavily.
+
+Where those servers keep their users is `store_kind`: "sqlite" (the data directory) unless a
+module parametrizes it, as the auth modules do to run against both stores:
+
+    pytestmark = pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True, scope="session")
+
+"postgres" servers each get a fresh database on one PostgreSQL server per session
+(`support.postgres`); `store` is a fresh store of the kind for tests that run only the CLI.
 """
 from __future__ import annotations
 
 import itertools
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -21,7 +30,8 @@ TESTS_DIR = Path(__file__).resolve().parents[1]
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 
-from support.server_process import ServerProcess, binary_path, start_server  # noqa: E402
+from support.postgres import PostgresMissing, PostgresServer, running_in_ci, start_postgres  # noqa: E402
+from support.server_process import ServerProcess, Store, binary_path, start_server  # noqa: E402, F401
 
 from blackbox.processes import add_user  # noqa: E402
 from blackbox.wire import Http, Mcp, Tokens, login_ok  # noqa: E402
@@ -43,8 +53,48 @@ def _stop(server: ServerProcess) -> None:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[ServerProcess]:
-    srv = start_server()
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Which user store the servers of a test use; "sqlite" unless parametrized."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session. Without PostgreSQL installed the tests
+    that need it are skipped, or fail when CI=true."""
+    try:
+        pg = start_postgres(tmp_path_factory.mktemp("postgres"))
+    except PostgresMissing as missing:
+        if running_in_ci():
+            pytest.fail(f"CI=true requires PostgreSQL: {missing}")
+        pytest.skip(str(missing))
+    yield pg
+    pg.stop()
+
+
+def new_store(kind: str, request: pytest.FixtureRequest, data_dir: Path | None = None) -> Store:
+    """A fresh, empty store of `kind` (a new data directory, and a new database for postgres)."""
+    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bmcp-test-"))
+    if kind == "postgres":
+        pg: PostgresServer = request.getfixturevalue("postgres")
+        return Store(data_dir, pg.new_database(), pg)
+    return Store(data_dir)
+
+
+@pytest.fixture
+def store(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    return new_store(store_kind, request, tmp_path / "data")
+
+
+@pytest.fixture
+def store_of(request: pytest.FixtureRequest) -> Callable[[str], Store]:
+    """A factory: `store_of("postgres")` is a fresh store of that kind."""
+    return lambda kind: new_store(kind, request)
+
+
+@pytest.fixture(scope="session")
+def server(store_kind: str, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    srv = start_server(store=new_store(store_kind, request))
     yield srv
     _stop(srv)
 
@@ -57,14 +107,19 @@ def fixture_server() -> Iterator[ServerProcess]:
 
 
 @pytest.fixture
-def spawn() -> Iterator[Callable[..., ServerProcess]]:
-    """A factory: `spawn(*extra_args, env={...}, data_dir=..., open_files=...)` starts a server
-    stopped after the test (`open_files`: its descriptor limit)."""
+def spawn(store_kind: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., ServerProcess]]:
+    """A factory: `spawn(*extra_args, env={...}, data_dir=..., store=..., open_files=...)` starts a
+    server stopped after the test; without `data_dir` or `store` it gets a fresh store of
+    `store_kind` (`open_files`: its descriptor limit)."""
     started: list[ServerProcess] = []
 
     def start(*extra_args: str, env: dict[str, str] | None = None,
-              data_dir: Path | None = None, open_files: int | None = None) -> ServerProcess:
-        srv = start_server(*extra_args, env=env, data_dir=data_dir, open_files=open_files)
+              data_dir: Path | None = None, store: Store | None = None,
+              open_files: int | None = None) -> ServerProcess:
+        if store is None and data_dir is None:
+            store = new_store(store_kind, request)
+        srv = start_server(*extra_args, env=env, data_dir=data_dir, store=store,
+                           open_files=open_files)
         started.append(srv)
         return srv
 
@@ -184,7 +239,7 @@ def new_user() -> Callable[..., tuple[str, str]]:
     def make(srv: ServerProcess, roles=(), scopes=()) -> tuple[str, str]:
         n = next(_user_counter)
         username, password = f"user{n}-{os.getpid()}", f"password-{n}-for-tests"
-        add_user(srv.data_dir, username, password, roles, scopes)
+        add_user(srv.store, username, password, roles, scopes)
         return username, password
 
     return make

@@ -72,7 +72,7 @@ class Machine:
         self.home = root / "home"
         self.home.mkdir(parents=True, exist_ok=True)
         self.server: ServerProcess = start_server(env={"HOME": str(self.home), **env})
-        add_user(self.server.data_dir, "operator", "operator-password", roles=["admin", "user"])
+        add_user(self.server.store, "operator", "operator-password", roles=["admin", "user"])
         self.http = Http(self.server.base_url)
         self.clients: list[Mcp] = []
 

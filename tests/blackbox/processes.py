@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from support.server_process import ADMIN_PASSWORD, DEMO_PASSWORD, StderrWatch, binary_path, stop_process
+from support.server_process import (ADMIN_PASSWORD, DEMO_PASSWORD, StderrWatch, Store, binary_path,
+                                   stop_process)
 
 CLI_TIMEOUT = 60.0
 START_TIMEOUT = 20.0
@@ -41,24 +42,29 @@ def run_binary(*args: str, stdin_text: str | None = None, env: dict[str, str] | 
                           timeout=timeout, start_new_session=True)
 
 
-def user_cli(data_dir: Path, *args: str, stdin_text: str | None = None,
+def store_args(where: Path | Store) -> list[str]:
+    """The options selecting a store: a Store, or a data directory (its SQLite file)."""
+    return where.cli_args() if isinstance(where, Store) else ["--data-dir", str(where)]
+
+
+def user_cli(where: Path | Store, *args: str, stdin_text: str | None = None,
              env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return run_binary("--data-dir", str(data_dir), "user", *args, stdin_text=stdin_text, env=env)
+    return run_binary(*store_args(where), "user", *args, stdin_text=stdin_text, env=env)
 
 
-def add_user(data_dir: Path, username: str, password: str, roles: Iterable[str] = (),
+def add_user(where: Path | Store, username: str, password: str, roles: Iterable[str] = (),
              scopes: Iterable[str] = ()) -> None:
     args = ["add", username, "--password-stdin"]
     for role in roles:
         args += ["--role", role]
     for scope in scopes:
         args += ["--scope", scope]
-    done = user_cli(data_dir, *args, stdin_text=password + "\n")
+    done = user_cli(where, *args, stdin_text=password + "\n")
     assert done.returncode == 0, f"user add {username} failed: {done.returncode}\n{done.stderr}"
 
 
-def remove_user(data_dir: Path, username: str) -> None:
-    done = user_cli(data_dir, "remove", username)
+def remove_user(where: Path | Store, username: str) -> None:
+    done = user_cli(where, "remove", username)
     assert done.returncode == 0, f"user remove {username} failed: {done.returncode}\n{done.stderr}"
 
 

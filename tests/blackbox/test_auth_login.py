@@ -15,12 +15,15 @@ import pytest
 from blackbox.checks import assert_detail, assert_json
 from blackbox.tokens import decode, read_key, verifies
 from blackbox.wire import JSON
-from support.server_process import ADMIN_PASSWORD
+from support.server_process import ADMIN_PASSWORD, STORE_KINDS
 
 DEMO_USER = {"id": "demo", "user_id": "demo", "username": "demo", "roles": ["user"],
              "scopes": ["read", "write"]}
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 WRONG = "wrong-password"
+
+# Every test runs against both user stores (conftest.py: store_kind).
+pytestmark = pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True, scope="session")
 
 
 def _fail(http, username: str, times: int) -> None:
@@ -64,7 +67,7 @@ def test_login_issues_hs256_access_tokens_with_the_contract_claims(server, http)
     body = assert_json(http.login("demo", "demo"), 200)
     header, claims = decode(body["access_token"])
     assert header == {"alg": "HS256", "typ": "JWT"}
-    assert verifies(body["access_token"], read_key(server.data_dir))
+    assert verifies(body["access_token"], read_key(server.store))
     # `uid` (the account id) is one claim beyond the contract's (docs/architecture.md).
     assert set(claims) == {"sub", "uid", "username", "roles", "scopes", "iat", "exp", "jti", "typ"}
     assert claims["sub"] == "demo" and claims["username"] == "demo" and claims["typ"] == "access"
@@ -78,7 +81,7 @@ def test_login_issues_hs256_refresh_tokens_with_the_contract_claims(server, http
     body = assert_json(http.login("demo", "demo"), 200)
     header, claims = decode(body["refresh_token"])
     assert header == {"alg": "HS256", "typ": "JWT"}
-    assert verifies(body["refresh_token"], read_key(server.data_dir))
+    assert verifies(body["refresh_token"], read_key(server.store))
     assert set(claims) == {"sub", "uid", "iat", "exp", "jti", "typ"}
     assert claims["sub"] == "demo" and claims["typ"] == "refresh"
     assert type(claims["iat"]) is int and claims["exp"] - claims["iat"] == 7 * 86400

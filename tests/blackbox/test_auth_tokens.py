@@ -1,7 +1,8 @@
 """Contract §2.2–2.4 and §3.3–3.4: refresh, logout, profile, and token verification.
 
-Forged tokens are signed with the key the server wrote to `<data_dir>/jwt_secret`; a token forged
-with every claim right is accepted (which proves the forging), then each test breaks one thing.
+Forged tokens are signed with the key the server keeps (`<data_dir>/jwt_secret`, or the signing_key
+table in PostgreSQL); a token forged with every claim right is accepted (which proves the forging),
+then each test breaks one thing. Every test runs against both user stores (conftest.py: store_kind).
 """
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import time
 
 import pytest
 
-from blackbox.checks import assert_detail, assert_json, assert_unauthorized
+from blackbox.checks import assert_detail, assert_json, assert_unauthorized, assert_unauthorized_soon
 from blackbox.processes import add_user, remove_user
 from blackbox.tokens import access_claims, decode, make_jwt, read_key, refresh_claims, uid_of
 from blackbox.wire import JSON, initialize_params, login_ok, rpc
+from support.server_process import STORE_KINDS
+
+pytestmark = pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True, scope="session")
 
 PROFILE_DEMO = {"id": "demo", "user_id": "demo", "username": "demo", "roles": ["user"],
                 "scopes": ["read", "write"]}
@@ -20,7 +24,7 @@ PROFILE_DEMO = {"id": "demo", "user_id": "demo", "username": "demo", "roles": ["
 
 @pytest.fixture
 def key(server) -> str:
-    return read_key(server.data_dir)
+    return read_key(server.store)
 
 
 @pytest.fixture
@@ -177,8 +181,8 @@ def test_the_token_of_a_removed_user_is_401_user_not_found(server, http, new_use
     tokens = login_ok(http, username, password)
     session = mcp_for(server, tokens.access).initialize()
     assert http.profile(tokens.access).status == 200
-    remove_user(server.data_dir, username)
-    assert_unauthorized(http.profile(tokens.access), "User not found")
+    remove_user(server.store, username)
+    assert_unauthorized_soon(lambda: http.profile(tokens.access), "User not found")
     assert_unauthorized(session.call("ping"), "User not found")
     assert_detail(http.refresh(tokens.refresh), 401, "Invalid refresh token")
     assert_detail(http.login(username, password), 401, "Invalid credentials")
@@ -190,9 +194,10 @@ def test_the_tokens_of_a_removed_user_stay_dead_when_the_name_is_created_again(s
     username, password = new_user(server)
     old = login_ok(http, username, password)
     assert http.profile(old.access).status == 200  # verified once, so the server has seen it
-    remove_user(server.data_dir, username)
-    add_user(server.data_dir, username, "another-password-2")
-    assert_unauthorized(http.profile(old.access), "User not found")
+    remove_user(server.store, username)
+    add_user(server.store, username, "another-password-2")
+    # On PostgreSQL the server hears of the change by notification, within moments.
+    assert_unauthorized_soon(lambda: http.profile(old.access), "User not found")
     assert_unauthorized(_on_mcp(http, old.access), "User not found")
     assert_unauthorized(http.refresh(old.refresh), "Invalid refresh token")
     new = login_ok(http, username, "another-password-2")

@@ -9,6 +9,7 @@ from blackbox.bus_helpers import (assert_no_new_records, bus_for, job_update, jo
 from blackbox.checks import SESSION_NOT_FOUND_BODY, assert_json
 from blackbox.processes import add_user, remove_user
 from blackbox.wire import SSE, rpc
+from support.server_process import STORE_KINDS
 
 CLIENT_LIMIT = 256
 
@@ -174,6 +175,7 @@ def test_health_counts_every_bus_without_naming_users(buses, fresh_server, http_
 REMOVED_USER_CHECK = 25  # seconds: the server checks every 10 s (contract §3.6 allows 30 s)
 
 
+@pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True, scope="session")
 def test_a_user_created_again_under_a_removed_users_name_gets_none_of_the_old_accounts_bus(
         server, new_user, bus_for):
     """The new account (another `uid`) must not share a bus with sessions the old account left
@@ -183,8 +185,8 @@ def test_a_user_created_again_under_a_removed_users_name_gets_none_of_the_old_ac
     old_blender = old.join("blender-old", "blender", is_persistent=True)
     send_ok(old.observer, {"job_id": "job-old"}, target_uuid="blender-old", from_uuid="llm-old")
     old_blender.wait_records(1)
-    remove_user(server.data_dir, username)
-    add_user(server.data_dir, username, "another-password-2")
+    remove_user(server.store, username)
+    add_user(server.store, username, "another-password-2")
     new = bus_for(server, username, "another-password-2")
     new_llm = new.join("llm-new")
     assert old_blender.stream.ended.wait(REMOVED_USER_CHECK), "the old account's stream stayed open"

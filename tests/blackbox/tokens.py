@@ -50,9 +50,12 @@ def verifies(token: str, key: str | bytes) -> bool:
     return hmac.compare_digest(sign(f"{head}.{payload}", key), signature)
 
 
-def read_key(data_dir: Path) -> str:
-    """The signing key the server generated in its data directory (contract §3.1)."""
-    return (Path(data_dir) / "jwt_secret").read_text(encoding="utf-8").strip()
+def read_key(where) -> str:
+    """The signing key the server generated (contract §3.1): in its data directory (a Path), or
+    wherever its store (a support.server_process.Store) keeps it."""
+    if hasattr(where, "signing_key"):
+        return where.signing_key()
+    return (Path(where) / "jwt_secret").read_text(encoding="utf-8").strip()
 
 
 def new_jti() -> str:

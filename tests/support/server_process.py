@@ -40,6 +40,37 @@ def stop_process(process: subprocess.Popen) -> int:
     return process.returncode
 
 
+# The user stores a server can run on; the auth tests run against each (blackbox/conftest.py).
+STORE_KINDS = ("sqlite", "postgres")
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where a server's users, tokens and signing key live: the SQLite file and key file of
+    `data_dir`, or, with `database_url`, a PostgreSQL database (`postgres` is its server)."""
+
+    data_dir: Path
+    database_url: str | None = None
+    postgres: object | None = None  # support.postgres.PostgresServer
+
+    @property
+    def kind(self) -> str:
+        return "postgres" if self.database_url else "sqlite"
+
+    def cli_args(self) -> list[str]:
+        """The blender-mcp options that select this store."""
+        args = ["--data-dir", str(self.data_dir)]
+        if self.database_url:
+            args += ["--database-url", self.database_url]
+        return args
+
+    def signing_key(self) -> str:
+        """The key the server signs with (it wrote it to the key file or the database)."""
+        if self.database_url:
+            return self.postgres.query(self.database_url, "SELECT key FROM signing_key")
+        return (self.data_dir / "jwt_secret").read_text(encoding="utf-8").strip()
+
+
 @dataclass
 class ServerProcess:
     """A running server. `base_url` has no trailing slash; `mcp_url` is `<base>/mcp`."""
@@ -48,6 +79,11 @@ class ServerProcess:
     base_url: str
     data_dir: Path
     stderr_lines: list[str] = field(default_factory=list)
+    store: Store | None = None
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            self.store = Store(self.data_dir)
 
     @property
     def mcp_url(self) -> str:
@@ -100,18 +136,21 @@ def start_server(
     env: dict[str, str] | None = None,
     data_dir: Path | None = None,
     timeout: float = 20.0,
+    store: Store | None = None,
     open_files: int | None = None,
 ) -> ServerProcess:
     """Starts `blender-mcp serve` and waits until it listens (or raises with its stderr).
+    `store` selects where users live (default: SQLite in `data_dir`, a new temporary one).
     `open_files` lowers the server's soft RLIMIT_NOFILE (its descriptor limit) to that number."""
-    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="bmcp-test-"))
+    data_dir = store.data_dir if store else data_dir or Path(tempfile.mkdtemp(prefix="bmcp-test-"))
+    store = store or Store(data_dir)
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BLENDER_MCP_")}
     full_env.pop("OAUTH_SECRET_KEY", None)
     full_env.pop("JWT_SECRET", None)
     full_env.update({"ADMIN_PASSWORD": ADMIN_PASSWORD, "DEMO_PASSWORD": DEMO_PASSWORD})
     full_env.update(env or {})
     cmd = [str(binary_path()), "serve", "--host", "127.0.0.1", "--port", "0",
-           "--data-dir", str(data_dir), *extra_args]
+           *store.cli_args(), *extra_args]
     process = subprocess.Popen(cmd, env=full_env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True,
                                preexec_fn=_soft_open_files_limit(open_files) if open_files else None)
@@ -119,4 +158,4 @@ def start_server(
     if not watch.wait_listening(timeout):
         process.kill()
         raise RuntimeError("server did not start:\n" + "\n".join(watch.lines))
-    return ServerProcess(process, watch.url, data_dir, watch.lines)
+    return ServerProcess(process, watch.url, data_dir, watch.lines, store)

@@ -10,6 +10,7 @@
 #include "core/logging.hpp"
 #include "http/ip_network.hpp"
 #include "http/server.hpp"
+#include "pgstore/database_url.hpp"
 
 namespace bmcp::app {
 namespace {
@@ -24,6 +25,13 @@ std::optional<std::string> non_empty(std::optional<std::string> value) {
   if (value && value->empty())
     return std::nullopt;
   return value;
+}
+
+Result<void, Error> check_database_url(std::string_view source, std::string_view url) {
+  if (auto checked = pgstore::check_database_url(source, url); !checked) {
+    return Unexpected{checked.error().message};
+  }
+  return {};
 }
 
 Result<std::int64_t, Error> parse_positive(std::string_view source, std::string_view text) {
@@ -92,6 +100,7 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
   static const std::set<std::string, std::less<>> kKnown = {"host",
                                                             "port",
                                                             "data_dir",
+                                                            "database_url",
                                                             "access_token_expire_minutes",
                                                             "refresh_token_expire_days",
                                                             "session_idle_seconds",
@@ -141,6 +150,16 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
     if (!node->is_string())
       return wrong_type("data_dir", "a string");
     config.data_dir = node->value<std::string>().value();
+  }
+  if (const auto* node = table.get("database_url")) {
+    if (!node->is_string())
+      return wrong_type("database_url", "a string");
+    config.database_url = node->value<std::string>().value();
+    if (auto ok = check_database_url(fmt::format("config file {}: 'database_url'", path),
+                                     *config.database_url);
+        !ok) {
+      return ok;
+    }
   }
   if (const auto* node = table.get("port")) {
     if (!node->is_integer())
@@ -214,6 +233,11 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
   }
   if (auto dir = non_empty(env("BLENDER_MCP_DATA_DIR")))
     config.data_dir = *dir;
+  if (auto url = non_empty(env("BLENDER_MCP_DATABASE_URL"))) {
+    if (auto ok = check_database_url("BLENDER_MCP_DATABASE_URL", *url); !ok)
+      return ok;
+    config.database_url = *url;
+  }
   const std::pair<const char*, std::int64_t*> numbers[] = {
       {"ACCESS_TOKEN_EXPIRE_MINUTES", &config.access_token_expire_minutes},
       {"REFRESH_TOKEN_EXPIRE_DAYS", &config.refresh_token_expire_days},
@@ -280,6 +304,11 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
   }
   if (flags.data_dir)
     config.data_dir = *flags.data_dir;
+  if (flags.database_url) {
+    if (auto ok = check_database_url("--database-url", *flags.database_url); !ok)
+      return ok;
+    config.database_url = *flags.database_url;
+  }
   if (flags.log_level) {
     if (auto ok = check_log_level("--log-level", *flags.log_level); !ok)
       return ok;

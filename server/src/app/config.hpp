@@ -17,6 +17,8 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8000;
   std::optional<std::string> data_dir;  // resolved later (contract §3.6)
+  // The user store in PostgreSQL (docs/user-store.md); unset: the SQLite file in the data dir.
+  std::optional<std::string> database_url;
   std::int64_t access_token_expire_minutes = 30;
   std::int64_t refresh_token_expire_days = 7;
   std::int64_t session_idle_seconds = 300;
@@ -57,6 +59,7 @@ struct ServeFlags {
   std::optional<std::string> host;
   std::optional<std::int64_t> port;
   std::optional<std::string> data_dir;
+  std::optional<std::string> database_url;
   std::optional<std::string> config_file;
   std::optional<std::string> log_level;
   std::optional<std::int64_t> threads;

@@ -6,10 +6,12 @@
 #include <iostream>
 
 #include "app/config.hpp"
+#include "app/db_command.hpp"
 #include "app/serve.hpp"
 #include "app/stdio_command.hpp"
 #include "app/user_cli.hpp"
 #include "auth/data_dir.hpp"
+#include "pgstore/database_url.hpp"
 
 namespace {
 
@@ -18,6 +20,33 @@ std::optional<std::string> env_lookup(const char* name) {
   if (!value)
     return std::nullopt;
   return std::string(value);
+}
+
+// Where the `user` and `db` commands find the store: --database-url, else
+// BLENDER_MCP_DATABASE_URL, else the SQLite file of the data directory. nullopt after telling
+// why there is none (exit 2).
+std::optional<bmcp::app::StoreLocation> command_store_location(
+    const std::optional<std::string>& database_url, const std::optional<std::string>& data_dir) {
+  using namespace bmcp;
+  std::optional<std::string> url = database_url;
+  std::string source = "--database-url";
+  if (!url || url->empty()) {
+    url = auth::process_env("BLENDER_MCP_DATABASE_URL");
+    source = "BLENDER_MCP_DATABASE_URL";
+  }
+  if (url && !url->empty()) {
+    if (auto checked = pgstore::check_database_url(source, *url); !checked) {
+      std::cerr << "error: " << checked.error().message << "\n";
+      return std::nullopt;
+    }
+    return app::StoreLocation{url, {}};
+  }
+  auto dir = auth::resolve_data_dir(data_dir, auth::process_env);
+  if (!dir) {
+    std::cerr << dir.error().message << "\n";
+    return std::nullopt;
+  }
+  return app::StoreLocation{std::nullopt, *dir};
 }
 
 }  // namespace
@@ -31,6 +60,9 @@ int main(int argc, char** argv) {
   app::ServeFlags flags;
   std::optional<std::string> data_dir;
   root.add_option("--data-dir", data_dir, "Data directory (users, tokens, signing key)");
+  std::optional<std::string> database_url;
+  root.add_option("--database-url", database_url,
+                  "Keep users, tokens and the signing key in PostgreSQL (postgresql://...)");
 
   auto* serve = root.add_subcommand("serve", "Run the HTTP server (the default)");
   auto add_serve_options = [&flags](CLI::App* app) {
@@ -55,6 +87,8 @@ int main(int argc, char** argv) {
   };
   add_serve_options(serve);
   serve->add_option("--data-dir", flags.data_dir, "Data directory");
+  serve->add_option("--database-url", flags.database_url,
+                    "Keep users, tokens and the signing key in PostgreSQL (postgresql://...)");
   add_serve_options(&root);
 
   app::StdioFlags stdio_flags;
@@ -72,6 +106,8 @@ int main(int argc, char** argv) {
 
   app::UserCommand user_command;
   auto* user = app::add_user_subcommands(root, user_command);
+  app::DbCommand db_command;
+  auto* db = app::add_db_subcommands(root, db_command);
 
   try {
     root.parse(argc, argv);
@@ -83,13 +119,15 @@ int main(int argc, char** argv) {
     return app::run_stdio(stdio_flags);
   if (!flags.data_dir)
     flags.data_dir = data_dir;
-  if (user->parsed()) {
-    auto dir = auth::resolve_data_dir(data_dir, auth::process_env);
-    if (!dir) {
-      std::cerr << dir.error().message << "\n";
+  if (!flags.database_url)
+    flags.database_url = database_url;
+  if (user->parsed() || db->parsed()) {
+    const auto location = command_store_location(database_url, data_dir);
+    if (!location)
       return app::kExitUsage;
-    }
-    return app::run_user_command(user_command, *dir, std::cin, std::cout, std::cerr,
+    if (db->parsed())
+      return app::run_db_command(db_command, *location, std::cout, std::cerr);
+    return app::run_user_command(user_command, *location, std::cin, std::cout, std::cerr,
                                  ::isatty(STDIN_FILENO) != 0);
   }
 

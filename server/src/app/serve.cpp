@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <set>
 
+#include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
 #include "auth/private_files.hpp"
-#include "auth/signing_key.hpp"
 #include "bus/bus_hub.hpp"
 #include "core/logging.hpp"
 #include "core/thread_pool.hpp"
@@ -135,32 +135,32 @@ std::size_t max_connections(const ServerConfig& config) {
 
 int run_serve(const ServerConfig& config) {
   init_logging(*parse_server_log_level(config.log_level));
-  auto data_dir = auth::resolve_data_dir(config.data_dir, auth::process_env);
-  if (!data_dir) {
-    spdlog::error("{}", data_dir.error().message);
-    return 2;
-  }
-  if (auto ok = auth::ensure_data_dir(*data_dir); !ok) {
-    spdlog::error("{}", ok.error().message);
-    return 1;
-  }
-  for (const auto& warning : auth::tighten_private_files(*data_dir))
-    spdlog::warn("{}", warning);
-  auto key = auth::load_or_create_signing_key(config.signing_key, *data_dir);
-  if (!key) {
-    spdlog::error("{}", key.error().message);
-    return 1;
+  StoreLocation location{config.database_url, {}};
+  if (!location.database_url) {
+    auto data_dir = auth::resolve_data_dir(config.data_dir, auth::process_env);
+    if (!data_dir) {
+      spdlog::error("{}", data_dir.error().message);
+      return 2;
+    }
+    location.data_dir = *data_dir;
+    if (auto ok = auth::ensure_data_dir(location.data_dir); !ok) {
+      spdlog::error("{}", ok.error().message);
+      return 1;
+    }
+    for (const auto& warning : auth::tighten_private_files(location.data_dir))
+      spdlog::warn("{}", warning);
   }
   SystemClock clock;
-  auto store = auth::UserStore::open(auth::database_file(*data_dir), clock);
+  auto store = open_server_store(location, config.signing_key, clock);
   if (!store) {
     spdlog::error("{}", store.error().message);
     return 1;
   }
+  spdlog::info("user store: {}", store->description);
   auth::PasswordHasher hasher;
   auth::AuthService auth(
-      **store, hasher, clock,
-      auth::AuthConfig{*key, std::chrono::minutes(config.access_token_expire_minutes),
+      *store->users, hasher, clock,
+      auth::AuthConfig{store->signing_key, std::chrono::minutes(config.access_token_expire_minutes),
                        std::chrono::days(config.refresh_token_expire_days)});
   if (auto ok = auth.bootstrap(config.admin_password, config.demo_password); !ok) {
     std::fprintf(stderr, "%s\n", ok.error().message.c_str());
@@ -262,13 +262,18 @@ int run_serve(const ServerConfig& config) {
   // (contract §3.6). So does a user removed and created again under the same name: sessions of
   // the old account (another uid) would otherwise stay on the bus the new account uses; all of
   // the name's sessions end and its bus starts empty.
-  auth::UserStore& users = **store;
+  auth::UserStore& users = *store->users;
   every(scheduler, kRemovedUserCheckInterval, [&sessions, &users, &blocking, &hub] {
     blocking.post([&sessions, &users, &hub] {
       std::set<std::string> removed;
       sessions.end_users_if(
           [&users, &removed](const std::string& user, const std::set<std::string>& accounts) {
-            auto found = users.find(user);
+            Result<auth::UserRecord> found = Unexpected{make_error(ErrorCode::kIo, "unknown")};
+            try {
+              found = users.find(user);
+            } catch (const auth::StoreUnavailable&) {
+              return false;  // unknown while the store is unreachable: checked again next time
+            }
             const bool gone = found ? std::any_of(accounts.begin(), accounts.end(),
                                                   [&found](const std::string& account) {
                                                     return account != found->uid;

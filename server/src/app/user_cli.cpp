@@ -16,7 +16,6 @@
 #include "auth/data_dir.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/private_files.hpp"
-#include "auth/sqlite_database.hpp"
 #include "auth/user_store.hpp"
 #include "core/json_text.hpp"
 
@@ -276,8 +275,8 @@ CLI::App* add_user_subcommands(CLI::App& root, UserCommand& out) {
   return user;
 }
 
-int run_user_command(const UserCommand& command, const std::filesystem::path& data_dir,
-                     const Clock& clock, UserCliIo io) {
+int run_user_command(const UserCommand& command, const StoreLocation& location, const Clock& clock,
+                     UserCliIo io) {
   if (command.action == UserCommand::Action::kNone) {
     io.err << "error: no user command given (add, passwd, remove, list)\n";
     return kExitUsage;
@@ -287,28 +286,35 @@ int run_user_command(const UserCommand& command, const std::filesystem::path& da
            << "' (letters, digits, '.', '_', '-'; up to 64; starting with a letter or digit)\n";
     return kExitUsage;
   }
-  if (auto made = auth::ensure_data_dir(data_dir); !made) {
-    return report(made.error(), io);
+  if (!location.database_url) {
+    if (auto made = auth::ensure_data_dir(location.data_dir); !made) {
+      return report(made.error(), io);
+    }
+    for (const auto& warning : auth::tighten_private_files(location.data_dir)) {
+      io.err << "warning: " << warning << '\n';
+    }
   }
-  for (const auto& warning : auth::tighten_private_files(data_dir)) {
-    io.err << "warning: " << warning << '\n';
-  }
-  auto store = UserStore::open(auth::database_file(data_dir), clock);
+  auto store = open_command_store(location, clock);
   if (!store) {
     return report(store.error(), io);
   }
   try {
-    return dispatch(command, **store, io);
-  } catch (const auth::SqliteError& error) {
+    return dispatch(command, *store->users, io);
+  } catch (const auth::StoreError& error) {
     io.err << "error: " << error.what() << '\n';
     return kExitFailure;
   }
 }
 
 int run_user_command(const UserCommand& command, const std::filesystem::path& data_dir,
-                     std::istream& in, std::ostream& out, std::ostream& err, bool stdin_is_tty) {
+                     const Clock& clock, UserCliIo io) {
+  return run_user_command(command, StoreLocation{std::nullopt, data_dir}, clock, io);
+}
+
+int run_user_command(const UserCommand& command, const StoreLocation& location, std::istream& in,
+                     std::ostream& out, std::ostream& err, bool stdin_is_tty) {
   const SystemClock clock;
-  return run_user_command(command, data_dir, clock,
+  return run_user_command(command, location, clock,
                           UserCliIo{in, out, err, stdin_is_tty, STDIN_FILENO});
 }
 

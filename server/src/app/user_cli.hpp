@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/user_store_factory.hpp"
 #include "core/clock.hpp"
 
 namespace CLI {
@@ -46,15 +47,19 @@ struct UserCliIo {
   int echo_fd = 0;
 };
 
-// Runs a parsed command against <data_dir>/blender-mcp.db, creating the data directory (mode
-// 0700) when missing, and first taking group and other access away from it and its secret files
-// (auth::tighten_private_files; a warning on io.err for each). Returns kExitOk, kExitFailure or
-// kExitUsage; messages go to io.err. Passwords: an empty one, or two entries that differ, exit
-// kExitUsage; one shorter than 8 characters is accepted with a warning.
+// Runs a parsed command against the user store at `location`: PostgreSQL, or
+// <data_dir>/blender-mcp.db, creating the data directory (mode 0700) when missing, and first
+// taking group and other access away from it and its secret files (auth::tighten_private_files;
+// a warning on io.err for each). Returns kExitOk, kExitFailure or kExitUsage; messages go to
+// io.err. Passwords: an empty one, or two entries that differ, exit kExitUsage; one shorter than
+// 8 characters is accepted with a warning.
+int run_user_command(const UserCommand& command, const StoreLocation& location, const Clock& clock,
+                     UserCliIo io);
+// The same on the SQLite store of `data_dir`.
 int run_user_command(const UserCommand& command, const std::filesystem::path& data_dir,
                      const Clock& clock, UserCliIo io);
 // The same on the system clock.
-int run_user_command(const UserCommand& command, const std::filesystem::path& data_dir,
-                     std::istream& in, std::ostream& out, std::ostream& err, bool stdin_is_tty);
+int run_user_command(const UserCommand& command, const StoreLocation& location, std::istream& in,
+                     std::ostream& out, std::ostream& err, bool stdin_is_tty);
 
 }  // namespace bmcp::app

@@ -1,5 +1,7 @@
 #include "auth/auth_service.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace bmcp::auth {
@@ -13,13 +15,22 @@ AuthFailure unauthorized(std::string detail) {
   return AuthFailure{AuthFailure::Kind::kUnauthorized, std::move(detail), {}};
 }
 
+// How long a client is asked to wait when the user store cannot be reached.
+constexpr std::chrono::seconds kUnavailableRetryAfter{5};
+
+AuthFailure unavailable(const StoreUnavailable& error) {
+  spdlog::warn("user store unavailable: {}", error.what());
+  return AuthFailure{AuthFailure::Kind::kUnavailable, "User store unavailable; try again shortly",
+                     kUnavailableRetryAfter};
+}
+
 Principal principal_of(const UserRecord& user) {
   return Principal{user.username, user.username, user.roles, user.scopes, user.uid};
 }
 
 void throw_unless_ok(const Status& status) {
   if (!status.ok()) {
-    throw SqliteError(status.error().message);
+    throw StoreError(status.error().message);
   }
 }
 
@@ -56,16 +67,20 @@ Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
     return Unexpected{
         AuthFailure{AuthFailure::Kind::kRateLimited, "Too many failed login attempts", *wait}};
   }
-  auto user = store_.find(username);
-  const std::string& hash = user ? user->password_hash : hasher_.dummy_hash();
-  // Always exactly one verification, so an unknown user costs what a wrong password costs.
-  const bool password_matches = hasher_.verify(hash, password);
-  if (!user || !password_matches) {
-    limiter_.record_failure(remote_address, username);
-    return Unexpected{unauthorized("Invalid credentials")};
+  try {
+    auto user = store_.find(username);
+    const std::string& hash = user ? user->password_hash : hasher_.dummy_hash();
+    // Always exactly one verification, so an unknown user costs what a wrong password costs.
+    const bool password_matches = hasher_.verify(hash, password);
+    if (!user || !password_matches) {
+      limiter_.record_failure(remote_address, username);
+      return Unexpected{unauthorized("Invalid credentials")};
+    }
+    limiter_.record_success(remote_address, username);
+    return LoginResult{issue_pair(*user), principal_of(*user)};
+  } catch (const StoreUnavailable& error) {
+    return Unexpected{unavailable(error)};
   }
-  limiter_.record_success(remote_address, username);
-  return LoginResult{issue_pair(*user), principal_of(*user)};
 }
 
 Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {
@@ -76,23 +91,37 @@ Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_tok
   if (claims->typ != kRefreshTokenType) {
     return Unexpected{unauthorized("Not a refresh token")};
   }
-  if (!store_.rotate_refresh(claims->jti, tokens_.now_seconds())) {
-    return Unexpected{unauthorized("Invalid refresh token")};
+  try {
+    if (!store_.rotate_refresh(claims->jti, tokens_.now_seconds())) {
+      return Unexpected{unauthorized("Invalid refresh token")};
+    }
+    // A user removed and created again under the same name is another account (another uid).
+    const auto user = store_.find(claims->sub);
+    if (!user || user->uid != claims->uid) {
+      return Unexpected{unauthorized("User not found")};
+    }
+    return issue_pair(*user);
+  } catch (const StoreUnavailable& error) {
+    return Unexpected{unavailable(error)};
   }
-  // A user removed and created again under the same name is another account (another uid).
-  const auto user = store_.find(claims->sub);
-  if (!user || user->uid != claims->uid) {
-    return Unexpected{unauthorized("User not found")};
-  }
-  return issue_pair(*user);
 }
 
-void AuthService::logout(std::string_view token) {
+Result<void, AuthFailure> AuthService::logout(std::string_view token) {
   // The token of a removed account must not revoke the tokens of a new one with its name.
-  if (const auto claims = tokens_.verify_signature_only(token);
-      claims && store_.exists_with_uid(claims->sub, claims->uid)) {
-    store_.revoke_refresh_tokens(claims->sub);
+  // find() rather than exists_with_uid(): it always reads the store, where the PostgreSQL
+  // store's exists_with_uid() may answer from its cache, which can lag a removal on another
+  // node by up to its ttl.
+  if (const auto claims = tokens_.verify_signature_only(token)) {
+    try {
+      const auto user = store_.find(claims->sub);
+      if (user && user->uid == claims->uid) {
+        store_.revoke_refresh_tokens(claims->sub);
+      }
+    } catch (const StoreUnavailable& error) {
+      return Unexpected{unavailable(error)};
+    }
   }
+  return {};
 }
 
 Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view token) {
@@ -112,9 +141,19 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
     }
     claims = std::move(*verified);
   }
-  // Never cached: the CLI may remove the user (and create another under its name) from another
-  // process at any time.
-  if (!store_.exists_with_uid(claims->sub, claims->uid)) {
+  // Never cached here: the CLI may remove the user (and create another under its name) from
+  // another process, or another node, at any time.
+  bool account_exists = false;
+  try {
+    account_exists = store_.exists_with_uid(claims->sub, claims->uid);
+  } catch (const StoreUnavailable& error) {
+    if (!cached) {
+      return Unexpected{unavailable(error)};
+    }
+    account_exists = true;  // verified before, when its account existed; checked again once
+                            // the store is reachable
+  }
+  if (!account_exists) {
     if (cached) {
       verified_.erase(token);
     }

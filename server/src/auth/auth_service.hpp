@@ -43,6 +43,7 @@ struct AuthFailure {
     kBadRequest,    // 400
     kUnauthorized,  // 401
     kRateLimited,   // 429, with Retry-After: retry_after
+    kUnavailable,   // 503, with Retry-After: retry_after (the user store cannot be reached)
   };
   Kind kind = Kind::kUnauthorized;
   std::string detail;
@@ -63,8 +64,10 @@ struct LoginResult {
 // The auth endpoints' logic (contract 2.1-2.4, 3.3-3.6), free of HTTP. Users are read from
 // the store on every call, so CLI changes take effect on the next request.
 // Blocking: login and bootstrap hash or verify passwords (tens of ms) and every call may
-// touch SQLite, so callers run them on a worker pool, never on an I/O thread.
-// Errors: refusals come back as AuthFailure/Status; database failures throw SqliteError.
+// touch the user store, so callers run them on a worker pool, never on an I/O thread.
+// Errors: refusals come back as AuthFailure/Status; a store that cannot be reached now
+// (StoreUnavailable) is the refusal kUnavailable "User store unavailable; try again shortly",
+// and nothing was done; other store failures throw StoreError.
 // Thread safety: every method may be called from any thread.
 class AuthService {
  public:
@@ -91,14 +94,16 @@ class AuthService {
 
   // A token whose signature verifies (expired or not, access or refresh) and whose sub and uid
   // name an account that exists revokes every refresh token of that account; any other token
-  // changes nothing. Always "Logged out".
-  void logout(std::string_view token);
+  // changes nothing. Then "Logged out"; kUnavailable when the store could not be reached.
+  Result<void, AuthFailure> logout(std::string_view token);
 
   // For /mcp and /auth/profile. 401 with "Invalid token: ...", "Token missing sub",
   // "Invalid token: missing uid", "Not an access token" or "User not found" (no user named sub,
   // or one whose uid is not the token's: the account was removed and the name used again). The
   // principal is built from the token's claims. A token seen before skips the signature check
   // (VerifiedTokenCache), never the expiry check or the user lookup, which run on every call.
+  // When the store cannot be reached, a token seen before is still accepted (its account
+  // existed at the last check) and any other is kUnavailable.
   Result<Principal, AuthFailure> authenticate_access(std::string_view token);
 
   // Start-up bootstrap (contract 3.6), in order: a non-empty admin password creates `admin` or

@@ -60,7 +60,9 @@ Result<std::optional<std::string>> read_key_file(const std::filesystem::path& fi
   return std::optional<std::string>(std::move(key));
 }
 
-std::string new_key_text() {
+}  // namespace
+
+std::string generate_signing_key() {
   std::array<unsigned char, kGeneratedKeyBytes> bytes{};
   random_bytes(bytes.data(), bytes.size());
   constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
@@ -69,6 +71,8 @@ std::string new_key_text() {
   text.resize(text.find('\0'));
   return text;
 }
+
+namespace {
 
 Status write_all_and_sync(int fd, std::string_view text, const std::filesystem::path& file) {
   while (!text.empty()) {
@@ -142,7 +146,7 @@ Result<std::string> load_or_create_signing_key(const std::optional<std::string>&
   if (auto made = ensure_data_dir(data_dir); !made) {
     return Unexpected{made.error()};
   }
-  const std::string key = new_key_text();
+  const std::string key = generate_signing_key();
   auto published = publish_key(file, key);
   if (!published) {
     return Unexpected{published.error()};

@@ -12,6 +12,9 @@ namespace bmcp::auth {
 // OAUTH_SECRET_KEY, else its alias JWT_SECRET (contract 3.1). Empty values count as unset.
 std::optional<std::string> configured_signing_key(const EnvLookup& env);
 
+// A new random key: 32 bytes from the CSPRNG, base64url without padding (43 characters).
+std::string generate_signing_key();
+
 // The HS256 key (contract 3.1), first match wins:
 //  1. `configured`, when non-empty (from configured_signing_key());
 //  2. the content of <data_dir>/jwt_secret with surrounding whitespace trimmed;

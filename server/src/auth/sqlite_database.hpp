@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "auth/store_error.hpp"
 #include "core/result.hpp"
 
 struct sqlite3;
@@ -19,9 +20,9 @@ namespace bmcp::auth {
 
 // A database failure after the file was opened (disk full, corruption, lock held past the busy
 // timeout). These are I/O surprises, not expected outcomes, so they are thrown.
-class SqliteError : public std::runtime_error {
+class SqliteError : public StoreError {
  public:
-  using std::runtime_error::runtime_error;
+  using StoreError::StoreError;
 };
 
 // One prepared statement. Binding indexes are 1-based, column indexes 0-based (as in SQLite).

@@ -98,7 +98,10 @@ void AuthEndpoints::logout(http::HttpRequest request,
     return;
   }
   blocking_.post([this, token = std::string(*token), response] {
-    auth_.logout(token);
+    if (auto done = auth_.logout(token); !done) {
+      response->respond(auth_failure_response(done.error()));
+      return;
+    }
     response->respond(http::json_response(200, json::object{{"message", "Logged out"}}));
   });
 }

@@ -14,8 +14,10 @@ http::HttpResponse auth_failure_response(const auth::AuthFailure& failure) {
   switch (failure.kind) {
     case auth::AuthFailure::Kind::kBadRequest:
       return http::detail_response(400, failure.detail);
-    case auth::AuthFailure::Kind::kRateLimited: {
-      auto response = http::detail_response(429, failure.detail);
+    case auth::AuthFailure::Kind::kRateLimited:
+    case auth::AuthFailure::Kind::kUnavailable: {
+      const bool limited = failure.kind == auth::AuthFailure::Kind::kRateLimited;
+      auto response = http::detail_response(limited ? 429 : 503, failure.detail);
       response.headers.set("Retry-After",
                            std::to_string(std::max<long>(1, failure.retry_after.count())));
       return response;

@@ -262,5 +262,33 @@ TEST_F(LoadConfigTest, PortZeroIsOnlyAcceptedAsAFlag) {
                }).ok());
 }
 
+TEST_F(LoadConfigTest, TheDatabaseUrlComesFromTheFlagTheEnvironmentOrTheFile) {
+  EXPECT_EQ(load_config({}, env())->database_url, std::nullopt);
+  ServeFlags flags;
+  flags.config_file = write_toml("database_url = 'postgresql://file/db'\n");
+  EXPECT_EQ(load_config(flags, env())->database_url, "postgresql://file/db");
+  env_["BLENDER_MCP_DATABASE_URL"] = "postgres://env/db";
+  EXPECT_EQ(load_config(flags, env())->database_url, "postgres://env/db");
+  flags.database_url = "postgresql://flag/db";
+  EXPECT_EQ(load_config(flags, env())->database_url, "postgresql://flag/db");
+}
+
+TEST_F(LoadConfigTest, ADatabaseUrlThatIsNotPostgresqlIsRefusedNamingItsSource) {
+  env_["BLENDER_MCP_DATABASE_URL"] = "mysql://user:secret@db/x";
+  auto from_env = load_config({}, env());
+  ASSERT_FALSE(from_env.ok());
+  EXPECT_EQ(from_env.error(),
+            "BLENDER_MCP_DATABASE_URL must be a postgresql:// or postgres:// URL, got 'mysql:'");
+  env_.clear();
+  ServeFlags flags;
+  flags.database_url = "/var/lib/db";
+  auto from_flag = load_config(flags, env());
+  ASSERT_FALSE(from_flag.ok());
+  EXPECT_NE(from_flag.error().find("--database-url"), std::string::npos) << from_flag.error();
+  ServeFlags file;
+  file.config_file = write_toml("database_url = 5\n");
+  EXPECT_FALSE(load_config(file, env()).ok());
+}
+
 }  // namespace
 }  // namespace bmcp::app

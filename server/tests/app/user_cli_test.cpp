@@ -8,13 +8,14 @@
 
 #include "auth/data_dir.hpp"
 #include "auth/password_hasher.hpp"
-#include "auth/user_store.hpp"
+#include "auth/sqlite_user_store.hpp"
 #include "core/json_text.hpp"
 #include "core/random.hpp"
 
 namespace bmcp::app {
 namespace {
 
+using auth::SqliteUserStore;
 using auth::UserStore;
 
 // Parses a command line the way main does.
@@ -58,7 +59,7 @@ class UserCliTest : public ::testing::Test {
   }
 
   std::unique_ptr<UserStore> store() {
-    auto opened = UserStore::open(auth::database_file(data_dir_), clock_);
+    auto opened = SqliteUserStore::open(auth::database_file(data_dir_), clock_);
     EXPECT_TRUE(opened.ok());
     return std::move(opened).value();
   }

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <cstdlib>
+#include <string_view>
 #include <system_error>
 
 #include "core/random.hpp"
@@ -14,6 +16,11 @@ TempDir::TempDir()
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string_view(ci) == "true";
 }
 
 }  // namespace bmcp::auth::testing

@@ -19,4 +19,8 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// True when the environment says CI=true: tests that need a service the machine lacks (a
+// PostgreSQL server) then fail instead of skipping, so CI never passes without them.
+bool running_in_ci();
+
 }  // namespace bmcp::auth::testing

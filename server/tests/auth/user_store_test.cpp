@@ -1,6 +1,4 @@
-#include "auth/user_store.hpp"
-
-#include <gtest/gtest.h>
+#include "user_store_test.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -9,33 +7,44 @@
 
 #include "test_support.hpp"
 
-namespace bmcp::auth {
+namespace bmcp::auth::testing {
+
+std::string backend_name(const ::testing::TestParamInfo<UserStoreBackend>& info) {
+  return info.param.name;
+}
+
+void PrintTo(const UserStoreBackend& backend, std::ostream* out) {
+  *out << backend.name;
+}
+
+void UserStoreTest::SetUp() {
+  auto made = GetParam().make();
+  if (!made) {
+    if (running_in_ci()) {
+      FAIL() << GetParam().name << " store unavailable (CI=true requires it): " << made.error();
+    }
+    GTEST_SKIP() << GetParam().name << " store unavailable: " << made.error();
+  }
+  place_ = std::move(made).value();
+  store_ = open();
+  ASSERT_NE(store_, nullptr);
+}
+
+std::unique_ptr<UserStore> UserStoreTest::open() {
+  auto store = place_->open(clock_);
+  EXPECT_NE(store, nullptr);
+  return store;
+}
+
+UserRecord UserStoreTest::user(const std::string& name, std::vector<std::string> roles) {
+  return UserRecord{name, "$argon2id$hash-of-" + name, std::move(roles), {"read", "write"}, 0, 0};
+}
+
 namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-class UserStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override { store_ = open(); }
-
-  std::unique_ptr<UserStore> open() {
-    auto store = UserStore::open(dir_.path() / "users.db", clock_);
-    EXPECT_TRUE(store.ok());
-    return std::move(store).value();
-  }
-
-  static UserRecord user(const std::string& name, std::vector<std::string> roles = {"user"}) {
-    return UserRecord{name, "$argon2id$hash-of-" + name, std::move(roles), {"read", "write"}, 0, 0};
-  }
-
-  std::int64_t now() const { return static_cast<std::int64_t>(clock_.unix_seconds()); }
-
-  testing::TempDir dir_;
-  FakeClock clock_;
-  std::unique_ptr<UserStore> store_;
-};
-
-TEST_F(UserStoreTest, AnAddedUserIsFoundWithItsFieldsAndClockTimestamps) {
+TEST_P(UserStoreTest, AnAddedUserIsFoundWithItsFieldsAndClockTimestamps) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   const auto found = store_->find("alice");
   ASSERT_TRUE(found.ok());
@@ -47,26 +56,26 @@ TEST_F(UserStoreTest, AnAddedUserIsFoundWithItsFieldsAndClockTimestamps) {
   EXPECT_DOUBLE_EQ(found->updated_at, clock_.unix_seconds());
 }
 
-TEST_F(UserStoreTest, AddingAnExistingUserFailsWithAlreadyExists) {
+TEST_P(UserStoreTest, AddingAnExistingUserFailsWithAlreadyExists) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   const Status again = store_->add(user("alice"));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
 }
 
-TEST_F(UserStoreTest, FindingAMissingUserFailsWithNotFound) {
+TEST_P(UserStoreTest, FindingAMissingUserFailsWithNotFound) {
   const auto found = store_->find("nobody");
   ASSERT_FALSE(found.ok());
   EXPECT_EQ(found.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(UserStoreTest, UsernamesAreCaseSensitive) {
+TEST_P(UserStoreTest, UsernamesAreCaseSensitive) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   EXPECT_FALSE(store_->find("Alice").ok());
   EXPECT_TRUE(store_->add(user("Alice")).ok());
 }
 
-TEST_F(UserStoreTest, SettingThePasswordReplacesTheHashAndMovesUpdatedAt) {
+TEST_P(UserStoreTest, SettingThePasswordReplacesTheHashAndMovesUpdatedAt) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   clock_.advance(std::chrono::seconds(10));
   ASSERT_TRUE(store_->set_password("alice", "$argon2id$new").ok());
@@ -76,13 +85,13 @@ TEST_F(UserStoreTest, SettingThePasswordReplacesTheHashAndMovesUpdatedAt) {
   EXPECT_DOUBLE_EQ(found->updated_at - found->created_at, 10.0);
 }
 
-TEST_F(UserStoreTest, SettingThePasswordOfAMissingUserFailsWithNotFound) {
+TEST_P(UserStoreTest, SettingThePasswordOfAMissingUserFailsWithNotFound) {
   const Status status = store_->set_password("nobody", "$argon2id$new");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(UserStoreTest, RolesAndScopesCanBeReplaced) {
+TEST_P(UserStoreTest, RolesAndScopesCanBeReplaced) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->set_roles_and_scopes("alice", {"admin", "user"}, {"*"}).ok());
   const auto found = store_->find("alice");
@@ -92,19 +101,19 @@ TEST_F(UserStoreTest, RolesAndScopesCanBeReplaced) {
   EXPECT_EQ(store_->set_roles_and_scopes("nobody", {}, {}).error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(UserStoreTest, RemovingDeletesTheUser) {
+TEST_P(UserStoreTest, RemovingDeletesTheUser) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->remove("alice").ok());
   EXPECT_EQ(store_->find("alice").error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(UserStoreTest, RemovingAMissingUserFailsWithNotFound) {
+TEST_P(UserStoreTest, RemovingAMissingUserFailsWithNotFound) {
   const Status status = store_->remove("nobody");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(UserStoreTest, RemovingTheLastAdminIsRefusedWhenThePolicyKeepsIt) {
+TEST_P(UserStoreTest, RemovingTheLastAdminIsRefusedWhenThePolicyKeepsIt) {
   ASSERT_TRUE(store_->add(user("root", {"admin", "user"})).ok());
   ASSERT_TRUE(store_->add(user("alice")).ok());
   const Status status = store_->remove("root", RemovePolicy::kKeepLastAdmin);
@@ -113,25 +122,25 @@ TEST_F(UserStoreTest, RemovingTheLastAdminIsRefusedWhenThePolicyKeepsIt) {
   EXPECT_TRUE(store_->find("root").ok());
 }
 
-TEST_F(UserStoreTest, AnAdminCanBeRemovedWhileAnotherAdminRemains) {
+TEST_P(UserStoreTest, AnAdminCanBeRemovedWhileAnotherAdminRemains) {
   ASSERT_TRUE(store_->add(user("root", {"admin"})).ok());
   ASSERT_TRUE(store_->add(user("second", {"admin"})).ok());
   EXPECT_TRUE(store_->remove("root", RemovePolicy::kKeepLastAdmin).ok());
   EXPECT_TRUE(store_->any_admin());
 }
 
-TEST_F(UserStoreTest, TheKeepLastAdminPolicyStillRemovesOrdinaryUsers) {
+TEST_P(UserStoreTest, TheKeepLastAdminPolicyStillRemovesOrdinaryUsers) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   EXPECT_TRUE(store_->remove("alice", RemovePolicy::kKeepLastAdmin).ok());
 }
 
-TEST_F(UserStoreTest, TheAnyUserPolicyRemovesTheLastAdmin) {
+TEST_P(UserStoreTest, TheAnyUserPolicyRemovesTheLastAdmin) {
   ASSERT_TRUE(store_->add(user("root", {"admin"})).ok());
   EXPECT_TRUE(store_->remove("root").ok());
   EXPECT_FALSE(store_->any_admin());
 }
 
-TEST_F(UserStoreTest, ListIsOrderedByUsername) {
+TEST_P(UserStoreTest, ListIsOrderedByUsername) {
   for (const char* name : {"carol", "alice", "bob"}) {
     ASSERT_TRUE(store_->add(user(name)).ok());
   }
@@ -142,7 +151,7 @@ TEST_F(UserStoreTest, ListIsOrderedByUsername) {
   EXPECT_EQ(users[2].username, "carol");
 }
 
-TEST_F(UserStoreTest, AnyAdminIsTrueOnlyWhenSomeUserHasTheAdminRole) {
+TEST_P(UserStoreTest, AnyAdminIsTrueOnlyWhenSomeUserHasTheAdminRole) {
   EXPECT_FALSE(store_->any_admin());
   ASSERT_TRUE(store_->add(user("administrator", {"administrator", "user"})).ok());
   EXPECT_FALSE(store_->any_admin());
@@ -150,7 +159,7 @@ TEST_F(UserStoreTest, AnyAdminIsTrueOnlyWhenSomeUserHasTheAdminRole) {
   EXPECT_TRUE(store_->any_admin());
 }
 
-TEST_F(UserStoreTest, UsersSurviveReopeningTheFile) {
+TEST_P(UserStoreTest, UsersSurviveReopeningTheStore) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   store_.reset();
   const auto reopened = open();
@@ -159,7 +168,7 @@ TEST_F(UserStoreTest, UsersSurviveReopeningTheFile) {
   EXPECT_EQ(found->password_hash, "$argon2id$hash-of-alice");
 }
 
-TEST_F(UserStoreTest, ASecondStoreOnTheSameFileSeesChangesAtOnce) {
+TEST_P(UserStoreTest, ASecondStoreOnTheSameDataSeesChangesAtOnce) {
   const auto other = open();  // as the user CLI would, while the server runs
   ASSERT_TRUE(other->add(user("alice")).ok());
   EXPECT_TRUE(store_->find("alice").ok());
@@ -173,7 +182,7 @@ bool is_uid(const std::string& text) {
          });
 }
 
-TEST_F(UserStoreTest, EveryAddedUserGetsItsOwnUidWhateverTheRecordSays) {
+TEST_P(UserStoreTest, EveryAddedUserGetsItsOwnUidWhateverTheRecordSays) {
   UserRecord alice = user("alice");
   alice.uid = "chosen-by-the-caller";
   ASSERT_TRUE(store_->add(alice).ok());
@@ -184,7 +193,7 @@ TEST_F(UserStoreTest, EveryAddedUserGetsItsOwnUidWhateverTheRecordSays) {
   EXPECT_EQ(store_->list().at(0).uid, alice_uid);
 }
 
-TEST_F(UserStoreTest, TheUidSurvivesPasswordRoleAndScopeChanges) {
+TEST_P(UserStoreTest, TheUidSurvivesPasswordRoleAndScopeChanges) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   const auto uid = store_->find("alice")->uid;
   ASSERT_TRUE(store_->set_password("alice", "$argon2id$other").ok());
@@ -192,7 +201,7 @@ TEST_F(UserStoreTest, TheUidSurvivesPasswordRoleAndScopeChanges) {
   EXPECT_EQ(store_->find("alice")->uid, uid);
 }
 
-TEST_F(UserStoreTest, ExistsWithUidFollowsAnotherStoresAddsAndRemoves) {
+TEST_P(UserStoreTest, ExistsWithUidFollowsAnotherStoresAddsAndRemoves) {
   const auto other = open();
   EXPECT_FALSE(store_->exists_with_uid("alice", ""));
   ASSERT_TRUE(other->add(user("alice")).ok());
@@ -204,7 +213,7 @@ TEST_F(UserStoreTest, ExistsWithUidFollowsAnotherStoresAddsAndRemoves) {
   EXPECT_FALSE(store_->exists_with_uid("alice", uid));
 }
 
-TEST_F(UserStoreTest, AUserCreatedAgainUnderTheSameNameIsAnotherAccount) {
+TEST_P(UserStoreTest, AUserCreatedAgainUnderTheSameNameIsAnotherAccount) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   const auto first = store_->find("alice")->uid;
   ASSERT_TRUE(store_->remove("alice").ok());
@@ -215,32 +224,32 @@ TEST_F(UserStoreTest, AUserCreatedAgainUnderTheSameNameIsAnotherAccount) {
   EXPECT_TRUE(store_->exists_with_uid("alice", second));
 }
 
-TEST_F(UserStoreTest, ARecordedRefreshTokenRotatesExactlyOnce) {
+TEST_P(UserStoreTest, ARecordedRefreshTokenRotatesExactlyOnce) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("jti-1", "alice", now(), now() + kDay).ok());
   EXPECT_TRUE(store_->rotate_refresh("jti-1", now()));
   EXPECT_FALSE(store_->rotate_refresh("jti-1", now()));
 }
 
-TEST_F(UserStoreTest, AnUnknownJtiDoesNotRotate) {
+TEST_P(UserStoreTest, AnUnknownJtiDoesNotRotate) {
   EXPECT_FALSE(store_->rotate_refresh("never-issued", now()));
 }
 
-TEST_F(UserStoreTest, RecordingAJtiTwiceFailsWithAlreadyExists) {
+TEST_P(UserStoreTest, RecordingAJtiTwiceFailsWithAlreadyExists) {
   ASSERT_TRUE(store_->record_refresh("jti-1", "alice", now(), now() + kDay).ok());
   const Status again = store_->record_refresh("jti-1", "alice", now(), now() + kDay);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
 }
 
-TEST_F(UserStoreTest, ARefreshTokenDoesNotRotateAtOrAfterItsExpiry) {
+TEST_P(UserStoreTest, ARefreshTokenDoesNotRotateAtOrAfterItsExpiry) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("jti-1", "alice", now(), now() + kDay).ok());
   EXPECT_FALSE(store_->rotate_refresh("jti-1", now() + kDay));
   EXPECT_TRUE(store_->rotate_refresh("jti-1", now() + kDay - 1));
 }
 
-TEST_F(UserStoreTest, RevokedRefreshTokensDoNotRotate) {
+TEST_P(UserStoreTest, RevokedRefreshTokensDoNotRotate) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->add(user("bob")).ok());
   ASSERT_TRUE(store_->record_refresh("a1", "alice", now(), now() + kDay).ok());
@@ -252,7 +261,7 @@ TEST_F(UserStoreTest, RevokedRefreshTokensDoNotRotate) {
   EXPECT_TRUE(store_->rotate_refresh("b1", now()));
 }
 
-TEST_F(UserStoreTest, RemovingAUserRevokesItsRefreshTokens) {
+TEST_P(UserStoreTest, RemovingAUserRevokesItsRefreshTokens) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("a1", "alice", now(), now() + kDay).ok());
   ASSERT_TRUE(store_->remove("alice").ok());
@@ -260,12 +269,12 @@ TEST_F(UserStoreTest, RemovingAUserRevokesItsRefreshTokens) {
   EXPECT_FALSE(store_->rotate_refresh("a1", now()));
 }
 
-TEST_F(UserStoreTest, ARefreshTokenOfAUserThatNoLongerExistsDoesNotRotate) {
+TEST_P(UserStoreTest, ARefreshTokenOfAUserThatNoLongerExistsDoesNotRotate) {
   ASSERT_TRUE(store_->record_refresh("ghost-1", "ghost", now(), now() + kDay).ok());
   EXPECT_FALSE(store_->rotate_refresh("ghost-1", now()));
 }
 
-TEST_F(UserStoreTest, RefreshRecordsSurviveReopeningTheFile) {
+TEST_P(UserStoreTest, RefreshRecordsSurviveReopeningTheStore) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("a1", "alice", now(), now() + kDay).ok());
   ASSERT_TRUE(store_->record_refresh("a2", "alice", now(), now() + kDay).ok());
@@ -276,7 +285,7 @@ TEST_F(UserStoreTest, RefreshRecordsSurviveReopeningTheFile) {
   EXPECT_TRUE(reopened->rotate_refresh("a2", now()));
 }
 
-TEST_F(UserStoreTest, PurgeDeletesOnlyRecordsThatHaveExpired) {
+TEST_P(UserStoreTest, PurgeDeletesOnlyRecordsThatHaveExpired) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("old", "alice", now() - kDay, now()).ok());
   ASSERT_TRUE(store_->record_refresh("older", "alice", now() - 2 * kDay, now() - kDay).ok());
@@ -286,7 +295,7 @@ TEST_F(UserStoreTest, PurgeDeletesOnlyRecordsThatHaveExpired) {
   EXPECT_TRUE(store_->rotate_refresh("live", now()));
 }
 
-TEST_F(UserStoreTest, ConcurrentRotationsOfOneJtiSucceedExactlyOnce) {
+TEST_P(UserStoreTest, ConcurrentRotationsOfOneJtiSucceedExactlyOnce) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("shared", "alice", now(), now() + kDay).ok());
   std::atomic<int> successes{0};
@@ -305,7 +314,7 @@ TEST_F(UserStoreTest, ConcurrentRotationsOfOneJtiSucceedExactlyOnce) {
   EXPECT_EQ(successes.load(), 1);
 }
 
-TEST_F(UserStoreTest, ConcurrentRotationsThroughSeparateConnectionsSucceedExactlyOnce) {
+TEST_P(UserStoreTest, ConcurrentRotationsThroughSeparateConnectionsSucceedExactlyOnce) {
   ASSERT_TRUE(store_->add(user("alice")).ok());
   ASSERT_TRUE(store_->record_refresh("shared", "alice", now(), now() + kDay).ok());
   std::vector<std::unique_ptr<UserStore>> stores;
@@ -329,23 +338,5 @@ TEST_F(UserStoreTest, ConcurrentRotationsThroughSeparateConnectionsSucceedExactl
   EXPECT_EQ(successes.load(), 1);
 }
 
-TEST_F(UserStoreTest, ANewerSchemaVersionIsRefusedOnOpen) {
-  store_.reset();
-  {
-    auto database = SqliteDatabase::open(dir_.path() / "users.db");
-    ASSERT_TRUE(database.ok());
-    (*database)->lock().exec("UPDATE schema_version SET version = version + 1");
-  }
-  const auto store = UserStore::open(dir_.path() / "users.db", clock_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.error().code, ErrorCode::kFailedPrecondition);
-}
-
-TEST_F(UserStoreTest, OpeningInAMissingDirectoryFailsWithIo) {
-  const auto store = UserStore::open(dir_.path() / "missing" / "users.db", clock_);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.error().code, ErrorCode::kIo);
-}
-
 }  // namespace
-}  // namespace bmcp::auth
+}  // namespace bmcp::auth::testing

@@ -20,6 +20,16 @@ TEST(AuthFailureResponse, RateLimitsCarryRetryAfterOfAtLeastOneSecond) {
   EXPECT_EQ(response.headers.get("Retry-After"), "1");
 }
 
+TEST(AuthFailureResponse, AnUnreachableUserStoreIs503WithRetryAfterAndNoChallenge) {
+  auth::AuthFailure failure{auth::AuthFailure::Kind::kUnavailable,
+                            "User store unavailable; try again shortly", std::chrono::seconds(5)};
+  auto response = auth_failure_response(failure);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.headers.get("Retry-After"), "5");
+  EXPECT_FALSE(response.headers.get("WWW-Authenticate").has_value());
+  EXPECT_EQ(response.body, R"({"detail":"User store unavailable; try again shortly"})");
+}
+
 TEST(AuthFailureResponse, BadRequestsAre400WithoutChallenge) {
   auto response = auth_failure_response({auth::AuthFailure::Kind::kBadRequest, "x", {}});
   EXPECT_EQ(response.status, 400);

@@ -1,9 +1,7 @@
-#include "auth/user_store.hpp"
+#include "auth/sqlite_user_store.hpp"
 
-#include <boost/json/array.hpp>
-
+#include "auth/string_array_text.hpp"
 #include "auth/user_store_schema.hpp"
-#include "core/json_text.hpp"
 
 namespace bmcp::auth {
 
@@ -13,30 +11,17 @@ constexpr std::string_view kUserColumns =
     "username, password_hash, roles, scopes, created_at, updated_at, uid";
 
 std::string to_json_array(const std::vector<std::string>& items) {
-  json::array array;
-  for (const auto& item : items) {
-    array.emplace_back(item);
-  }
-  return to_json_text(array);
+  return to_string_array_text(items);
 }
 
 // The columns are written only by this file, so anything but an array of strings is
 // corruption, which is thrown like any other database failure.
 std::vector<std::string> from_json_array(const std::string& text) {
-  const auto parsed = parse_json(text);
-  const auto* array = parsed ? parsed->if_array() : nullptr;
-  if (array == nullptr) {
+  auto items = parse_string_array_text(text);
+  if (!items) {
     throw SqliteError("user store: corrupt string array: " + text);
   }
-  std::vector<std::string> items;
-  for (const auto& item : *array) {
-    const auto* string = item.if_string();
-    if (string == nullptr) {
-      throw SqliteError("user store: corrupt string array: " + text);
-    }
-    items.emplace_back(*string);
-  }
-  return items;
+  return std::move(*items);
 }
 
 // Reads a row selected with kUserColumns (kSelectUser lists the same columns).
@@ -87,8 +72,8 @@ Error not_found(std::string_view username) {
 
 }  // namespace
 
-Result<std::unique_ptr<UserStore>> UserStore::open(const std::filesystem::path& db_file,
-                                                   const Clock& clock) {
+Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(const std::filesystem::path& db_file,
+                                                               const Clock& clock) {
   auto database = SqliteDatabase::open(db_file);
   if (!database) {
     return Unexpected{database.error()};
@@ -101,10 +86,10 @@ Result<std::unique_ptr<UserStore>> UserStore::open(const std::filesystem::path& 
   } catch (const SqliteError& error) {
     return Unexpected{make_error(ErrorCode::kIo, error.what())};
   }
-  return std::unique_ptr<UserStore>(new UserStore(std::move(database).value(), clock));
+  return std::unique_ptr<SqliteUserStore>(new SqliteUserStore(std::move(database).value(), clock));
 }
 
-Result<UserRecord> UserStore::find(std::string_view username) {
+Result<UserRecord> SqliteUserStore::find(std::string_view username) {
   auto db = database_->lock();
   auto user = find_locked(db, username);
   if (!user) {
@@ -113,14 +98,14 @@ Result<UserRecord> UserStore::find(std::string_view username) {
   return std::move(*user);
 }
 
-bool UserStore::exists_with_uid(std::string_view username, std::string_view uid) {
+bool SqliteUserStore::exists_with_uid(std::string_view username, std::string_view uid) {
   auto db = database_->lock();
   auto select = db.prepare_cached(kUserExistsWithUid);
   select.bind(1, username).bind(2, uid);
   return select.step() && select.column_int(0) != 0;
 }
 
-Status UserStore::add(const UserRecord& record) {
+Status SqliteUserStore::add(const UserRecord& record) {
   const double now = clock_.unix_seconds();
   auto db = database_->lock();
   db.prepare("INSERT INTO users (" + std::string(kUserColumns) +
@@ -140,7 +125,7 @@ Status UserStore::add(const UserRecord& record) {
   return {};
 }
 
-Status UserStore::set_password(std::string_view username, std::string_view password_hash) {
+Status SqliteUserStore::set_password(std::string_view username, std::string_view password_hash) {
   const double now = clock_.unix_seconds();
   auto db = database_->lock();
   db.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?")
@@ -154,9 +139,9 @@ Status UserStore::set_password(std::string_view username, std::string_view passw
   return {};
 }
 
-Status UserStore::set_roles_and_scopes(std::string_view username,
-                                       const std::vector<std::string>& roles,
-                                       const std::vector<std::string>& scopes) {
+Status SqliteUserStore::set_roles_and_scopes(std::string_view username,
+                                             const std::vector<std::string>& roles,
+                                             const std::vector<std::string>& scopes) {
   const double now = clock_.unix_seconds();
   auto db = database_->lock();
   db.prepare("UPDATE users SET roles = ?, scopes = ?, updated_at = ? WHERE username = ?")
@@ -171,7 +156,7 @@ Status UserStore::set_roles_and_scopes(std::string_view username,
   return {};
 }
 
-Status UserStore::remove(std::string_view username, RemovePolicy policy) {
+Status SqliteUserStore::remove(std::string_view username, RemovePolicy policy) {
   const double now = clock_.unix_seconds();
   auto db = database_->lock();
   return db.transaction([&]() -> Status {
@@ -191,7 +176,7 @@ Status UserStore::remove(std::string_view username, RemovePolicy policy) {
   });
 }
 
-std::vector<UserRecord> UserStore::list() {
+std::vector<UserRecord> SqliteUserStore::list() {
   auto db = database_->lock();
   auto select = db.prepare("SELECT " + std::string(kUserColumns) + " FROM users ORDER BY username");
   std::vector<UserRecord> users;
@@ -201,7 +186,7 @@ std::vector<UserRecord> UserStore::list() {
   return users;
 }
 
-bool UserStore::any_admin() {
+bool SqliteUserStore::any_admin() {
   auto db = database_->lock();
   auto select = db.prepare(
       "SELECT EXISTS (SELECT 1 FROM users, json_each(users.roles) "
@@ -209,8 +194,8 @@ bool UserStore::any_admin() {
   return select.step() && select.column_int(0) != 0;
 }
 
-Status UserStore::record_refresh(std::string_view jti, std::string_view username,
-                                 std::int64_t issued_at, std::int64_t expires_at) {
+Status SqliteUserStore::record_refresh(std::string_view jti, std::string_view username,
+                                       std::int64_t issued_at, std::int64_t expires_at) {
   auto db = database_->lock();
   db.prepare(
         "INSERT INTO refresh_tokens (jti, username, issued_at, expires_at) VALUES (?, ?, ?, ?) "
@@ -226,7 +211,7 @@ Status UserStore::record_refresh(std::string_view jti, std::string_view username
   return {};
 }
 
-bool UserStore::rotate_refresh(std::string_view jti, std::int64_t now) {
+bool SqliteUserStore::rotate_refresh(std::string_view jti, std::int64_t now) {
   const double rotated_at = clock_.unix_seconds();
   auto db = database_->lock();
   // One statement, so it is atomic against other threads and other processes alike.
@@ -241,13 +226,13 @@ bool UserStore::rotate_refresh(std::string_view jti, std::int64_t now) {
   return db.changes() == 1;
 }
 
-void UserStore::revoke_refresh_tokens(std::string_view username) {
+void SqliteUserStore::revoke_refresh_tokens(std::string_view username) {
   const double now = clock_.unix_seconds();
   auto db = database_->lock();
   revoke_locked(db, username, now);
 }
 
-int UserStore::purge_expired_refresh(std::int64_t now) {
+int SqliteUserStore::purge_expired_refresh(std::int64_t now) {
   auto db = database_->lock();
   db.prepare("DELETE FROM refresh_tokens WHERE expires_at <= ?").bind(1, now).run();
   return db.changes();

@@ -1,0 +1,110 @@
+#include "pgstore/postgres_schema.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace bmcp::pgstore {
+
+namespace {
+
+// Any constant unique to this program: the advisory lock that serializes migrations.
+constexpr std::int64_t kMigrationLock = 0x626d6370'75736572;  // "bmcpuser"
+
+// kMigrations[i] takes the schema from version i to version i + 1. Append only.
+// The tables mean what the SQLite store's tables mean (docs/user-store.md): roles and scopes
+// are JSON arrays of strings, times are Unix seconds.
+constexpr std::array<std::string_view, kPostgresSchemaVersion> kMigrations = {
+    // 1: users (with their immutable random uid), refresh-token records, the shared signing
+    // key, and the notification that tells every node a user changed.
+    R"sql(
+      CREATE TABLE users (
+        username      TEXT PRIMARY KEY,
+        uid           TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        roles         JSONB NOT NULL,
+        scopes        JSONB NOT NULL,
+        created_at    DOUBLE PRECISION NOT NULL,
+        updated_at    DOUBLE PRECISION NOT NULL
+      );
+      CREATE TABLE refresh_tokens (
+        jti        TEXT PRIMARY KEY,
+        username   TEXT NOT NULL,
+        issued_at  BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        rotated_at DOUBLE PRECISION,
+        revoked_at DOUBLE PRECISION
+      );
+      CREATE INDEX refresh_tokens_by_username ON refresh_tokens (username);
+      CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+      CREATE TABLE signing_key (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        key        TEXT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL
+      );
+      CREATE FUNCTION blender_mcp_notify_user_changed() RETURNS trigger AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('blender_mcp_users_changed', OLD.username);
+        ELSE
+          PERFORM pg_notify('blender_mcp_users_changed', NEW.username);
+        END IF;
+        RETURN NULL;
+      END;
+      $$ LANGUAGE plpgsql;
+      CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users
+        FOR EACH ROW EXECUTE FUNCTION blender_mcp_notify_user_changed();
+    )sql",
+};
+
+int read_version(PgConnection& connection) {
+  const auto result = connection.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  return static_cast<int>(result.int64(0, 0));
+}
+
+bool has_version_table(PgConnection& connection) {
+  return connection.exec("SELECT to_regclass('schema_version') IS NOT NULL").boolean(0, 0);
+}
+
+}  // namespace
+
+int postgres_schema_version(PgConnection& connection) {
+  return has_version_table(connection) ? read_version(connection) : 0;
+}
+
+Result<Migration> migrate_postgres_schema(PgConnection& connection) {
+  connection.exec("BEGIN");
+  try {
+    connection.exec("SELECT pg_advisory_xact_lock($1)", {pg_param(kMigrationLock)});
+    connection.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    const int current = read_version(connection);
+    if (current > kPostgresSchemaVersion) {
+      connection.exec("ROLLBACK");
+      return Unexpected{make_error(ErrorCode::kFailedPrecondition,
+                                   "database schema version " + std::to_string(current) +
+                                       " is newer than this program supports (" +
+                                       std::to_string(kPostgresSchemaVersion) + ")")};
+    }
+    for (int version = current; version < kPostgresSchemaVersion; ++version) {
+      connection.exec_script(kMigrations[static_cast<std::size_t>(version)]);
+    }
+    if (current != kPostgresSchemaVersion) {
+      connection.exec("DELETE FROM schema_version");
+      connection.exec("INSERT INTO schema_version (version) VALUES ($1)",
+                      {pg_param(std::int64_t{kPostgresSchemaVersion})});
+    }
+    connection.exec("COMMIT");
+    return Migration{current, kPostgresSchemaVersion};
+  } catch (...) {
+    if (!connection.broken()) {
+      try {
+        connection.exec("ROLLBACK");
+      } catch (const auth::StoreError&) {
+        // The original failure is the one worth reporting.
+      }
+    }
+    throw;
+  }
+}
+
+}  // namespace bmcp::pgstore
