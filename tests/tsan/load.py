@@ -9,8 +9,8 @@ side by side, each on its own HTTP clients:
                to expire on the idle timer while the rest of the load goes on
 * broadcast  - two senders broadcast on one bus to six listeners with open streams; every
                listener must receive every broadcast
-* resume     - a listener that cuts its stream every few records and resumes with Last-Event-ID;
-               no event id may come twice
+* resume     - a listener that cuts its stream after every five records (or two seconds) and
+               resumes with Last-Event-ID; no event id may come twice
 * dispatch   - three callers run dispatch tools against a fake Blender client that answers every
                command_dispatch with blender_job_update (running with progress, then completed)
 * cancel     - dispatches to a Blender client that never answers: cancelled by
@@ -57,8 +57,8 @@ CALL_TIMEOUT = 30.0  # a generous cap: the sanitized server is several times slo
 
 
 class Worker:
-    """One kind of load on its own thread: `step()` runs until the deadline; `count` is the number of
-    completed steps and `failure` the first error (which ends the worker)."""
+    """One kind of load on its own thread: `step()` runs again and again until the deadline given to
+    `start`; `count` is the number of completed steps and `failure` the first error (which ends it)."""
 
     def __init__(self, name: str, step: Callable[[], None]) -> None:
         self.name = name
@@ -66,17 +66,19 @@ class Worker:
         self.count = 0
         self.failure: str | None = None
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.deadline = 0.0
+
+    def start(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.thread.start()
 
     def _run(self) -> None:
         try:
-            while time.monotonic() < DEADLINE[0]:
+            while time.monotonic() < self.deadline:
                 self.step()
                 self.count += 1
         except Exception:  # noqa: BLE001 - reported with the worker's name
             self.failure = traceback.format_exc()
-
-
-DEADLINE = [0.0]
 
 
 def mcp_of(server: ServerProcess, username: str, password: str) -> Mcp:
@@ -114,7 +116,7 @@ def churn(server: ServerProcess, username: str, password: str) -> Callable[[], N
     return step
 
 
-def broadcast(bus: Bus, sender: Session) -> Callable[[], None]:
+def broadcast(sender: Session) -> Callable[[], None]:
     def step() -> None:
         result = send(sender, {"tick": time.monotonic()}, priority="info")
         require(result["status"] == "ok" and result["routing"]["type"] == "broadcast", result)
@@ -264,32 +266,32 @@ def stop_during_logins(server: ServerProcess) -> int:
     status: the pool's work must finish before what it answers through is destroyed."""
     username, password = USERS[1]
     stopping = threading.Event()
-    logins = [0]
+    logins = [0] * 4  # one counter per client thread
 
-    def log_in() -> None:
+    def log_in(index: int) -> None:
         http = Http(server.base_url)
         try:
             while not stopping.is_set():
                 try:
                     http.login(username, password)
-                    logins[0] += 1
+                    logins[index] += 1
                 except httpx.HTTPError:
                     if not stopping.is_set():
                         raise
         finally:
             http.close()
 
-    threads = [threading.Thread(target=log_in, daemon=True) for _ in range(4)]
+    threads = [threading.Thread(target=log_in, args=(i,), daemon=True) for i in range(len(logins))]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + CALL_TIMEOUT
-    while logins[0] < 8 and time.monotonic() < deadline and all(t.is_alive() for t in threads):
+    while sum(logins) < 8 and time.monotonic() < deadline and all(t.is_alive() for t in threads):
         time.sleep(0.01)
-    stopping.set()
+    stopping.set()  # the clients' last logins are still in flight when SIGTERM arrives
     status = server.stop()
     for thread in threads:
         thread.join(CALL_TIMEOUT)
-    print(f"  {'stop':<12} SIGTERM after {logins[0]} logins, exit status {status}")
+    print(f"  {'stop':<12} SIGTERM after {sum(logins)} logins, exit status {status}")
     return status
 
 
@@ -311,8 +313,8 @@ def run_load(server: ServerProcess, seconds: float) -> list[str]:
     workers = [
         Worker("churn-a", churn(server, user_a, password_a)),
         Worker("churn-b", churn(server, user_b, password_b)),
-        Worker("broadcast-1", broadcast(bus, Bus(mcp_of(server, user_a, password_a), user_a).session())),
-        Worker("broadcast-2", broadcast(bus, Bus(mcp_of(server, user_a, password_a), user_a).session())),
+        Worker("broadcast-1", broadcast(Bus(mcp_of(server, user_a, password_a), user_a).session())),
+        Worker("broadcast-2", broadcast(Bus(mcp_of(server, user_a, password_a), user_a).session())),
         Worker("resume", resume(resumer)),
         *[Worker(f"dispatch-{i}", dispatch(Bus(mcp_of(server, user_a, password_a), user_a).session(),
                                            "blender-fast")) for i in range(3)],
@@ -320,10 +322,10 @@ def run_load(server: ServerProcess, seconds: float) -> list[str]:
         Worker("progress", progress(fixtures, pool)),
         Worker("auth", auth(server, user_b, password_b)),
     ]
-    DEADLINE[0] = time.monotonic() + seconds
+    deadline = time.monotonic() + seconds
     blender.thread.start()
     for worker in workers:
-        worker.thread.start()
+        worker.start(deadline)
     for worker in workers:
         worker.thread.join(seconds + 2 * CALL_TIMEOUT)
     blender.stop.set()
