@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <set>
+#include <vector>
 
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
@@ -48,6 +50,23 @@ void every(Scheduler& scheduler, std::chrono::nanoseconds interval, std::functio
     every(scheduler, interval, std::move(task));
   });
 }
+
+// Shuts the given pools down when it goes out of scope. Pool work answers through the server's
+// io_context and uses the endpoints and tools: declared after all of those, this finishes that
+// work before any of them is destroyed, on every way out of run_serve.
+class PoolsShutdown {
+ public:
+  explicit PoolsShutdown(std::initializer_list<ThreadPool*> pools) : pools_(pools) {}
+  ~PoolsShutdown() {
+    for (auto* pool : pools_)
+      pool->shutdown();
+  }
+  PoolsShutdown(const PoolsShutdown&) = delete;
+  PoolsShutdown& operator=(const PoolsShutdown&) = delete;
+
+ private:
+  std::vector<ThreadPool*> pools_;
+};
 
 void print_login_hint(const ServerConfig& config, std::string_view url) {
   spdlog::info("blender-mcp listening on {}", url);
@@ -237,6 +256,8 @@ int run_serve(const ServerConfig& config) {
     fixtures::add_conformance_fixtures(registry, server.scheduler());
     spdlog::warn("conformance fixtures are registered (test_* tools, test:// resources)");
   }
+  // Logins, token checks and diagnostics still running at shutdown finish before the server.
+  const PoolsShutdown pools_shutdown{&blocking, &diagnostics_workers};
   auto port = server.listen();
   if (!port) {
     spdlog::error("{}", port.error().message);

@@ -11,18 +11,34 @@ ThreadPool::ThreadPool(std::size_t threads) {
 }
 
 ThreadPool::~ThreadPool() {
+  shutdown();
+}
+
+void ThreadPool::shutdown() {
+  std::vector<std::thread> threads;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    threads.swap(threads_);
   }
   wake_.notify_all();
-  for (auto& thread : threads_)
+  // A thread leaves only when the queue is empty, so work posted by queued work still runs.
+  for (auto& thread : threads)
     thread.join();
+  std::deque<std::function<void()>> unrun;
+  {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    unrun.swap(queue_);
+  }
+  // `unrun` (posted from outside after the last thread left) is destroyed here, outside the lock.
 }
 
 void ThreadPool::post(std::function<void()> work) {
   {
     std::lock_guard lock(mutex_);
+    if (finished_)
+      return;  // `work` is destroyed on return, outside the lock
     queue_.push_back(std::move(work));
   }
   wake_.notify_one();

@@ -431,6 +431,7 @@ struct HttpServer::Impl {
       : options(std::move(opts)),
         handler(std::move(h)),
         connections(options.limits.max_connections, options.limits.over_limit_reserve),
+        accept_strand(net::make_strand(io)),
         acceptor(io),
         signals(io),
         scheduler(io) {}
@@ -512,7 +513,8 @@ struct HttpServer::Impl {
 
   // Accepts until the acceptor closes. Never spins: a failure for lack of resources pauses the
   // loop (AcceptBackoff; the waiting connections stay in the listen backlog), and failures and
-  // connections over the limit are logged at most once per kOverloadReportInterval.
+  // connections over the limit are logged at most once per kOverloadReportInterval. Runs on
+  // accept_strand, as does stop()'s close of the acceptor (which is not thread safe).
   net::awaitable<void> accept_loop() {
     AcceptBackoff backoff;
     ReportThrottle failure_reports(kOverloadReportInterval);
@@ -563,6 +565,8 @@ struct HttpServer::Impl {
   Handler handler;
   ConnectionLimit connections;
   net::io_context io;
+  // Serializes the accept loop and stop(): only they use `acceptor` once run() has started.
+  net::strand<net::io_context::executor_type> accept_strand;
   tcp::acceptor acceptor;
   net::signal_set signals;
   AsioScheduler scheduler;
@@ -606,7 +610,7 @@ void HttpServer::run(std::function<void()> on_signal) {
     if (!ec && on_signal)
       on_signal();
   });
-  net::co_spawn(impl_->io, impl_->accept_loop(), net::detached);
+  net::co_spawn(impl_->accept_strand, impl_->accept_loop(), net::detached);
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < impl_->options.threads; ++i) {
     threads.emplace_back([this] { impl_->io.run(); });
@@ -617,7 +621,9 @@ void HttpServer::run(std::function<void()> on_signal) {
 }
 
 void HttpServer::stop() {
-  net::post(impl_->io, [impl = impl_.get()] {
+  // On the accept loop's strand: closing the acceptor must not overlap the loop starting its next
+  // accept on another I/O thread.
+  net::post(impl_->accept_strand, [impl = impl_.get()] {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
     impl->signals.cancel(ignored);

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "http/router.hpp"
@@ -145,6 +147,36 @@ TEST_F(HttpServerTest, UnknownPathsAre404) {
   RawClient client(port_);
   client.send("GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n");
   EXPECT_NE(client.read_until("}").find("404 Not Found"), std::string::npos);
+}
+
+// stop() closes the acceptor while, on another I/O thread, the accept loop may be taking a new
+// connection and starting its next accept. The acceptor is not thread safe, so both must run on
+// the accept loop's strand; under ThreadSanitizer (scripts/test, unit-tsan) a race here is a
+// report.
+class HttpServerOnFourThreadsTest : public HttpServerTest {
+ protected:
+  void adjust(ServerOptions& options) override { options.threads = 4; }
+};
+
+TEST_F(HttpServerOnFourThreadsTest, StopWhileConnectionsKeepArrivingEndsRun) {
+  std::atomic<bool> stopping{false};
+  std::atomic<int> connected{0};
+  std::thread arrivals([&] {
+    while (!stopping) {
+      RawClient client(port_);
+      if (client.connected())
+        ++connected;
+    }
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (connected < 200 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  server_->stop();
+  thread_.join();  // run() returned
+  stopping = true;
+  arrivals.join();
+  EXPECT_GE(connected.load(), 200);
+  thread_ = std::thread([] {});  // for TearDown, which stops the stopped server again
 }
 
 // One connection is served; one more may ask for /health within a second.
