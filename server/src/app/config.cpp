@@ -199,14 +199,8 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
       config.allowed_origins.push_back(entry.value<std::string>().value());
     }
   }
-  if (config.log_level.size()) {
-    if (auto ok =
-            check_log_level(fmt::format("config file {}: 'log_level'", path), config.log_level);
-        !ok) {
-      return ok;
-    }
-  }
-  return {};
+  // Also when empty: `serve` takes the level as known.
+  return check_log_level(fmt::format("config file {}: 'log_level'", path), config.log_level);
 }
 
 }  // namespace

@@ -248,6 +248,18 @@ TEST(ApplyConfigToml, AppliesTheDocumentsSettings) {
   EXPECT_EQ(config.trusted_proxies, std::vector<std::string>{"10.0.0.0/8"});
 }
 
+TEST(ApplyConfigToml, AnEmptyLogLevelIsRefused) {
+  // Found by fuzz/targets/config_file: `log_level = ""` was accepted, and `serve` then read the
+  // level of an empty name.
+  ServerConfig config;
+  auto refused = apply_config_toml(config, "log_level = \"\"\n", "server.toml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(),
+            "config file server.toml: 'log_level' must be one of debug, info, warning, error, got "
+            "''");
+  EXPECT_EQ(config.log_level, "info");
+}
+
 TEST(ApplyConfigToml, ARefusedDocumentChangesNothingAndNamesTheFile) {
   ServerConfig config;
   auto refused = apply_config_toml(config, "port = 9001\nthreads = 0\n", "server.toml");
