@@ -373,6 +373,13 @@ def test_an_unknown_toml_key_or_a_wrong_type_is_refused_naming_the_key(tmp_path,
     assert key in result.stderr, result.stderr
 
 
+def test_an_empty_toml_log_level_is_refused_naming_the_key(tmp_path):
+    config = _write_toml(tmp_path / "c.toml", 'log_level = ""\n')
+    result = expect_startup_refused(*_serve(tmp_path / "data", "--config", str(config)))
+    assert result.exit_code == 2, result.stderr
+    assert "'log_level' must be one of debug, info, warning, error, got ''" in result.stderr, result.stderr
+
+
 def test_a_toml_file_that_does_not_parse_is_refused(tmp_path):
     config = _write_toml(tmp_path / "c.toml", "port = \n[[[\n")
     result = expect_startup_refused(*_serve(tmp_path / "data", "--config", str(config)))

@@ -59,6 +59,16 @@ def test_malformed_json_is_400_parse_error_with_the_exact_body(session, raw):
     _assert_still_works(session)
 
 
+@pytest.mark.parametrize("raw", ['{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":1e400}}',
+                                 '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":[-5e308]}}',
+                                 '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":1e999999}}'])
+def test_a_number_beyond_the_range_of_a_double_is_400_parse_error(session, raw):
+    # JSON has no infinity: such a number could only be passed on as null.
+    reply = session.post(raw=raw)
+    assert assert_json(reply, 400) == PARSE_ERROR_BODY, reply
+    _assert_still_works(session)
+
+
 @pytest.mark.parametrize("batch", [[rpc("ping"), rpc("ping")], [rpc("ping")], [notification("notifications/x")]])
 def test_a_batch_is_400_batch_requests_are_not_supported(session, batch):
     reply = session.post(batch)

@@ -168,6 +168,10 @@ def test_end_of_input_waits_for_answers_still_running_then_exits_with_status_0(t
      "the environment variable UNSET_PW_FOR_TEST is not set or empty"),
     (["--server", "https://127.0.0.1:1", "--token-env", "T"], {"T": "x"}, "https is not supported"),
     (["--server", "127.0.0.1:8000", "--token-env", "T"], {"T": "x"}, "must start with http://"),
+    (["--server", "http://local\x1chost:8000", "--token-env", "T"], {"T": "x"},
+     "the host may hold only letters, digits"),
+    (["--server", "http://[x]:8000", "--token-env", "T"], {"T": "x"},
+     "the host in brackets must be an IPv6 address"),
 ])
 def test_bad_flags_exit_with_status_2_and_say_what_is_wrong(flags, env, message):
     done = run_stdio(*flags, env=env)

@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "core/base64.hpp"
@@ -90,13 +95,23 @@ Result<void, Error> check_trusted_proxies(std::string_view source,
   return {};
 }
 
-Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return Unexpected{fmt::format("config file {}: {}", path, e.description())};
+Result<void, Error> apply_toml_file(ServerConfig& config, const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return Unexpected{fmt::format("config file {}: is a directory, not a file", path)};
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return Unexpected{fmt::format("config file {}: cannot be opened for reading ({})", path,
+                                  std::strerror(errno))};
   }
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file.bad())
+    return Unexpected{fmt::format("config file {}: reading failed", path)};
+  return apply_config_toml(config, text, path);
+}
+
+Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& table,
+                                     std::string_view path) {
   static const std::set<std::string, std::less<>> kKnown = {"host",
                                                             "port",
                                                             "data_dir",
@@ -209,15 +224,28 @@ Result<void, Error> apply_toml(ServerConfig& config, const std::string& path) {
       config.allowed_origins.push_back(entry.value<std::string>().value());
     }
   }
-  if (config.log_level.size()) {
-    if (auto ok =
-            check_log_level(fmt::format("config file {}: 'log_level'", path), config.log_level);
-        !ok) {
-      return ok;
-    }
+  // Also when empty: `serve` takes the level as known.
+  return check_log_level(fmt::format("config file {}: 'log_level'", path), config.log_level);
+}
+
+}  // namespace
+
+Result<void, std::string> apply_config_toml(ServerConfig& config, std::string_view text,
+                                            std::string_view path) {
+  toml::table table;
+  try {
+    table = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    return Unexpected{fmt::format("config file {}: {}", path, e.description())};
   }
+  ServerConfig updated = config;
+  if (auto ok = apply_toml_table(updated, table, path); !ok)
+    return ok;
+  config = std::move(updated);
   return {};
 }
+
+namespace {
 
 Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
   if (auto host = non_empty(env("BLENDER_MCP_HOST")))
@@ -391,7 +419,7 @@ Result<void, Error> check_byte_bounds(const ServerConfig& config) {
 Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const EnvLookup& env) {
   ServerConfig config;
   if (flags.config_file) {
-    if (auto ok = apply_toml(config, *flags.config_file); !ok)
+    if (auto ok = apply_toml_file(config, *flags.config_file); !ok)
       return Unexpected{ok.error()};
   }
   if (auto ok = apply_env(config, env); !ok)

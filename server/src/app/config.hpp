@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -52,6 +53,8 @@ struct ServerConfig {
   std::optional<std::string> signing_key;  // OAUTH_SECRET_KEY, else JWT_SECRET
   std::optional<std::string> admin_password;
   std::optional<std::string> demo_password;
+
+  friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };
 
 // What the command line said (only what was given).
@@ -71,6 +74,12 @@ struct ServeFlags {
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+
+// Applies the settings of a TOML document (the text of the config file `path`, which errors
+// name) over `config`. Unknown keys, values of the wrong type and refused values fail, naming
+// the file, the key and the value; on failure `config` is unchanged.
+Result<void, std::string> apply_config_toml(ServerConfig& config, std::string_view text,
+                                            std::string_view path);
 
 // Merges the sources. The error names the setting, its source and the value that was refused.
 Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const EnvLookup& env);

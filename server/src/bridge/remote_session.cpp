@@ -6,6 +6,7 @@
 
 #include "jsonrpc/message.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/session_ids.hpp"
 
 namespace bmcp::bridge {
 namespace {
@@ -177,6 +178,11 @@ Result<json::object, std::string> RemoteSession::initialize(const std::string& s
       response && response->is_object() ? response->as_object().if_contains("result") : nullptr;
   if (!session || !result || !result->is_object())
     return Unexpected{std::string("initialize answered without a session id and a result")};
+  // The id goes back in a header of every request: one with blanks or control characters is
+  // refused here rather than sent.
+  if (!mcp::parse_session_id(*session))
+    return Unexpected{std::string(
+        "initialize answered with an Mcp-Session-Id that is empty or not visible ASCII")};
   const auto* version = find_string(result->as_object(), "protocolVersion");
   {
     std::lock_guard lock(mutex_);

@@ -1,5 +1,7 @@
 #include "bridge/server_url.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace bmcp::bridge {
@@ -7,6 +9,25 @@ namespace {
 
 Unexpected<std::string> invalid(std::string_view text, std::string_view why) {
   return Unexpected{"invalid server URL '" + std::string(text) + "': " + std::string(why)};
+}
+
+bool is_alphanumeric(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+// A DNS name or IPv4 address: what the resolver and the Host header take as they are.
+bool is_host_name(std::string_view host) {
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return is_alphanumeric(c) || c == '.' || c == '-' || c == '_' || c == '~';
+  });
+}
+
+// The inside of "[...]": an IPv6 address (hex digits, colons, a dotted IPv4 tail).
+bool is_ipv6_literal(std::string_view host) {
+  return host.find(':') != std::string_view::npos &&
+         std::all_of(host.begin(), host.end(), [](char c) {
+           return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+         });
 }
 
 }  // namespace
@@ -31,7 +52,8 @@ Result<ServerUrl, std::string> parse_server_url(std::string_view text) {
 
   ServerUrl url;
   std::string_view port_text;
-  if (authority.starts_with("[")) {
+  const bool bracketed = authority.starts_with("[");
+  if (bracketed) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos)
       return invalid(text, "unclosed '[' in the host");
@@ -49,6 +71,13 @@ Result<ServerUrl, std::string> parse_server_url(std::string_view text) {
     return invalid(text, "the host is missing");
   if (authority.find('@') != std::string_view::npos)
     return invalid(text, "user information in the URL is not supported");
+  if (bracketed && !is_ipv6_literal(url.host))
+    return invalid(text, "the host in brackets must be an IPv6 address");
+  if (!bracketed && !is_host_name(url.host)) {
+    return invalid(text,
+                   "the host may hold only letters, digits, '.', '-', '_' and '~' (an IPv6 "
+                   "address goes in brackets)");
+  }
   if (!port_text.empty()) {
     unsigned value = 0;
     auto [end, error] =
@@ -58,10 +87,15 @@ Result<ServerUrl, std::string> parse_server_url(std::string_view text) {
       return invalid(text, "the port must be a number from 1 to 65535");
     url.port = static_cast<std::uint16_t>(value);
   }
-  while (path.ends_with("/"))
-    path.remove_suffix(1);
-  if (path.ends_with("/mcp"))
+  auto drop_trailing_slashes = [&path] {
+    while (path.ends_with("/"))
+      path.remove_suffix(1);
+  };
+  drop_trailing_slashes();
+  if (path.ends_with("/mcp")) {
     path.remove_suffix(4);
+    drop_trailing_slashes();  // "//mcp" leaves "/", which is no prefix either
+  }
   url.prefix = std::string(path);
   return url;
 }

@@ -21,7 +21,9 @@ struct ServerUrl {
 };
 
 // Parses `text`; the error names what is wrong. Only plain http is supported (https needs a
-// TLS front, which the bridge does not have).
+// TLS front, which the bridge does not have). The host is a DNS name or IPv4 address (letters,
+// digits, '.', '-', '_', '~') or an IPv6 address in brackets, since it goes as it is into the
+// Host header and to the resolver.
 Result<ServerUrl, std::string> parse_server_url(std::string_view text);
 
 }  // namespace bmcp::bridge

@@ -35,7 +35,8 @@ void SseParser::line(std::string_view text) {
       event_.data.push_back('\n');
     event_.data.append(value);
     has_data_ = true;
-  } else if (field == "id") {
+  } else if (field == "id" && value.find('\0') == std::string_view::npos) {
+    // An id with NUL is ignored (SSE specification): it could not go back in Last-Event-ID.
     event_.id = std::string(value);
   }
 }

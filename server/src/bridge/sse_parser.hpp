@@ -14,7 +14,8 @@ struct SseEvent {
 
 // Incremental text/event-stream parser: feed() it bytes as they arrive, in pieces of any size;
 // each complete event that has data goes to `on_event`. Comments, `event:` and `retry:` fields
-// are read and ignored. CRLF, CR and LF line ends are all accepted.
+// are read and ignored, and so is an `id:` field that holds NUL (as the SSE specification
+// says). CRLF, CR and LF line ends are all accepted.
 class SseParser {
  public:
   explicit SseParser(std::function<void(SseEvent)> on_event) : on_event_(std::move(on_event)) {}

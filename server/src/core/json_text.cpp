@@ -1,5 +1,6 @@
 #include "core/json_text.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <charconv>
 #include <cmath>
@@ -122,12 +123,28 @@ void write_value(std::string& out, const json::value& value) {
   }
 }
 
+// Boost.JSON reads a number beyond the range of a double (1e400, -5e308) as an infinity, which
+// JSON cannot express: written back it would become null.
+bool holds_infinity(const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::double_:
+      return !std::isfinite(value.get_double());
+    case json::kind::array:
+      return std::any_of(value.get_array().begin(), value.get_array().end(), holds_infinity);
+    case json::kind::object:
+      return std::any_of(value.get_object().begin(), value.get_object().end(),
+                         [](const auto& entry) { return holds_infinity(entry.value()); });
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 std::optional<json::value> parse_json(std::string_view text) {
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);
-  if (ec)
+  if (ec || holds_infinity(value))
     return std::nullopt;
   return value;
 }

@@ -10,7 +10,9 @@ namespace bmcp {
 
 namespace json = boost::json;
 
-// Parses UTF-8 JSON text; nullopt when it is not one complete JSON value.
+// Parses UTF-8 JSON text; nullopt when it is not one complete JSON value, or when a number in it
+// is beyond the range of a double (1e400): JSON has no infinity to hold it, and it could not be
+// written back. Nesting deeper than 32 levels is refused (Boost.JSON's default).
 std::optional<json::value> parse_json(std::string_view text);
 // Compact single-line serialization (no embedded newlines, as SSE `data:` lines need).
 // Doubles are written in their shortest round-trip form, in plain notation when that is

@@ -8,26 +8,29 @@
 namespace bmcp::http {
 namespace {
 
-// Strips an optional ":port" (all digits) from host[:port] / [v6][:port].
+bool is_port(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// Strips an optional ":port" (all digits) from host[:port] / [v6][:port]; empty when what
+// follows the host is not such a port.
 std::string_view host_part(std::string_view host_and_port) {
   if (host_and_port.starts_with('[')) {
     const auto close = host_and_port.find(']');
     if (close == std::string_view::npos)
       return {};
     const auto rest = host_and_port.substr(close + 1);
-    if (!rest.empty() && (rest[0] != ':' || rest.size() == 1))
+    if (!rest.empty() && !(rest.starts_with(':') && is_port(rest.substr(1))))
       return {};
     return host_and_port.substr(0, close + 1);
   }
   const auto colon = host_and_port.rfind(':');
   if (colon == std::string_view::npos)
     return host_and_port;
-  const auto port = host_and_port.substr(colon + 1);
-  if (port.empty() || !std::all_of(port.begin(), port.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c));
-      })) {
+  if (!is_port(host_and_port.substr(colon + 1)))
     return {};
-  }
   return host_and_port.substr(0, colon);
 }
 

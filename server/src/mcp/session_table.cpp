@@ -1,6 +1,6 @@
 #include "mcp/session_table.hpp"
 
-#include "core/random.hpp"
+#include "mcp/session_ids.hpp"
 
 namespace bmcp::mcp {
 
@@ -15,8 +15,8 @@ Result<std::shared_ptr<Session>> SessionTable::create(const std::string& user_id
   if (count >= limits_.max_sessions_per_user) {
     return Unexpected{make_error(ErrorCode::kResourceExhausted, "Too many MCP sessions")};
   }
-  auto session =
-      std::make_shared<Session>(random_hex(16), user_id, protocol_version, clock_, limits_.stream);
+  auto session = std::make_shared<Session>(new_session_id(), user_id, protocol_version, clock_,
+                                           limits_.stream);
   by_id_[session->id()] = Entry{session, account_id};
   ++count;
   return session;

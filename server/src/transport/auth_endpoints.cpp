@@ -1,5 +1,6 @@
 #include "transport/auth_endpoints.hpp"
 
+#include "transport/bearer_token.hpp"
 #include "transport/http_errors.hpp"
 
 namespace bmcp::transport {

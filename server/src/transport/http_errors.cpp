@@ -32,19 +32,4 @@ http::HttpResponse jsonrpc_error_response(int status, int code, std::string_view
   return http::json_response(status, jsonrpc::make_error(nullptr, code, message));
 }
 
-std::optional<std::string_view> bearer_token(const http::Headers& headers) {
-  const auto value = headers.get("Authorization");
-  if (!value || value->size() <= 7 || !http::iequals(value->substr(0, 7), "bearer ")) {
-    return std::nullopt;
-  }
-  auto token = value->substr(7);
-  while (!token.empty() && token.front() == ' ')
-    token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ')
-    token.remove_suffix(1);
-  if (token.empty())
-    return std::nullopt;
-  return token;
-}
-
 }  // namespace bmcp::transport

@@ -13,7 +13,5 @@ http::HttpResponse unauthorized(std::string_view detail);
 http::HttpResponse auth_failure_response(const auth::AuthFailure& failure);
 // A JSON-RPC error with id null as an HTTP error body (transport-level MCP errors).
 http::HttpResponse jsonrpc_error_response(int status, int code, std::string_view message);
-// The token of an `Authorization: Bearer <token>` header (scheme matched case-insensitively).
-std::optional<std::string_view> bearer_token(const http::Headers& headers);
 
 }  // namespace bmcp::transport

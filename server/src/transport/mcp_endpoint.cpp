@@ -1,9 +1,9 @@
 #include "transport/mcp_endpoint.hpp"
 
-#include <charconv>
-
 #include "jsonrpc/codes.hpp"
 #include "mcp/protocol_version.hpp"
+#include "mcp/session_ids.hpp"
+#include "transport/bearer_token.hpp"
 #include "transport/http_errors.hpp"
 #include "transport/response_channels.hpp"
 
@@ -33,14 +33,9 @@ mcp::Caller caller_of(const auth::Principal& principal) {
 }
 
 std::optional<std::uint64_t> last_event_id(const http::HttpRequest& request) {
+  // A value that is not an event id is treated as absent: the stream starts from what waits.
   const auto header = request.headers.get("Last-Event-ID");
-  if (!header)
-    return std::nullopt;
-  std::uint64_t value = 0;
-  auto [end, error] = std::from_chars(header->data(), header->data() + header->size(), value);
-  if (error != std::errc() || end != header->data() + header->size())
-    return std::nullopt;
-  return value;
+  return header ? mcp::parse_last_event_id(*header) : std::nullopt;
 }
 
 }  // namespace
@@ -86,7 +81,9 @@ std::shared_ptr<mcp::Session> McpEndpoint::session_for(const http::HttpRequest& 
                                             "Bad Request: Mcp-Session-Id header is required"));
     return nullptr;
   }
-  auto session = sessions_.find(std::string(*id), principal.user_id);
+  // An id no session can have (not visible ASCII) is an unknown id, as the contract says.
+  const auto session_id = mcp::parse_session_id(*id);
+  auto session = session_id ? sessions_.find(std::string(*session_id), principal.user_id) : nullptr;
   if (!session) {
     response.respond(jsonrpc_error_response(404, jsonrpc::kSessionNotFound, "Session not found"));
     return nullptr;

@@ -290,5 +290,52 @@ TEST_F(LoadConfigTest, ADatabaseUrlThatIsNotPostgresqlIsRefusedNamingItsSource) 
   EXPECT_FALSE(load_config(file, env()).ok());
 }
 
+TEST_F(LoadConfigTest, AMissingOrDirectoryConfigFileIsRefusedNamingIt) {
+  ServeFlags flags;
+  flags.config_file =
+      (std::filesystem::temp_directory_path() / "bmcp-no-such-config.toml").string();
+  auto missing = load_config(flags, env());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("bmcp-no-such-config.toml: cannot be opened for reading"),
+            std::string::npos);
+  flags.config_file = std::filesystem::temp_directory_path().string();
+  auto directory = load_config(flags, env());
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.error().find("is a directory"), std::string::npos);
+}
+
+TEST(ApplyConfigToml, AppliesTheDocumentsSettings) {
+  ServerConfig config;
+  ASSERT_TRUE(
+      apply_config_toml(config, "port = 9001\ntrusted_proxies = [\"10.0.0.0/8\"]\n", "server.toml")
+          .ok());
+  EXPECT_EQ(config.port, 9001);
+  EXPECT_EQ(config.trusted_proxies, std::vector<std::string>{"10.0.0.0/8"});
+}
+
+TEST(ApplyConfigToml, AnEmptyLogLevelIsRefused) {
+  // Found by fuzz/targets/config_file: `log_level = ""` was accepted, and `serve` then read the
+  // level of an empty name.
+  ServerConfig config;
+  auto refused = apply_config_toml(config, "log_level = \"\"\n", "server.toml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(),
+            "config file server.toml: 'log_level' must be one of debug, info, warning, error, got "
+            "''");
+  EXPECT_EQ(config.log_level, "info");
+}
+
+TEST(ApplyConfigToml, ARefusedDocumentChangesNothingAndNamesTheFile) {
+  ServerConfig config;
+  auto refused = apply_config_toml(config, "port = 9001\nthreads = 0\n", "server.toml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error(), "config file server.toml: 'threads' must be a positive integer");
+  EXPECT_EQ(config.port, 8000);
+  auto broken = apply_config_toml(config, "port = [", "server.toml");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().rfind("config file server.toml: ", 0), 0u);
+  EXPECT_EQ(config.port, 8000);
+}
+
 }  // namespace
 }  // namespace bmcp::app

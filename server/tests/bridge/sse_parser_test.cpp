@@ -41,5 +41,19 @@ TEST(SseParserTest, AnEventWithoutDataOrNotYetEndedIsNotDelivered) {
   EXPECT_TRUE(events.empty());
 }
 
+TEST(SseParserTest, AnIdWithNulIsIgnored) {
+  // Found by fuzz/targets/sse_parser: the id was kept and would have gone back to the server in
+  // a Last-Event-ID header.
+  const std::string stream(
+      "id: 1\ndata: a\n\nid:\xe6"
+      "2\x01\x00`@\ndata: b\n\n",
+      34);
+  const auto events = parse_in_pieces(stream, 5);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].id, "1");
+  EXPECT_FALSE(events[1].id.has_value());
+  EXPECT_EQ(events[1].data, "b");
+}
+
 }  // namespace
 }  // namespace bmcp::bridge

@@ -13,6 +13,15 @@ TEST(JsonText, ParsesOneValueAndRejectsGarbage) {
   EXPECT_FALSE(parse_json("1 2").has_value());
 }
 
+TEST(JsonText, RefusesNumbersBeyondTheRangeOfADouble) {
+  // Found by fuzz/targets/jsonrpc_message: these were read as infinities and written back as
+  // null.
+  for (const char* text : {"5e308", "-5e308", "1e999999", "[1,{\"a\":-31e3082601}]"})
+    EXPECT_FALSE(parse_json(text).has_value()) << text;
+  EXPECT_EQ(parse_json("1.7976931348623157e308")->as_double(), 1.7976931348623157e308);
+  EXPECT_EQ(parse_json("1e-400")->as_double(), 0.0);  // underflow is the nearest double, zero
+}
+
 TEST(JsonText, SerializesOnOneLine) {
   const auto value = parse_json("{\"text\":\"two\\nlines\"}");
   ASSERT_TRUE(value);

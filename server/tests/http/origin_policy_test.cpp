@@ -25,6 +25,20 @@ TEST(OriginPolicy, ForeignAndNullOriginsAreRefused) {
   }
 }
 
+TEST(OriginPolicy, ABracketedLoopbackHostNeedsADigitPortToo) {
+  // Found by fuzz/targets/origin_host: after "[::1]:" anything was taken as the port.
+  OriginPolicy policy({}, true);
+  for (const char* origin :
+       {"http://[::1]:30p0", "http://[::1]:3o@", "http://[::1]:", "http://[::1]x"}) {
+    EXPECT_FALSE(policy.origin_allowed(origin)) << origin;
+  }
+  EXPECT_FALSE(
+      policy.host_allowed(std::string_view("[::1]:3o@\0"
+                                           "000",
+                                           13)));
+  EXPECT_TRUE(policy.host_allowed("[::1]:300"));
+}
+
 TEST(OriginPolicy, ConfiguredOriginsAndTheWildcardAreHonouredButNullNeverIs) {
   EXPECT_TRUE(OriginPolicy({"https://app.example"}, true).origin_allowed("https://app.example"));
   EXPECT_FALSE(OriginPolicy({"https://app.example"}, true).origin_allowed("https://other.example"));

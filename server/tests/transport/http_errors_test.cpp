@@ -42,15 +42,5 @@ TEST(JsonRpcErrorResponse, HasANullId) {
             R"({"jsonrpc":"2.0","id":null,"error":{"code":-32001,"message":"Session not found"}})");
 }
 
-TEST(BearerToken, MatchesTheSchemeCaseInsensitively) {
-  http::Headers headers;
-  headers.set("Authorization", "bEaReR abc.def.ghi");
-  EXPECT_EQ(bearer_token(headers), "abc.def.ghi");
-  headers.set("Authorization", "Basic abc");
-  EXPECT_FALSE(bearer_token(headers).has_value());
-  headers.set("Authorization", "Bearer ");
-  EXPECT_FALSE(bearer_token(headers).has_value());
-}
-
 }  // namespace
 }  // namespace bmcp::transport
