@@ -119,6 +119,15 @@ PgConnection::~PgConnection() {
   PQfinish(connection_);
 }
 
+void PgConnection::rollback_after_failure() noexcept {
+  if (broken())
+    return;
+  try {
+    exec("ROLLBACK");
+  } catch (...) {
+  }
+}
+
 bool PgConnection::broken() const {
   return PQstatus(connection_) != CONNECTION_OK;
 }

@@ -80,6 +80,9 @@ class PgConnection {
 
   // True once the connection was lost; it cannot be used again.
   bool broken() const;
+  // Ends an open transaction after a failure, when the connection can still take commands. A
+  // failing ROLLBACK is ignored: the failure that led here is the one worth reporting.
+  void rollback_after_failure() noexcept;
 
   // For LISTEN: the socket to wait on, then consume_input() and the notifications that arrived
   // since the last call. consume_input() throws StoreUnavailable on a lost

@@ -96,13 +96,7 @@ Result<Migration> migrate_postgres_schema(PgConnection& connection) {
     connection.exec("COMMIT");
     return Migration{current, kPostgresSchemaVersion};
   } catch (...) {
-    if (!connection.broken()) {
-      try {
-        connection.exec("ROLLBACK");
-      } catch (const auth::StoreError&) {
-        // The original failure is the one worth reporting.
-      }
-    }
+    connection.rollback_after_failure();
     throw;
   }
 }

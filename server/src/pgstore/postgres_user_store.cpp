@@ -58,13 +58,7 @@ auto in_transaction(PgConnection& connection, Work&& work) {
     }
     return outcome;
   } catch (...) {
-    if (!connection.broken()) {
-      try {
-        connection.exec("ROLLBACK");
-      } catch (const auth::StoreError&) {
-        // The first failure is the one to report.
-      }
-    }
+    connection.rollback_after_failure();
     throw;
   }
 }
