@@ -22,8 +22,24 @@ double SessionEndpoint::last_request_at() const {
 
 bus::Delivery SessionEndpoint::deliver(const bus::Message& message, std::string_view target_uuid,
                                        const std::shared_ptr<ByteBudget>& budget) {
-  const auto published =
-      session_->stream().publish(bus_notification_text(message, target_uuid), budget);
+  return deliver_text(bus_notification_text(message, target_uuid), budget);
+}
+
+std::chrono::nanoseconds SessionEndpoint::offline_for() const {
+  const auto& stream = session_->stream();
+  if (stream.is_attached())
+    return std::chrono::nanoseconds(0);
+  const auto since = stream.detached_since();
+  return since ? clock_.steady_now() - *since : std::chrono::nanoseconds(0);
+}
+
+void SessionEndpoint::observe_level(std::function<void(LogLevel)> observer) {
+  session_->observe_level(std::move(observer));
+}
+
+bus::Delivery SessionEndpoint::deliver_text(std::string text,
+                                            const std::shared_ptr<ByteBudget>& budget) {
+  const auto published = session_->stream().publish(text, budget);
   using Outcome = mcp::PublishResult::Outcome;
   if (published.outcome == Outcome::kShutDown)
     return bus::Delivery::kSessionEnded;

@@ -1,0 +1,91 @@
+#include "cluster/shared_store.hpp"
+
+#include <thread>
+
+#include "cluster/bus_library.hpp"
+
+namespace bmcp::cluster {
+namespace {
+
+std::vector<std::string> fcall(const std::string& function, std::vector<std::string> arguments) {
+  std::vector<std::string> command{"FCALL", function, "0"};
+  command.reserve(arguments.size() + 3);
+  for (auto& argument : arguments)
+    command.push_back(std::move(argument));
+  return command;
+}
+
+bool is_missing_function(const redis::Reply& reply) {
+  return reply.is_error() && reply.text.find("Function not found") != std::string::npos;
+}
+
+}  // namespace
+
+SharedStore::SharedStore(redis::RedisEndpoint endpoint, redis::ClientOptions options)
+    : commands_(endpoint, options), subscriber_(endpoint, options) {}
+
+SharedStore::~SharedStore() {
+  stop();
+}
+
+Result<void, std::string> SharedStore::start(std::chrono::milliseconds connect_wait) {
+  commands_.start();
+  subscriber_.start();
+  const auto deadline = std::chrono::steady_clock::now() + connect_wait;
+  while (!commands_.status().connected && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return load_library();
+}
+
+void SharedStore::stop() {
+  subscriber_.stop();
+  commands_.stop();
+}
+
+Result<void, std::string> SharedStore::load_library() {
+  auto reply = commands_.run({"FUNCTION", "LOAD", "REPLACE", std::string(bus_library_source())});
+  if (!reply)
+    return Unexpected{unreachable_detail(reply.error())};
+  if (reply->is_error())
+    return Unexpected{"Redis refused the bus function library: " + reply->text};
+  return {};
+}
+
+Result<redis::Reply, std::string> SharedStore::call(const std::string& function,
+                                                    std::vector<std::string> arguments) {
+  auto reply = commands_.run(fcall(function, arguments));
+  if (reply && is_missing_function(*reply)) {
+    if (auto loaded = load_library(); !loaded)
+      return Unexpected{loaded.error()};
+    reply = commands_.run(fcall(function, std::move(arguments)));
+  }
+  if (!reply)
+    return Unexpected{unreachable_detail(reply.error())};
+  if (reply->is_error())
+    return Unexpected{"the shared store refused " + function + ": " + reply->text};
+  return std::move(reply.value());
+}
+
+void SharedStore::call_async(const std::string& function, std::vector<std::string> arguments,
+                             redis::Client::Callback done) {
+  commands_.command(fcall(function, std::move(arguments)), std::move(done));
+}
+
+Result<redis::Reply, std::string> SharedStore::command(std::vector<std::string> arguments) {
+  auto reply = commands_.run(std::move(arguments));
+  if (!reply)
+    return Unexpected{unreachable_detail(reply.error())};
+  if (reply->is_error())
+    return Unexpected{"the shared store refused a command: " + reply->text};
+  return std::move(reply.value());
+}
+
+void SharedStore::command_async(std::vector<std::string> arguments, redis::Client::Callback done) {
+  commands_.command(std::move(arguments), std::move(done));
+}
+
+std::string unreachable_detail(const std::string& reason) {
+  return "the server cannot reach its shared store (Redis): " + reason;
+}
+
+}  // namespace bmcp::cluster
