@@ -19,7 +19,7 @@
 --   pjz            ZSET  job_id -> generation, for the per-user bound
 -- Cluster-wide keys: bmcp:nodes (ZSET node -> expiry in ms), bmcp:node:<node> (SET of
 -- "<prefix>\n<session>" the node serves), bmcp:holds (SET of "<prefix>\n<uuid>" holding
--- records), bmcp:generation (STRING). Wake-ups: PUBLISH bmcp:wake:<node> "<prefix>\n<session>".
+-- records), bmcp:users (SET of the prefixes of users with clients), bmcp:generation (STRING). Wake-ups: PUBLISH bmcp:wake:<node> "<prefix>\n<session>".
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -42,6 +42,7 @@ local function unbind(prefix, uuid, seen)
   end
   redis.call('DEL', key)
   redis.call('ZREM', prefix .. 'clients', uuid)
+  if redis.call('ZCARD', prefix .. 'clients') == 0 then redis.call('SREM', 'bmcp:users', prefix) end
   return true
 end
 
@@ -224,6 +225,7 @@ local function register(keys, args)
     redis.call('HSET', key, 'uj', uj, 'persistent', persistent, 'order', order,
                'connected_at', tostring(now / 1000))
     redis.call('ZADD', prefix .. 'clients', order, uuid)
+    redis.call('SADD', 'bmcp:users', prefix)
   end
   redis.call('HSET', key, 'type', ctype, 'caps', caps, 'registered_at', tostring(now / 1000),
              'session', session, 'node', node)
@@ -271,7 +273,21 @@ local function unregister(keys, args)
   redis.call('ZREM', prefix .. 'clients', uuid)
   redis.call('HDEL', prefix .. 'hb', uuid)
   redis.call('SREM', 'bmcp:holds', prefix .. '\n' .. uuid)
+  if redis.call('ZCARD', prefix .. 'clients') == 0 then redis.call('SREM', 'bmcp:users', prefix) end
   return 1
+end
+
+-- No args. {users with at least one client, clients}, over the whole cluster (for /health).
+local function counts(keys, args)
+  local users, clients = 0, 0
+  for _, prefix in ipairs(redis.call('SMEMBERS', 'bmcp:users')) do
+    local n = redis.call('ZCARD', prefix .. 'clients')
+    if n > 0 then
+      users = users + 1
+      clients = clients + n
+    end
+  end
+  return {users, clients}
 end
 
 -- Args: prefix. Returns one entry per client, by registration order:
@@ -425,6 +441,7 @@ local function drop_user(keys, args)
       redis.call('DEL', key)
     end
   until cursor == '0'
+  redis.call('SREM', 'bmcp:users', prefix)
   return 1
 end
 
@@ -443,6 +460,7 @@ local function job_put(keys, args)
 end
 
 redis.register_function('bmcp_send', send)
+redis.register_function('bmcp_counts', counts)
 redis.register_function('bmcp_job_get', job_get)
 redis.register_function('bmcp_job_put', job_put)
 redis.register_function('bmcp_drop_user', drop_user)

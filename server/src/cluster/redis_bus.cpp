@@ -420,13 +420,12 @@ void RedisBus::sweep() {
 }
 
 bus::HubCounts RedisBus::counts() const {
-  std::lock_guard lock(mutex_);
   bus::HubCounts counts;
-  counts.clients = session_users_.size();
-  std::set<std::string> users;
-  for (const auto& [member, user] : session_users_)
-    users.insert(user);
-  counts.buses = users.size();
+  auto reply = store_.call("bmcp_counts", {});
+  if (reply && reply->elements.size() >= 2) {
+    counts.buses = static_cast<std::size_t>(integer_of(reply->elements[0]));
+    counts.clients = static_cast<std::size_t>(integer_of(reply->elements[1]));
+  }
   return counts;
 }
 

@@ -57,8 +57,7 @@ class RedisBus final : public bus::BusService {
   void end_session(const std::string& user_id, const std::string& session_id) override;
   void drop_user(const std::string& user_id) override;
   void sweep() override;
-  // On a node of a cluster, `clients` counts this node's sessions with clients bound to them,
-  // and `buses` their users.
+  // Over the whole cluster; zero while the store cannot be reached.
   bus::HubCounts counts() const override;
 
  private:
