@@ -3,15 +3,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 #include "bus/bus_hub.hpp"
 #include "cluster/node_presence.hpp"
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_job_store.hpp"
+#include "cluster/redis_session_directory.hpp"
 #include "core/random.hpp"
 #include "jobs/memory_job_store.hpp"
 #include "redis/redis_url.hpp"
+#include "tools/session_endpoint.hpp"
 
 namespace bmcp::app {
 namespace {
@@ -25,7 +25,9 @@ class EmbeddedBackend final : public BusBackend {
   jobs::JobStore& jobs() override { return jobs_; }
   std::string description() const override { return "in this process (one node)"; }
   std::optional<std::string> problem() const override { return std::nullopt; }
-  void tick() override {}
+  void share_sessions(mcp::SessionTable&) override {}
+  void tick(const std::vector<std::shared_ptr<mcp::Session>>&) override {}
+  void leave() override {}
 
  private:
   bus::BusHub hub_;
@@ -47,15 +49,15 @@ class ClusterBackend final : public BusBackend {
         bus_(store_, clock, options.bus_limits, node_id_),
         jobs_(store_, clock, options.job_limits,
               std::chrono::duration_cast<std::chrono::seconds>(options.bus_limits.pending_job_ttl)),
-        end_all_sessions_(std::move(options.end_all_sessions)),
-        presence_(store_, bus_, node_id_, cluster::PresenceOptions{},
-                  [this] { end_sessions_elsewhere(); }) {}
+        directory_(
+            store_, bus_, node_id_,
+            [&clock](const std::shared_ptr<mcp::Session>& session) {
+              return std::make_shared<tools::SessionEndpoint>(session, clock);
+            },
+            options.session_idle_timeout),
+        presence_(store_, bus_, node_id_, cluster::PresenceOptions{}) {}
 
-  ~ClusterBackend() override {
-    store_.stop();
-    if (ender_.joinable())
-      ender_.join();
-  }
+  ~ClusterBackend() override { store_.stop(); }
 
   // Connects and joins the cluster. When Redis cannot be reached the node starts anyway,
   // answering bus_unavailable and 503 on /health until it can (the heartbeat then reports it).
@@ -81,27 +83,26 @@ class ClusterBackend final : public BusBackend {
     return fmt::format("the shared store (Redis at {}) is unreachable{}", endpoint_.describe(),
                        status.last_error.empty() ? "" : ": " + status.last_error);
   }
-  void tick() override { presence_.tick(); }
+  void share_sessions(mcp::SessionTable& sessions) override {
+    sessions.set_directory(&directory_);
+    directory_.start([&sessions](const std::string& session_id, const std::string& user_id) {
+      sessions.ended_elsewhere(session_id, user_id);
+    });
+  }
+  void tick(const std::vector<std::shared_ptr<mcp::Session>>& active) override {
+    presence_.tick();
+    directory_.touch(active);
+  }
+  void leave() override { bus_.leave(); }
 
  private:
-  // The presence callback runs on the store's I/O thread, where ending sessions (which calls
-  // the store) would wait on itself: a thread of its own does it.
-  void end_sessions_elsewhere() {
-    if (!end_all_sessions_)
-      return;
-    if (ender_.joinable())
-      ender_.join();
-    ender_ = std::thread(end_all_sessions_);
-  }
-
   const redis::RedisEndpoint endpoint_;
   const std::string node_id_;
   cluster::SharedStore store_;
   cluster::RedisBus bus_;
   cluster::RedisJobStore jobs_;
-  const std::function<void()> end_all_sessions_;
+  cluster::RedisSessionDirectory directory_;
   cluster::NodePresence presence_;
-  std::thread ender_;
 };
 
 }  // namespace

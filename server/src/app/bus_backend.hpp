@@ -1,15 +1,18 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/config.hpp"
 #include "bus/bus_service.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "jobs/job_store.hpp"
+#include "mcp/session_table.hpp"
 
 namespace bmcp::app {
 
@@ -26,16 +29,21 @@ class BusBackend {
   virtual std::string description() const = 0;
   // What /health reports as missing: nullopt while the node can serve.
   virtual std::optional<std::string> problem() const = 0;
-  // Called by the server every second (node heartbeat and sweep of dead nodes in a cluster).
-  virtual void tick() = 0;
+  // In a cluster, MCP sessions are shared too: `sessions` finds sessions other nodes created
+  // and drops its copies of sessions they ended. Call once, before serving.
+  virtual void share_sessions(mcp::SessionTable& sessions) = 0;
+  // Called by the server every second with the sessions used lately (node heartbeat, sweep of
+  // dead nodes and refresh of the shared session records in a cluster).
+  virtual void tick(const std::vector<std::shared_ptr<mcp::Session>>& active) = 0;
+  // The node is stopping: in a cluster its sessions wait for another node (call before ending
+  // the session table).
+  virtual void leave() = 0;
 };
 
 struct BusBackendOptions {
   bus::BusLimits bus_limits;
   jobs::JobStoreLimits job_limits;
-  // Runs when the cluster took this node for dead and ended its sessions there: end them here
-  // too. Called from a thread of the backend's own, never while the backend is busy.
-  std::function<void()> end_all_sessions;
+  std::chrono::seconds session_idle_timeout{300};
 };
 
 // Opens the backend `config` asks for. In cluster mode it connects to Redis, loads the bus

@@ -201,13 +201,14 @@ int run_serve(const ServerConfig& config) {
   session_limits.stream.max_retained_bytes = static_cast<std::size_t>(config.session_replay_bytes);
   mcp::SessionTable sessions(clock, session_limits);
   BusBackendOptions backend_options{bus_limits(config), job_store_limits(config),
-                                    [&sessions] { sessions.end_all(); }};
+                                    session_limits.idle_timeout};
   auto backend = open_bus_backend(config, clock, std::move(backend_options));
   if (!backend) {
     spdlog::error("{}", backend.error());
     return 1;
   }
-  spdlog::info("bus and jobs: {}", (*backend)->description());
+  spdlog::info("bus, jobs and sessions: {}", (*backend)->description());
+  (*backend)->share_sessions(sessions);
   bus::BusService& hub = (*backend)->bus();
   jobs::JobStore& job_store = (*backend)->jobs();
   jobs::JobWaiter job_waiter;
@@ -286,7 +287,8 @@ int run_serve(const ServerConfig& config) {
     hub.sweep();
     job_store.sweep();
   });
-  every(scheduler, kNodeTickInterval, [&backend] { (*backend)->tick(); });
+  every(scheduler, kNodeTickInterval,
+        [&backend, &sessions] { (*backend)->tick(sessions.active(2 * kNodeTickInterval)); });
   std::uint64_t reported_losses = 0;
   every(scheduler, kBusReportInterval,
         [&hub, &reported_losses] { report_bus_losses(hub, reported_losses); });
@@ -322,8 +324,9 @@ int run_serve(const ServerConfig& config) {
   every(scheduler, kPurgeInterval,
         [&auth, &blocking] { blocking.post([&auth] { auth.purge_expired(); }); });
 
-  server.run([&sessions, &server] {
+  server.run([&sessions, &server, &backend] {
     spdlog::info("stopping");
+    (*backend)->leave();
     sessions.end_all();
     server.stop();
   });

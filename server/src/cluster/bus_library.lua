@@ -10,16 +10,23 @@
 --   c:<uuid>       HASH  type, persistent (0/1), caps (JSON text), group, uj (the uuid as a
 --                        JSON string), order, connected_at, registered_at, session, node,
 --                        unbound_seen (Unix seconds; the latter three only while relevant)
---   s:<session>    HASH  node, level (0..7), attached (0/1), detached_at, last_request_at,
---                        created_at: a session with a client bound to it, kept by its node
---   e:<session>    STREAM the records for that session's clients, read by its node
+--   s:<session>    HASH  node ('' while no node serves it), level (0..7), attached (0/1),
+--                        detached_at, last_request_at, created_at, seq (the last event id),
+--                        delivered (the last event id a node took): a session with a client
+--                        bound to it
+--   e:<session>    STREAM the records for that session's clients (fields t text, u uuid, p
+--                        priority), entry ids 0-<event id>, read by the node that serves it and
+--                        kept a while for Last-Event-ID
+--   m:<session>    HASH  account, protocol, level: the session directory (any MCP session of
+--                        the user), expiring with the idle timeout unless refreshed
 --   h:<uuid>       STREAM records held for an offline persistent client (fields t, b)
 --   hb             HASH  uuid -> bytes held for it
 --   pj:<job_id>    HASH  originator, targets (JSON text), generation; expires with the TTL
 --   pjz            ZSET  job_id -> generation, for the per-user bound
 -- Cluster-wide keys: bmcp:nodes (ZSET node -> expiry in ms), bmcp:node:<node> (SET of
 -- "<prefix>\n<session>" the node serves), bmcp:holds (SET of "<prefix>\n<uuid>" holding
--- records), bmcp:users (SET of the prefixes of users with clients), bmcp:generation (STRING). Wake-ups: PUBLISH bmcp:wake:<node> "<prefix>\n<session>".
+-- records), bmcp:users (SET of the prefixes of users with clients), bmcp:orphans (ZSET of
+-- released sessions waiting for a node), bmcp:generation (STRING). Wake-ups: PUBLISH bmcp:wake:<node> "<prefix>\n<session>".
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -46,21 +53,43 @@ local function unbind(prefix, uuid, seen)
   return true
 end
 
--- The session ended (or its node died): unbind its clients, forget the session.
-local function end_session(prefix, session, seen)
+-- Defined below; end_session needs it.
+local hold
+
+-- The session ended: unbind its clients (ephemeral ones leave, persistent ones go offline),
+-- move what its stream still had undelivered for its persistent clients to their holds, in
+-- order, and forget the session.
+local function end_session(prefix, session, seen, hold_count, hold_bytes)
+  local skey = prefix .. 's:' .. session
+  local persistent = {}
   for _, uuid in ipairs(redis.call('ZRANGE', prefix .. 'clients', 0, -1)) do
     if redis.call('HGET', prefix .. 'c:' .. uuid, 'session') == session then
+      if redis.call('HGET', prefix .. 'c:' .. uuid, 'persistent') == '1' then
+        persistent[uuid] = true
+      end
       unbind(prefix, uuid, seen)
     end
   end
-  local node = redis.call('HGET', prefix .. 's:' .. session, 'node')
+  local delivered = redis.call('HGET', skey, 'delivered') or '0'
+  if next(persistent) ~= nil and hold_count then
+    local ekey = prefix .. 'e:' .. session
+    for _, entry in ipairs(redis.call('XRANGE', ekey, '(0-' .. delivered, '+')) do
+      local fields = {}
+      for i = 1, #entry[2], 2 do fields[entry[2][i]] = entry[2][i + 1] end
+      if fields.u and persistent[fields.u] then
+        hold(prefix, fields.u, fields.t, fields.p, tonumber(hold_count), tonumber(hold_bytes))
+      end
+    end
+  end
+  local node = redis.call('HGET', skey, 'node')
   if node then redis.call('SREM', 'bmcp:node:' .. node, prefix .. '\n' .. session) end
-  redis.call('DEL', prefix .. 's:' .. session, prefix .. 'e:' .. session)
+  redis.call('ZREM', 'bmcp:orphans', prefix .. '\n' .. session)
+  redis.call('DEL', skey, prefix .. 'e:' .. session)
 end
 
 -- Holds `text` for an offline persistent client within its bounds (oldest give way).
 -- Returns kept (bool), dropped_oldest (bool).
-local function hold(prefix, uuid, text, priority, max_count, max_bytes)
+hold = function(prefix, uuid, text, priority, max_count, max_bytes)
   local bytes = string.len(text)
   if bytes > max_bytes then return false, false end
   local key = prefix .. 'h:' .. uuid
@@ -81,22 +110,30 @@ end
 
 -- The session of a bound client if it can take records now: its hash, or nil when the session
 -- is gone or its node is dead.
+-- The session of a bound client: its hash {node, level, attached, detached_at}, or nil when
+-- the session ended. Its node may be dead or '' (a session no node serves right now, kept for
+-- the node that takes it over): records still go to its stream.
 local function live_session(prefix, session, now)
   if not session then return nil end
   local s = redis.call('HMGET', prefix .. 's:' .. session, 'node', 'level', 'attached',
                        'detached_at')
-  if not s[1] or not node_alive(s[1], now) then return nil end
+  if not s[2] then return nil end
   return s
 end
 
 local function is_online(s, now, grace_ms)
+  if not node_alive(s[1], now) then return false end
   if s[3] == '1' then return true end
   return now - tonumber(s[4] or '0') < grace_ms
 end
 
-local function append(prefix, session, node, text, maxlen, wakes)
-  redis.call('XADD', prefix .. 'e:' .. session, 'MAXLEN', '~', maxlen, '*', 't', text)
-  wakes[node .. '\0' .. session] = node
+-- Appends a record for `uuid` to the session's stream. Entry ids are 0-<n> with n counting up
+-- per session: n is the record's event id on the session's GET stream on every node.
+local function append(prefix, session, node, uuid, text, priority, maxlen, wakes)
+  local n = redis.call('HINCRBY', prefix .. 's:' .. session, 'seq', 1)
+  redis.call('XADD', prefix .. 'e:' .. session, 'MAXLEN', '~', maxlen, '0-' .. n, 't', text,
+             'u', uuid, 'p', priority)
+  if node and node ~= '' then wakes[node .. '\0' .. session] = node end
 end
 
 local function publish_wakes(prefix, wakes)
@@ -197,7 +234,7 @@ local function send(keys, args)
       filtered[#filtered + 1] = uuid
       counts[2] = counts[2] + 1
     else
-      append(prefix, c[3], s[1], text, maxlen, wakes)
+      append(prefix, c[3], s[1], uuid, text, priority, maxlen, wakes)
       counts[1] = counts[1] + 1
       if not is_online(s, now, grace_ms) then offline[#offline + 1] = uuid end
     end
@@ -209,7 +246,7 @@ end
 -- Args: prefix, uuid, uuid as JSON, type, persistent (0/1), caps (JSON text), group ('' for
 -- none), session, node, level, max clients, hold TTL ms, stream length bound.
 -- Returns {status, order, connected_at, registered_at, persistent, flushed, expired,
--- filtered} with
+-- filtered, serving node, last event id delivered} with
 -- status 'ok' or 'too_many_clients'.
 local function register(keys, args)
   local prefix, uuid, uj, ctype, persistent = args[1], args[2], args[3], args[4], args[5]
@@ -219,7 +256,7 @@ local function register(keys, args)
   local key = prefix .. 'c:' .. uuid
   if redis.call('EXISTS', key) == 0 then
     if redis.call('ZCARD', prefix .. 'clients') >= max_clients then
-      return {'too_many_clients', 0, '0', '0', '0', 0, 0, 0}
+      return {'too_many_clients', 0, '0', '0', '0', 0, 0, 0, '', 0}
     end
     local order = redis.call('INCR', prefix .. 'order')
     redis.call('HSET', key, 'uj', uj, 'persistent', persistent, 'order', order,
@@ -228,16 +265,25 @@ local function register(keys, args)
     redis.call('SADD', 'bmcp:users', prefix)
   end
   redis.call('HSET', key, 'type', ctype, 'caps', caps, 'registered_at', tostring(now / 1000),
-             'session', session, 'node', node)
+             'session', session)
   if group == '' then redis.call('HDEL', key, 'group') else redis.call('HSET', key, 'group', group) end
   redis.call('HDEL', key, 'unbound_seen')
+  -- The session keeps the node that serves its stream, unless none does (then this one).
   local skey = prefix .. 's:' .. session
   if redis.call('EXISTS', skey) == 0 then
     redis.call('HSET', skey, 'node', node, 'level', level, 'attached', '0', 'detached_at',
-               tostring(now), 'last_request_at', tostring(now / 1000), 'created_at', tostring(now))
+               tostring(now), 'last_request_at', tostring(now / 1000), 'created_at', tostring(now),
+               'seq', 0, 'delivered', 0)
   else
-    redis.call('HSET', skey, 'node', node, 'level', level)
+    local serving = redis.call('HGET', skey, 'node')
+    if serving == '' or not node_alive(serving, now) then
+      if serving ~= '' then redis.call('SREM', 'bmcp:node:' .. serving, prefix .. '\n' .. session) end
+      redis.call('HSET', skey, 'node', node)
+    end
+    redis.call('HSET', skey, 'level', level)
   end
+  redis.call('ZREM', 'bmcp:orphans', prefix .. '\n' .. session)
+  node = redis.call('HGET', skey, 'node')
   redis.call('SADD', 'bmcp:node:' .. node, prefix .. '\n' .. session)
 
   -- What was held while it was offline goes to its session now, in order, before anything
@@ -253,7 +299,7 @@ local function register(keys, args)
       elseif tonumber(entry[2][6]) > tonumber(level) then
         filtered = filtered + 1
       else
-        append(prefix, session, node, entry[2][2], maxlen, wakes)
+        append(prefix, session, node, uuid, entry[2][2], entry[2][6], maxlen, wakes)
         flushed = flushed + 1
       end
     end
@@ -263,7 +309,8 @@ local function register(keys, args)
     publish_wakes(prefix, wakes)
   end
   local c = redis.call('HMGET', key, 'order', 'connected_at', 'registered_at', 'persistent')
-  return {'ok', tonumber(c[1]), c[2], c[3], c[4], flushed, expired, filtered}
+  return {'ok', tonumber(c[1]), c[2], c[3], c[4], flushed, expired, filtered, node,
+          tonumber(redis.call('HGET', skey, 'delivered') or '0')}
 end
 
 local function unregister(keys, args)
@@ -325,9 +372,104 @@ local function job_peek(keys, args)
   return {p[1], p[2], p[3], bound}
 end
 
--- Args: prefix, session, last_seen seconds.
+-- Args: prefix, session, last_seen seconds, hold count bound, hold byte bound.
 local function end_session_fn(keys, args)
-  end_session(args[1], args[2], args[3])
+  end_session(args[1], args[2], args[3], args[4], args[5])
+  return 1
+end
+
+-- A node stops serving its sessions (it died, or it is shutting down): each session another
+-- node may take over (its directory record m:<session> is alive) waits for one, with no node;
+-- the others end. Hold bounds as in end_session.
+local function release_node(node, now, hold_count, hold_bytes)
+  for _, member in ipairs(redis.call('SMEMBERS', 'bmcp:node:' .. node)) do
+    local cut = string.find(member, '\n', 1, true)
+    local prefix, session = string.sub(member, 1, cut - 1), string.sub(member, cut + 1)
+    if redis.call('EXISTS', prefix .. 'm:' .. session) == 1 then
+      redis.call('HSET', prefix .. 's:' .. session, 'node', '', 'attached', '0',
+                 'detached_at', tostring(now))
+      redis.call('ZADD', 'bmcp:orphans', now, member)
+    else
+      end_session(prefix, session, now / 1000, hold_count, hold_bytes)
+    end
+  end
+  redis.call('DEL', 'bmcp:node:' .. node)
+  redis.call('ZREM', 'bmcp:nodes', node)
+end
+
+-- Args: node, hold count bound, hold byte bound. A node shutting down releases its sessions.
+local function leave(keys, args)
+  release_node(args[1], now_ms(), args[2], args[3])
+  return 1
+end
+
+-- Args: prefix, session, node. This node serves the session's stream from now on (a request
+-- or a GET stream named it here). Returns {last event id delivered, the node that served it}, or
+-- -1 when no client is bound to the session (nothing to serve).
+local function claim(keys, args)
+  local prefix, session, node = args[1], args[2], args[3]
+  local skey = prefix .. 's:' .. session
+  local old = redis.call('HGET', skey, 'node')
+  if not old then return -1 end
+  local member = prefix .. '\n' .. session
+  if old ~= '' and old ~= node then redis.call('SREM', 'bmcp:node:' .. old, member) end
+  redis.call('SADD', 'bmcp:node:' .. node, member)
+  redis.call('ZREM', 'bmcp:orphans', member)
+  redis.call('HSET', skey, 'node', node)
+  return {tonumber(redis.call('HGET', skey, 'delivered') or '0'), old}
+end
+
+-- Args: prefix, session, last event id delivered, how many delivered records to keep for
+-- Last-Event-ID. Trims what nobody can ask for again.
+local function delivered(keys, args)
+  local prefix, session, n, keep = args[1], args[2], tonumber(args[3]), tonumber(args[4])
+  local skey = prefix .. 's:' .. session
+  if redis.call('EXISTS', skey) == 0 then return 0 end
+  if n > tonumber(redis.call('HGET', skey, 'delivered') or '0') then
+    redis.call('HSET', skey, 'delivered', n)
+  end
+  if n - keep > 0 then
+    redis.call('XTRIM', prefix .. 'e:' .. session, 'MINID', '0-' .. (n - keep + 1))
+  end
+  return 1
+end
+
+-- The session directory (RedisSessionDirectory): m:<session> HASH account, protocol, level,
+-- expiring after the idle timeout unless a node that uses the session refreshes it.
+-- Args: prefix, session, account, protocol version, level, ttl seconds.
+local function announce(keys, args)
+  local key = args[1] .. 'm:' .. args[2]
+  redis.call('HSET', key, 'account', args[3], 'protocol', args[4], 'level', args[5])
+  redis.call('EXPIRE', key, args[6])
+  return 1
+end
+
+-- Args: prefix, session. {account, protocol, level, the node that used it last} or an empty
+-- array.
+local function lookup(keys, args)
+  local m = redis.call('HMGET', args[1] .. 'm:' .. args[2], 'account', 'protocol', 'level', 'by')
+  if not m[1] then return {} end
+  m[4] = m[4] or ''
+  return m
+end
+
+-- Args: node, ttl seconds, then "<prefix>\n<session>" members the node used lately.
+local function touch_sessions(keys, args)
+  for i = 3, #args do
+    local cut = string.find(args[i], '\n', 1, true)
+    local key = string.sub(args[i], 1, cut - 1) .. 'm:' .. string.sub(args[i], cut + 1)
+    if redis.call('EXISTS', key) == 1 then
+      redis.call('HSET', key, 'by', args[1])
+      redis.call('EXPIRE', key, args[2])
+    end
+  end
+  return 1
+end
+
+-- Args: prefix, session. The session ended for good: every node drops its copy.
+local function withdraw(keys, args)
+  redis.call('DEL', args[1] .. 'm:' .. args[2])
+  redis.call('PUBLISH', 'bmcp:session-ended', args[1] .. '\n' .. args[2])
   return 1
 end
 
@@ -335,6 +477,8 @@ end
 local function set_level(keys, args)
   local skey = args[1] .. 's:' .. args[2]
   if redis.call('EXISTS', skey) == 1 then redis.call('HSET', skey, 'level', args[3]) end
+  local mkey = args[1] .. 'm:' .. args[2]
+  if redis.call('EXISTS', mkey) == 1 then redis.call('HSET', mkey, 'level', args[3]) end
   return 1
 end
 
@@ -360,19 +504,23 @@ local function heartbeat(keys, args)
   return 1 - added
 end
 
--- Ends every session of nodes whose heartbeat expired (and, given a node id, of that node,
--- e.g. a node starting again under its old id). Returns the nodes reaped.
+-- Args: node id or '', hold count bound, hold byte bound. Releases the sessions of nodes whose
+-- heartbeat expired (and, given a node id, of that node: a node starting again under its old
+-- id), and ends the released sessions nobody took over before their directory record expired.
+-- Returns the nodes released.
 local function reap(keys, args)
   local now = now_ms()
   local nodes = redis.call('ZRANGEBYSCORE', 'bmcp:nodes', '-inf', now)
   if args[1] and args[1] ~= '' then nodes[#nodes + 1] = args[1] end
   for _, node in ipairs(nodes) do
-    for _, member in ipairs(redis.call('SMEMBERS', 'bmcp:node:' .. node)) do
-      local cut = string.find(member, '\n', 1, true)
-      end_session(string.sub(member, 1, cut - 1), string.sub(member, cut + 1), now / 1000)
+    release_node(node, now, args[2], args[3])
+  end
+  for _, member in ipairs(redis.call('ZRANGE', 'bmcp:orphans', 0, -1)) do
+    local cut = string.find(member, '\n', 1, true)
+    local prefix, session = string.sub(member, 1, cut - 1), string.sub(member, cut + 1)
+    if redis.call('EXISTS', prefix .. 'm:' .. session) == 0 then
+      end_session(prefix, session, now / 1000, args[2], args[3])
     end
-    redis.call('DEL', 'bmcp:node:' .. node)
-    redis.call('ZREM', 'bmcp:nodes', node)
   end
   return nodes
 end
@@ -460,6 +608,13 @@ local function job_put(keys, args)
 end
 
 redis.register_function('bmcp_send', send)
+redis.register_function('bmcp_leave', leave)
+redis.register_function('bmcp_claim', claim)
+redis.register_function('bmcp_delivered', delivered)
+redis.register_function('bmcp_announce', announce)
+redis.register_function('bmcp_lookup', lookup)
+redis.register_function('bmcp_touch_sessions', touch_sessions)
+redis.register_function('bmcp_withdraw', withdraw)
 redis.register_function('bmcp_counts', counts)
 redis.register_function('bmcp_job_get', job_get)
 redis.register_function('bmcp_job_put', job_put)

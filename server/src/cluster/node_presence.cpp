@@ -6,15 +6,19 @@
 namespace bmcp::cluster {
 
 NodePresence::NodePresence(SharedStore& store, RedisBus& bus, std::string node_id,
-                           PresenceOptions options, std::function<void()> on_reaped)
-    : store_(store),
-      bus_(bus),
-      node_id_(std::move(node_id)),
-      options_(options),
-      on_reaped_(std::move(on_reaped)) {}
+                           PresenceOptions options)
+    : store_(store), bus_(bus), node_id_(std::move(node_id)), options_(options) {}
+
+std::string NodePresence::hold_count() const {
+  return std::to_string(bus_.limits().offline_hold_messages);
+}
+
+std::string NodePresence::hold_bytes() const {
+  return std::to_string(bus_.limits().offline_hold_bytes);
+}
 
 Result<void, std::string> NodePresence::join() {
-  auto reaped = store_.call("bmcp_reap", {node_id_});
+  auto reaped = store_.call("bmcp_reap", {node_id_, hold_count(), hold_bytes()});
   if (!reaped)
     return Unexpected{reaped.error()};
   auto beat = store_.call("bmcp_heartbeat", {node_id_, std::to_string(options_.expiry.count())});
@@ -37,10 +41,9 @@ void NodePresence::tick() {
         const bool ok = reply && !reply->is_error();
         if (ok && reply->integer == 0) {
           spdlog::warn(
-              "cluster: this node was taken for dead while it could not report; "
-              "its sessions end");
-          if (on_reaped_)
-            on_reaped_();
+              "cluster: this node was taken for dead while it could not report; it takes its "
+              "sessions back");
+          bus_.reclaim_sessions();
         }
         if (ok != healthy_.exchange(ok)) {
           if (ok)
@@ -49,12 +52,14 @@ void NodePresence::tick() {
             spdlog::error("cluster: heartbeat failed: {}", reply ? reply->text : reply.error());
         }
       });
-  store_.call_async("bmcp_reap", {}, [](Result<redis::Reply, std::string> reply) {
-    if (!reply || reply->is_error())
-      return;
-    for (const auto& node : reply->elements)
-      spdlog::warn("cluster: node {} stopped reporting; its sessions were ended", node.text);
-  });
+  store_.call_async(
+      "bmcp_reap", {"", hold_count(), hold_bytes()}, [](Result<redis::Reply, std::string> reply) {
+        if (!reply || reply->is_error())
+          return;
+        for (const auto& node : reply->elements)
+          spdlog::warn("cluster: node {} stopped reporting; its sessions wait for another node",
+                       node.text);
+      });
   // Wake-ups published while the subscriber connection was down were lost: read everything.
   const bool up = store_.subscriber().status().connected;
   if (up && !subscriber_was_up_.exchange(true))

@@ -19,15 +19,14 @@ struct PresenceOptions {
 
 // A node's presence in the cluster: its heartbeat (the node's expiry and the state of its
 // sessions' streams, so that every node can tell whether a client is online) and the sweep
-// that ends the sessions of dead nodes. tick() does both; the server calls it every interval.
-// Thread safety: tick() and join() are safe from any thread.
+// that releases the sessions of dead nodes (another node takes them over, or they end). tick() does
+// both; the server calls it every interval. Thread safety: tick() and join() are safe from any
+// thread.
 class NodePresence {
  public:
-  // `on_reaped` runs (on the store's I/O thread) when the node finds that the cluster took it
-  // for dead (it could not report for longer than the expiry) and ended its sessions there:
-  // the node then ends them too, so their clients start new ones and register again.
-  NodePresence(SharedStore& store, RedisBus& bus, std::string node_id, PresenceOptions options,
-               std::function<void()> on_reaped);
+  // When the node finds that the cluster took it for dead (it could not report for longer
+  // than the expiry) and released its sessions, it takes back those it still feeds.
+  NodePresence(SharedStore& store, RedisBus& bus, std::string node_id, PresenceOptions options);
 
   // Ends what the store still has of this node id from an earlier run, and reports the node.
   Result<void, std::string> join();
@@ -36,11 +35,13 @@ class NodePresence {
   bool healthy() const { return healthy_.load(); }
 
  private:
+  std::string hold_count() const;
+  std::string hold_bytes() const;
+
   SharedStore& store_;
   RedisBus& bus_;
   const std::string node_id_;
   const PresenceOptions options_;
-  const std::function<void()> on_reaped_;
   std::atomic<bool> healthy_{false};
   std::atomic<bool> subscriber_was_up_{false};
 };

@@ -126,7 +126,7 @@ Result<json::object, std::pair<bus::RegisterError, std::string>> RedisBus::regis
   if (!reply)
     return Unexpected{Failure{bus::RegisterError::kUnavailable, reply.error()}};
   const auto& fields = reply->elements;
-  if (fields.size() < 8)
+  if (fields.size() < 10)
     return Unexpected{Failure{bus::RegisterError::kUnavailable, "unexpected store reply"}};
   if (fields[0].text == "too_many_clients")
     return Unexpected{Failure{bus::RegisterError::kTooManyClients, ""}};
@@ -138,9 +138,11 @@ Result<json::object, std::pair<bus::RegisterError, std::string>> RedisBus::regis
     std::lock_guard lock(mutex_);
     session_users_[member] = user_id;
   }
-  endpoint->observe_level(
-      [this, prefix, session](LogLevel level) { set_level(prefix, session, level); });
-  feed_.add(member, endpoint, budget_for(user_id));
+  // The node that serves the session's stream feeds it; a registration does not move it.
+  if (fields[8].text == node_id_ && !feed_.serves(member)) {
+    feed_.serve(member, endpoint, budget_for(user_id),
+                static_cast<std::uint64_t>(integer_of(fields[9])));
+  }
 
   registration.is_persistent = fields[4].text == "1";
   const double now = clock_.unix_seconds();
@@ -149,9 +151,10 @@ Result<json::object, std::pair<bus::RegisterError, std::string>> RedisBus::regis
                           std::max(registered_at, endpoint->last_request_at()), true, now);
 }
 
-void RedisBus::set_level(const std::string& prefix, const std::string& session_id, LogLevel level) {
-  const auto done =
-      store_.call("bmcp_set_level", {prefix, session_id, std::to_string(static_cast<int>(level))});
+void RedisBus::set_level(const std::string& user_id, const std::string& session_id,
+                         LogLevel level) {
+  const auto done = store_.call("bmcp_set_level", {user_prefix(user_id), session_id,
+                                                   std::to_string(static_cast<int>(level))});
   if (!done)
     spdlog::warn("cluster: the level of session {} is not shared: {}", session_id, done.error());
 }
@@ -380,13 +383,61 @@ void RedisBus::end_session(const std::string& user_id, const std::string& sessio
   }
   feed_.remove(member);
   const auto seen = fmt::format("{:.3f}", clock_.unix_seconds());
-  auto done = store_.call("bmcp_end_session", {prefix, session_id, seen});
+  auto done = store_.call("bmcp_end_session",
+                          {prefix, session_id, seen, std::to_string(limits_.offline_hold_messages),
+                           std::to_string(limits_.offline_hold_bytes)});
   if (!done) {
     // The node's heartbeat stops naming it; its clients go offline when the store is back
     // and the session is reaped with this node's other sessions at its next restart, or now
     // if another node sees this node dead.
     spdlog::warn("cluster: session {} not ended in the shared store: {}", session_id, done.error());
   }
+}
+
+void RedisBus::serve_stream(const std::string& user_id, std::shared_ptr<bus::Endpoint> endpoint,
+                            std::optional<std::uint64_t> last_event_id) {
+  const std::string prefix = user_prefix(user_id);
+  const std::string member = session_member(prefix, endpoint->session_id());
+  auto claimed = store_.call("bmcp_claim", {prefix, endpoint->session_id(), node_id_});
+  if (!claimed) {
+    spdlog::warn("cluster: session {} not taken over: {}", endpoint->session_id(), claimed.error());
+    return;
+  }
+  if (claimed->elements.size() < 2)
+    return;  // no client is bound to it: nothing to feed
+  const bool already_here = claimed->elements[1].text == node_id_ && feed_.serves(member);
+  if (already_here)
+    return;
+  {
+    std::lock_guard lock(mutex_);
+    session_users_[member] = user_id;
+  }
+  const auto delivered = static_cast<std::uint64_t>(integer_of(claimed->elements[0]));
+  feed_.serve(member, std::move(endpoint), budget_for(user_id), last_event_id.value_or(delivered));
+}
+
+void RedisBus::reclaim_sessions() {
+  for (const auto& member : feed_.members()) {
+    const auto cut = member.find('\n');
+    store_.call_async("bmcp_claim", {member.substr(0, cut), member.substr(cut + 1), node_id_},
+                      [](Result<redis::Reply, std::string>) {});
+  }
+}
+
+void RedisBus::forget_here(const std::string& user_id, const std::string& session_id) {
+  const std::string member = session_member(user_prefix(user_id), session_id);
+  {
+    std::lock_guard lock(mutex_);
+    session_users_.erase(member);
+  }
+  feed_.remove(member);
+}
+
+void RedisBus::leave() {
+  auto done = store_.call("bmcp_leave", {node_id_, std::to_string(limits_.offline_hold_messages),
+                                         std::to_string(limits_.offline_hold_bytes)});
+  if (!done)
+    spdlog::warn("cluster: this node's sessions were not released: {}", done.error());
 }
 
 void RedisBus::drop_user(const std::string& user_id) {
@@ -421,6 +472,8 @@ void RedisBus::sweep() {
 
 bus::HubCounts RedisBus::counts() const {
   bus::HubCounts counts;
+  if (!store_.status().connected)
+    return counts;  // /health answers at once while the store is away
   auto reply = store_.call("bmcp_counts", {});
   if (reply && reply->elements.size() >= 2) {
     counts.buses = static_cast<std::size_t>(integer_of(reply->elements[0]));

@@ -60,6 +60,20 @@ class RedisBus final : public bus::BusService {
   // Over the whole cluster; zero while the store cannot be reached.
   bus::HubCounts counts() const override;
 
+  // The session's standalone stream opened on this node (after `last_event_id`, when the client
+  // said): this node serves its records from now on, resuming where the stream left off, on
+  // whichever node that was.
+  void serve_stream(const std::string& user_id, std::shared_ptr<bus::Endpoint> endpoint,
+                    std::optional<std::uint64_t> last_event_id);
+  // Shares a session's new level (the level filter runs in the store).
+  void set_level(const std::string& user_id, const std::string& session_id, LogLevel level);
+  // The cluster took this node for dead and released its sessions: take back those it feeds.
+  void reclaim_sessions();
+  // The node stops: its sessions wait for another node to take them over (or end).
+  void leave();
+  // This node no longer holds the session (it goes on elsewhere): stop feeding it here.
+  void forget_here(const std::string& user_id, const std::string& session_id);
+
  private:
   // Runs bmcp_send; `close` names a pending job (id, generation) the send settles.
   bus::SendOutcome route(const std::string& user_id, const bus::SendRequest& request,
@@ -70,7 +84,6 @@ class RedisBus final : public bus::BusService {
   bus::SendRefusal too_large(const bus::Message& message) const;
   std::shared_ptr<ByteBudget> budget_for(const std::string& user_id);
   void emit(const bus::JobEvent& event) const;
-  void set_level(const std::string& prefix, const std::string& session_id, LogLevel level);
 
   SharedStore& store_;
   const Clock& clock_;

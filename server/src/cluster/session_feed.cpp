@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
 namespace bmcp::cluster {
 namespace {
 
@@ -11,6 +13,16 @@ constexpr std::size_t kReadBatch = 256;
 std::string events_key(const std::string& member) {
   const auto cut = member.find('\n');
   return member.substr(0, cut) + "e:" + member.substr(cut + 1);
+}
+
+// The event id of a stream entry id "0-<n>".
+std::uint64_t event_id_of(const std::string& entry_id) {
+  std::uint64_t id = 0;
+  const auto dash = entry_id.find('-');
+  if (dash == std::string::npos)
+    return 0;
+  std::from_chars(entry_id.data() + dash + 1, entry_id.data() + entry_id.size(), id);
+  return id;
 }
 
 }  // namespace
@@ -32,19 +44,30 @@ void SessionFeed::start() {
       [this](const std::string&, const std::string& member) { fetch(member); });
 }
 
-void SessionFeed::add(const std::string& member, std::shared_ptr<bus::Endpoint> endpoint,
-                      std::shared_ptr<ByteBudget> budget) {
+void SessionFeed::serve(const std::string& member, std::shared_ptr<bus::Endpoint> endpoint,
+                        std::shared_ptr<ByteBudget> budget, std::uint64_t after) {
   {
     std::lock_guard lock(mutex_);
-    auto& feed = feeds_[member];
-    if (feed && feed->endpoint == endpoint)
-      return;
     auto fresh = std::make_shared<Feed>();
     fresh->endpoint = std::move(endpoint);
     fresh->budget = std::move(budget);
-    feed = std::move(fresh);
+    fresh->last_id = "0-" + std::to_string(after);
+    feeds_[member] = std::move(fresh);
   }
   fetch(member);
+}
+
+bool SessionFeed::serves(const std::string& member) const {
+  std::lock_guard lock(mutex_);
+  return feeds_.contains(member);
+}
+
+std::vector<std::string> SessionFeed::members() const {
+  std::vector<std::string> members;
+  std::lock_guard lock(mutex_);
+  for (const auto& [member, feed] : feeds_)
+    members.push_back(member);
+  return members;
 }
 
 void SessionFeed::remove(const std::string& member) {
@@ -53,13 +76,7 @@ void SessionFeed::remove(const std::string& member) {
 }
 
 void SessionFeed::fetch_all() {
-  std::vector<std::string> members;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [member, feed] : feeds_)
-      members.push_back(member);
-  }
-  for (const auto& member : members)
+  for (const auto& member : members())
     fetch(member);
 }
 
@@ -103,8 +120,8 @@ void SessionFeed::take(const std::string& member, const std::shared_ptr<Feed>& f
   for (const auto& entry : entries.elements) {
     if (entry.elements.size() < 2 || entry.elements[1].elements.size() < 2)
       continue;
-    const auto outcome =
-        feed->endpoint->deliver_text(entry.elements[1].elements[1].text, feed->budget);
+    const auto outcome = feed->endpoint->deliver_text(
+        entry.elements[1].elements[1].text, event_id_of(entry.elements[0].text), feed->budget);
     switch (outcome) {
       case bus::Delivery::kQueued:
         ++counters_.delivered;
@@ -132,9 +149,11 @@ void SessionFeed::take(const std::string& member, const std::shared_ptr<Feed>& f
     next = feed->last_id;
   }
   if (!entries.elements.empty()) {
-    // What this node took no longer needs to be in the store.
-    store_.command_async({"XTRIM", events_key(member), "MINID", next},
-                         [](Result<redis::Reply, std::string>) {});
+    const auto cut = member.find('\n');
+    store_.call_async("bmcp_delivered",
+                      {member.substr(0, cut), member.substr(cut + 1),
+                       std::to_string(event_id_of(next)), std::to_string(kKeptForReplay)},
+                      [](Result<redis::Reply, std::string>) {});
   }
   if (more)
     read(member, feed, std::move(next));

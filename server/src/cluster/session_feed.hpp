@@ -23,11 +23,12 @@ struct FeedSessionState {
   double last_request_at = 0;   // Unix seconds
 };
 
-// Moves the records the shared store keeps for this node's sessions (stream e:<session>) into
-// those sessions: a wake-up on bmcp:wake:<node> names a session, the feed reads its entries
-// after the last one it took, appends them to the session's endpoint in order, and trims
-// what it took from the store. One read per session at a time, so records keep their order;
-// a wake-up during a read makes it read again.
+// Moves the records the shared store keeps for the sessions this node serves (stream
+// e:<session>) into those sessions: a wake-up on bmcp:wake:<node> names a session, the feed
+// reads its entries after the last one it took, appends them to the session's endpoint in
+// order with their event ids, and tells the store how far it got (the store keeps the last
+// kKeptForReplay records for a Last-Event-ID resume on another node). One read per session at
+// a time, so records keep their order; a wake-up during a read makes it read again.
 // Thread safety: all methods are safe from any thread; store callbacks run on its I/O thread.
 class SessionFeed {
  public:
@@ -36,9 +37,15 @@ class SessionFeed {
 
   // Subscribes to this node's wake-ups.
   void start();
-  // A session of this node with a client bound to it: its records come here from now on.
-  void add(const std::string& member, std::shared_ptr<bus::Endpoint> endpoint,
-           std::shared_ptr<ByteBudget> budget);
+  // Records kept in the store after a node took them, for a resume elsewhere.
+  static constexpr std::uint64_t kKeptForReplay = 256;
+
+  // This node serves a session with a client bound to it: its records after event id `after`
+  // come here from now on (a feed the session already had starts over from there).
+  void serve(const std::string& member, std::shared_ptr<bus::Endpoint> endpoint,
+             std::shared_ptr<ByteBudget> budget, std::uint64_t after);
+  bool serves(const std::string& member) const;
+  std::vector<std::string> members() const;
   void remove(const std::string& member);
   // Reads every session (after wake-ups may have been missed).
   void fetch_all();

@@ -15,6 +15,10 @@ std::vector<std::string> fcall(const std::string& function, std::vector<std::str
   return command;
 }
 
+bool is_timeout(const std::string& error) {
+  return error.find("did not answer") != std::string::npos;
+}
+
 bool is_missing_function(const redis::Reply& reply) {
   return reply.is_error() && reply.text.find("Function not found") != std::string::npos;
 }
@@ -42,8 +46,33 @@ void SharedStore::stop() {
   commands_.stop();
 }
 
+void SharedStore::observe(const Result<redis::Reply, std::string>& answer) {
+  if (answer)
+    stalled_ = false;
+  else if (is_timeout(answer.error()))
+    stalled_ = true;
+}
+
+Result<redis::Reply, std::string> SharedStore::run(std::vector<std::string> command) {
+  if (stalled_)
+    return Unexpected{std::string("Redis at ") + commands_.endpoint().describe() +
+                      " stopped answering; waiting for it to answer again"};
+  auto answer = commands_.run(std::move(command));
+  observe(answer);
+  return answer;
+}
+
+redis::ClientStatus SharedStore::status() const {
+  auto status = commands_.status();
+  if (stalled_) {
+    status.connected = false;
+    status.last_error = "Redis stopped answering";
+  }
+  return status;
+}
+
 Result<void, std::string> SharedStore::load_library() {
-  auto reply = commands_.run({"FUNCTION", "LOAD", "REPLACE", std::string(bus_library_source())});
+  auto reply = run({"FUNCTION", "LOAD", "REPLACE", std::string(bus_library_source())});
   if (!reply)
     return Unexpected{unreachable_detail(reply.error())};
   if (reply->is_error())
@@ -53,11 +82,11 @@ Result<void, std::string> SharedStore::load_library() {
 
 Result<redis::Reply, std::string> SharedStore::call(const std::string& function,
                                                     std::vector<std::string> arguments) {
-  auto reply = commands_.run(fcall(function, arguments));
+  auto reply = run(fcall(function, arguments));
   if (reply && is_missing_function(*reply)) {
     if (auto loaded = load_library(); !loaded)
       return Unexpected{loaded.error()};
-    reply = commands_.run(fcall(function, std::move(arguments)));
+    reply = run(fcall(function, std::move(arguments)));
   }
   if (!reply)
     return Unexpected{unreachable_detail(reply.error())};
@@ -68,11 +97,11 @@ Result<redis::Reply, std::string> SharedStore::call(const std::string& function,
 
 void SharedStore::call_async(const std::string& function, std::vector<std::string> arguments,
                              redis::Client::Callback done) {
-  commands_.command(fcall(function, std::move(arguments)), std::move(done));
+  command_async(fcall(function, std::move(arguments)), std::move(done));
 }
 
 Result<redis::Reply, std::string> SharedStore::command(std::vector<std::string> arguments) {
-  auto reply = commands_.run(std::move(arguments));
+  auto reply = run(std::move(arguments));
   if (!reply)
     return Unexpected{unreachable_detail(reply.error())};
   if (reply->is_error())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -13,6 +14,10 @@ namespace bmcp::cluster {
 // The cluster's shared store as the other cluster classes use it: a command connection that
 // calls the bus library's functions (loading the library when Redis does not have it, e.g.
 // after Redis restarted without persistence) and a second connection for wake-ups.
+// A Redis that stops answering without closing the connection (frozen, overloaded) would make
+// every call wait out the command timeout: after one command timed out the store counts as
+// stalled, and waiting calls fail at once until an asynchronous command (the node's heartbeat,
+// every second) is answered again.
 // Thread safety: all methods are safe from any thread.
 class SharedStore {
  public:
@@ -39,14 +44,18 @@ class SharedStore {
   void command_async(std::vector<std::string> arguments, redis::Client::Callback done);
 
   redis::Client& subscriber() { return subscriber_; }
-  // Whether the command connection is up, and why not.
-  redis::ClientStatus status() const { return commands_.status(); }
+  // Whether the command connection is up and answering, and why not.
+  redis::ClientStatus status() const;
 
  private:
   Result<void, std::string> load_library();
+  // Notes whether an answer (or its absence) shows the store stalled.
+  void observe(const Result<redis::Reply, std::string>& answer);
+  Result<redis::Reply, std::string> run(std::vector<std::string> command);
 
   redis::Client commands_;
   redis::Client subscriber_;
+  std::atomic<bool> stalled_{false};
 };
 
 // "the shared store (Redis at HOST:PORT) ..." sentences for errors.

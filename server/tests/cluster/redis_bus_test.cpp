@@ -21,7 +21,7 @@ struct Node {
   Node(const std::string& url, std::string id, bus::BusLimits limits = {})
       : store(*redis::parse_redis_url(url), redis::ClientOptions{2000ms, 50ms, 200ms}),
         bus(store, clock, limits, id),
-        presence(store, bus, id, PresenceOptions{200ms, 600ms}, {}) {
+        presence(store, bus, id, PresenceOptions{200ms, 600ms}) {
     auto opened = store.start();
     if (opened) {
       bus.start();
@@ -106,6 +106,26 @@ TEST_F(RedisBusTest, ABroadcastOnOneNodeReachesClientsOnBothInOrder) {
   EXPECT_TRUE(llm->texts.empty());
 }
 
+TEST_F(RedisBusTest, EachSessionNumbersItsRecordsAndAStreamResumesOnAnotherNode) {
+  auto llm = join(*a_, "llm-1", "llm", false, "s-1");
+  for (int i = 0; i < 10; ++i)
+    ASSERT_FALSE(b_->bus.send("demo", broadcast({{"n", i}}, "llm-9"), false).refused);
+  ASSERT_TRUE(eventually([&] { return llm->texts.size() == 10; }));
+  EXPECT_EQ(llm->event_ids.front(), 1u);
+  EXPECT_EQ(llm->event_ids.back(), 10u);
+
+  // The client's stream reopens on node B after event 4: B serves the session from there.
+  auto moved = std::make_shared<FakeEndpoint>("s-1");
+  b_->bus.serve_stream("demo", moved, 4);
+  ASSERT_TRUE(eventually([&] { return moved->texts.size() == 6; }));
+  EXPECT_EQ(moved->event_ids.front(), 5u);
+  EXPECT_EQ(data_of(moved->texts.front()).at("payload").at("n"), 4);
+  ASSERT_FALSE(a_->bus.send("demo", broadcast({{"n", 10}}, "llm-9"), false).refused);
+  ASSERT_TRUE(eventually([&] { return moved->texts.size() == 7; }));
+  EXPECT_EQ(moved->event_ids.back(), 11u);
+  EXPECT_EQ(llm->texts.size(), 10u);  // node A no longer feeds it
+}
+
 TEST_F(RedisBusTest, ListingsFromEitherNodeShowEveryClientByRegistrationOrder) {
   join(*a_, "llm-1", "llm", false, "s-a");
   join(*b_, "blender-1", "blender", true, "s-b");
@@ -128,7 +148,7 @@ TEST_F(RedisBusTest, TheLevelFilterUsesTheRecipientSessionsCurrentLevel) {
   auto blender = join(*b_, "blender-1", "blender", true, "s-b", LogLevel::kWarning);
   auto outcome = a_->bus.send("demo", broadcast({{"n", 1}}, "llm-1", LogLevel::kInfo), false);
   EXPECT_EQ(outcome.filtered_by_level, std::vector<std::string>{"blender-1"});
-  blender->level_observer(LogLevel::kDebug);  // logging/setLevel on that session
+  b_->bus.set_level("demo", "s-b", LogLevel::kDebug);  // logging/setLevel on that session
   outcome = a_->bus.send("demo", broadcast({{"n", 2}}, "llm-1", LogLevel::kInfo), false);
   EXPECT_TRUE(outcome.filtered_by_level.empty());
   ASSERT_TRUE(eventually([&] { return blender->texts.size() == 1; }));
