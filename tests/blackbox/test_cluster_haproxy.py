@@ -8,13 +8,15 @@ is unknown (404) to the others and the client starts a new one.
 """
 from __future__ import annotations
 
-import pytest
+import time
 
+from blackbox.bus_helpers import register
 from blackbox.cluster_rig import NODE_IDS, rig_for  # noqa: F401
-from blackbox.wire import Http, Mcp, login_ok, rpc, wait_until
+from blackbox.wire import Http, Mcp, Session, login_ok, rpc, wait_until
 from support.haproxy import served_by
 
 SESSIONS = 9  # three rounds of the round robin
+RECORDS = 20
 
 
 def initialize(mcp: Mcp):
@@ -109,3 +111,32 @@ def test_a_killed_node_is_routed_around_and_its_sessions_start_again_elsewhere(r
         reply = mcp.post(rpc("tools/list", {}), session=sid)
         assert reply.status == 200 and served_by(reply) == node, reply
     mcp.close()
+
+
+def test_records_on_a_stream_through_haproxy_arrive_at_once(rig_for):
+    """Server-sent events pass HAProxy without being held back (option http-no-delay): without it
+    each record waited up to 200 ms in the proxy."""
+    rig = rig_for(haproxy=True)
+    mcp = client(rig.proxy.base_url)
+    receiver, _ = initialize(mcp)
+    sender, _ = initialize(mcp)
+    for sid in (receiver, sender):
+        assert mcp.post(rpc("logging/setLevel", {"level": "debug"}), session=sid).status == 200
+    register(Session(mcp, receiver, {}), "llm-receiver")
+    stream = mcp.stream(receiver)
+    assert stream.status == 200, stream.raw
+    delays = []
+    try:
+        for n in range(RECORDS):
+            started = time.monotonic()
+            reply = mcp.post(rpc("tools/call", {"name": "blender_send_message",
+                                                "arguments": {"payload": {"n": n}, "target_uuid": "llm-receiver"}}),
+                             session=sender)
+            assert reply.status == 200, reply
+            assert stream.wait_for(lambda s: len(s.parser.events) > n, timeout=5), stream.raw
+            delays.append(time.monotonic() - started)
+    finally:
+        stream.close()
+        mcp.close()
+    delays.sort()
+    assert delays[len(delays) // 2] < 0.05, f"median send-to-arrival {delays[len(delays) // 2] * 1000:.0f} ms"

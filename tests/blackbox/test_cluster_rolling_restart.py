@@ -23,7 +23,8 @@ from blackbox.wire import Http, Mcp, login_ok
 
 PEER_UUID = "blender-rolling"
 CALL_TIMEOUT = 3  # the dispatch _timeout of each call, seconds
-MIN_CALLS, MAX_CALLS = 300, 1000
+MIN_CALLS, MAX_CALLS = 1000, 1500
+PACE = 0.015  # seconds between calls, so that the calls span the whole rolling restart
 TEST_BUDGET = 120.0  # hard cap on the dispatch loop
 GAP = 2.0  # seconds of traffic between one node's return and the next node's restart
 
@@ -109,7 +110,7 @@ def dispatch_once(mcp: Mcp, session_id: str) -> tuple[str, str]:
         return "completed", envelope["job_id"]
     explanation = envelope.get("hint") or envelope.get("error") or envelope.get("detail")
     assert explanation, f"a failed call must say why: {envelope}"
-    return "failed", f"{envelope['status']}: {explanation}"
+    return "failed", f"{envelope['status']}: {explanation} (job {envelope.get('job_id')})"
 
 
 def new_session(mcp: Mcp) -> str | None:
@@ -166,6 +167,7 @@ def test_a_rolling_restart_of_every_node_loses_no_call_and_runs_none_twice(rig_f
             kind, detail = dispatch_once(caller, session_id)
             durations.append((kind, time.monotonic() - call_started))
             calls += 1
+            time.sleep(PACE)
             if kind == "completed":
                 outcomes.completed.append(detail)
             else:
@@ -192,7 +194,11 @@ def test_a_rolling_restart_of_every_node_loses_no_call_and_runs_none_twice(rig_f
         caller.close()
 
     summary = Counter(detail.split(":")[0] for detail in outcomes.failed)
-    print("\n".join(detail for detail in outcomes.failed if detail.startswith("HTTP")))
+    for detail in outcomes.failed:
+        if not detail.startswith("no_client"):
+            job = detail.rsplit("(job ", 1)[-1].rstrip(")") if "(job " in detail else None
+            print(f"failed: {detail[:160]}" + (f"; handed to the peer {peer.handed.get(job, 0)} time(s)" if job else ""))
+    print("peer problems:", peer.problems)
     took = sorted(d for kind, d in durations if kind == "completed")
     print(f"completed calls: median {took[len(took) // 2] * 1000:.0f} ms, max {took[-1] * 1000:.0f} ms")
     print(f"{calls} calls in {time.monotonic() - started:.1f} s: {len(outcomes.completed)} completed, "
