@@ -86,8 +86,8 @@ def test_a_node_whose_health_fails_leaves_the_rotation_and_comes_back(rig_for):
 def test_a_killed_node_is_routed_around_and_its_sessions_start_again_elsewhere(rig_for):
     rig = rig_for(haproxy=True)
     mcp = client(rig.proxy.base_url)
-    sessions = [initialize(mcp) for _ in range(3)]
-    victim_sid, victim = next((sid, node) for sid, node in sessions if node == "node-2")
+    sessions = [initialize(mcp) for _ in range(6)]  # the round robin puts at least one on each node
+    victim_sid = next(sid for sid, node in sessions if node == "node-2")
     survivors = [(sid, node) for sid, node in sessions if node != "node-2"]
 
     rig.kill(1)
