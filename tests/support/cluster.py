@@ -52,9 +52,11 @@ class Cluster:
 
 
 def start_node(store: Store, redis: RedisServer, node_id: str, *extra_args: str,
-               env: dict[str, str] | None = None) -> ServerProcess:
-    return start_server("--redis-url", redis.url, "--node-id", node_id, *extra_args, env=env,
-                        store=store)
+               env: dict[str, str] | None = None, port: int = 0,
+               redis_url: str | None = None) -> ServerProcess:
+    """A node `node_id` on `port` (0: a free one), reaching Redis at `redis_url` (default: `redis`'s)."""
+    return start_server("--redis-url", redis_url or redis.url, "--node-id", node_id, *extra_args, env=env,
+                        store=store, port=port)
 
 
 def start_cluster(nodes: int, store: Store, redis: RedisServer, *extra_args: str,
