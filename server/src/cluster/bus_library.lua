@@ -264,6 +264,22 @@ local function register(keys, args)
     redis.call('ZADD', prefix .. 'clients', order, uuid)
     redis.call('SADD', 'bmcp:users', prefix)
   end
+  -- A client moving to another session takes along what its old session had not delivered to
+  -- it yet (the old session's node died or it moved on), in order.
+  local moved = {}
+  local old = redis.call('HGET', key, 'session')
+  if old and old ~= session and redis.call('EXISTS', prefix .. 's:' .. old) == 1 then
+    local ekey = prefix .. 'e:' .. old
+    local delivered = redis.call('HGET', prefix .. 's:' .. old, 'delivered') or '0'
+    for _, entry in ipairs(redis.call('XRANGE', ekey, '(0-' .. delivered, '+')) do
+      local fields = {}
+      for i = 1, #entry[2], 2 do fields[entry[2][i]] = entry[2][i + 1] end
+      if fields.u == uuid then
+        moved[#moved + 1] = fields
+        redis.call('XDEL', ekey, entry[1])
+      end
+    end
+  end
   redis.call('HSET', key, 'type', ctype, 'caps', caps, 'registered_at', tostring(now / 1000),
              'session', session)
   if group == '' then redis.call('HDEL', key, 'group') else redis.call('HSET', key, 'group', group) end
@@ -289,6 +305,18 @@ local function register(keys, args)
   -- What was held while it was offline goes to its session now, in order, before anything
   -- newer can be appended.
   local flushed, expired, filtered = 0, 0, 0
+  if #moved > 0 then
+    local wakes = {}
+    for _, fields in ipairs(moved) do
+      if tonumber(fields.p) > tonumber(level) then
+        filtered = filtered + 1
+      else
+        append(prefix, session, node, uuid, fields.t, fields.p, maxlen, wakes)
+        flushed = flushed + 1
+      end
+    end
+    publish_wakes(prefix, wakes)
+  end
   local hkey = prefix .. 'h:' .. uuid
   if redis.call('EXISTS', hkey) == 1 then
     local wakes = {}
