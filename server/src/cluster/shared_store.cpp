@@ -110,7 +110,12 @@ Result<redis::Reply, std::string> SharedStore::command(std::vector<std::string> 
 }
 
 void SharedStore::command_async(std::vector<std::string> arguments, redis::Client::Callback done) {
-  commands_.command(std::move(arguments), std::move(done));
+  // Asynchronous commands are sent even while stalled: their answers tell when it is over.
+  commands_.command(std::move(arguments),
+                    [this, done = std::move(done)](Result<redis::Reply, std::string> answer) {
+                      observe(answer);
+                      done(std::move(answer));
+                    });
 }
 
 std::string unreachable_detail(const std::string& reason) {
