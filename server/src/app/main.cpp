@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
     app->add_option("--config", flags.config_file, "TOML configuration file")
         ->check(CLI::ExistingFile);
     app->add_option("--log-level", flags.log_level, "debug, info, warning or error");
+    app->add_option("--metrics-bind", flags.metrics_bind,
+                    "HOST:PORT of a second listener that serves GET /metrics without "
+                    "authentication (default: /metrics on the main listener, admins only)");
     app->add_option("--threads", flags.threads, "I/O threads (default 2)");
     app->add_option("--max-connections", flags.max_connections,
                     "Connections served at once (default and ceiling: RLIMIT_NOFILE - 80)");

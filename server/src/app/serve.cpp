@@ -9,6 +9,8 @@
 #include <set>
 #include <vector>
 
+#include "app/metrics_listener.hpp"
+#include "app/server_metrics.hpp"
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
@@ -33,6 +35,7 @@
 #include "transport/auth_endpoints.hpp"
 #include "transport/health_endpoint.hpp"
 #include "transport/mcp_endpoint.hpp"
+#include "transport/metrics_endpoint.hpp"
 #include "transport/request_guard.hpp"
 
 namespace bmcp::app {
@@ -150,6 +153,21 @@ std::size_t max_connections(const ServerConfig& config) {
   return effective;
 }
 
+// Starts the separate metrics listener and says where it serves; false (logged) when it
+// cannot listen.
+bool start_metrics_listener(MetricsListener& listener, const BindAddress& bind) {
+  const auto port = listener.start();
+  if (!port) {
+    spdlog::error("metrics listener: {}", port.error().message);
+    return false;
+  }
+  const std::string host =
+      bind.host.find(':') != std::string::npos ? "[" + bind.host + "]" : bind.host;
+  spdlog::info("metrics listening on http://{}:{}{} (no authentication)", host, *port,
+               transport::kMetricsPath);
+  return true;
+}
+
 }  // namespace
 
 int run_serve(const ServerConfig& config) {
@@ -239,6 +257,13 @@ int run_serve(const ServerConfig& config) {
     const auto counts = hub.counts();
     return transport::HealthCounts{counts.buses, counts.clients};
   });
+  // Metrics (docs/metrics.md): admins read /metrics here unless a listener of its own serves it.
+  metrics::Registry metrics_registry;
+  if (!config.metrics_bind) {
+    transport::add_admin_metrics_route(router, metrics_registry, [&auth](std::string_view token) {
+      return auth.authenticate_access(token);
+    });
+  }
   const bool loopback = http::is_loopback_address(config.host);
   http::OriginPolicy origin_policy(config.allowed_origins, loopback);
 
@@ -251,6 +276,13 @@ int run_serve(const ServerConfig& config) {
   options.served_over_limit = {transport::kHealthPath};
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
   jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
+  DispatchMetrics dispatch_metrics;
+  dispatcher.set_observer([&dispatch_metrics](const jobs::DispatchOutcome& outcome) {
+    dispatch_metrics.observe(outcome.command, outcome.status, outcome.elapsed);
+  });
+  add_server_collectors(metrics_registry,
+                        MetricSources{std::string(kVersion), sessions, server.stats(), hub,
+                                      job_store, auth.counters(), dispatch_metrics});
   add_blender_surface(registry, hub, dispatcher, job_store, clock, diagnostics_workers);
   if (config.conformance_fixtures) {
     fixtures::add_conformance_fixtures(registry, server.scheduler());
@@ -268,6 +300,12 @@ int run_serve(const ServerConfig& config) {
   }
   const std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::optional<MetricsListener> metrics_listener;
+  if (config.metrics_bind) {
+    metrics_listener.emplace(*config.metrics_bind, metrics_registry);
+    if (!start_metrics_listener(*metrics_listener, *config.metrics_bind))
+      return 1;
+  }
   print_login_hint(config, fmt::format("http://{}:{}", host, *port));
 
   auto& scheduler = server.scheduler();

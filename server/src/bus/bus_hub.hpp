@@ -43,6 +43,12 @@ struct JobStart {
 // quick and take only leaf locks.
 using JobStartListener = std::function<void(const JobStart& start)>;
 
+// One client as operators count it (no uuid: counts must not name clients).
+struct ClientState {
+  std::string client_type;
+  bool online = false;
+};
+
 struct HubCounts {
   std::size_t buses = 0;    // users whose bus holds at least one client
   std::size_t clients = 0;  // clients on all buses
@@ -84,6 +90,8 @@ class BusHub {
   void sweep();
 
   HubCounts counts() const;
+  // Every client on every bus, in no particular order.
+  std::vector<ClientState> client_states() const;
   std::size_t pending_jobs_for(const std::string& user_id) const;
   PendingJobs& pending_jobs() { return pending_jobs_; }
   const BusCounters& counters() const { return counters_; }

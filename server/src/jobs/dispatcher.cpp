@@ -18,8 +18,30 @@ Dispatcher::Dispatcher(bus::BusHub& hub, JobWaiter& waiter, JobStore& store, Sch
                        const Clock& clock)
     : hub_(hub), waiter_(waiter), store_(store), scheduler_(scheduler), clock_(clock) {}
 
+namespace {
+
+std::string_view string_field(const json::object& object, std::string_view key) {
+  const auto* field = object.if_contains(key);
+  return field && field->is_string() ? std::string_view(field->get_string()) : std::string_view();
+}
+
+// `done`, telling `observer` how the dispatch ended first.
+DispatchDone observed(DispatchDone done, const DispatchObserver& observer,
+                      const DispatchRequest& request, const Clock& clock) {
+  return [done = std::move(done), &observer, user = request.user_id, command = request.command,
+          &clock, start = clock.steady_now()](DispatchReply reply) {
+    observer(DispatchOutcome{user, command, string_field(reply.envelope, "status"),
+                             string_field(reply.envelope, "job_id"), clock.steady_now() - start});
+    done(std::move(reply));
+  };
+}
+
+}  // namespace
+
 std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, DispatchDone done,
                                                    DispatchProgress progress) {
+  if (observer_)
+    done = observed(std::move(done), observer_, request, clock_);
   const auto bus = hub_.bus_for(request.user_id);
   auto target = choose_target(bus->clients_of_type("blender"), request.target_uuid);
   if (!target) {

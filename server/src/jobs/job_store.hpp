@@ -36,6 +36,8 @@ class JobStore {
   std::optional<JobRecord> find(const std::string& user_id, const std::string& job_id) const;
   // Forgets settled jobs older than the retention time.
   void sweep();
+  // Jobs kept now, of every user, running or settled.
+  std::size_t size() const;
 
  private:
   using Jobs = std::map<std::string, JobRecord, std::less<>>;
