@@ -66,6 +66,12 @@ Result<void, Error> check_log_level(std::string_view source, const std::string& 
   return {};
 }
 
+Result<void, Error> check_log_format(std::string_view source, const std::string& value) {
+  if (!parse_log_format(value))
+    return Unexpected{fmt::format("{} must be text or json, got '{}'", source, value)};
+  return {};
+}
+
 // A comma-separated list; blanks around entries and empty entries are dropped.
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> out;
@@ -121,6 +127,7 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
                                                             "session_idle_seconds",
                                                             "log_level",
                                                             "metrics_bind",
+                                                            "log_format",
                                                             "allowed_origins",
                                                             "threads",
                                                             "max_connections",
@@ -161,6 +168,16 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
         positive_of("session_idle_seconds", config.session_idle_seconds)}) {
     if (!result)
       return result;
+  }
+  if (const auto* node = table.get("log_format")) {
+    if (!node->is_string())
+      return wrong_type("log_format", "a string");
+    config.log_format = node->value<std::string>().value();
+    if (auto ok =
+            check_log_format(fmt::format("config file {}: 'log_format'", path), config.log_format);
+        !ok) {
+      return ok;
+    }
   }
   if (const auto* node = table.get("metrics_bind")) {
     if (!node->is_string())
@@ -306,6 +323,11 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       return ok;
     config.log_level = *level;
   }
+  if (auto format = non_empty(env("BLENDER_MCP_LOG_FORMAT"))) {
+    if (auto ok = check_log_format("BLENDER_MCP_LOG_FORMAT", *format); !ok)
+      return ok;
+    config.log_format = *format;
+  }
   if (auto text = non_empty(env("BLENDER_MCP_METRICS_BIND"))) {
     auto bind = parse_bind_address("BLENDER_MCP_METRICS_BIND", *text);
     if (!bind)
@@ -357,6 +379,11 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
     if (auto ok = check_log_level("--log-level", *flags.log_level); !ok)
       return ok;
     config.log_level = *flags.log_level;
+  }
+  if (flags.log_format) {
+    if (auto ok = check_log_format("--log-format", *flags.log_format); !ok)
+      return ok;
+    config.log_format = *flags.log_format;
   }
   if (flags.metrics_bind) {
     auto bind = parse_bind_address("--metrics-bind", *flags.metrics_bind);

@@ -49,6 +49,8 @@ struct ServerConfig {
   // stream buffer and in one request body, with room for the rest of the reply.
   std::int64_t max_image_bytes = 4 << 20;
   std::string log_level = "info";
+  // `text` (one line of text per record) or `json` (one JSON object per line); docs/logging.md.
+  std::string log_format = "text";
   // A second listener that serves only GET /metrics, without authentication; unset: /metrics
   // is served on the main listener to admins only (docs/metrics.md).
   std::optional<BindAddress> metrics_bind;
@@ -76,6 +78,7 @@ struct ServeFlags {
   std::optional<std::string> database_url;
   std::optional<std::string> config_file;
   std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
   std::optional<std::string> metrics_bind;  // HOST:PORT
   std::optional<std::int64_t> threads;
   std::optional<std::int64_t> max_connections;

@@ -71,6 +71,8 @@ int main(int argc, char** argv) {
     app->add_option("--config", flags.config_file, "TOML configuration file")
         ->check(CLI::ExistingFile);
     app->add_option("--log-level", flags.log_level, "debug, info, warning or error");
+    app->add_option("--log-format", flags.log_format,
+                    "text (default) or json: one JSON object per log line");
     app->add_option("--metrics-bind", flags.metrics_bind,
                     "HOST:PORT of a second listener that serves GET /metrics without "
                     "authentication (default: /metrics on the main listener, admins only)");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/metrics_listener.hpp"
+#include "app/operation_log.hpp"
 #include "app/server_metrics.hpp"
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
@@ -171,7 +172,7 @@ bool start_metrics_listener(MetricsListener& listener, const BindAddress& bind) 
 }  // namespace
 
 int run_serve(const ServerConfig& config) {
-  init_logging(*parse_server_log_level(config.log_level));
+  init_logging(*parse_server_log_level(config.log_level), *parse_log_format(config.log_format));
   StoreLocation location{config.database_url, {}};
   if (!location.database_url) {
     auto data_dir = auth::resolve_data_dir(config.data_dir, auth::process_env);
@@ -200,7 +201,7 @@ int run_serve(const ServerConfig& config) {
       auth::AuthConfig{store->signing_key, std::chrono::minutes(config.access_token_expire_minutes),
                        std::chrono::days(config.refresh_token_expire_days)});
   if (auto ok = auth.bootstrap(config.admin_password, config.demo_password); !ok) {
-    std::fprintf(stderr, "%s\n", ok.error().message.c_str());
+    spdlog::error("{}", ok.error().message);
     return ok.error().code == ErrorCode::kFailedPrecondition ? 2 : 1;
   }
   if (const int purged = auth.purge_expired(); purged > 0) {
@@ -230,8 +231,9 @@ int run_serve(const ServerConfig& config) {
     job_store.track(start.user_id, std::move(record));
   });
   hub.add_job_listener([&job_waiter](const bus::JobEvent& event) { job_waiter.on_event(event); });
-  sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason) {
+  sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason reason) {
     hub.end_session(session.user_id(), session.id());
+    log_session_end(session, reason);
   });
   ThreadPool blocking(2);
   // Diagnostics wait on Blender child processes for up to 30 s: a pool of their own keeps
@@ -279,6 +281,7 @@ int run_serve(const ServerConfig& config) {
   DispatchMetrics dispatch_metrics;
   dispatcher.set_observer([&dispatch_metrics](const jobs::DispatchOutcome& outcome) {
     dispatch_metrics.observe(outcome.command, outcome.status, outcome.elapsed);
+    log_dispatch(outcome);
   });
   add_server_collectors(metrics_registry,
                         MetricSources{std::string(kVersion), sessions, server.stats(), hub,

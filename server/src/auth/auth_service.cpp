@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "auth/token_error.hpp"
+#include "core/log_fields.hpp"
 
 namespace bmcp::auth {
 
@@ -57,6 +58,18 @@ AuthOutcome outcome_of(const AuthFailure& failure) {
   return AuthOutcome::kInvalidToken;
 }
 
+// At most 128 bytes of `text`, cut at a UTF-8 character boundary: a username in a log line is
+// for reading, and a client may send a long one.
+std::string_view log_safe_prefix(std::string_view text) {
+  constexpr std::size_t kMax = 128;
+  if (text.size() <= kMax)
+    return text;
+  std::size_t end = kMax;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return text.substr(0, end);
+}
+
 // Counts `result` under `action` and passes it on.
 template <class T>
 Result<T, AuthFailure> counted(AuthCounters& counters, AuthAction action,
@@ -88,7 +101,13 @@ AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const C
 Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
                                                     std::string_view password,
                                                     std::string_view remote_address) {
-  return counted(counters_, AuthAction::kLogin, check_login(username, password, remote_address));
+  auto result =
+      counted(counters_, AuthAction::kLogin, check_login(username, password, remote_address));
+  log_with_fields(
+      spdlog::level::info, "login",
+      {{"user", log_safe_prefix(username)},
+       {"status", outcome_word(result ? AuthOutcome::kSuccess : outcome_of(result.error()))}});
+  return result;
 }
 
 Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {

@@ -249,6 +249,31 @@ TEST_F(LoadConfigTest, ABadTrustedProxyIsRefusedNamingItsSourceAndEntry) {
             std::string::npos);
 }
 
+TEST_F(LoadConfigTest, TheLogFormatIsTextByDefaultAndComesFromFileEnvironmentOrFlag) {
+  EXPECT_EQ(load_config({}, env())->log_format, "text");
+  ServeFlags flags;
+  flags.config_file = write_toml("log_format = \"json\"\n");
+  EXPECT_EQ(load_config(flags, env())->log_format, "json");
+  env_["BLENDER_MCP_LOG_FORMAT"] = "text";
+  EXPECT_EQ(load_config(flags, env())->log_format, "text");
+  flags.log_format = "json";
+  EXPECT_EQ(load_config(flags, env())->log_format, "json");
+}
+
+TEST_F(LoadConfigTest, AnUnknownLogFormatIsRefusedNamingItsSourceAndValue) {
+  ServeFlags flags;
+  flags.log_format = "yaml";
+  EXPECT_EQ(load_config(flags, env()).error(), "--log-format must be text or json, got 'yaml'");
+  env_["BLENDER_MCP_LOG_FORMAT"] = "JSON";
+  EXPECT_EQ(load_config({}, env()).error(),
+            "BLENDER_MCP_LOG_FORMAT must be text or json, got 'JSON'");
+  env_.clear();
+  flags = {};
+  flags.config_file = write_toml("log_format = \"xml\"\n");
+  EXPECT_NE(load_config(flags, env()).error().find("'log_format' must be text or json, got 'xml'"),
+            std::string::npos);
+}
+
 TEST_F(LoadConfigTest, MetricsBindIsUnsetByDefaultAndComesFromFileEnvironmentOrFlag) {
   EXPECT_FALSE(load_config({}, env())->metrics_bind);
   ServeFlags flags;
