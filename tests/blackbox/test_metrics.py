@@ -13,7 +13,7 @@ import pytest
 from blackbox.bus_helpers import call
 from blackbox.checks import assert_detail
 from blackbox.processes import clean_env, expect_startup_refused
-from blackbox.wire import Http, Mcp, login_ok
+from blackbox.wire import Http, Mcp, login_ok, wait_until
 from support.postgres import running_in_ci
 from support.prometheus import PrometheusServer, ScrapeTarget, parse_samples, tool_path, value
 from support.server_process import ADMIN_PASSWORD, ServerProcess
@@ -126,6 +126,25 @@ def test_clients_are_counted_by_bounded_type_and_state(fresh_server, http_for):
         assert value(samples, "blender_mcp_sessions") == 1
         assert all("type-with-a-user-id-123" not in str(key) for key in samples)
         session.delete()
+    finally:
+        mcp.close()
+
+
+def test_open_event_streams_count_a_standalone_stream_while_it_is_open(fresh_server, http_for):
+    http = http_for(fresh_server)
+    token = admin_token(http)
+    mcp = Mcp(fresh_server.base_url, token)
+    try:
+        session = mcp.initialize()
+        assert value(scrape(http, token), "blender_mcp_open_event_streams") == 0
+        stream = session.stream()
+        assert stream.status == 200, stream.raw
+        assert value(scrape(http, token), "blender_mcp_open_event_streams") == 1
+        session.delete()  # ends the session, and with it the stream
+        assert stream.wait_ended(), stream.raw
+        assert wait_until(lambda: value(scrape(http, token), "blender_mcp_open_event_streams") == 0,
+                          timeout=5)
+        stream.close()
     finally:
         mcp.close()
 

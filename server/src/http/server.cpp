@@ -377,6 +377,18 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   }
 }
 
+// One event stream in ServerStats::open_streams for as long as it lives.
+class OpenStreamCount {
+ public:
+  explicit OpenStreamCount(ServerStats& stats) : stats_(stats) { stats_.stream_opened(); }
+  ~OpenStreamCount() { stats_.stream_closed(); }
+  OpenStreamCount(const OpenStreamCount&) = delete;
+  OpenStreamCount& operator=(const OpenStreamCount&) = delete;
+
+ private:
+  ServerStats& stats_;
+};
+
 // Writes whatever the handler decides. True when the connection may serve another request.
 net::awaitable<bool> serve_response(beast::tcp_stream& stream,
                                     std::shared_ptr<ConnectionResponse> response, bool keep_alive,
@@ -390,10 +402,10 @@ net::awaitable<bool> serve_response(beast::tcp_stream& stream,
     }
     if (mode == ConnectionResponse::Mode::kEvents) {
       stats.count_response(200);
-      stats.stream_opened();
-      const bool reusable = co_await write_events(stream, response, keep_alive, limits);
-      stats.stream_closed();
-      co_return reusable;
+      // Counted open until the stream ends, however it ends (also when the coroutine is
+      // destroyed at shutdown without resuming).
+      const OpenStreamCount open(stats);
+      co_return co_await write_events(stream, response, keep_alive, limits);
     }
     co_await response->wait(SteadyTime::max());
   }
