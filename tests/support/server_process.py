@@ -18,7 +18,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BINARY = REPO_ROOT / "build" / "bin" / "blender-mcp"
-LISTENING = re.compile(r"blender-mcp listening on (http://[^\s]+)")
+LISTENING = re.compile(r"blender-mcp listening on (http://[^\s\"]+)")
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 DEMO_PASSWORD = "demo"

@@ -88,6 +88,12 @@ Result<void, Error> check_log_level(std::string_view source, const std::string& 
   return {};
 }
 
+Result<void, Error> check_log_format(std::string_view source, const std::string& value) {
+  if (!parse_log_format(value))
+    return Unexpected{fmt::format("{} must be text or json, got '{}'", source, value)};
+  return {};
+}
+
 // A comma-separated list; blanks around entries and empty entries are dropped.
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> out;
@@ -144,6 +150,8 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
                                                             "refresh_token_expire_days",
                                                             "session_idle_seconds",
                                                             "log_level",
+                                                            "metrics_bind",
+                                                            "log_format",
                                                             "allowed_origins",
                                                             "threads",
                                                             "max_connections",
@@ -184,6 +192,25 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
         positive_of("session_idle_seconds", config.session_idle_seconds)}) {
     if (!result)
       return result;
+  }
+  if (const auto* node = table.get("log_format")) {
+    if (!node->is_string())
+      return wrong_type("log_format", "a string");
+    config.log_format = node->value<std::string>().value();
+    if (auto ok =
+            check_log_format(fmt::format("config file {}: 'log_format'", path), config.log_format);
+        !ok) {
+      return ok;
+    }
+  }
+  if (const auto* node = table.get("metrics_bind")) {
+    if (!node->is_string())
+      return wrong_type("metrics_bind", "a string");
+    auto bind = parse_bind_address(fmt::format("config file {}: 'metrics_bind'", path),
+                                   node->value<std::string>().value());
+    if (!bind)
+      return Unexpected{bind.error()};
+    config.metrics_bind = *bind;
   }
   if (const auto* node = table.get("data_dir")) {
     if (!node->is_string())
@@ -342,6 +369,17 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       return ok;
     config.log_level = *level;
   }
+  if (auto format = non_empty(env("BLENDER_MCP_LOG_FORMAT"))) {
+    if (auto ok = check_log_format("BLENDER_MCP_LOG_FORMAT", *format); !ok)
+      return ok;
+    config.log_format = *format;
+  }
+  if (auto text = non_empty(env("BLENDER_MCP_METRICS_BIND"))) {
+    auto bind = parse_bind_address("BLENDER_MCP_METRICS_BIND", *text);
+    if (!bind)
+      return Unexpected{bind.error()};
+    config.metrics_bind = *bind;
+  }
   if (auto origins = non_empty(env("BLENDER_MCP_ALLOWED_ORIGINS"))) {
     config.allowed_origins = split_list(*origins);
   }
@@ -397,6 +435,17 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
     if (auto ok = check_log_level("--log-level", *flags.log_level); !ok)
       return ok;
     config.log_level = *flags.log_level;
+  }
+  if (flags.log_format) {
+    if (auto ok = check_log_format("--log-format", *flags.log_format); !ok)
+      return ok;
+    config.log_format = *flags.log_format;
+  }
+  if (flags.metrics_bind) {
+    auto bind = parse_bind_address("--metrics-bind", *flags.metrics_bind);
+    if (!bind)
+      return Unexpected{bind.error()};
+    config.metrics_bind = *bind;
   }
   if (flags.threads) {
     if (*flags.threads <= 0 || *flags.threads > 256) {
@@ -471,6 +520,40 @@ Result<void, Error> check_byte_bounds(const ServerConfig& config) {
 }
 
 }  // namespace
+
+Result<BindAddress, std::string> parse_bind_address(std::string_view source,
+                                                    std::string_view text) {
+  const auto refuse = [&](std::string_view why) {
+    return Unexpected{
+        fmt::format("{} must be HOST:PORT with an IP address as HOST ([...] for "
+                    "IPv6) and a port 0-65535, got '{}': {}",
+                    source, text, why)};
+  };
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos)
+    return refuse("no port");
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+    if (host.find(':') == std::string_view::npos)
+      return refuse("brackets are for IPv6 addresses");
+  } else if (host.find(':') != std::string_view::npos) {
+    return refuse("an IPv6 address must be in brackets");
+  }
+  if (host.empty())
+    return refuse("no host");
+  if (!http::parse_ip_address(host))
+    return refuse(fmt::format("'{}' is not an IP address", host));
+  std::int64_t port = -1;
+  const auto [end, error] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() ||
+      port < 0 || port > 65535) {
+    return refuse(fmt::format("'{}' is not a port number", port_text));
+  }
+  return BindAddress{std::string(host), static_cast<std::uint16_t>(port)};
+}
 
 Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const EnvLookup& env) {
   ServerConfig config;

@@ -12,6 +12,14 @@
 
 namespace bmcp::app {
 
+// An address to listen on: an IP address (IPv6 without brackets) and a port (0: a free one).
+struct BindAddress {
+  std::string host;
+  std::uint16_t port = 0;
+
+  friend bool operator==(const BindAddress&, const BindAddress&) = default;
+};
+
 // Everything `serve` needs, after defaults, the TOML file, the environment and the flags have
 // been merged. Precedence, highest first: command-line flags, environment, TOML file, defaults.
 struct ServerConfig {
@@ -45,6 +53,11 @@ struct ServerConfig {
   // stream buffer and in one request body, with room for the rest of the reply.
   std::int64_t max_image_bytes = 4 << 20;
   std::string log_level = "info";
+  // `text` (one line of text per record) or `json` (one JSON object per line); docs/logging.md.
+  std::string log_format = "text";
+  // A second listener that serves only GET /metrics, without authentication; unset: /metrics
+  // is served on the main listener to admins only (docs/metrics.md).
+  std::optional<BindAddress> metrics_bind;
   std::vector<std::string> allowed_origins;
   std::size_t threads = 2;
   // Connections served at once; nullopt: as many as RLIMIT_NOFILE allows. Either way `serve`
@@ -71,6 +84,8 @@ struct ServeFlags {
   std::optional<std::string> node_id;
   std::optional<std::string> config_file;
   std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
+  std::optional<std::string> metrics_bind;  // HOST:PORT
   std::optional<std::int64_t> threads;
   std::optional<std::int64_t> max_connections;
   std::optional<std::int64_t> max_image_bytes;
@@ -86,6 +101,10 @@ using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
 // the file, the key and the value; on failure `config` is unchanged.
 Result<void, std::string> apply_config_toml(ServerConfig& config, std::string_view text,
                                             std::string_view path);
+
+// Reads HOST:PORT (`[v6]:PORT` for IPv6): the host an IP address, the port 0-65535. The error
+// names `source` and says what is wrong.
+Result<BindAddress, std::string> parse_bind_address(std::string_view source, std::string_view text);
 
 // Merges the sources. The error names the setting, its source and the value that was refused.
 Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const EnvLookup& env);

@@ -76,6 +76,11 @@ int main(int argc, char** argv) {
                     "(redis://[:password@]host[:port][/db]; docs/cluster.md)");
     app->add_option("--node-id", flags.node_id,
                     "This node's id in the cluster (default: generated at start-up)");
+    app->add_option("--log-format", flags.log_format,
+                    "text (default) or json: one JSON object per log line");
+    app->add_option("--metrics-bind", flags.metrics_bind,
+                    "HOST:PORT of a second listener that serves GET /metrics without "
+                    "authentication (default: /metrics on the main listener, admins only)");
     app->add_option("--threads", flags.threads, "I/O threads (default 2)");
     app->add_option("--max-connections", flags.max_connections,
                     "Connections served at once (default and ceiling: RLIMIT_NOFILE - 80)");

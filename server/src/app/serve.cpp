@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "app/bus_backend.hpp"
+#include "app/metrics_listener.hpp"
+#include "app/operation_log.hpp"
+#include "app/server_metrics.hpp"
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
@@ -33,6 +36,7 @@
 #include "transport/auth_endpoints.hpp"
 #include "transport/health_endpoint.hpp"
 #include "transport/mcp_endpoint.hpp"
+#include "transport/metrics_endpoint.hpp"
 #include "transport/request_guard.hpp"
 
 namespace bmcp::app {
@@ -152,10 +156,25 @@ std::size_t max_connections(const ServerConfig& config) {
   return effective;
 }
 
+// Starts the separate metrics listener and says where it serves; false (logged) when it
+// cannot listen.
+bool start_metrics_listener(MetricsListener& listener, const BindAddress& bind) {
+  const auto port = listener.start();
+  if (!port) {
+    spdlog::error("metrics listener: {}", port.error().message);
+    return false;
+  }
+  const std::string host =
+      bind.host.find(':') != std::string::npos ? "[" + bind.host + "]" : bind.host;
+  spdlog::info("metrics listening on http://{}:{}{} (no authentication)", host, *port,
+               transport::kMetricsPath);
+  return true;
+}
+
 }  // namespace
 
 int run_serve(const ServerConfig& config) {
-  init_logging(*parse_server_log_level(config.log_level));
+  init_logging(*parse_server_log_level(config.log_level), *parse_log_format(config.log_format));
   StoreLocation location{config.database_url, {}};
   if (!location.database_url) {
     auto data_dir = auth::resolve_data_dir(config.data_dir, auth::process_env);
@@ -184,7 +203,7 @@ int run_serve(const ServerConfig& config) {
       auth::AuthConfig{store->signing_key, std::chrono::minutes(config.access_token_expire_minutes),
                        std::chrono::days(config.refresh_token_expire_days)});
   if (auto ok = auth.bootstrap(config.admin_password, config.demo_password); !ok) {
-    std::fprintf(stderr, "%s\n", ok.error().message.c_str());
+    spdlog::error("{}", ok.error().message);
     return ok.error().code == ErrorCode::kFailedPrecondition ? 2 : 1;
   }
   if (const int purged = auth.purge_expired(); purged > 0) {
@@ -223,8 +242,9 @@ int run_serve(const ServerConfig& config) {
     job_store.track(start.user_id, std::move(record));
   });
   hub.add_job_listener([&job_waiter](const bus::JobEvent& event) { job_waiter.on_event(event); });
-  sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason) {
+  sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason reason) {
     hub.end_session(session.user_id(), session.id());
+    log_session_end(session, reason);
   });
   ThreadPool blocking(2);
   // Diagnostics wait on Blender child processes for up to 30 s: a pool of their own keeps
@@ -250,6 +270,13 @@ int run_serve(const ServerConfig& config) {
     const auto counts = hub.counts();
     return transport::HealthCounts{counts.buses, counts.clients, (*backend)->problem()};
   });
+  // Metrics (docs/metrics.md): admins read /metrics here unless a listener of its own serves it.
+  metrics::Registry metrics_registry;
+  if (!config.metrics_bind) {
+    transport::add_admin_metrics_route(router, metrics_registry, [&auth](std::string_view token) {
+      return auth.authenticate_access(token);
+    });
+  }
   const bool loopback = http::is_loopback_address(config.host);
   http::OriginPolicy origin_policy(config.allowed_origins, loopback);
 
@@ -262,6 +289,14 @@ int run_serve(const ServerConfig& config) {
   options.served_over_limit = {transport::kHealthPath};
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
   jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
+  DispatchMetrics dispatch_metrics;
+  dispatcher.set_observer([&dispatch_metrics](const jobs::DispatchOutcome& outcome) {
+    dispatch_metrics.observe(outcome.command, outcome.status, outcome.elapsed);
+    log_dispatch(outcome);
+  });
+  add_server_collectors(metrics_registry,
+                        MetricSources{std::string(kVersion), sessions, server.stats(), hub,
+                                      job_store, auth.counters(), dispatch_metrics});
   add_blender_surface(registry, hub, dispatcher, job_store, clock, diagnostics_workers);
   if (config.conformance_fixtures) {
     fixtures::add_conformance_fixtures(registry, server.scheduler());
@@ -279,6 +314,12 @@ int run_serve(const ServerConfig& config) {
   }
   const std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
+  std::optional<MetricsListener> metrics_listener;
+  if (config.metrics_bind) {
+    metrics_listener.emplace(*config.metrics_bind, metrics_registry);
+    if (!start_metrics_listener(*metrics_listener, *config.metrics_bind))
+      return 1;
+  }
   print_login_hint(config, fmt::format("http://{}:{}", host, *port));
 
   auto& scheduler = server.scheduler();

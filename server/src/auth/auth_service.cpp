@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "auth/token_error.hpp"
+#include "core/log_fields.hpp"
+
 namespace bmcp::auth {
 
 namespace {
@@ -28,6 +31,53 @@ Principal principal_of(const UserRecord& user) {
   return Principal{user.username, user.username, user.roles, user.scopes, user.uid};
 }
 
+// The outcome a refusal counts as. The details are the ones this file and token_error_detail
+// write; one that is not listed here is an invalid token.
+AuthOutcome outcome_of(const AuthFailure& failure) {
+  switch (failure.kind) {
+    case AuthFailure::Kind::kBadRequest:
+      return AuthOutcome::kBadRequest;
+    case AuthFailure::Kind::kRateLimited:
+      return AuthOutcome::kRateLimited;
+    case AuthFailure::Kind::kUnavailable:
+      return AuthOutcome::kStoreUnavailable;
+    case AuthFailure::Kind::kUnauthorized:
+      break;
+  }
+  const std::string_view detail = failure.detail;
+  if (detail == "Invalid credentials")
+    return AuthOutcome::kInvalidCredentials;
+  if (detail == token_error_detail(TokenError::kExpired))
+    return AuthOutcome::kTokenExpired;
+  if (detail == "Not an access token" || detail == "Not a refresh token")
+    return AuthOutcome::kWrongTokenType;
+  if (detail == "Invalid refresh token")
+    return AuthOutcome::kInvalidRefreshToken;
+  if (detail == "User not found")
+    return AuthOutcome::kUserNotFound;
+  return AuthOutcome::kInvalidToken;
+}
+
+// At most 128 bytes of `text`, cut at a UTF-8 character boundary: a username in a log line is
+// for reading, and a client may send a long one.
+std::string_view log_safe_prefix(std::string_view text) {
+  constexpr std::size_t kMax = 128;
+  if (text.size() <= kMax)
+    return text;
+  std::size_t end = kMax;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return text.substr(0, end);
+}
+
+// Counts `result` under `action` and passes it on.
+template <class T>
+Result<T, AuthFailure> counted(AuthCounters& counters, AuthAction action,
+                               Result<T, AuthFailure> result) {
+  counters.count(action, result ? AuthOutcome::kSuccess : outcome_of(result.error()));
+  return result;
+}
+
 void throw_unless_ok(const Status& status) {
   if (!status.ok()) {
     throw StoreError(status.error().message);
@@ -48,6 +98,30 @@ AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const C
       limiter_(clock),
       verified_(config.verified_token_cache_size) {}
 
+Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
+                                                    std::string_view password,
+                                                    std::string_view remote_address) {
+  auto result =
+      counted(counters_, AuthAction::kLogin, check_login(username, password, remote_address));
+  log_with_fields(
+      spdlog::level::info, "login",
+      {{"user", log_safe_prefix(username)},
+       {"status", outcome_word(result ? AuthOutcome::kSuccess : outcome_of(result.error()))}});
+  return result;
+}
+
+Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {
+  return counted(counters_, AuthAction::kRefresh, check_refresh(refresh_token));
+}
+
+Result<void, AuthFailure> AuthService::logout(std::string_view token) {
+  return counted(counters_, AuthAction::kLogout, check_logout(token));
+}
+
+Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view token) {
+  return counted(counters_, AuthAction::kAccess, check_access(token));
+}
+
 TokenPair AuthService::issue_pair(const UserRecord& user) {
   const auto access = tokens_.issue_access(user);
   auto refresh = tokens_.issue_refresh(user);
@@ -56,9 +130,9 @@ TokenPair AuthService::issue_pair(const UserRecord& user) {
   return TokenPair{access.token, std::move(refresh.token), tokens_.access_ttl().count()};
 }
 
-Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
-                                                    std::string_view password,
-                                                    std::string_view remote_address) {
+Result<LoginResult, AuthFailure> AuthService::check_login(std::string_view username,
+                                                          std::string_view password,
+                                                          std::string_view remote_address) {
   if (username.empty() || password.empty()) {
     return Unexpected{
         AuthFailure{AuthFailure::Kind::kBadRequest, "username and password required", {}}};
@@ -83,7 +157,7 @@ Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
   }
 }
 
-Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {
+Result<TokenPair, AuthFailure> AuthService::check_refresh(std::string_view refresh_token) {
   const auto claims = tokens_.verify(refresh_token);
   if (!claims) {
     return Unexpected{unauthorized(token_error_detail(claims.error()))};
@@ -106,7 +180,7 @@ Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_tok
   }
 }
 
-Result<void, AuthFailure> AuthService::logout(std::string_view token) {
+Result<void, AuthFailure> AuthService::check_logout(std::string_view token) {
   // The token of a removed account must not revoke the tokens of a new one with its name.
   // find() rather than exists_with_uid(): it always reads the store, where the PostgreSQL
   // store's exists_with_uid() may answer from its cache, which can lag a removal on another
@@ -124,7 +198,7 @@ Result<void, AuthFailure> AuthService::logout(std::string_view token) {
   return {};
 }
 
-Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view token) {
+Result<Principal, AuthFailure> AuthService::check_access(std::string_view token) {
   // The cache stands only for the token-only checks (format, signature, claims); exp is
   // checked against the clock by lookup() on every hit, and the user below on every request.
   // Password changes and logout do not touch access tokens (contract 2.3: issued access tokens

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/auth_counters.hpp"
 #include "auth/login_rate_limiter.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/token_service.hpp"
@@ -119,8 +120,16 @@ class AuthService {
   int purge_expired();
 
   std::chrono::seconds access_ttl() const { return tokens_.access_ttl(); }
+  // How login, refresh, logout and access checks ended, for operators.
+  const AuthCounters& counters() const { return counters_; }
 
  private:
+  // The calls above before they are counted.
+  Result<LoginResult, AuthFailure> check_login(std::string_view username, std::string_view password,
+                                               std::string_view remote_address);
+  Result<TokenPair, AuthFailure> check_refresh(std::string_view refresh_token);
+  Result<void, AuthFailure> check_logout(std::string_view token);
+  Result<Principal, AuthFailure> check_access(std::string_view token);
   TokenPair issue_pair(const UserRecord& user);
   Status ensure_user(const std::string& username, const std::string& password,
                      const std::vector<std::string>& roles, const std::vector<std::string>& scopes,
@@ -131,6 +140,7 @@ class AuthService {
   TokenService tokens_;
   LoginRateLimiter limiter_;
   VerifiedTokenCache verified_;
+  AuthCounters counters_;
 };
 
 }  // namespace bmcp::auth

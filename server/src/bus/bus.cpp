@@ -137,6 +137,7 @@ SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_d
     outcome.refused = too_large(*message);
     return outcome;
   }
+  ++counters_.routed;
   outcome.message_id = message->message_id;
   outcome.job_id = message->job_id;
   outcome.routing = message->routing;

@@ -159,6 +159,21 @@ HubCounts BusHub::counts() const {
   return counts;
 }
 
+std::vector<ClientState> BusHub::client_states() const {
+  std::vector<ClientState> states;
+  for (const auto& bus : all_buses()) {
+    const auto lists = bus->list();
+    for (const auto* bucket : {&lists.persistent, &lists.ephemeral}) {
+      for (const auto& info : *bucket) {
+        const auto& client = info.as_object();
+        states.push_back(ClientState{std::string(client.at("client_type").as_string()),
+                                     client.at("online").as_bool()});
+      }
+    }
+  }
+  return states;
+}
+
 std::size_t BusHub::pending_jobs_for(const std::string& user_id) const {
   return pending_jobs_.count_for(user_id);
 }

@@ -57,6 +57,8 @@ class BusHub final : public BusService {
   void sweep() override;
   HubCounts counts() const override;
 
+  // Every client on every bus, in no particular order.
+  std::vector<ClientState> client_states() const override;
   std::size_t pending_jobs_for(const std::string& user_id) const;
   PendingJobs& pending_jobs() { return pending_jobs_; }
 

@@ -62,6 +62,12 @@ struct HubCounts {
   std::size_t clients = 0;  // clients on all buses
 };
 
+// One client as operators count it (no uuid: counts must not name clients).
+struct ClientState {
+  std::string client_type;
+  bool online = false;
+};
+
 // The per-user counts of blender://bus/stats.
 struct BusStats {
   std::size_t persistent = 0;
@@ -123,8 +129,11 @@ class BusService {
   virtual void drop_user(const std::string& user_id) = 0;
   // Applies the time bounds: held records and pending jobs past their TTL.
   virtual void sweep() = 0;
-  // Buses and clients this node knows of (all of them on one node; its own in a cluster).
+  // Buses and clients (in a cluster: of the whole cluster).
   virtual HubCounts counts() const = 0;
+  // Every client on every bus, in no particular order (in a cluster: of the whole cluster;
+  // empty while the shared store cannot be reached).
+  virtual std::vector<ClientState> client_states() const = 0;
 };
 
 // The origin of records the server sends for a user: "server:<user_id>".

@@ -6,10 +6,10 @@ namespace bmcp::bus {
 
 std::string BusCounters::summary() const {
   return fmt::format(
-      "delivered={} filtered_by_level={} held={} hold_overflow={} hold_expired={} "
+      "routed={} delivered={} filtered_by_level={} held={} hold_overflow={} hold_expired={} "
       "stream_overflow={} budget_dropped={} record_too_large={} pending_jobs_evicted={} "
       "pending_jobs_expired={}",
-      delivered.load(), filtered_by_level.load(), held.load(), hold_overflow.load(),
+      routed.load(), delivered.load(), filtered_by_level.load(), held.load(), hold_overflow.load(),
       hold_expired.load(), stream_overflow.load(), budget_dropped.load(), record_too_large.load(),
       pending_jobs_evicted.load(), pending_jobs_expired.load());
 }

@@ -9,6 +9,7 @@ namespace bmcp::bus {
 // What the bus did with records, over all buses, for operators. Every bound that loses a
 // record has its own counter.
 struct BusCounters {
+  std::atomic<std::uint64_t> routed{0};                // sends accepted for routing (not refused)
   std::atomic<std::uint64_t> delivered{0};             // handed to a session's event log
   std::atomic<std::uint64_t> filtered_by_level{0};     // below the recipient session's level
   std::atomic<std::uint64_t> held{0};                  // kept for an offline persistent client

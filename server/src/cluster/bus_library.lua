@@ -365,6 +365,23 @@ local function counts(keys, args)
   return {users, clients}
 end
 
+-- Args: grace ms. Every client of every user as {type, online (0/1)}, for operators' counts.
+local function client_states(keys, args)
+  local grace_ms = tonumber(args[1])
+  local now = now_ms()
+  local out = {}
+  for _, prefix in ipairs(redis.call('SMEMBERS', 'bmcp:users')) do
+    for _, uuid in ipairs(redis.call('ZRANGE', prefix .. 'clients', 0, -1)) do
+      local c = redis.call('HMGET', prefix .. 'c:' .. uuid, 'type', 'session')
+      local online = 0
+      local s = live_session(prefix, c[2], now)
+      if s and is_online(s, now, grace_ms) then online = 1 end
+      out[#out + 1] = {c[1] or '', online}
+    end
+  end
+  return out
+end
+
 -- Args: prefix. Returns one entry per client, by registration order:
 -- {uuid, type, persistent, caps, group, connected_at, registered_at, unbound_seen, online,
 --  last_request_at}; online is 1 or 0; absent fields are ''.
@@ -644,6 +661,7 @@ redis.register_function('bmcp_lookup', lookup)
 redis.register_function('bmcp_touch_sessions', touch_sessions)
 redis.register_function('bmcp_withdraw', withdraw)
 redis.register_function('bmcp_counts', counts)
+redis.register_function('bmcp_client_states', client_states)
 redis.register_function('bmcp_job_get', job_get)
 redis.register_function('bmcp_job_put', job_put)
 redis.register_function('bmcp_drop_user', drop_user)

@@ -394,6 +394,20 @@ void RedisBus::end_session(const std::string& user_id, const std::string& sessio
   }
 }
 
+std::vector<bus::ClientState> RedisBus::client_states() const {
+  std::vector<bus::ClientState> states;
+  if (!store_.status().connected)
+    return states;
+  auto reply = store_.call("bmcp_client_states", {milliseconds(limits_.stream_grace)});
+  if (!reply)
+    return states;
+  for (const auto& entry : reply->elements) {
+    if (entry.elements.size() >= 2)
+      states.push_back({entry.elements[0].text, integer_of(entry.elements[1]) == 1});
+  }
+  return states;
+}
+
 void RedisBus::serve_stream(const std::string& user_id, std::shared_ptr<bus::Endpoint> endpoint,
                             std::optional<std::uint64_t> last_event_id) {
   const std::string prefix = user_prefix(user_id);

@@ -59,6 +59,7 @@ class RedisBus final : public bus::BusService {
   void sweep() override;
   // Over the whole cluster; zero while the store cannot be reached.
   bus::HubCounts counts() const override;
+  std::vector<bus::ClientState> client_states() const override;
 
   // The session's standalone stream opened on this node (after `last_event_id`, when the client
   // said): this node serves its records from now on, resuming where the stream left off, on

@@ -1,7 +1,10 @@
 #include "core/logging.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "core/json_log_formatter.hpp"
 
 namespace bmcp {
 
@@ -17,9 +20,25 @@ std::optional<spdlog::level::level_enum> parse_server_log_level(std::string_view
   return std::nullopt;
 }
 
-void init_logging(spdlog::level::level_enum level) {
-  auto logger = spdlog::stderr_color_mt("blender-mcp");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+std::optional<LogFormat> parse_log_format(std::string_view text) {
+  if (text == "text")
+    return LogFormat::kText;
+  if (text == "json")
+    return LogFormat::kJson;
+  return std::nullopt;
+}
+
+void init_logging(spdlog::level::level_enum level, LogFormat format) {
+  std::shared_ptr<spdlog::logger> logger;
+  if (format == LogFormat::kJson) {
+    // No colour codes: every byte of a line belongs to its JSON object.
+    logger = spdlog::stderr_logger_mt("blender-mcp");
+    logger->set_formatter(std::make_unique<JsonLogFormatter>());
+  } else {
+    logger = spdlog::stderr_color_mt("blender-mcp");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  }
+  set_log_format(format);
   spdlog::set_default_logger(logger);
   spdlog::set_level(level);
 }

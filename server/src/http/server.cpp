@@ -377,17 +377,34 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   }
 }
 
+// One event stream in ServerStats::open_streams for as long as it lives.
+class OpenStreamCount {
+ public:
+  explicit OpenStreamCount(ServerStats& stats) : stats_(stats) { stats_.stream_opened(); }
+  ~OpenStreamCount() { stats_.stream_closed(); }
+  OpenStreamCount(const OpenStreamCount&) = delete;
+  OpenStreamCount& operator=(const OpenStreamCount&) = delete;
+
+ private:
+  ServerStats& stats_;
+};
+
 // Writes whatever the handler decides. True when the connection may serve another request.
 net::awaitable<bool> serve_response(beast::tcp_stream& stream,
                                     std::shared_ptr<ConnectionResponse> response, bool keep_alive,
-                                    const ServerLimits& limits) {
+                                    const ServerLimits& limits, ServerStats& stats) {
   for (;;) {
     const auto mode = response->mode();
     if (mode == ConnectionResponse::Mode::kFull) {
       auto drained = response->drain();
+      stats.count_response(drained.full->status);
       co_return co_await write_full(stream, std::move(*drained.full), keep_alive, limits);
     }
     if (mode == ConnectionResponse::Mode::kEvents) {
+      stats.count_response(200);
+      // Counted open until the stream ends, however it ends (also when the coroutine is
+      // destroyed at shutdown without resuming).
+      const OpenStreamCount open(stats);
       co_return co_await write_events(stream, response, keep_alive, limits);
     }
     co_await response->wait(SteadyTime::max());
@@ -461,7 +478,9 @@ struct HttpServer::Impl {
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (ec) {
         if (worth_answering(ec)) {
-          co_await write_full(stream, read_error_response(ec), false, options.limits);
+          auto error = read_error_response(ec);
+          stats.count_response(error.status);
+          co_await write_full(stream, std::move(error), false, options.limits);
         }
         break;
       }
@@ -469,6 +488,7 @@ struct HttpServer::Impl {
       const bool keep_alive = message.keep_alive() && !over_limit;
       auto request = to_request(message, remote_address);
       if (over_limit && !served_over_limit(request)) {
+        stats.count_response(503);
         co_await write_full(stream, busy_response(), false, options.limits);
         break;
       }
@@ -483,7 +503,8 @@ struct HttpServer::Impl {
         spdlog::error("request handler failed: {}", e.what());
         response->respond(detail_response(500, "Internal Server Error"));
       }
-      const bool reusable = co_await serve_response(stream, response, keep_alive, options.limits);
+      const bool reusable =
+          co_await serve_response(stream, response, keep_alive, options.limits, stats);
       response->abort = nullptr;
       response->finish();
       if (!reusable)
@@ -570,6 +591,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   net::signal_set signals;
   AsioScheduler scheduler;
+  ServerStats stats;
 };
 
 HttpServer::HttpServer(ServerOptions options, Handler handler)
@@ -633,6 +655,10 @@ void HttpServer::stop() {
 
 Scheduler& HttpServer::scheduler() {
   return impl_->scheduler;
+}
+
+const ServerStats& HttpServer::stats() const {
+  return impl_->stats;
 }
 
 }  // namespace bmcp::http

@@ -11,6 +11,7 @@
 #include "core/scheduler.hpp"
 #include "http/connection_limit.hpp"
 #include "http/response_stream.hpp"
+#include "http/server_stats.hpp"
 
 namespace bmcp::http {
 
@@ -62,6 +63,8 @@ class HttpServer {
   void stop();
   // Timers on the server's I/O threads.
   Scheduler& scheduler();
+  // Every response this server started, by status, and its open event streams.
+  const ServerStats& stats() const;
 
  private:
   struct Impl;

@@ -18,8 +18,30 @@ Dispatcher::Dispatcher(bus::BusService& bus, JobWaiter& waiter, JobStore& store,
                        Scheduler& scheduler, const Clock& clock)
     : bus_(bus), waiter_(waiter), store_(store), scheduler_(scheduler), clock_(clock) {}
 
+namespace {
+
+std::string_view string_field(const json::object& object, std::string_view key) {
+  const auto* field = object.if_contains(key);
+  return field && field->is_string() ? std::string_view(field->get_string()) : std::string_view();
+}
+
+// `done`, telling `observer` how the dispatch ended first.
+DispatchDone observed(DispatchDone done, const DispatchObserver& observer,
+                      const DispatchRequest& request, const Clock& clock) {
+  return [done = std::move(done), &observer, user = request.user_id, command = request.command,
+          &clock, start = clock.steady_now()](DispatchReply reply) {
+    observer(DispatchOutcome{user, command, string_field(reply.envelope, "status"),
+                             string_field(reply.envelope, "job_id"), clock.steady_now() - start});
+    done(std::move(reply));
+  };
+}
+
+}  // namespace
+
 std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, DispatchDone done,
                                                    DispatchProgress progress) {
+  if (observer_)
+    done = observed(std::move(done), observer_, request, clock_);
   const auto candidates = bus_.clients_of_type(request.user_id, "blender");
   if (!candidates) {
     done({unavailable_envelope(request.command, candidates.error().detail), nullptr});

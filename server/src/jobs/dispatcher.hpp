@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bus/bus_service.hpp"
 #include "core/scheduler.hpp"
@@ -32,6 +33,18 @@ struct DispatchReply {
 using DispatchDone = std::function<void(DispatchReply reply)>;
 // Receives progress of a running dispatch: percent 0..100 and the peer's note.
 using DispatchProgress = std::function<void(double percent, std::optional<std::string> message)>;
+
+// A dispatch that ended with an envelope, for operators (metrics, logs).
+struct DispatchOutcome {
+  std::string_view user_id;
+  std::string_view command;
+  std::string_view status;              // the envelope's
+  std::string_view job_id;              // empty when no job was started (target errors)
+  std::chrono::nanoseconds elapsed{0};  // from dispatch() to the envelope
+};
+// Sees every dispatch that ends with an envelope, on the thread that settles it, before the
+// caller gets the envelope.
+using DispatchObserver = std::function<void(const DispatchOutcome& outcome)>;
 
 class Dispatcher;
 
@@ -83,6 +96,8 @@ class Dispatcher {
   // once and nullptr returned; otherwise the call is returned (keep it to cancel it).
   std::shared_ptr<DispatchCall> dispatch(DispatchRequest request, DispatchDone done,
                                          DispatchProgress progress = {});
+  // Sets the observer of finished dispatches; before serving only.
+  void set_observer(DispatchObserver observer) { observer_ = std::move(observer); }
 
  private:
   friend class DispatchCall;
@@ -92,6 +107,7 @@ class Dispatcher {
   JobStore& store_;
   Scheduler& scheduler_;
   const Clock& clock_;
+  DispatchObserver observer_;
 };
 
 // "server-dispatch:<user_id>": the origin of dispatch records and of their pending jobs.

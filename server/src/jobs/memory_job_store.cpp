@@ -142,4 +142,12 @@ void MemoryJobStore::trim_locked(UserJobs& user) {
     forget_oldest_settled_locked(user);
 }
 
+std::optional<std::size_t> MemoryJobStore::size() const {
+  std::lock_guard lock(mutex_);
+  std::size_t total = 0;
+  for (const auto& [user, jobs] : users_)
+    total += jobs.jobs.size();
+  return total;
+}
+
 }  // namespace bmcp::jobs

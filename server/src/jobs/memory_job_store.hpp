@@ -27,6 +27,7 @@ class MemoryJobStore final : public JobStore {
   Result<std::optional<JobRecord>, std::string> find(const std::string& user_id,
                                                      const std::string& job_id) const override;
   void sweep() override;
+  std::optional<std::size_t> size() const override;
 
  private:
   using Jobs = std::map<std::string, JobRecord, std::less<>>;

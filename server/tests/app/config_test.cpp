@@ -249,6 +249,76 @@ TEST_F(LoadConfigTest, ABadTrustedProxyIsRefusedNamingItsSourceAndEntry) {
             std::string::npos);
 }
 
+TEST_F(LoadConfigTest, TheLogFormatIsTextByDefaultAndComesFromFileEnvironmentOrFlag) {
+  EXPECT_EQ(load_config({}, env())->log_format, "text");
+  ServeFlags flags;
+  flags.config_file = write_toml("log_format = \"json\"\n");
+  EXPECT_EQ(load_config(flags, env())->log_format, "json");
+  env_["BLENDER_MCP_LOG_FORMAT"] = "text";
+  EXPECT_EQ(load_config(flags, env())->log_format, "text");
+  flags.log_format = "json";
+  EXPECT_EQ(load_config(flags, env())->log_format, "json");
+}
+
+TEST_F(LoadConfigTest, AnUnknownLogFormatIsRefusedNamingItsSourceAndValue) {
+  ServeFlags flags;
+  flags.log_format = "yaml";
+  EXPECT_EQ(load_config(flags, env()).error(), "--log-format must be text or json, got 'yaml'");
+  env_["BLENDER_MCP_LOG_FORMAT"] = "JSON";
+  EXPECT_EQ(load_config({}, env()).error(),
+            "BLENDER_MCP_LOG_FORMAT must be text or json, got 'JSON'");
+  env_.clear();
+  flags = {};
+  flags.config_file = write_toml("log_format = \"xml\"\n");
+  EXPECT_NE(load_config(flags, env()).error().find("'log_format' must be text or json, got 'xml'"),
+            std::string::npos);
+}
+
+TEST_F(LoadConfigTest, MetricsBindIsUnsetByDefaultAndComesFromFileEnvironmentOrFlag) {
+  EXPECT_FALSE(load_config({}, env())->metrics_bind);
+  ServeFlags flags;
+  flags.config_file = write_toml("metrics_bind = \"127.0.0.1:9101\"\n");
+  EXPECT_EQ(load_config(flags, env())->metrics_bind, (BindAddress{"127.0.0.1", 9101}));
+  env_["BLENDER_MCP_METRICS_BIND"] = "[::1]:9102";
+  EXPECT_EQ(load_config(flags, env())->metrics_bind, (BindAddress{"::1", 9102}));
+  flags.metrics_bind = "0.0.0.0:0";
+  EXPECT_EQ(load_config(flags, env())->metrics_bind, (BindAddress{"0.0.0.0", 0}));
+}
+
+TEST_F(LoadConfigTest, ABadMetricsBindIsRefusedNamingItsSourceValueAndProblem) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"9100", "no port"},
+      {":9100", "no host"},
+      {"localhost:9100", "'localhost' is not an IP address"},
+      {"::1:9100", "an IPv6 address must be in brackets"},
+      {"[127.0.0.1]:9100", "brackets are for IPv6 addresses"},
+      {"127.0.0.1:", "'' is not a port number"},
+      {"127.0.0.1:65536", "'65536' is not a port number"},
+      {"127.0.0.1:-1", "'-1' is not a port number"},
+      {"127.0.0.1:91x", "'91x' is not a port number"},
+  };
+  for (const auto& [value, problem] : cases) {
+    ServeFlags flags;
+    flags.metrics_bind = value;
+    auto config = load_config(flags, env());
+    ASSERT_FALSE(config.ok()) << value;
+    EXPECT_EQ(config.error(),
+              "--metrics-bind must be HOST:PORT with an IP address as HOST ([...] for IPv6) and a "
+              "port 0-65535, got '" +
+                  value + "': " + problem);
+  }
+  env_["BLENDER_MCP_METRICS_BIND"] = "nowhere";
+  auto from_env = load_config({}, env());
+  ASSERT_FALSE(from_env.ok());
+  EXPECT_EQ(from_env.error().rfind("BLENDER_MCP_METRICS_BIND must be HOST:PORT", 0), 0u);
+  env_.clear();
+  ServeFlags flags;
+  flags.config_file = write_toml("metrics_bind = 9100\n");
+  auto wrong_type = load_config(flags, env());
+  ASSERT_FALSE(wrong_type.ok());
+  EXPECT_NE(wrong_type.error().find("'metrics_bind' must be a string"), std::string::npos);
+}
+
 TEST_F(LoadConfigTest, PortZeroIsOnlyAcceptedAsAFlag) {
   ServeFlags flags;
   flags.port = 0;

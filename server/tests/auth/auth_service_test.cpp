@@ -392,6 +392,46 @@ TEST_F(AuthServiceTest, EveryVerificationFailureReachesTheAccessCheck) {
   }
 }
 
+// --- counters ------------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, CountersRecordEachCallsOutcome) {
+  add_demo();
+  const auto& counters = service_->counters();
+  const TokenPair tokens = login_demo();
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kSuccess), 1u);
+  (void)service_->login("demo", "wrong", kAddress);
+  (void)service_->login("", "", kAddress);
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kInvalidCredentials), 1u);
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kBadRequest), 1u);
+  ASSERT_TRUE(service_->authenticate_access(tokens.access_token).ok());
+  (void)service_->authenticate_access(tokens.refresh_token);
+  (void)service_->authenticate_access("not.a.token");
+  EXPECT_EQ(counters.value(AuthAction::kAccess, AuthOutcome::kSuccess), 1u);
+  EXPECT_EQ(counters.value(AuthAction::kAccess, AuthOutcome::kWrongTokenType), 1u);
+  EXPECT_EQ(counters.value(AuthAction::kAccess, AuthOutcome::kInvalidToken), 1u);
+  ASSERT_TRUE(service_->refresh(tokens.refresh_token).ok());
+  (void)service_->refresh(tokens.refresh_token);  // rotated already
+  EXPECT_EQ(counters.value(AuthAction::kRefresh, AuthOutcome::kSuccess), 1u);
+  EXPECT_EQ(counters.value(AuthAction::kRefresh, AuthOutcome::kInvalidRefreshToken), 1u);
+  ASSERT_TRUE(service_->logout(tokens.access_token).ok());
+  EXPECT_EQ(counters.value(AuthAction::kLogout, AuthOutcome::kSuccess), 1u);
+  clock_.advance(seconds(1800));
+  (void)service_->authenticate_access(tokens.access_token);
+  EXPECT_EQ(counters.value(AuthAction::kAccess, AuthOutcome::kTokenExpired), 1u);
+}
+
+TEST_F(AuthServiceTest, CountersRecordRateLimitsAndRemovedUsers) {
+  add_demo();
+  const TokenPair tokens = login_demo();
+  for (int i = 0; i < 6; ++i)
+    (void)service_->login("demo", "wrong", kAddress);
+  const auto& counters = service_->counters();
+  EXPECT_GE(counters.value(AuthAction::kLogin, AuthOutcome::kRateLimited), 1u);
+  ASSERT_TRUE(store_->remove("demo").ok());
+  (void)service_->authenticate_access(tokens.access_token);
+  EXPECT_EQ(counters.value(AuthAction::kAccess, AuthOutcome::kUserNotFound), 1u);
+}
+
 // --- bootstrap -----------------------------------------------------------------------------
 
 TEST_F(AuthServiceTest, BootstrapWithoutAnAdminOrAdminPasswordFails) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fake_endpoint.hpp"
 
 namespace bmcp::bus {
@@ -153,6 +155,24 @@ TEST_F(BusHubTest, AnUnknownJobFallsBackToBroadcastOnTheCallersBusWithoutWakingA
   EXPECT_TRUE(bob->received.empty());
   ASSERT_EQ(events_.size(), 1u);
   EXPECT_FALSE(events_[0].pending);
+}
+
+TEST_F(BusHubTest, ClientStatesListEveryClientOfEveryBusWithItsTypeAndState) {
+  add("demo", "a", "s1");
+  add("bob", "b", "s2");
+  ASSERT_TRUE(hub_.bus_for("bob")->register_client({"c", "blender", true, {}, {}},
+                                                   std::make_shared<FakeEndpoint>("s3")));
+  hub_.end_session("bob", "s3");  // the persistent client goes offline
+  auto states = hub_.client_states();
+  std::sort(states.begin(), states.end(), [](const ClientState& x, const ClientState& y) {
+    return x.client_type < y.client_type;
+  });
+  ASSERT_EQ(states.size(), 3u);
+  EXPECT_EQ(states[0].client_type, "blender");
+  EXPECT_FALSE(states[0].online);
+  EXPECT_EQ(states[1].client_type, "llm");
+  EXPECT_TRUE(states[1].online);
+  EXPECT_TRUE(states[2].online);
 }
 
 TEST_F(BusHubTest, EndingASessionOnlyTouchesThatUsersBus) {

@@ -83,6 +83,14 @@ TEST_F(BusTest, RecordsBelowTheSessionLevelAreFilteredAndReported) {
   EXPECT_EQ(counters_.filtered_by_level, 1u);
 }
 
+TEST_F(BusTest, EverySendThatIsNotRefusedCountsAsRouted) {
+  add("a", endpoint("s1"));
+  send(Route::direct("a"), LogLevel::kInfo);
+  send(Route::direct("nobody"), LogLevel::kInfo);  // routed, to no recipient
+  EXPECT_EQ(counters_.routed, 2u);
+  EXPECT_EQ(counters_.delivered, 1u);
+}
+
 TEST_F(BusTest, ReRegistrationUpdatesInPlaceAndKeepsTheBucketAndConnectedAt) {
   auto first = endpoint("s1");
   ASSERT_TRUE(bus_.register_client({"x", "llm", true, {"chat"}, std::nullopt}, first));
@@ -160,6 +168,7 @@ TEST_F(BusTest, ARecordOverTheSizeLimitIsRefusedBeforeAnythingHappens) {
   EXPECT_TRUE(x->received.empty());
   EXPECT_TRUE(outcome.targets.empty());
   EXPECT_EQ(counters_.record_too_large, 1u);
+  EXPECT_EQ(counters_.routed, 0u);
   EXPECT_TRUE(bus_.size_refusal(request).has_value());
   // The next record within the limit is delivered as usual.
   request.payload = {{"code", "print(1)"}};

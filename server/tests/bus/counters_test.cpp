@@ -20,7 +20,9 @@ TEST(BusCounters, LossesAddUpEveryCounterThatLosesARecordOrAnEntry) {
 TEST(BusCounters, SummaryNamesEveryCounter) {
   BusCounters counters;
   counters.held = 7;
+  counters.routed = 2;
   const auto summary = counters.summary();
+  EXPECT_NE(summary.find("routed=2"), std::string::npos);
   EXPECT_NE(summary.find("held=7"), std::string::npos);
   EXPECT_NE(summary.find("pending_jobs_expired=0"), std::string::npos);
 }

@@ -111,6 +111,41 @@ TEST_F(DispatcherTest, ATimeoutAnswersAndALateReplyIsStillKept) {
   EXPECT_EQ(find(job_id)->result, "{\"name\":\"Scene\"}");
 }
 
+TEST_F(DispatcherTest, TheObserverSeesEachEnvelopesCommandStatusAndDuration) {
+  struct Seen {
+    std::string user;
+    std::string command;
+    std::string status;
+    std::string job_id;
+    std::chrono::nanoseconds elapsed;
+  };
+  std::vector<Seen> seen;
+  dispatcher_.set_observer([&seen](const DispatchOutcome& outcome) {
+    seen.push_back({std::string(outcome.user_id), std::string(outcome.command),
+                    std::string(outcome.status), std::string(outcome.job_id), outcome.elapsed});
+  });
+  run();  // no Blender: answered at once
+  blender("blender-1", "s1");
+  const auto call = run();
+  clock_.advance(2s);
+  reply("s1", call->job_id(), "failed");
+  const auto late = run("", 5);
+  scheduler_.advance(5s);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].user, "demo");
+  EXPECT_EQ(seen[0].command, "get_scene_info");
+  EXPECT_EQ(seen[0].status, "no_client");
+  EXPECT_EQ(seen[0].job_id, "");
+  EXPECT_EQ(seen[0].elapsed, 0s);
+  EXPECT_EQ(seen[1].status, "failed");
+  EXPECT_EQ(seen[1].job_id, call->job_id());
+  EXPECT_EQ(seen[1].elapsed, 2s);
+  EXPECT_EQ(seen[2].status, "timeout");
+  EXPECT_EQ(seen[2].job_id, late->job_id());
+  EXPECT_EQ(seen[2].elapsed, 5s);
+  EXPECT_EQ(envelopes_.size(), 3u);  // the callers are answered as before
+}
+
 TEST_F(DispatcherTest, CancellingEndsTheWaitAndTellsThePeer) {
   auto peer = blender("blender-1", "s1");
   const auto call = run();

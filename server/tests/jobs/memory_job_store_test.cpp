@@ -85,6 +85,18 @@ TEST_F(JobStoreTest, SettledJobsAreForgottenAfterTheRetentionTime) {
   EXPECT_TRUE(find("demo", "j2"));
 }
 
+TEST_F(JobStoreTest, SizeCountsTheJobsKeptForEveryUser) {
+  EXPECT_EQ(store_.size(), 0u);
+  start("demo", "j1");
+  start("demo", "j2");
+  start("bob", "j3");
+  EXPECT_EQ(store_.size(), 3u);
+  store_.mark_timed_out("demo", "j1");
+  clock_.advance(std::chrono::seconds(3600));
+  store_.sweep();
+  EXPECT_EQ(store_.size(), 2u);
+}
+
 TEST_F(JobStoreTest, TheOldestSettledJobMakesRoomBeyondThePerUserLimit) {
   for (const char* id : {"a", "b", "c"}) {
     start("demo", id);
