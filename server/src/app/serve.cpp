@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include "app/oauth_wiring.hpp"
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
@@ -235,12 +236,15 @@ int run_serve(const ServerConfig& config) {
   auth_endpoints.add_routes(router);
   transport::McpEndpoint mcp_endpoint(engine, sessions, auth);
   mcp_endpoint.add_routes(router);
+  OAuthSurface oauth(config, auth, *store->users, *store->oauth, clock, store->signing_key,
+                     blocking, *trusted_proxies);
+  oauth.add_routes(router, mcp_endpoint);
   transport::add_health_route(router, std::string(kVersion), [&hub] {
     const auto counts = hub.counts();
     return transport::HealthCounts{counts.buses, counts.clients};
   });
   const bool loopback = http::is_loopback_address(config.host);
-  http::OriginPolicy origin_policy(config.allowed_origins, loopback);
+  http::OriginPolicy origin_policy(allowed_origins(config), loopback);
 
   http::ServerOptions options;
   options.host = config.host;
@@ -266,6 +270,7 @@ int run_serve(const ServerConfig& config) {
   if (!loopback) {
     spdlog::warn("bound to {}: /mcp is reachable from the network", config.host);
   }
+  oauth.start(*port);
   const std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
   print_login_hint(config, fmt::format("http://{}:{}", host, *port));
@@ -308,8 +313,12 @@ int run_serve(const ServerConfig& config) {
         hub.drop_user(user);
     });
   });
-  every(scheduler, kPurgeInterval,
-        [&auth, &blocking] { blocking.post([&auth] { auth.purge_expired(); }); });
+  every(scheduler, kPurgeInterval, [&auth, &oauth, &blocking] {
+    blocking.post([&auth, &oauth] {
+      auth.purge_expired();
+      oauth.purge_expired();
+    });
+  });
 
   server.run([&sessions, &server] {
     spdlog::info("stopping");

@@ -28,6 +28,20 @@ Principal principal_of(const UserRecord& user) {
   return Principal{user.username, user.username, user.roles, user.scopes, user.uid};
 }
 
+// A space-separated scope list (RFC 6749 section 3.3) as its items.
+std::vector<std::string> split_scope(std::string_view scope) {
+  std::vector<std::string> items;
+  while (!scope.empty()) {
+    const auto space = scope.find(' ');
+    if (space != 0)
+      items.emplace_back(scope.substr(0, space));
+    if (space == std::string_view::npos)
+      break;
+    scope.remove_prefix(space + 1);
+  }
+  return items;
+}
+
 void throw_unless_ok(const Status& status) {
   if (!status.ok()) {
     throw StoreError(status.error().message);
@@ -56,9 +70,9 @@ TokenPair AuthService::issue_pair(const UserRecord& user) {
   return TokenPair{access.token, std::move(refresh.token), tokens_.access_ttl().count()};
 }
 
-Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
-                                                    std::string_view password,
-                                                    std::string_view remote_address) {
+Result<UserRecord, AuthFailure> AuthService::check_password(std::string_view username,
+                                                            std::string_view password,
+                                                            std::string_view remote_address) {
   if (username.empty() || password.empty()) {
     return Unexpected{
         AuthFailure{AuthFailure::Kind::kBadRequest, "username and password required", {}}};
@@ -77,6 +91,20 @@ Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
       return Unexpected{unauthorized("Invalid credentials")};
     }
     limiter_.record_success(remote_address, username);
+    return std::move(*user);
+  } catch (const StoreUnavailable& error) {
+    return Unexpected{unavailable(error)};
+  }
+}
+
+Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
+                                                    std::string_view password,
+                                                    std::string_view remote_address) {
+  auto user = check_password(username, password, remote_address);
+  if (!user) {
+    return Unexpected{user.error()};
+  }
+  try {
     return LoginResult{issue_pair(*user), principal_of(*user)};
   } catch (const StoreUnavailable& error) {
     return Unexpected{unavailable(error)};
@@ -164,8 +192,11 @@ Result<Principal, AuthFailure> AuthService::authenticate_access(std::string_view
   }
   Claims& c = *claims;
   std::string username = c.username.empty() ? c.sub : std::move(c.username);
-  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes),
-                   std::move(c.uid)};
+  Principal principal{std::move(c.sub), std::move(username), std::move(c.roles),
+                      std::move(c.scopes), std::move(c.uid)};
+  principal.client_id = std::move(c.client_id);
+  principal.granted_scopes = split_scope(c.scope);
+  return principal;
 }
 
 Status AuthService::ensure_user(const std::string& username, const std::string& password,

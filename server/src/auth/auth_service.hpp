@@ -32,6 +32,10 @@ struct Principal {
   std::vector<std::string> roles;
   std::vector<std::string> scopes;
   std::string uid{};  // the account's id (UserRecord::uid)
+  // For a token issued to an OAuth client: the client and the scopes it was granted
+  // (docs/authorization.md); empty for tokens from /auth/login.
+  std::string client_id{};
+  std::vector<std::string> granted_scopes{};
 
   bool has_role(std::string_view role) const;
 };
@@ -84,6 +88,12 @@ class AuthService {
   Result<LoginResult, AuthFailure> login(std::string_view username, std::string_view password,
                                          std::string_view remote_address);
 
+  // login() without the tokens: the same rate limits, the same single verification, the same
+  // refusals; the user's record when the password is right. For the OAuth login page.
+  Result<UserRecord, AuthFailure> check_password(std::string_view username,
+                                                 std::string_view password,
+                                                 std::string_view remote_address);
+
   // Rotates a refresh token into a new pair. 401 with, in this order: "Invalid token: ...",
   // "Token missing sub", "Invalid token: missing uid", "Not a refresh token", "Invalid refresh
   // token" (unknown, revoked, rotated, or its user removed), "User not found" (also when the
@@ -119,6 +129,12 @@ class AuthService {
   int purge_expired();
 
   std::chrono::seconds access_ttl() const { return tokens_.access_ttl(); }
+
+  // The audience every access token is issued for and checked against (TokenService): the
+  // public /mcp URL. Set before the server serves requests.
+  void set_audience(std::string audience) { tokens_.set_audience(std::move(audience)); }
+  // The token service, for the OAuth authorization server's access tokens.
+  const TokenService& tokens() const { return tokens_; }
 
  private:
   TokenPair issue_pair(const UserRecord& user);
