@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from blackbox.oauth_flow import REDIRECT_URI, OAuthHost, hidden_fields, new_verifier, redirect_params
+from blackbox.processes import user_cli
 from blackbox.tokens import access_claims, decode, make_jwt, read_key, uid_of
 from blackbox.wire import Http, Mcp, login_ok, rpc
 from support.server_process import STORE_KINDS, binary_path
@@ -226,6 +227,16 @@ def test_refresh_rotates_and_revocation_ends_the_grant(server, host):
     assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
     # Unknown tokens are answered 200 too (RFC 7009).
     assert host.revoke(client, "unknown").status_code == 200
+
+
+def test_a_password_change_ends_the_grants_of_the_user(server, host, new_user):
+    username, password = new_user(server)
+    client = host.register()
+    tokens = host.tokens(client, username, password)
+    done = user_cli(server.store, "passwd", username, "--password-stdin", stdin_text="another-password-1\n")
+    assert done.returncode == 0, done.stderr
+    after = host.refresh(client, tokens["refresh_token"])
+    assert after.status_code == 400 and after.json()["error"] == "invalid_grant"
 
 
 # attacks -------------------------------------------------------------------------------------

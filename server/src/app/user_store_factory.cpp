@@ -101,8 +101,14 @@ Result<OpenedStore> open_command_store(const StoreLocation& location, const Cloc
   if (!store) {
     return Unexpected{store.error()};
   }
-  return OpenedStore{
-      std::move(store).value(), nullptr, {}, postgres_description(*location.database_url)};
+  auto oauth = pgstore::PostgresOAuthStore::open(*location.database_url, 1);
+  if (!oauth) {
+    return Unexpected{oauth.error()};
+  }
+  return OpenedStore{std::move(store).value(),
+                     std::move(oauth).value(),
+                     {},
+                     postgres_description(*location.database_url)};
 }
 
 Result<MigrationOutcome> migrate_store(const StoreLocation& location) {

@@ -23,7 +23,7 @@ struct StoreLocation {
 struct OpenedStore {
   std::unique_ptr<auth::UserStore> users;
   // The OAuth clients, codes and refresh-token families, in the same place as the users;
-  // always for SQLite (on the users' connection), for PostgreSQL by open_server_store only.
+  // on the users' connection in SQLite.
   std::unique_ptr<auth::OAuthStore> oauth;
   std::string signing_key;  // filled by open_server_store only
   std::string description;  // for logs: the file, or the URL without its password

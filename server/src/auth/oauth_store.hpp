@@ -104,6 +104,9 @@ class OAuthStore {
   // (RFC 7009 revocation); nullopt when unknown or revoked.
   virtual std::optional<OAuthGrant> family_of(std::string_view token_digest) = 0;
   virtual void revoke_family(std::string_view family_id) = 0;
+  // Revokes every family of the user: its password changed (`user passwd`), so every grant it
+  // made ends, as its /auth/login refresh tokens do.
+  virtual void revoke_user(std::string_view username) = 0;
   // Deletes expired codes and refresh tokens, and families left without tokens; returns how
   // many rows went.
   virtual int purge_expired(std::int64_t now) = 0;

@@ -271,6 +271,15 @@ void SqliteOAuthStore::revoke_family(std::string_view family_id) {
       .run();
 }
 
+void SqliteOAuthStore::revoke_user(std::string_view username) {
+  auto db = database_->lock();
+  db.prepare(
+        "UPDATE oauth_families SET revoked_at = strftime('%s', 'now') WHERE username = ? AND "
+        "revoked_at IS NULL")
+      .bind(1, username)
+      .run();
+}
+
 int SqliteOAuthStore::purge_expired(std::int64_t now) {
   auto db = database_->lock();
   int purged = 0;

@@ -33,6 +33,7 @@ class SqliteOAuthStore final : public OAuthStore {
                              std::int64_t grace_seconds) override;
   std::optional<OAuthGrant> family_of(std::string_view token_digest) override;
   void revoke_family(std::string_view family_id) override;
+  void revoke_user(std::string_view username) override;
   int purge_expired(std::int64_t now) override;
 
  private:

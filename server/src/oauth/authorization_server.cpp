@@ -25,11 +25,13 @@ constexpr std::string_view kRequestFields[] = {
 constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kClientIdBytes = 18;
 
-WebReply json_reply(int status, const json::value& body) {
-  WebReply reply{
-      status,
-      {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}, {"Pragma", "no-cache"}},
-      to_json_text(body)};
+// Token responses must not be cached (RFC 6749 section 5.1); the metadata may be.
+WebReply json_reply(int status, const json::value& body, std::string_view cache = "no-store") {
+  WebReply reply{status,
+                 {{"Content-Type", "application/json"}, {"Cache-Control", std::string(cache)}},
+                 to_json_text(body)};
+  if (cache == "no-store")
+    reply.headers.emplace_back("Pragma", "no-cache");
   return reply;
 }
 
@@ -132,15 +134,11 @@ std::int64_t AuthorizationServer::now() const {
 }
 
 WebReply AuthorizationServer::protected_resource_metadata() const {
-  auto reply = json_reply(200, oauth::protected_resource_metadata(urls()));
-  reply.headers[1].second = "max-age=300";
-  return reply;
+  return json_reply(200, oauth::protected_resource_metadata(urls()), "max-age=300");
 }
 
 WebReply AuthorizationServer::authorization_server_metadata() const {
-  auto reply = json_reply(200, oauth::authorization_server_metadata(urls()));
-  reply.headers[1].second = "max-age=300";
-  return reply;
+  return json_reply(200, oauth::authorization_server_metadata(urls()), "max-age=300");
 }
 
 std::string AuthorizationServer::www_authenticate(bool token_refused) const {

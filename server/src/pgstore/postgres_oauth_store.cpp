@@ -257,6 +257,16 @@ void PostgresOAuthStore::revoke_family(std::string_view family_id) {
   });
 }
 
+void PostgresOAuthStore::revoke_user(std::string_view username) {
+  pool_.run(Retry::kOnceIfLost, [&](PgConnection& connection) {
+    connection.exec(
+        "UPDATE oauth_families SET revoked_at = EXTRACT(EPOCH FROM now())::BIGINT "
+        "WHERE username = $1 AND revoked_at IS NULL",
+        {pg_param(username)});
+    return 0;
+  });
+}
+
 int PostgresOAuthStore::purge_expired(std::int64_t now) {
   return pool_.run(Retry::kNever, [&](PgConnection& connection) {
     int purged = connection.exec("DELETE FROM oauth_codes WHERE expires_at <= $1", {pg_param(now)})

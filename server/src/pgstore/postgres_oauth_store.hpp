@@ -32,6 +32,7 @@ class PostgresOAuthStore final : public auth::OAuthStore {
                                    std::int64_t grace_seconds) override;
   std::optional<auth::OAuthGrant> family_of(std::string_view token_digest) override;
   void revoke_family(std::string_view family_id) override;
+  void revoke_user(std::string_view username) override;
   int purge_expired(std::int64_t now) override;
 
  private:

@@ -147,6 +147,18 @@ TEST_P(OAuthStoreTest, RevokingAFamilyKillsItsTokensOnEveryNode) {
   EXPECT_EQ(place_->open()->use_refresh("r1", kNow, 10).use, RefreshUse::kInvalid);
 }
 
+TEST_P(OAuthStoreTest, RevokingAUserKillsEveryFamilyOfThatUserOnly) {
+  ASSERT_TRUE(store_->add_family(grant("f-alice"), kNow).ok());
+  auto bob = grant("f-bob");
+  bob.username = "bob";
+  ASSERT_TRUE(store_->add_family(bob, kNow).ok());
+  ASSERT_TRUE(store_->add_refresh("r-alice", "f-alice", kNow + 3600).ok());
+  ASSERT_TRUE(store_->add_refresh("r-bob", "f-bob", kNow + 3600).ok());
+  place_->open()->revoke_user("alice");
+  EXPECT_EQ(store_->use_refresh("r-alice", kNow, 10).use, RefreshUse::kInvalid);
+  EXPECT_EQ(store_->use_refresh("r-bob", kNow, 10).use, RefreshUse::kRotated);
+}
+
 TEST_P(OAuthStoreTest, OfConcurrentRotationsExactlyOneRotatesAndOneGetsTheGraceUse) {
   ASSERT_TRUE(store_->add_family(grant(), kNow).ok());
   ASSERT_TRUE(store_->add_refresh("r1", "family-1", kNow + 3600).ok());
