@@ -66,6 +66,7 @@ void OAuthSurface::start(std::uint16_t bound_port) {
         "set --public-url to the URL clients use",
         config_.host, base);
   }
+  purge_expired();
 }
 
 void OAuthSurface::purge_expired() {

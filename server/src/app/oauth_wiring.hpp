@@ -30,7 +30,8 @@ class OAuthSurface {
   // challenges and the admin scope of /mcp.
   void add_routes(http::Router& router, transport::McpEndpoint& mcp);
   // Fixes the public URL (--public-url, else the bind address with the bound port) and the
-  // audience of access tokens. Call after listen(), before run().
+  // audience of access tokens, and purges what expired while the server was down. Call after
+  // listen(), before run().
   void start(std::uint16_t bound_port);
   // Deletes expired codes and refresh tokens (start-up and daily).
   void purge_expired();
