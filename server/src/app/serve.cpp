@@ -181,7 +181,8 @@ int run_serve(const ServerConfig& config) {
   auth::AuthService auth(
       *store->users, hasher, clock,
       auth::AuthConfig{store->signing_key, std::chrono::minutes(config.access_token_expire_minutes),
-                       std::chrono::days(config.refresh_token_expire_days)});
+                       std::chrono::days(config.refresh_token_expire_days)},
+      store->oauth.get());
   if (auto ok = auth.bootstrap(config.admin_password, config.demo_password); !ok) {
     std::fprintf(stderr, "%s\n", ok.error().message.c_str());
     return ok.error().code == ErrorCode::kFailedPrecondition ? 2 : 1;

@@ -55,8 +55,9 @@ bool Principal::has_role(std::string_view role) const {
 }
 
 AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock,
-                         AuthConfig config)
+                         AuthConfig config, OAuthStore* grants)
     : store_(store),
+      oauth_grants_(grants),
       hasher_(hasher),
       tokens_(std::move(config.signing_key), clock, config.access_ttl, config.refresh_ttl),
       limiter_(clock),
@@ -219,6 +220,8 @@ Status AuthService::ensure_user(const std::string& username, const std::string& 
       return set;
     }
     store_.revoke_refresh_tokens(username);
+    if (oauth_grants_ != nullptr)
+      oauth_grants_->revoke_user(username);
   }
   if (reset_grants && (existing->roles != roles || existing->scopes != scopes)) {
     return store_.set_roles_and_scopes(username, roles, scopes);

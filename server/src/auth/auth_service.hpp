@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/login_rate_limiter.hpp"
+#include "auth/oauth_store.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/token_service.hpp"
 #include "auth/user_store.hpp"
@@ -77,8 +78,10 @@ class AuthService {
  public:
   // The store, hasher and clock must outlive the service. REQUIRES: config.signing_key is not
   // empty and both lifetimes are positive.
-  AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock,
-              AuthConfig config);
+  // `grants`, when given, is where OAuth clients' grants are kept: a password that bootstrap
+  // changes ends them too. It must outlive the service.
+  AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock, AuthConfig config,
+              OAuthStore* grants = nullptr);
 
   // Exactly one Argon2id verification per attempt that is not rate limited; an unknown user
   // is verified against the dummy hash, so both failures take the same time.
@@ -121,7 +124,8 @@ class AuthService {
   // the store, kFailedPrecondition "ADMIN_PASSWORD is required: no admin user exists yet"
   // (the server exits 2); a non-empty demo password creates `demo` (["user"],
   // ["read","write"]) or resets its password. A password that actually changes revokes that
-  // user's refresh tokens, as `user passwd` does; restarting with the same password does not.
+  // user's refresh tokens and OAuth grants, as `user passwd` does; restarting with the same
+  // password does not.
   Status bootstrap(std::optional<std::string> admin_password,
                    std::optional<std::string> demo_password);
 
@@ -143,6 +147,7 @@ class AuthService {
                      bool reset_grants);
 
   UserStore& store_;
+  OAuthStore* oauth_grants_;
   const PasswordHasher& hasher_;
   TokenService tokens_;
   LoginRateLimiter limiter_;
