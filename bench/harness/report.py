@@ -205,6 +205,69 @@ def user_store(p6: dict) -> list[str]:
     return lines
 
 
+def _level(table: dict, key) -> dict:
+    return table.get(key) or table.get(str(key))
+
+
+def cluster(p8: dict) -> list[str]:
+    d, f, t = p8["dispatch"], p8["fanout"], p8["throughput"]
+    lines = ["## 8. Cluster: three nodes on Redis and PostgreSQL, behind HAProxy",
+             "",
+             "Three `--redis-url` nodes (`--threads 1` each) share one redis-server (append-only on) and one "
+             "PostgreSQL database; HAProxy runs the shipped `deploy/haproxy.cfg` (ports changed only). Every one of "
+             "these server-side processes shares the server core with the others, so three nodes have one core "
+             "between them; the load programs run on the other core. Ratios: against the embedded node (no Redis) "
+             "measured in this run; for latency above 1× means slower than embedded, for throughput below 1× means "
+             "fewer calls/s.",
+             "",
+             "| Workload | embedded | cluster, caller and peer on one node | cluster, caller and peer on two nodes "
+             "| one node ÷ embedded | two nodes ÷ embedded |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for clients in sorted(d["embedded"], key=int):
+        e, s1, s2 = (_level(d[k], clients) for k in ("embedded", "same node", "across nodes"))
+        label = f"dispatch, {clients} session{'s' if int(clients) > 1 else ''}"
+        lines.append(f"| {label}: round trip p50 / p99 µs{_errors(e)}{_errors(s1)}{_errors(s2)} | {_lat(e)} "
+                     f"| {_lat(s1)} | {_lat(s2)} | {_ratio(s1['latency']['p50_us'], e['latency']['p50_us'])} / "
+                     f"{_ratio(s1['latency']['p99_us'], e['latency']['p99_us'])} "
+                     f"| {_ratio(s2['latency']['p50_us'], e['latency']['p50_us'])} / "
+                     f"{_ratio(s2['latency']['p99_us'], e['latency']['p99_us'])} |")
+        lines.append(f"| {label}: server-added p50 / p99 µs | {_lat(e, 'server_added')} | {_lat(s1, 'server_added')} "
+                     f"| {_lat(s2, 'server_added')} "
+                     f"| {_ratio(s1['server_added']['p50_us'], e['server_added']['p50_us'])} / "
+                     f"{_ratio(s1['server_added']['p99_us'], e['server_added']['p99_us'])} "
+                     f"| {_ratio(s2['server_added']['p50_us'], e['server_added']['p50_us'])} / "
+                     f"{_ratio(s2['server_added']['p99_us'], e['server_added']['p99_us'])} |")
+        lines.append(f"| {label}: round trips/s | {_n(e['rps'])} | {_n(s1['rps'])} | {_n(s2['rps'])} "
+                     f"| {_ratio(s1['rps'], e['rps'])} | {_ratio(s2['rps'], e['rps'])} |")
+    lines += ["", "| Workload | embedded | cluster | cluster ÷ embedded |", "|---|---:|---:|---:|"]
+    e, c = f["embedded"], f["3 nodes via HAProxy"]
+    lines.append(f"| broadcast to {FANOUT_LABEL}: last recipient p50 / p99 µs (lost: {e['missing']} / {c['missing']}) "
+                 f"| {_lat(e, 'last_recipient')} | {_lat(c, 'last_recipient')} "
+                 f"| {_ratio(c['last_recipient']['p50_us'], e['last_recipient']['p50_us'])} / "
+                 f"{_ratio(c['last_recipient']['p99_us'], e['last_recipient']['p99_us'])} |")
+    lines.append(f"| broadcast to {FANOUT_LABEL}: first recipient p50 / p99 µs | {_lat(e, 'first_recipient')} "
+                 f"| {_lat(c, 'first_recipient')} "
+                 f"| {_ratio(c['first_recipient']['p50_us'], e['first_recipient']['p50_us'])} / "
+                 f"{_ratio(c['first_recipient']['p99_us'], e['first_recipient']['p99_us'])} |")
+    lines += ["", "| Workload | embedded | 1 cluster node | 3 nodes via HAProxy | 1 node ÷ embedded "
+              "| 3 nodes ÷ 1 node |", "|---|---:|---:|---:|---:|---:|"]
+    for clients in sorted(t["embedded"], key=int):
+        e, one, three = (_level(t[k], clients) for k in ("embedded", "1 cluster node", "3 nodes via HAProxy"))
+        label = f"`tools/call`, {clients} clients"
+        lines.append(f"| {label}: calls/s{_errors(e)}{_errors(one)}{_errors(three)} | {_n(e['rps'])} "
+                     f"| {_n(one['rps'])} | {_n(three['rps'])} | {_ratio(one['rps'], e['rps'])} "
+                     f"| {_ratio(three['rps'], one['rps'])} |")
+        lines.append(f"| {label}: p50 / p99 µs | {_lat(e)} | {_lat(one)} | {_lat(three)} "
+                     f"| {_ratio(one['latency']['p50_us'], e['latency']['p50_us'])} / "
+                     f"{_ratio(one['latency']['p99_us'], e['latency']['p99_us'])} "
+                     f"| {_ratio(three['latency']['p50_us'], one['latency']['p50_us'])} / "
+                     f"{_ratio(three['latency']['p99_us'], one['latency']['p99_us'])} |")
+    return lines
+
+
+FANOUT_LABEL = "1,000 sessions (16 users; cluster: spread over 3 nodes by HAProxy)"
+
+
 def profile(result: dict) -> list[str]:
     lines = ["## Profile of blender-mcp (`perf record --call-graph dwarf` on the server process)", ""]
     titles = {"part1": "Part 1 load: 64 clients calling `test_simple_text`",
@@ -251,13 +314,23 @@ def targets(parts: dict) -> list[str]:
             s, p = sq[clients], pg.get(clients) or pg.get(str(clients))
             row(f"PostgreSQL-mode `tools/call` throughput within 10% of SQLite mode ({clients} "
                 f"client{'s' if int(clients) > 1 else ''})", f"{p['rps'] / s['rps']:.2f}×", p["rps"] >= 0.9 * s["rps"])
+    p8 = parts.get("8")
+    if p8:
+        r = _level(p8["dispatch"]["across nodes"], 1)
+        row("Cross-node dispatch server-added p50 < 1 ms (1 session)", f"{r['server_added']['p50_us']:,.0f} µs",
+            r["server_added"]["p50_us"] < 1000)
+        for clients in sorted(p8["throughput"]["embedded"], key=int):
+            e = _level(p8["throughput"]["embedded"], clients)
+            one = _level(p8["throughput"]["1 cluster node"], clients)
+            row(f"Cluster mode on one node ≥ half the embedded throughput ({clients} clients)",
+                _ratio(one["rps"], e["rps"]), one["rps"] >= 0.5 * e["rps"])
     return lines
 
 
 def render(header: list[str], parts: dict) -> str:
     sections = [header]
     builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "6": pictures,
-                "7": user_store,
+                "7": user_store, "8": cluster,
                 "profile": profile}
     for key, build in builders.items():
         if key in parts:

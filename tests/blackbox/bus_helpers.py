@@ -235,22 +235,31 @@ def assert_record(record: Record, *, user_id: str, from_uuid: str, target_uuid: 
 
 
 class Bus:
-    """One user's bus on one server, driven through MCP sessions of that user."""
+    """One user's bus on one server, driven through MCP sessions of that user. On a cluster,
+    `mcps` holds a client per node and each new session goes to the next node in turn, so a
+    test's clients are spread over the nodes."""
 
-    def __init__(self, mcp: Any, user_id: str) -> None:
+    def __init__(self, mcp: Any, user_id: str, more: tuple[Any, ...] = ()) -> None:
         self.mcp = mcp
+        self.mcps = [mcp, *more]
+        self._sessions_made = 0
         self.user_id = user_id
         self.peers: list[Peer] = []
         self._observer: Session | None = None
 
+    def _next_mcp(self) -> Any:
+        mcp = self.mcps[self._sessions_made % len(self.mcps)]
+        self._sessions_made += 1
+        return mcp
+
     @property
     def observer(self) -> Session:
         if self._observer is None:
-            self._observer = self.mcp.initialize()
+            self._observer = self._next_mcp().initialize()
         return self._observer
 
     def session(self, level: str | None = None) -> Session:
-        session = self.mcp.initialize()
+        session = self._next_mcp().initialize()
         if level is not None:
             set_level(session, level)
         return session
@@ -298,7 +307,9 @@ def bus_for(http_for, mcp_for) -> Iterator[Callable[..., Bus]]:
 
     def make(srv: Any, username: str = "demo", password: str = "demo") -> Bus:
         tokens = login_ok(http_for(srv), username, password)
-        made.append(Bus(mcp_for(srv, tokens.access), username))
+        nodes = getattr(srv, "nodes", [srv])
+        clients = [mcp_for(node, tokens.access) for node in nodes]
+        made.append(Bus(clients[0], username, tuple(clients[1:])))
         return made[-1]
 
     yield make

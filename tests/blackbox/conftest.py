@@ -14,6 +14,14 @@ module parametrizes it, as the auth modules do to run against both stores:
 
 "postgres" servers each get a fresh database on one PostgreSQL server per session
 (`support.postgres`); `store` is a fresh store of the kind for tests that run only the CLI.
+
+What a "server" is, is `topology`: "one node" unless a module parametrizes it, as the bus and
+dispatch modules do to run against a cluster of two nodes too:
+
+    pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
+
+A "two nodes" server is a `support.cluster.Cluster` (its own redis-server, users in a fresh
+PostgreSQL database) and the bus helpers spread each test's sessions over both nodes.
 """
 from __future__ import annotations
 
@@ -31,12 +39,16 @@ if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 
 from support.postgres import PostgresMissing, PostgresServer, running_in_ci, start_postgres  # noqa: E402
+from support.cluster import TOPOLOGIES, Cluster, start_cluster  # noqa: E402, F401
+from support.redis_server import RedisMissing, start_redis  # noqa: E402
 from support.server_process import ServerProcess, Store, binary_path, start_server  # noqa: E402, F401
 
 from blackbox.processes import add_user  # noqa: E402
 from blackbox.wire import Http, Mcp, Tokens, login_ok  # noqa: E402
 
 _user_counter = itertools.count(1)
+_redis_counter = itertools.count(1)
+CLUSTER_NODES = 2
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -93,8 +105,38 @@ def store_of(request: pytest.FixtureRequest) -> Callable[[str], Store]:
 
 
 @pytest.fixture(scope="session")
-def server(store_kind: str, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
-    srv = start_server(store=new_store(store_kind, request))
+def topology(request: pytest.FixtureRequest) -> str:
+    """One node, or a cluster of two; "one node" unless parametrized."""
+    return getattr(request, "param", "one node")
+
+
+@pytest.fixture(autouse=True)
+def _topology_known(topology: str) -> str:
+    """Puts `topology` in every test's reach, so that a module can parametrize it even where a
+    test starts no server of the module's kind."""
+    return topology
+
+
+def start_topology(topology: str, store_kind: str, request: pytest.FixtureRequest, *extra_args: str,
+                   env: dict[str, str] | None = None, store: Store | None = None,
+                   data_dir: Path | None = None, open_files: int | None = None):
+    """A server of `topology`: one process, or a two-node cluster with a redis-server of its own."""
+    if topology == "one node":
+        if store is None and data_dir is None:
+            store = new_store(store_kind, request)
+        return start_server(*extra_args, env=env, data_dir=data_dir, store=store, open_files=open_files)
+    try:
+        redis = start_redis(Path(tempfile.mkdtemp(prefix=f"bmcp-redis-{next(_redis_counter)}-")))
+    except RedisMissing as missing:
+        if running_in_ci():
+            pytest.fail(f"CI=true requires redis-server: {missing}")
+        pytest.skip(str(missing))
+    return start_cluster(CLUSTER_NODES, store or new_store("postgres", request), redis, *extra_args, env=env)
+
+
+@pytest.fixture(scope="session")
+def server(topology: str, store_kind: str, request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    srv = start_topology(topology, store_kind, request)
     yield srv
     _stop(srv)
 
@@ -107,19 +149,18 @@ def fixture_server() -> Iterator[ServerProcess]:
 
 
 @pytest.fixture
-def spawn(store_kind: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., ServerProcess]]:
+def spawn(topology: str, store_kind: str,
+          request: pytest.FixtureRequest) -> Iterator[Callable[..., ServerProcess]]:
     """A factory: `spawn(*extra_args, env={...}, data_dir=..., store=..., open_files=...)` starts a
-    server stopped after the test; without `data_dir` or `store` it gets a fresh store of
-    `store_kind` (`open_files`: its descriptor limit)."""
+    server of `topology` stopped after the test; without `data_dir` or `store` it gets a fresh
+    store of `store_kind` (`open_files`: its descriptor limit)."""
     started: list[ServerProcess] = []
 
     def start(*extra_args: str, env: dict[str, str] | None = None,
               data_dir: Path | None = None, store: Store | None = None,
               open_files: int | None = None) -> ServerProcess:
-        if store is None and data_dir is None:
-            store = new_store(store_kind, request)
-        srv = start_server(*extra_args, env=env, data_dir=data_dir, store=store,
-                           open_files=open_files)
+        srv = start_topology(topology, store_kind, request, *extra_args, env=env, store=store,
+                             data_dir=data_dir, open_files=open_files)
         started.append(srv)
         return srv
 

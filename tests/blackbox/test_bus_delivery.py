@@ -5,6 +5,11 @@ from __future__ import annotations
 from blackbox.bus_helpers import (assert_no_new_records, bus_for, own_bus, register, send, send_ok,  # noqa: F401
                                   stable, unregister, uuids)
 from blackbox.wire import Http, wait_until
+import pytest
+from support.cluster import TOPOLOGIES
+
+# Every test runs against one node and against a cluster of two (its clients spread over both).
+pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
 
 BURST = 1000
 HELD = 100

@@ -10,6 +10,10 @@ from blackbox.checks import SESSION_NOT_FOUND_BODY, assert_json
 from blackbox.processes import add_user, remove_user
 from blackbox.wire import SSE, rpc
 from support.server_process import STORE_KINDS
+from support.cluster import TOPOLOGIES
+
+# Every test runs against one node and against a cluster of two (its clients spread over both).
+pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
 
 CLIENT_LIMIT = 256
 

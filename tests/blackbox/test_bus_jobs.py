@@ -9,6 +9,10 @@ import pytest
 from blackbox.bus_helpers import (UUID4, assert_no_new_records, assert_record, bus_for, call,  # noqa: F401
                                   job_update, job_update_ok, own_bus, register, send_ok)
 from blackbox.wire import wait_until
+from support.cluster import TOPOLOGIES
+
+# Every test runs against one node and against a cluster of two (its clients spread over both).
+pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
 
 SCRIPT = "import bpy\nprint(len(bpy.data.objects))"
 

@@ -11,6 +11,10 @@ from blackbox.bus_helpers import (CLIENT_INFO_KEYS, bus_for, own_bus, read_resou
                                   stable, uuids)
 from blackbox.checks import assert_rpc_error
 from blackbox.wire import wait_until
+from support.cluster import TOPOLOGIES
+
+# Every test runs against one node and against a cluster of two (its clients spread over both).
+pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
 
 BUS_RESOURCES = {"blender://bus/clients": "bus_clients", "blender://bus/stats": "bus_stats"}
 PROMPT = "blender_dispatch_script"

@@ -9,6 +9,10 @@ import pytest
 from blackbox.bus_helpers import (LEVELS, UUID4, assert_no_new_records, assert_record, bus_for, own_bus,  # noqa: F401
                                   register, send_ok)
 from blackbox.wire import JSON_AND_SSE, SSE, wait_until
+from support.cluster import TOPOLOGIES
+
+# Every test runs against one node and against a cluster of two (its clients spread over both).
+pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
 
 # uuid -> (client_type, group_id) of the clients of the routing tests; llm-a also sends.
 CLIENTS = {"llm-a": ("llm", "g1"), "blender-b": ("blender", "g1"), "blender-c": ("blender", None),

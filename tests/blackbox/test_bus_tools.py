@@ -10,6 +10,10 @@ import pytest
 from blackbox.bus_helpers import (CLIENT_INFO_KEYS, assert_invalid_arguments, assert_no_new_records, bus_for,  # noqa: F401
                                   call, own_bus, register, send, send_ok, stable, unregister, uuids)
 from blackbox.wire import wait_until
+from support.cluster import TOPOLOGIES
+
+# Every test runs against one node and against a cluster of two (its clients spread over both).
+pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
 
 CLIENT_LIMIT = 256
 

@@ -22,6 +22,10 @@ import pytest
 from blackbox.bus_helpers import (Bus, Peer, Record, assert_invalid_arguments, assert_no_new_records,  # noqa: F401
                                   assert_record, bus_for, call, decoded, job_update_ok, own_bus, read_resource)
 from blackbox.wire import JSON, JSON_AND_SSE, SSE, SseEvent, SseParser, Session, make_http_client, rpc
+from support.cluster import TOPOLOGIES
+
+# Every test runs against one node and against a cluster of two (its clients spread over both).
+pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
 
 JOB_ID = re.compile(r"^j-[0-9a-f]{12}$")
 CALL_TIMEOUT = 20.0  # hard cap on waiting for any dispatch call to come back

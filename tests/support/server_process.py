@@ -138,10 +138,12 @@ def start_server(
     timeout: float = 20.0,
     store: Store | None = None,
     open_files: int | None = None,
+    port: int = 0,
 ) -> ServerProcess:
     """Starts `blender-mcp serve` and waits until it listens (or raises with its stderr).
     `store` selects where users live (default: SQLite in `data_dir`, a new temporary one).
-    `open_files` lowers the server's soft RLIMIT_NOFILE (its descriptor limit) to that number."""
+    `open_files` lowers the server's soft RLIMIT_NOFILE (its descriptor limit) to that number;
+    `port` is the port to listen on (0: a free one)."""
     data_dir = store.data_dir if store else data_dir or Path(tempfile.mkdtemp(prefix="bmcp-test-"))
     store = store or Store(data_dir)
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("BLENDER_MCP_")}
@@ -149,7 +151,7 @@ def start_server(
     full_env.pop("JWT_SECRET", None)
     full_env.update({"ADMIN_PASSWORD": ADMIN_PASSWORD, "DEMO_PASSWORD": DEMO_PASSWORD})
     full_env.update(env or {})
-    cmd = [str(binary_path()), "serve", "--host", "127.0.0.1", "--port", "0",
+    cmd = [str(binary_path()), "serve", "--host", "127.0.0.1", "--port", str(port),
            *store.cli_args(), *extra_args]
     process = subprocess.Popen(cmd, env=full_env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True,

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <tuple>
 
 #include "core/base64.hpp"
 #include "core/logging.hpp"
@@ -17,6 +20,7 @@
 #include "http/server.hpp"
 #include "oauth/public_url.hpp"
 #include "pgstore/database_url.hpp"
+#include "redis/redis_url.hpp"
 
 namespace bmcp::app {
 namespace {
@@ -46,6 +50,24 @@ Result<void, Error> check_public_url(ServerConfig& config, std::string_view sour
   if (!checked)
     return Unexpected{checked.error()};
   config.public_url = std::move(*checked);
+  return {};
+}
+
+Result<void, Error> check_redis_url(std::string_view source, std::string_view url) {
+  if (auto parsed = redis::parse_redis_url(url); !parsed)
+    return Unexpected{fmt::format("{}: {}", source, parsed.error())};
+  return {};
+}
+
+// 1 to 64 letters, digits, '.', '_' or '-': node ids appear in Redis keys and log lines.
+Result<void, Error> check_node_id(std::string_view source, std::string_view id) {
+  const bool valid =
+      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      });
+  if (!valid)
+    return Unexpected{fmt::format(
+        "{}: '{}' is not a node id (1 to 64 letters, digits, '.', '_' or '-')", source, id)};
   return {};
 }
 
@@ -126,6 +148,8 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
                                                             "port",
                                                             "data_dir",
                                                             "database_url",
+                                                            "redis_url",
+                                                            "node_id",
                                                             "access_token_expire_minutes",
                                                             "refresh_token_expire_days",
                                                             "session_idle_seconds",
@@ -194,6 +218,18 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
                                    node->value<std::string>().value());
         !ok) {
       return ok;
+    }
+  }
+  for (const auto& [key, field, check] :
+       {std::tuple{"redis_url", &ServerConfig::redis_url, &check_redis_url},
+        std::tuple{"node_id", &ServerConfig::node_id, &check_node_id}}) {
+    if (const auto* node = table.get(key)) {
+      if (!node->is_string())
+        return wrong_type(key, "a string");
+      const auto value = node->value<std::string>().value();
+      if (auto ok = check(fmt::format("config file {}: '{}'", path, key), value); !ok)
+        return ok;
+      config.*field = value;
     }
   }
   if (const auto* node = table.get("port")) {
@@ -286,6 +322,16 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       return ok;
     config.database_url = *url;
   }
+  if (auto url = non_empty(env("BLENDER_MCP_REDIS_URL"))) {
+    if (auto ok = check_redis_url("BLENDER_MCP_REDIS_URL", *url); !ok)
+      return ok;
+    config.redis_url = *url;
+  }
+  if (auto id = non_empty(env("BLENDER_MCP_NODE_ID"))) {
+    if (auto ok = check_node_id("BLENDER_MCP_NODE_ID", *id); !ok)
+      return ok;
+    config.node_id = *id;
+  }
   const std::pair<const char*, std::int64_t*> numbers[] = {
       {"ACCESS_TOKEN_EXPIRE_MINUTES", &config.access_token_expire_minutes},
       {"REFRESH_TOKEN_EXPIRE_DAYS", &config.refresh_token_expire_days},
@@ -361,6 +407,16 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
     if (auto ok = check_database_url("--database-url", *flags.database_url); !ok)
       return ok;
     config.database_url = *flags.database_url;
+  }
+  if (flags.redis_url) {
+    if (auto ok = check_redis_url("--redis-url", *flags.redis_url); !ok)
+      return ok;
+    config.redis_url = *flags.redis_url;
+  }
+  if (flags.node_id) {
+    if (auto ok = check_node_id("--node-id", *flags.node_id); !ok)
+      return ok;
+    config.node_id = *flags.node_id;
   }
   if (flags.log_level) {
     if (auto ok = check_log_level("--log-level", *flags.log_level); !ok)

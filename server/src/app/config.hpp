@@ -20,6 +20,10 @@ struct ServerConfig {
   std::optional<std::string> data_dir;  // resolved later (contract §3.6)
   // The user store in PostgreSQL (docs/user-store.md); unset: the SQLite file in the data dir.
   std::optional<std::string> database_url;
+  // Cluster mode (docs/cluster.md): the shared Redis and this node's id (default: generated at
+  // start-up). Unset: one node, everything in this process.
+  std::optional<std::string> redis_url;
+  std::optional<std::string> node_id;
   std::int64_t access_token_expire_minutes = 30;
   std::int64_t refresh_token_expire_days = 7;
   std::int64_t session_idle_seconds = 300;
@@ -68,6 +72,8 @@ struct ServeFlags {
   std::optional<std::int64_t> port;
   std::optional<std::string> data_dir;
   std::optional<std::string> database_url;
+  std::optional<std::string> redis_url;
+  std::optional<std::string> node_id;
   std::optional<std::string> config_file;
   std::optional<std::string> log_level;
   std::optional<std::int64_t> threads;

@@ -71,6 +71,11 @@ int main(int argc, char** argv) {
     app->add_option("--config", flags.config_file, "TOML configuration file")
         ->check(CLI::ExistingFile);
     app->add_option("--log-level", flags.log_level, "debug, info, warning or error");
+    app->add_option("--redis-url", flags.redis_url,
+                    "Run as a node of a cluster sharing buses and jobs in Redis "
+                    "(redis://[:password@]host[:port][/db]; docs/cluster.md)");
+    app->add_option("--node-id", flags.node_id,
+                    "This node's id in the cluster (default: generated at start-up)");
     app->add_option("--threads", flags.threads, "I/O threads (default 2)");
     app->add_option("--max-connections", flags.max_connections,
                     "Connections served at once (default and ceiling: RLIMIT_NOFILE - 80)");

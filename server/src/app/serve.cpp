@@ -9,12 +9,12 @@
 #include <set>
 #include <vector>
 
+#include "app/bus_backend.hpp"
 #include "app/oauth_wiring.hpp"
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
 #include "auth/private_files.hpp"
-#include "bus/bus_hub.hpp"
 #include "core/logging.hpp"
 #include "core/thread_pool.hpp"
 #include "fixtures/conformance_fixtures.hpp"
@@ -40,6 +40,8 @@ namespace bmcp::app {
 namespace {
 
 constexpr auto kSweepInterval = std::chrono::seconds(1);
+// Node heartbeat and dead-node sweep in a cluster (cluster::PresenceOptions::interval).
+constexpr auto kNodeTickInterval = std::chrono::seconds(1);
 constexpr auto kRemovedUserCheckInterval = std::chrono::seconds(10);
 constexpr auto kPurgeInterval = std::chrono::hours(24);
 constexpr auto kBusReportInterval = std::chrono::minutes(1);
@@ -107,9 +109,9 @@ jobs::JobStoreLimits job_store_limits(const ServerConfig& config) {
 
 // The Blender surface of the HTTP build, in contract order: diagnostics, bus and dispatch tools;
 // bus resources then scene resources; the dispatch-script prompt, then the eight others.
-void add_blender_surface(mcp::Registry& registry, bus::BusHub& hub, jobs::Dispatcher& dispatcher,
-                         const jobs::JobStore& store, const Clock& clock,
-                         ThreadPool& diagnostics_workers) {
+void add_blender_surface(mcp::Registry& registry, bus::BusService& hub,
+                         jobs::Dispatcher& dispatcher, const jobs::JobStore& store,
+                         const Clock& clock, ThreadPool& diagnostics_workers) {
   tools::DiagnosticsOptions diagnostics;
   diagnostics.access = tools::DiagnosticsAccess::kAdminsWithDiscoveredBlender;
   diagnostics.workers = &diagnostics_workers;
@@ -124,7 +126,7 @@ void add_blender_surface(mcp::Registry& registry, bus::BusHub& hub, jobs::Dispat
 
 // Logs the bus counters once a minute while records are being lost, so that an operator sees
 // every bound that was hit.
-void report_bus_losses(const bus::BusHub& hub, std::uint64_t& reported_losses) {
+void report_bus_losses(const bus::BusService& hub, std::uint64_t& reported_losses) {
   const auto losses = hub.counters().losses();
   if (losses == reported_losses)
     return;
@@ -200,8 +202,17 @@ int run_serve(const ServerConfig& config) {
   session_limits.stream.max_queued_bytes = static_cast<std::size_t>(config.session_queue_bytes);
   session_limits.stream.max_retained_bytes = static_cast<std::size_t>(config.session_replay_bytes);
   mcp::SessionTable sessions(clock, session_limits);
-  bus::BusHub hub(clock, bus_limits(config));
-  jobs::JobStore job_store(clock, job_store_limits(config));
+  BusBackendOptions backend_options{bus_limits(config), job_store_limits(config),
+                                    session_limits.idle_timeout};
+  auto backend = open_bus_backend(config, clock, std::move(backend_options));
+  if (!backend) {
+    spdlog::error("{}", backend.error());
+    return 1;
+  }
+  spdlog::info("bus, jobs and sessions: {}", (*backend)->description());
+  (*backend)->share_sessions(sessions);
+  bus::BusService& hub = (*backend)->bus();
+  jobs::JobStore& job_store = (*backend)->jobs();
   jobs::JobWaiter job_waiter;
   // The store first, so a job is recorded as finished before its caller is answered.
   hub.add_job_listener([&job_store](const bus::JobEvent& event) { job_store.apply(event); });
@@ -240,9 +251,9 @@ int run_serve(const ServerConfig& config) {
   OAuthSurface oauth(config, auth, *store->users, *store->oauth, clock, store->signing_key,
                      blocking, *trusted_proxies);
   oauth.add_routes(router, mcp_endpoint);
-  transport::add_health_route(router, std::string(kVersion), [&hub] {
+  transport::add_health_route(router, std::string(kVersion), [&hub, &backend] {
     const auto counts = hub.counts();
-    return transport::HealthCounts{counts.buses, counts.clients};
+    return transport::HealthCounts{counts.buses, counts.clients, (*backend)->problem()};
   });
   const bool loopback = http::is_loopback_address(config.host);
   http::OriginPolicy origin_policy(allowed_origins(config), loopback);
@@ -282,6 +293,8 @@ int run_serve(const ServerConfig& config) {
     hub.sweep();
     job_store.sweep();
   });
+  every(scheduler, kNodeTickInterval,
+        [&backend, &sessions] { (*backend)->tick(sessions.active(2 * kNodeTickInterval)); });
   std::uint64_t reported_losses = 0;
   every(scheduler, kBusReportInterval,
         [&hub, &reported_losses] { report_bus_losses(hub, reported_losses); });
@@ -321,8 +334,9 @@ int run_serve(const ServerConfig& config) {
     });
   });
 
-  server.run([&sessions, &server] {
+  server.run([&sessions, &server, &backend] {
     spdlog::info("stopping");
+    (*backend)->leave();
     sessions.end_all();
     server.stop();
   });

@@ -20,6 +20,8 @@ std::string_view error_word(RegisterError error) {
       return "invalid_capabilities";
     case RegisterError::kTooManyClients:
       return "too_many_clients";
+    case RegisterError::kUnavailable:
+      return "bus_unavailable";
   }
   return "error";
 }
@@ -31,39 +33,39 @@ Bus::Bus(std::string user_id, const Clock& clock, const BusLimits& limits, BusCo
       counters_(counters),
       budget_(std::make_shared<ByteBudget>(limits.max_user_bytes)) {}
 
-std::optional<std::pair<RegisterError, std::string>> Bus::registration_problem(
-    const Registration& registration) const {
+std::optional<std::pair<RegisterError, std::string>> registration_problem(
+    const Registration& registration, const BusLimits& limits) {
   using Problem = std::pair<RegisterError, std::string>;
   if (!is_valid_client_uuid(registration.uuid))
     return Problem{RegisterError::kInvalidClientUuid,
                    "client_uuid must be 1 to 128 characters without spaces or control "
                    "characters, and must not start with server: or server-dispatch:"};
   const auto& type = registration.client_type;
-  if (type.empty() || type.size() > limits_.max_client_type_length)
+  if (type.empty() || type.size() > limits.max_client_type_length)
     return Problem{
         RegisterError::kInvalidClientType,
-        fmt::format("client_type must be 1 to {} characters", limits_.max_client_type_length)};
-  if (registration.group_id && registration.group_id->size() > limits_.max_group_id_length)
+        fmt::format("client_type must be 1 to {} characters", limits.max_client_type_length)};
+  if (registration.group_id && registration.group_id->size() > limits.max_group_id_length)
     return Problem{
         RegisterError::kInvalidGroupId,
-        fmt::format("group_id must be at most {} characters", limits_.max_group_id_length)};
+        fmt::format("group_id must be at most {} characters", limits.max_group_id_length)};
   const auto& capabilities = registration.capabilities;
-  if (capabilities.size() > limits_.max_capabilities)
+  if (capabilities.size() > limits.max_capabilities)
     return Problem{
         RegisterError::kInvalidCapabilities,
-        fmt::format("capabilities may list at most {} entries", limits_.max_capabilities)};
+        fmt::format("capabilities may list at most {} entries", limits.max_capabilities)};
   for (const auto& capability : capabilities) {
-    if (capability.size() > limits_.max_capability_length)
+    if (capability.size() > limits.max_capability_length)
       return Problem{RegisterError::kInvalidCapabilities,
                      fmt::format("each capability must be at most {} characters",
-                                 limits_.max_capability_length)};
+                                 limits.max_capability_length)};
   }
   return std::nullopt;
 }
 
 Result<json::object, RegisterError> Bus::register_client(Registration registration,
                                                          std::shared_ptr<Endpoint> endpoint) {
-  if (const auto problem = registration_problem(registration))
+  if (const auto problem = registration_problem(registration, limits_))
     return Unexpected{problem->first};
   const double now = clock_.unix_seconds();
   std::lock_guard lock(mutex_);

@@ -25,10 +25,16 @@ enum class RegisterError {
   kInvalidGroupId,
   kInvalidCapabilities,
   kTooManyClients,
+  kUnavailable,  // cluster mode: the shared store could not be reached
 };
 // The error word: invalid_client_uuid, invalid_client_type, invalid_group_id,
-// invalid_capabilities, too_many_clients.
+// invalid_capabilities, too_many_clients, bus_unavailable.
 std::string_view error_word(RegisterError error);
+
+// A registration that breaks a bound of `limits`: the error and a sentence naming what was
+// wrong; nullopt when it is acceptable. Looks at nothing else.
+std::optional<std::pair<RegisterError, std::string>> registration_problem(
+    const Registration& registration, const BusLimits& limits);
 
 struct SendRequest {
   Route route;
@@ -81,11 +87,6 @@ class Bus {
   Bus(std::string user_id, const Clock& clock, const BusLimits& limits, BusCounters& counters);
 
   const std::string& user_id() const { return user_id_; }
-
-  // Checks a registration against the bus's bounds without registering anything: the error
-  // and a sentence naming what was wrong.
-  std::optional<std::pair<RegisterError, std::string>> registration_problem(
-      const Registration& registration) const;
 
   // First registration creates the client in its bucket; a re-registration updates it in
   // place (type, capabilities, group, binding; the bucket and connected_at are sticky) and

@@ -8,6 +8,8 @@ std::string_view error_word(JobUpdateError error) {
       return "not_job_target";
     case JobUpdateError::kRecordTooLarge:
       return "record_too_large";
+    case JobUpdateError::kUnavailable:
+      return kBusUnavailable;
   }
   return "error";
 }
@@ -31,6 +33,50 @@ std::shared_ptr<Bus> BusHub::find(const std::string& user_id) const {
   std::lock_guard lock(mutex_);
   const auto found = buses_.find(user_id);
   return found == buses_.end() ? nullptr : found->second;
+}
+
+Result<json::object, std::pair<RegisterError, std::string>> BusHub::register_client(
+    const std::string& user_id, Registration registration, std::shared_ptr<Endpoint> endpoint) {
+  if (auto problem = registration_problem(registration, limits_))
+    return Unexpected{std::move(*problem)};
+  auto info = bus_for(user_id)->register_client(std::move(registration), std::move(endpoint));
+  if (!info)
+    return Unexpected{std::pair<RegisterError, std::string>(info.error(), "")};
+  return std::move(info.value());
+}
+
+Result<bool, Unavailable> BusHub::unregister_client(const std::string& user_id,
+                                                    const std::string& uuid) {
+  const auto bus = find(user_id);
+  return bus && bus->unregister_client(uuid);
+}
+
+std::optional<SendRefusal> BusHub::size_refusal(const std::string& user_id,
+                                                const SendRequest& request) {
+  return bus_for(user_id)->size_refusal(request);
+}
+
+Result<ClientLists, Unavailable> BusHub::list(const std::string& user_id) const {
+  if (const auto bus = find(user_id))
+    return bus->list();
+  return ClientLists{};
+}
+
+Result<std::vector<Candidate>, Unavailable> BusHub::clients_of_type(
+    const std::string& user_id, const std::string& client_type) const {
+  if (const auto bus = find(user_id))
+    return bus->clients_of_type(client_type);
+  return std::vector<Candidate>{};
+}
+
+Result<BusStats, Unavailable> BusHub::stats(const std::string& user_id) const {
+  BusStats stats;
+  if (const auto bus = find(user_id)) {
+    stats.persistent = bus->persistent_count();
+    stats.ephemeral = bus->ephemeral_count();
+  }
+  stats.pending_jobs = pending_jobs_for(user_id);
+  return stats;
 }
 
 SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request, bool track_job) {

@@ -8,51 +8,18 @@
 #include <vector>
 
 #include "bus/bus.hpp"
+#include "bus/bus_service.hpp"
 #include "bus/job_update.hpp"
 #include "bus/pending_jobs.hpp"
 
 namespace bmcp::bus {
 
-enum class JobUpdateError { kNotJobTarget, kRecordTooLarge };
-// The error word: not_job_target, record_too_large.
-std::string_view error_word(JobUpdateError error);
-
-struct JobUpdateOutcome {
-  bool direct = false;  // routed to the originator; otherwise broadcast on the caller's bus
-  SendOutcome sent;
-};
-
-// Every job update that was routed, for the layers that wait on jobs. `pending` says whether
-// it matched a pending entry of its user (only then may it wake a waiter).
-struct JobEvent {
-  std::string user_id;
-  JobUpdate update;
-  bool terminal = false;
-  bool pending = false;
-};
-using JobListener = std::function<void(const JobEvent& event)>;
-
-// A job whose pending entry was just recorded by a tracked send, before any recipient can see
-// its record.
-struct JobStart {
-  std::string user_id;
-  std::string job_id;
-  std::vector<std::string> target_uuids;
-};
-// Runs under the bus's lock (so that it sees the job before its reply can exist): it must be
-// quick and take only leaf locks.
-using JobStartListener = std::function<void(const JobStart& start)>;
-
-struct HubCounts {
-  std::size_t buses = 0;    // users whose bus holds at least one client
-  std::size_t clients = 0;  // clients on all buses
-};
-
-// All buses, one per user id, created on first use, and the pending-job table. Nothing here
-// routes between buses: every call names the one user it acts for.
+// The embedded bus service: all buses in this process, one per user id, created on first use,
+// and the pending-job table. Nothing here routes between buses.
 // Thread safety: all methods are safe from any thread; listeners are added before serving.
-// Job listeners run outside every lock; job-start listeners under the bus's lock.
-class BusHub {
+// Job listeners run outside every lock; job-start listeners under the bus's lock. No call
+// ever fails with Unavailable.
+class BusHub final : public BusService {
  public:
   BusHub(const Clock& clock, BusLimits limits);
 
@@ -61,33 +28,37 @@ class BusHub {
   // The user's bus if it exists.
   std::shared_ptr<Bus> find(const std::string& user_id) const;
 
-  // Routes a send on the user's bus. With `track_job`, the pending-job entry
-  // (originator = request.origin, targets = the resolved recipients) is recorded before any
-  // recipient can see the record.
-  SendOutcome send(const std::string& user_id, const SendRequest& request, bool track_job);
+  const BusLimits& limits() const override { return limits_; }
+  const BusCounters& counters() const override { return counters_; }
 
-  // blender_job_update from `session_id` of `user_id` (contract §8.8), looking only at that
-  // user's pending entries: a job id that only another user has is an unknown job here, so it
-  // is broadcast on the caller's bus and the other user's entry is not touched (the contract's
-  // cross_user_job_update answer would tell the caller that the id is in use elsewhere).
+  Result<json::object, std::pair<RegisterError, std::string>> register_client(
+      const std::string& user_id, Registration registration,
+      std::shared_ptr<Endpoint> endpoint) override;
+  Result<bool, Unavailable> unregister_client(const std::string& user_id,
+                                              const std::string& uuid) override;
+  SendOutcome send(const std::string& user_id, const SendRequest& request, bool track_job) override;
+  std::optional<SendRefusal> size_refusal(const std::string& user_id,
+                                          const SendRequest& request) override;
+  // A job id that only another user has is an unknown job here, so it is broadcast on the
+  // caller's bus and the other user's entry is not touched.
   Result<JobUpdateOutcome, JobUpdateError> job_update(const std::string& user_id,
                                                       const std::string& session_id,
-                                                      const JobUpdate& update);
-  void add_job_listener(JobListener listener);
-  void add_job_start_listener(JobStartListener listener);
+                                                      const JobUpdate& update) override;
+  void add_job_listener(JobListener listener) override;
+  void add_job_start_listener(JobStartListener listener) override;
 
-  // A session of the user ended (its ephemeral clients leave, persistent ones go offline).
-  void end_session(const std::string& user_id, const std::string& session_id);
-  // The user was removed: its bus and pending jobs are dropped.
-  void drop_user(const std::string& user_id);
-  // Applies the time bounds: held records and pending jobs past their TTL.
-  void sweep();
+  Result<ClientLists, Unavailable> list(const std::string& user_id) const override;
+  Result<std::vector<Candidate>, Unavailable> clients_of_type(
+      const std::string& user_id, const std::string& client_type) const override;
+  Result<BusStats, Unavailable> stats(const std::string& user_id) const override;
 
-  HubCounts counts() const;
+  void end_session(const std::string& user_id, const std::string& session_id) override;
+  void drop_user(const std::string& user_id) override;
+  void sweep() override;
+  HubCounts counts() const override;
+
   std::size_t pending_jobs_for(const std::string& user_id) const;
   PendingJobs& pending_jobs() { return pending_jobs_; }
-  const BusCounters& counters() const { return counters_; }
-  const BusLimits& limits() const { return limits_; }
 
  private:
   std::vector<std::shared_ptr<Bus>> all_buses() const;
@@ -102,8 +73,5 @@ class BusHub {
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Bus>, std::less<>> buses_;
 };
-
-// The origin of records the server sends for a user: "server:<user_id>".
-std::string server_origin(std::string_view user_id);
 
 }  // namespace bmcp::bus

@@ -50,11 +50,15 @@ bool Client::online(std::chrono::nanoseconds grace) const {
 }
 
 json::object Client::info(double now, std::chrono::nanoseconds grace) const {
+  return client_info(registration, connected_at, last_seen(), online(grace), now);
+}
+
+json::object client_info(const Registration& registration, double connected_at, double last_seen,
+                         bool online, double now) {
   json::array capabilities;
   for (const auto& capability : registration.capabilities)
     capabilities.emplace_back(capability);
-  const double seen = last_seen();
-  const double ago = std::max(0.0, std::round((now - seen) * 10.0) / 10.0);
+  const double ago = std::max(0.0, std::round((now - last_seen) * 10.0) / 10.0);
   json::value group = nullptr;
   if (registration.group_id)
     group = *registration.group_id;
@@ -64,8 +68,8 @@ json::object Client::info(double now, std::chrono::nanoseconds grace) const {
           {"capabilities", std::move(capabilities)},
           {"group_id", std::move(group)},
           {"connected_at", wire_timestamp(connected_at)},
-          {"last_seen", wire_timestamp(seen)},
-          {"online", online(grace)},
+          {"last_seen", wire_timestamp(last_seen)},
+          {"online", online},
           {"last_seen_seconds_ago", ago}};
 }
 

@@ -48,4 +48,8 @@ struct Client {
   json::object info(double now, std::chrono::nanoseconds grace) const;
 };
 
+// The wire ClientInfo (contract §8.2) of a client in any store.
+json::object client_info(const Registration& registration, double connected_at, double last_seen,
+                         bool online, double now);
+
 }  // namespace bmcp::bus

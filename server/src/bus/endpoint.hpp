@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,14 @@ class Endpoint {
   // record that has to wait there is charged to `budget` (the user's) until it is sent.
   virtual Delivery deliver(const Message& message, std::string_view target_uuid,
                            const std::shared_ptr<ByteBudget>& budget) = 0;
+  // Appends one record that arrives already rendered as its notification text, with its event
+  // id (records routed by the cluster's shared store, which numbers each session's records for
+  // every node); charged to `budget` while it waits.
+  virtual Delivery deliver_text(std::string text, std::uint64_t event_id,
+                                const std::shared_ptr<ByteBudget>& budget) = 0;
+  // How long the session has been without an open stream: zero while one is open, else since
+  // it closed (or since the session began, if it never opened one).
+  virtual std::chrono::nanoseconds offline_for() const = 0;
 };
 
 }  // namespace bmcp::bus

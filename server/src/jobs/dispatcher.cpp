@@ -14,14 +14,18 @@ std::string new_dispatch_job_id() {
   return "j-" + random_hex(6);
 }
 
-Dispatcher::Dispatcher(bus::BusHub& hub, JobWaiter& waiter, JobStore& store, Scheduler& scheduler,
-                       const Clock& clock)
-    : hub_(hub), waiter_(waiter), store_(store), scheduler_(scheduler), clock_(clock) {}
+Dispatcher::Dispatcher(bus::BusService& bus, JobWaiter& waiter, JobStore& store,
+                       Scheduler& scheduler, const Clock& clock)
+    : bus_(bus), waiter_(waiter), store_(store), scheduler_(scheduler), clock_(clock) {}
 
 std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, DispatchDone done,
                                                    DispatchProgress progress) {
-  const auto bus = hub_.bus_for(request.user_id);
-  auto target = choose_target(bus->clients_of_type("blender"), request.target_uuid);
+  const auto candidates = bus_.clients_of_type(request.user_id, "blender");
+  if (!candidates) {
+    done({unavailable_envelope(request.command, candidates.error().detail), nullptr});
+    return nullptr;
+  }
+  auto target = choose_target(*candidates, request.target_uuid);
   if (!target) {
     done({target_error_envelope(request.command, target.error()), nullptr});
     return nullptr;
@@ -38,7 +42,7 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
   send.origin = dispatch_origin(user);
   send.job_id = new_job_id;
   // Refused before anything is recorded, so a call too large to send leaves no trace.
-  if (const auto refusal = bus->size_refusal(send)) {
+  if (const auto refusal = bus_.size_refusal(user, send)) {
     done({record_too_large_envelope(request.command, *target, refusal->detail), nullptr});
     return nullptr;
   }
@@ -70,7 +74,16 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
     std::lock_guard lock(call->mutex_);
     call->timer_ = scheduler_.schedule_after(timeout, [call] { call->on_timeout(); });
   }
-  hub_.send(user, send, true);
+  const auto sent = bus_.send(user, send, true);
+  if (sent.refused) {
+    // Nothing was routed (the shared store could not be reached): the call ends now.
+    const auto& command = call->request_.command;
+    call->fail_unsent(
+        sent.refused->error == "record_too_large"
+            ? record_too_large_envelope(command, call->target_uuid_, sent.refused->detail)
+            : unavailable_envelope(command, sent.refused->detail));
+    return nullptr;
+  }
   return call;
 }
 
@@ -119,6 +132,15 @@ void DispatchCall::on_timeout() {
          nullptr});
 }
 
+void DispatchCall::fail_unsent(json::object envelope) {
+  if (!settle())
+    return;
+  dispatcher_.scheduler_.cancel(timer_);
+  dispatcher_.waiter_.remove(request_.user_id, job_id_);
+  dispatcher_.store_.forget(request_.user_id, job_id_);
+  done_({std::move(envelope), nullptr});
+}
+
 void DispatchCall::cancel() {
   if (!settle())
     return;
@@ -135,7 +157,7 @@ void DispatchCall::cancel() {
   notice.priority = LogLevel::kNotice;
   notice.origin = dispatch_origin(user);
   notice.job_id = job_id_;
-  dispatcher_.hub_.send(user, notice, false);
+  dispatcher_.bus_.send(user, notice, false);
 }
 
 }  // namespace bmcp::jobs

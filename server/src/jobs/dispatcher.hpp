@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "bus/bus_hub.hpp"
+#include "bus/bus_service.hpp"
 #include "core/scheduler.hpp"
 #include "jobs/job_store.hpp"
 #include "jobs/job_waiter.hpp"
@@ -54,6 +54,9 @@ class DispatchCall : public std::enable_shared_from_this<DispatchCall> {
   void on_reply(const bus::JobUpdate& update);
   void on_progress(const bus::JobUpdate& update);
   void on_timeout();
+  // The send was refused (nothing routed): undo the waiter, the timer and the job record and
+  // answer `envelope`.
+  void fail_unsent(json::object envelope);
 
   Dispatcher& dispatcher_;
   const DispatchRequest request_;
@@ -73,7 +76,7 @@ class DispatchCall : public std::enable_shared_from_this<DispatchCall> {
 // Thread safety: all methods are safe from any thread.
 class Dispatcher {
  public:
-  Dispatcher(bus::BusHub& hub, JobWaiter& waiter, JobStore& store, Scheduler& scheduler,
+  Dispatcher(bus::BusService& bus, JobWaiter& waiter, JobStore& store, Scheduler& scheduler,
              const Clock& clock);
 
   // Starts one dispatch. On a target error (or a command too large to send) `done` is called at
@@ -84,7 +87,7 @@ class Dispatcher {
  private:
   friend class DispatchCall;
 
-  bus::BusHub& hub_;
+  bus::BusService& bus_;
   JobWaiter& waiter_;
   JobStore& store_;
   Scheduler& scheduler_;

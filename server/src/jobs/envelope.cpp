@@ -69,4 +69,13 @@ json::object record_too_large_envelope(std::string_view command, std::string_vie
            "split the code, or load large data from a file on the Blender side)."}};
 }
 
+json::object unavailable_envelope(std::string_view command, std::string_view detail) {
+  return {{"status", "bus_unavailable"},
+          {"command", command},
+          {"error", detail},
+          {"hint",
+           "The server cannot reach its shared bus store right now; nothing was sent to "
+           "Blender. Try again in a few seconds."}};
+}
+
 }  // namespace bmcp::jobs

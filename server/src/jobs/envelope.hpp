@@ -30,5 +30,8 @@ json::object target_error_envelope(std::string_view command, const TargetError& 
 // bound; `detail` names the size and the limit. Nothing was sent.
 json::object record_too_large_envelope(std::string_view command, std::string_view target_uuid,
                                        std::string_view detail);
+// status bus_unavailable: the bus's shared store (cluster mode) could not be reached; `detail`
+// says what failed. Nothing was sent.
+json::object unavailable_envelope(std::string_view command, std::string_view detail);
 
 }  // namespace bmcp::jobs

@@ -21,6 +21,23 @@ Session::Session(std::string id, std::string user_id, std::string protocol_versi
       last_activity_ns_(clock.steady_now().time_since_epoch().count()),
       stream_(clock, stream_limits) {}
 
+void Session::set_log_level(LogLevel level) {
+  log_level_.store(static_cast<int>(level));
+  std::shared_ptr<const std::function<void(LogLevel)>> observer;
+  {
+    std::lock_guard lock(mutex_);
+    observer = level_observer_;
+  }
+  if (observer)
+    (*observer)(level);
+}
+
+void Session::observe_level(std::function<void(LogLevel)> observer) {
+  auto shared = std::make_shared<const std::function<void(LogLevel)>>(std::move(observer));
+  std::lock_guard lock(mutex_);
+  level_observer_ = std::move(shared);
+}
+
 void Session::touch() {
   last_activity_ns_.store(clock_.steady_now().time_since_epoch().count());
 }

@@ -37,7 +37,11 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& protocol_version() const { return protocol_version_; }
 
   LogLevel log_level() const { return static_cast<LogLevel>(log_level_.load()); }
-  void set_log_level(LogLevel level) { log_level_.store(static_cast<int>(level)); }
+  // Sets the level and tells the level observer, if there is one.
+  void set_log_level(LogLevel level);
+  // Calls `observer` with the new level on every set_log_level (one observer; a later call
+  // replaces it). It runs on the thread that sets the level, outside the session's lock.
+  void observe_level(std::function<void(LogLevel)> observer);
 
   StandaloneStream& stream() { return stream_; }
   const StandaloneStream& stream() const { return stream_; }
@@ -86,6 +90,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::map<std::string, ClientReplyHandler> client_requests_;
   std::uint64_t next_client_request_ = 1;
   std::set<std::string> subscriptions_;
+  std::shared_ptr<const std::function<void(LogLevel)>> level_observer_;
 };
 
 // A stable map key for a JSON-RPC id (string and integer ids never collide).

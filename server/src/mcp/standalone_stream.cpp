@@ -13,9 +13,28 @@ std::string format_sse_event(std::uint64_t id, std::string_view json_text) {
 StandaloneStream::StandaloneStream(const Clock& clock, StandaloneStreamLimits limits)
     : clock_(clock), limits_(limits), detached_since_(clock.steady_now()) {}
 
+PublishResult StandaloneStream::publish_with_id(std::uint64_t id, std::string_view json_text,
+                                                const std::shared_ptr<ByteBudget>& budget) {
+  std::lock_guard lock(mutex_);
+  if (!shut_down_ && id < next_id_) {
+    PublishResult repeat;
+    repeat.outcome = PublishResult::Outcome::kKept;
+    repeat.id = id;
+    return repeat;
+  }
+  if (!shut_down_)
+    next_id_ = id;
+  return publish_locked(json_text, budget);
+}
+
 PublishResult StandaloneStream::publish(std::string_view json_text,
                                         const std::shared_ptr<ByteBudget>& budget) {
   std::lock_guard lock(mutex_);
+  return publish_locked(json_text, budget);
+}
+
+PublishResult StandaloneStream::publish_locked(std::string_view json_text,
+                                               const std::shared_ptr<ByteBudget>& budget) {
   PublishResult result;
   if (shut_down_)
     return result;

@@ -60,6 +60,11 @@ class StandaloneStream {
   // events were dropped, the event is not kept (kOverBudget).
   PublishResult publish(std::string_view json_text,
                         const std::shared_ptr<ByteBudget>& budget = nullptr);
+  // The same with the event id given by the caller (records whose ids come from a store that
+  // several nodes share): ids must grow; one below the next id is a repeat and is ignored
+  // (kept, nothing published), a larger one moves the sequence forward.
+  PublishResult publish_with_id(std::uint64_t id, std::string_view json_text,
+                                const std::shared_ptr<ByteBudget>& budget = nullptr);
   // Attaches a new sink, closing the previous one. Replays retained events after
   // `last_event_id`, or every undelivered event when there is none, then goes live.
   void attach(std::shared_ptr<EventSink> sink, std::optional<std::uint64_t> last_event_id);
@@ -82,6 +87,8 @@ class StandaloneStream {
     std::shared_ptr<const std::string> frame;
     ByteCharge charge;  // held while the event waits to be sent
   };
+  PublishResult publish_locked(std::string_view json_text,
+                               const std::shared_ptr<ByteBudget>& budget);
   void pump_locked();
   bool make_room_locked(const std::shared_ptr<ByteBudget>& budget, std::size_t bytes,
                         std::optional<ByteCharge>& charge);

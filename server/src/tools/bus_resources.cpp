@@ -1,5 +1,7 @@
 #include "tools/bus_resources.hpp"
 
+#include "jsonrpc/codes.hpp"
+
 namespace bmcp::tools {
 
 json::object json_resource_contents(std::string_view uri, const json::object& content) {
@@ -8,7 +10,7 @@ json::object json_resource_contents(std::string_view uri, const json::object& co
                {"uri", uri}, {"mimeType", "application/json"}, {"text", to_json_text(content)}}}}};
 }
 
-void add_bus_resources(mcp::Registry& registry, bus::BusHub& hub) {
+void add_bus_resources(mcp::Registry& registry, bus::BusService& hub) {
   registry.add_resource(
       {"blender://bus/clients", "bus_clients",
        "The clients on your bus: persistent and ephemeral ClientInfo lists, oldest first.",
@@ -16,12 +18,15 @@ void add_bus_resources(mcp::Registry& registry, bus::BusHub& hub) {
        [&hub](const std::shared_ptr<mcp::RequestContext>& ctx, const std::string& uri,
               const std::map<std::string, std::string>&) {
          const auto& user = ctx->caller().user_id;
-         bus::ClientLists lists;
-         if (const auto bus = hub.find(user))
-           lists = bus->list();
+         auto lists = hub.list(user);
+         if (!lists) {
+           const json::value data{{"error", bus::kBusUnavailable}};
+           ctx->fail(jsonrpc::kInternalError, lists.error().detail, &data);
+           return;
+         }
          ctx->respond(json_resource_contents(uri, {{"user_id", user},
-                                                   {"persistent", std::move(lists.persistent)},
-                                                   {"ephemeral", std::move(lists.ephemeral)}}));
+                                                   {"persistent", std::move(lists->persistent)},
+                                                   {"ephemeral", std::move(lists->ephemeral)}}));
        }});
   registry.add_resource(
       {"blender://bus/stats", "bus_stats",
@@ -31,14 +36,17 @@ void add_bus_resources(mcp::Registry& registry, bus::BusHub& hub) {
        [&hub](const std::shared_ptr<mcp::RequestContext>& ctx, const std::string& uri,
               const std::map<std::string, std::string>&) {
          const auto& user = ctx->caller().user_id;
-         const auto bus = hub.find(user);
-         const std::size_t persistent = bus ? bus->persistent_count() : 0;
-         const std::size_t ephemeral = bus ? bus->ephemeral_count() : 0;
+         const auto stats = hub.stats(user);
+         if (!stats) {
+           const json::value data{{"error", bus::kBusUnavailable}};
+           ctx->fail(jsonrpc::kInternalError, stats.error().detail, &data);
+           return;
+         }
          ctx->respond(
              json_resource_contents(uri, {{"user_id", user},
-                                          {"persistent_count", persistent},
-                                          {"ephemeral_count", ephemeral},
-                                          {"pending_jobs_for_user", hub.pending_jobs_for(user)}}));
+                                          {"persistent_count", stats->persistent},
+                                          {"ephemeral_count", stats->ephemeral},
+                                          {"pending_jobs_for_user", stats->pending_jobs}}));
        }});
 }
 

@@ -50,7 +50,7 @@ void add_delivery_lists(json::object& result, const bus::SendOutcome& outcome) {
     result["dropped"] = uuid_array(outcome.dropped);
 }
 
-mcp::Tool register_tool(bus::BusHub& hub, const Clock& clock) {
+mcp::Tool register_tool(bus::BusService& hub, const Clock& clock) {
   auto schema =
       SchemaBuilder()
           .required("client_uuid", {"string"},
@@ -81,21 +81,19 @@ mcp::Tool register_tool(bus::BusHub& hub, const Clock& clock) {
     }
     if (auto group = text(arguments, "group_id"); !group.empty())
       registration.group_id = std::move(group);
-    const auto bus = hub.bus_for(ctx->caller().user_id);
-    if (const auto problem = bus->registration_problem(registration)) {
-      // The contract's two words keep their exact shape; the newer bounds say what was wrong.
-      const auto kind = problem->first;
-      if (kind == bus::RegisterError::kInvalidClientUuid ||
-          (kind == bus::RegisterError::kInvalidClientType && registration.client_type.empty()))
+    // The contract's two words keep their exact shape; the newer bounds say what was wrong.
+    const bool empty_type = registration.client_type.empty();
+    auto endpoint = std::make_shared<SessionEndpoint>(ctx->session_ptr(), clock);
+    auto info =
+        hub.register_client(ctx->caller().user_id, std::move(registration), std::move(endpoint));
+    if (!info) {
+      const auto& [kind, detail] = info.error();
+      const bool contract_word = kind == bus::RegisterError::kInvalidClientUuid ||
+                                 (kind == bus::RegisterError::kInvalidClientType && empty_type);
+      if (contract_word || detail.empty())
         reply_error(ctx, bus::error_word(kind));
       else
-        reply_error(ctx, bus::error_word(kind), problem->second);
-      return;
-    }
-    auto endpoint = std::make_shared<SessionEndpoint>(ctx->session_ptr(), clock);
-    auto info = bus->register_client(std::move(registration), std::move(endpoint));
-    if (!info) {
-      reply_error(ctx, bus::error_word(info.error()));
+        reply_error(ctx, bus::error_word(kind), detail);
       return;
     }
     reply(ctx, {{"status", "ok"}, {"client", std::move(*info)}});
@@ -109,15 +107,18 @@ mcp::Tool register_tool(bus::BusHub& hub, const Clock& clock) {
           std::move(schema), std::nullopt, std::move(handler)};
 }
 
-mcp::Tool unregister_tool(bus::BusHub& hub) {
+mcp::Tool unregister_tool(bus::BusService& hub) {
   auto schema = SchemaBuilder()
                     .required("client_uuid", {"string"}, "The client to remove from your bus")
                     .build();
   auto handler = [&hub](const Context& ctx, const json::object& arguments) {
     const auto uuid = text(arguments, "client_uuid");
-    const auto bus = hub.find(ctx->caller().user_id);
-    const bool removed = bus && bus->unregister_client(uuid);
-    reply(ctx, {{"status", removed ? "ok" : "not_found"}, {"client_uuid", uuid}});
+    const auto removed = hub.unregister_client(ctx->caller().user_id, uuid);
+    if (!removed) {
+      reply_error(ctx, bus::kBusUnavailable, removed.error().detail);
+      return;
+    }
+    reply(ctx, {{"status", *removed ? "ok" : "not_found"}, {"client_uuid", uuid}});
   };
   return {"blender_unregister_client",
           "Remove a client from your bus (idempotent: an unknown uuid gives status "
@@ -125,7 +126,7 @@ mcp::Tool unregister_tool(bus::BusHub& hub) {
           std::move(schema), std::nullopt, std::move(handler)};
 }
 
-mcp::Tool send_tool(bus::BusHub& hub) {
+mcp::Tool send_tool(bus::BusService& hub) {
   auto schema =
       SchemaBuilder()
           .required("payload", {"object"},
@@ -225,7 +226,7 @@ Result<bus::JobImages, std::pair<std::string, std::string>> parse_images(const j
   return std::move(images.value());
 }
 
-mcp::Tool job_update_tool(bus::BusHub& hub) {
+mcp::Tool job_update_tool(bus::BusService& hub) {
   auto schema =
       SchemaBuilder()
           .required("job_id", {"string"}, "The job being reported on")
@@ -270,6 +271,11 @@ mcp::Tool job_update_tool(bus::BusHub& hub) {
     }
     const auto outcome = hub.job_update(ctx->caller().user_id, ctx->session().id(), update);
     if (!outcome) {
+      if (outcome.error() == bus::JobUpdateError::kUnavailable) {
+        reply_error(ctx, bus::error_word(outcome.error()),
+                    "the server cannot reach its shared bus store; nothing was routed");
+        return;
+      }
       if (outcome.error() == bus::JobUpdateError::kRecordTooLarge) {
         reply_error(ctx, bus::error_word(outcome.error()),
                     fmt::format("the job_update record is larger than the limit of {} bytes "
@@ -291,16 +297,18 @@ mcp::Tool job_update_tool(bus::BusHub& hub) {
           std::move(schema), std::nullopt, std::move(handler)};
 }
 
-mcp::Tool list_tool(bus::BusHub& hub) {
+mcp::Tool list_tool(bus::BusService& hub) {
   auto handler = [&hub](const Context& ctx, const json::object&) {
     const auto& user = ctx->caller().user_id;
-    bus::ClientLists lists;
-    if (const auto bus = hub.find(user))
-      lists = bus->list();
+    auto lists = hub.list(user);
+    if (!lists) {
+      reply_error(ctx, bus::kBusUnavailable, lists.error().detail);
+      return;
+    }
     reply(ctx, {{"status", "ok"},
                 {"user_id", user},
-                {"persistent", std::move(lists.persistent)},
-                {"ephemeral", std::move(lists.ephemeral)}});
+                {"persistent", std::move(lists->persistent)},
+                {"ephemeral", std::move(lists->ephemeral)}});
   };
   return {"blender_list_available_clients",
           "List the clients on your bus, persistent and ephemeral, oldest first, with "
@@ -310,7 +318,7 @@ mcp::Tool list_tool(bus::BusHub& hub) {
 
 }  // namespace
 
-void add_bus_tools(mcp::Registry& registry, bus::BusHub& hub, const Clock& clock) {
+void add_bus_tools(mcp::Registry& registry, bus::BusService& hub, const Clock& clock) {
   registry.add_tool(register_tool(hub, clock));
   registry.add_tool(unregister_tool(hub));
   registry.add_tool(send_tool(hub));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bus/bus_hub.hpp"
+#include "bus/bus_service.hpp"
 #include "core/clock.hpp"
 #include "mcp/registry.hpp"
 
@@ -10,6 +10,6 @@ namespace bmcp::tools {
 // blender_unregister_client, blender_send_message, blender_job_update,
 // blender_list_available_clients. Each acts on the bus of the caller's user only.
 // `hub` and `clock` must outlive the registry's use.
-void add_bus_tools(mcp::Registry& registry, bus::BusHub& hub, const Clock& clock);
+void add_bus_tools(mcp::Registry& registry, bus::BusService& hub, const Clock& clock);
 
 }  // namespace bmcp::tools

@@ -84,9 +84,17 @@ void run(const DispatchTool& tool, jobs::Dispatcher& dispatcher, const Context& 
 mcp::Tool get_job_tool(const jobs::JobStore& store) {
   auto handler = [&store](const Context& ctx, const json::object& arguments) {
     const std::string job_id(arguments.at("job_id").as_string());
-    const auto job = store.find(ctx->caller().user_id, job_id);
-    json::object result = job ? json::object{{"status", "ok"}, {"job", job->to_json()}}
-                              : json::object{{"status", "not_found"}, {"job_id", job_id}};
+    const auto found = store.find(ctx->caller().user_id, job_id);
+    json::object result;
+    if (!found)
+      result = {{"status", "error"},
+                {"error", "job_store_unavailable"},
+                {"job_id", job_id},
+                {"detail", found.error()}};
+    else if (const auto& job = *found)
+      result = {{"status", "ok"}, {"job", job->to_json()}};
+    else
+      result = {{"status", "not_found"}, {"job_id", job_id}};
     ctx->respond(mcp::json_tool_result(result, ctx->session().protocol_version()));
   };
   return {"blender_get_job",

@@ -1,6 +1,18 @@
 #include "tools/session_endpoint.hpp"
 
 namespace bmcp::tools {
+namespace {
+
+bus::Delivery outcome_of(const mcp::PublishResult& published) {
+  using Outcome = mcp::PublishResult::Outcome;
+  if (published.outcome == Outcome::kShutDown)
+    return bus::Delivery::kSessionEnded;
+  if (published.outcome == Outcome::kOverBudget)
+    return bus::Delivery::kOverBudget;
+  return published.dropped_oldest ? bus::Delivery::kQueuedDroppingOldest : bus::Delivery::kQueued;
+}
+
+}  // namespace
 
 SessionEndpoint::SessionEndpoint(std::shared_ptr<mcp::Session> session, const Clock& clock)
     : session_(std::move(session)), clock_(clock) {}
@@ -22,14 +34,21 @@ double SessionEndpoint::last_request_at() const {
 
 bus::Delivery SessionEndpoint::deliver(const bus::Message& message, std::string_view target_uuid,
                                        const std::shared_ptr<ByteBudget>& budget) {
-  const auto published =
-      session_->stream().publish(bus_notification_text(message, target_uuid), budget);
-  using Outcome = mcp::PublishResult::Outcome;
-  if (published.outcome == Outcome::kShutDown)
-    return bus::Delivery::kSessionEnded;
-  if (published.outcome == Outcome::kOverBudget)
-    return bus::Delivery::kOverBudget;
-  return published.dropped_oldest ? bus::Delivery::kQueuedDroppingOldest : bus::Delivery::kQueued;
+  return outcome_of(
+      session_->stream().publish(bus_notification_text(message, target_uuid), budget));
+}
+
+std::chrono::nanoseconds SessionEndpoint::offline_for() const {
+  const auto& stream = session_->stream();
+  if (stream.is_attached())
+    return std::chrono::nanoseconds(0);
+  const auto since = stream.detached_since();
+  return since ? clock_.steady_now() - *since : std::chrono::nanoseconds(0);
+}
+
+bus::Delivery SessionEndpoint::deliver_text(std::string text, std::uint64_t event_id,
+                                            const std::shared_ptr<ByteBudget>& budget) {
+  return outcome_of(session_->stream().publish_with_id(event_id, text, budget));
 }
 
 std::string bus_notification_text(const bus::Message& message, std::string_view target_uuid) {

@@ -24,6 +24,9 @@ class SessionEndpoint final : public bus::Endpoint {
   double last_request_at() const override;
   bus::Delivery deliver(const bus::Message& message, std::string_view target_uuid,
                         const std::shared_ptr<ByteBudget>& budget) override;
+  bus::Delivery deliver_text(std::string text, std::uint64_t event_id,
+                             const std::shared_ptr<ByteBudget>& budget) override;
+  std::chrono::nanoseconds offline_for() const override;
 
  private:
   const std::shared_ptr<mcp::Session> session_;

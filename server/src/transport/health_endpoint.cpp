@@ -8,10 +8,13 @@ void add_health_route(http::Router& router, std::string version,
              [version = std::move(version), counts = std::move(counts)](
                  http::HttpRequest, std::shared_ptr<http::ResponseStream> response) {
                const auto now = counts ? counts() : HealthCounts{};
-               response->respond(http::json_response(200, json::object{{"status", "healthy"},
-                                                                       {"buses", now.buses},
-                                                                       {"clients", now.clients},
-                                                                       {"version", version}}));
+               json::object body{{"status", now.problem ? "unavailable" : "healthy"},
+                                 {"buses", now.buses},
+                                 {"clients", now.clients},
+                                 {"version", version}};
+               if (now.problem)
+                 body["detail"] = *now.problem;
+               response->respond(http::json_response(now.problem ? 503 : 200, std::move(body)));
              });
 }
 

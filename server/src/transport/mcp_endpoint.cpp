@@ -226,7 +226,9 @@ void McpEndpoint::get(http::HttpRequest request, std::shared_ptr<http::ResponseS
     if (auto alive = weak_session.lock())
       alive->stream().resume(raw);
   });
-  session->stream().attach(sink, last_event_id(request));
+  const auto resume_after = last_event_id(request);
+  session->stream().attach(sink, resume_after);
+  sessions_.stream_opened(session, resume_after);
 }
 
 void McpEndpoint::remove(http::HttpRequest request,

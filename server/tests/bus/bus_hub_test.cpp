@@ -18,7 +18,7 @@ class BusHubTest : public ::testing::Test {
   std::shared_ptr<FakeEndpoint> add(const std::string& user, const std::string& uuid,
                                     const std::string& session) {
     auto endpoint = std::make_shared<FakeEndpoint>(session);
-    EXPECT_TRUE(hub_.bus_for(user)->register_client({uuid, "llm", false, {}, {}}, endpoint));
+    EXPECT_TRUE(hub_.register_client(user, {uuid, "llm", false, {}, {}}, endpoint));
     return endpoint;
   }
   SendOutcome dispatch(const std::string& user, const std::string& from, const std::string& to,

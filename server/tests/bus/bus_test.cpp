@@ -125,7 +125,7 @@ TEST_F(BusTest, RegistrationRefusesBadUuidsEmptyTypesAndTooManyClients) {
 
 TEST_F(BusTest, RegistrationRefusesOverlongStringsAndTooManyCapabilities) {
   auto problem = [&](Registration registration) {
-    const auto found = bus_.registration_problem(registration);
+    const auto found = registration_problem(registration, limits_);
     EXPECT_FALSE(bus_.register_client(registration, endpoint("s")));
     return found ? found->first : RegisterError::kTooManyClients;
   };
@@ -139,7 +139,7 @@ TEST_F(BusTest, RegistrationRefusesOverlongStringsAndTooManyCapabilities) {
   EXPECT_EQ(problem({"x", "llm", false, {long_capability}, {}}),
             RegisterError::kInvalidCapabilities);
   EXPECT_EQ(bus_.ephemeral_count(), 0u);
-  const auto detail = bus_.registration_problem({"x", "llm", false, {}, long_group})->second;
+  const auto detail = registration_problem({"x", "llm", false, {}, long_group}, limits_)->second;
   EXPECT_NE(detail.find("128"), std::string::npos);
 }
 

@@ -36,11 +36,23 @@ class FakeEndpoint final : public Endpoint {
     return overflowing ? Delivery::kQueuedDroppingOldest : Delivery::kQueued;
   }
 
+  Delivery deliver_text(std::string text, std::uint64_t event_id,
+                        const std::shared_ptr<ByteBudget>&) override {
+    if (ended)
+      return Delivery::kSessionEnded;
+    texts.push_back(std::move(text));
+    event_ids.push_back(event_id);
+    return Delivery::kQueued;
+  }
+  std::chrono::nanoseconds offline_for() const override {
+    return is_online ? std::chrono::nanoseconds(0) : std::chrono::hours(1);
+  }
+
   std::vector<std::string> payload_texts() const {
-    std::vector<std::string> texts;
+    std::vector<std::string> payloads;
     for (const auto& r : received)
-      texts.push_back(to_json_text(r.message.payload));
-    return texts;
+      payloads.push_back(to_json_text(r.message.payload));
+    return payloads;
   }
 
   bool is_online = true;
@@ -50,6 +62,8 @@ class FakeEndpoint final : public Endpoint {
   std::vector<ByteCharge> charges;
   double last_request = 0;
   std::vector<Received> received;
+  std::vector<std::string> texts;        // records delivered as text
+  std::vector<std::uint64_t> event_ids;  // of the records delivered as text
 
  private:
   std::string session_id_;

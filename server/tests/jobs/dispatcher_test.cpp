@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../bus/fake_endpoint.hpp"
+#include "jobs/memory_job_store.hpp"
 
 namespace bmcp::jobs {
 namespace {
@@ -18,7 +19,7 @@ class DispatcherTest : public ::testing::Test {
   }
   std::shared_ptr<FakeEndpoint> blender(const std::string& uuid, const std::string& session) {
     auto endpoint = std::make_shared<FakeEndpoint>(session);
-    EXPECT_TRUE(hub_.bus_for("demo")->register_client({uuid, "blender", true, {}, {}}, endpoint));
+    EXPECT_TRUE(hub_.register_client("demo", {uuid, "blender", true, {}, {}}, endpoint));
     return endpoint;
   }
   std::shared_ptr<DispatchCall> run(std::string target = "", double timeout = 30) {
@@ -37,11 +38,15 @@ class DispatcherTest : public ::testing::Test {
                                 {job_id, status, "{\"name\":\"Scene\"}", "", progress, {}}));
   }
 
+  std::optional<JobRecord> find(const std::string& job_id) const {
+    return store_.find("demo", job_id).value();
+  }
+
   FakeClock clock_;
   ManualScheduler scheduler_{clock_};
   bus::BusHub hub_{clock_, bus::BusLimits{}};
   JobWaiter waiter_;
-  JobStore store_{clock_, JobStoreLimits{}};
+  MemoryJobStore store_{clock_, JobStoreLimits{}};
   Dispatcher dispatcher_{hub_, waiter_, store_, scheduler_, clock_};
   std::vector<json::object> envelopes_;
   std::vector<bus::SharedJobImages> images_;
@@ -99,11 +104,11 @@ TEST_F(DispatcherTest, ATimeoutAnswersAndALateReplyIsStillKept) {
   scheduler_.advance(5s);
   ASSERT_EQ(envelopes_.size(), 1u);
   EXPECT_EQ(envelopes_[0].at("status"), "timeout");
-  EXPECT_EQ(store_.find("demo", job_id)->state, JobState::kTimedOut);
+  EXPECT_EQ(find(job_id)->state, JobState::kTimedOut);
   reply("s1", job_id, "completed");
   EXPECT_EQ(envelopes_.size(), 1u);
-  EXPECT_EQ(store_.find("demo", job_id)->state, JobState::kCompleted);
-  EXPECT_EQ(store_.find("demo", job_id)->result, "{\"name\":\"Scene\"}");
+  EXPECT_EQ(find(job_id)->state, JobState::kCompleted);
+  EXPECT_EQ(find(job_id)->result, "{\"name\":\"Scene\"}");
 }
 
 TEST_F(DispatcherTest, CancellingEndsTheWaitAndTellsThePeer) {
@@ -115,7 +120,7 @@ TEST_F(DispatcherTest, CancellingEndsTheWaitAndTellsThePeer) {
   EXPECT_EQ(peer->received[1].message.payload,
             (json::object{{"message_type", "cancel"}, {"job_id", call->job_id()}}));
   EXPECT_EQ(peer->received[1].message.priority, LogLevel::kNotice);
-  EXPECT_EQ(store_.find("demo", call->job_id())->state, JobState::kCancelled);
+  EXPECT_EQ(find(call->job_id())->state, JobState::kCancelled);
   // The entry stays, as after a timeout, so the target's reply is not broadcast.
   EXPECT_EQ(hub_.pending_jobs_for("demo"), 1u);
   EXPECT_EQ(waiter_.size(), 0u);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "jobs/memory_job_store.hpp"
 #include "tool_harness.hpp"
 
 namespace bmcp::tools {
@@ -51,7 +52,7 @@ class DispatchToolsTest : public ::testing::Test, protected ToolHarness {
 
   ManualScheduler scheduler_{clock_};
   jobs::JobWaiter waiter_;
-  jobs::JobStore store_{clock_, jobs::JobStoreLimits{}};
+  jobs::MemoryJobStore store_{clock_, jobs::JobStoreLimits{}};
   jobs::Dispatcher dispatcher_{hub_, waiter_, store_, scheduler_, clock_};
   std::shared_ptr<mcp::RequestContext> last_context_;
 };

@@ -1,4 +1,4 @@
-#include "jobs/job_store.hpp"
+#include "jobs/memory_job_store.hpp"
 
 #include <type_traits>
 
@@ -19,14 +19,15 @@ auto* find_in(Users& users, std::string_view user_id, std::string_view job_id) {
 
 }  // namespace
 
-JobStore::JobStore(const Clock& clock, JobStoreLimits limits) : clock_(clock), limits_(limits) {}
+MemoryJobStore::MemoryJobStore(const Clock& clock, JobStoreLimits limits)
+    : clock_(clock), limits_(limits) {}
 
-void JobStore::start(const std::string& user_id, JobRecord record) {
+void MemoryJobStore::start(const std::string& user_id, JobRecord record) {
   std::lock_guard lock(mutex_);
   put_locked(users_[user_id], std::move(record));
 }
 
-void JobStore::track(const std::string& user_id, JobRecord record) {
+void MemoryJobStore::track(const std::string& user_id, JobRecord record) {
   std::lock_guard lock(mutex_);
   auto& user = users_[user_id];
   auto found = user.jobs.find(record.job_id);
@@ -35,14 +36,14 @@ void JobStore::track(const std::string& user_id, JobRecord record) {
   put_locked(user, std::move(record));
 }
 
-void JobStore::put_locked(UserJobs& user, JobRecord record) {
+void MemoryJobStore::put_locked(UserJobs& user, JobRecord record) {
   // A job started again under a settled job's id replaces it and leaves the settled indexes.
   unindex_locked(user, record.job_id);
   const std::string job_id = record.job_id;
   user.jobs.insert_or_assign(job_id, std::move(record));
 }
 
-void JobStore::mark_timed_out(const std::string& user_id, const std::string& job_id) {
+void MemoryJobStore::mark_timed_out(const std::string& user_id, const std::string& job_id) {
   std::lock_guard lock(mutex_);
   JobRecord* record = find_in(users_, user_id, job_id);
   if (!record || record->state != JobState::kPending)
@@ -52,7 +53,7 @@ void JobStore::mark_timed_out(const std::string& user_id, const std::string& job
   settle_locked(user_id, *record);
 }
 
-void JobStore::mark_cancelled(const std::string& user_id, const std::string& job_id) {
+void MemoryJobStore::mark_cancelled(const std::string& user_id, const std::string& job_id) {
   std::lock_guard lock(mutex_);
   JobRecord* record = find_in(users_, user_id, job_id);
   if (!record || record->finished())
@@ -62,7 +63,7 @@ void JobStore::mark_cancelled(const std::string& user_id, const std::string& job
   settle_locked(user_id, *record);
 }
 
-void JobStore::apply(const bus::JobEvent& event) {
+void MemoryJobStore::apply(const bus::JobEvent& event) {
   std::lock_guard lock(mutex_);
   JobRecord* record = find_in(users_, event.user_id, event.update.job_id);
   if (!record || record->finished())
@@ -78,14 +79,23 @@ void JobStore::apply(const bus::JobEvent& event) {
   settle_locked(event.user_id, *record);
 }
 
-std::optional<JobRecord> JobStore::find(const std::string& user_id,
-                                        const std::string& job_id) const {
+Result<std::optional<JobRecord>, std::string> MemoryJobStore::find(
+    const std::string& user_id, const std::string& job_id) const {
   std::lock_guard lock(mutex_);
   const JobRecord* record = find_in(users_, user_id, job_id);
   return record ? std::optional<JobRecord>(*record) : std::nullopt;
 }
 
-void JobStore::sweep() {
+void MemoryJobStore::forget(const std::string& user_id, const std::string& job_id) {
+  std::lock_guard lock(mutex_);
+  const auto user = users_.find(user_id);
+  if (user == users_.end())
+    return;
+  unindex_locked(user->second, job_id);
+  user->second.jobs.erase(job_id);
+}
+
+void MemoryJobStore::sweep() {
   const auto now = clock_.steady_now();
   std::lock_guard lock(mutex_);
   for (auto user = users_.begin(); user != users_.end();) {
@@ -100,7 +110,7 @@ void JobStore::sweep() {
   }
 }
 
-void JobStore::settle_locked(const std::string& user_id, JobRecord& record) {
+void MemoryJobStore::settle_locked(const std::string& user_id, JobRecord& record) {
   record.finished_at = clock_.unix_seconds();
   record.settled_at = clock_.steady_now();
   auto& user = users_[user_id];
@@ -112,7 +122,7 @@ void JobStore::settle_locked(const std::string& user_id, JobRecord& record) {
   trim_locked(user);
 }
 
-void JobStore::unindex_locked(UserJobs& user, std::string_view job_id) {
+void MemoryJobStore::unindex_locked(UserJobs& user, std::string_view job_id) {
   const auto found = user.settle_sequence.find(job_id);
   if (found == user.settle_sequence.end())
     return;
@@ -120,14 +130,14 @@ void JobStore::unindex_locked(UserJobs& user, std::string_view job_id) {
   user.settle_sequence.erase(found);
 }
 
-void JobStore::forget_oldest_settled_locked(UserJobs& user) {
+void MemoryJobStore::forget_oldest_settled_locked(UserJobs& user) {
   const auto oldest = user.settle_order.begin();
   user.jobs.erase(oldest->second);
   user.settle_sequence.erase(oldest->second);
   user.settle_order.erase(oldest);
 }
 
-void JobStore::trim_locked(UserJobs& user) {
+void MemoryJobStore::trim_locked(UserJobs& user) {
   while (user.settle_order.size() > limits_.max_retained_per_user)
     forget_oldest_settled_locked(user);
 }

@@ -1,0 +1,102 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bus/bus_service.hpp"
+#include "cluster/session_feed.hpp"
+#include "cluster/shared_store.hpp"
+#include "core/clock.hpp"
+
+namespace bmcp::cluster {
+
+// The bus service of a cluster node: every user's clients, held records and pending jobs live
+// in the shared store (one Redis function per registration, send or listing, so all nodes see
+// one bus), records reach this node's sessions through the SessionFeed, and job updates
+// routed on any node reach this node's waiters over pub/sub (bmcp:jobs).
+// What stays on the node: the byte budget of records waiting in its own sessions, and its
+// counters. Calls that cannot reach the store fail (bus_unavailable) having changed nothing
+// here; a call whose answer was lost may have been applied there (docs/cluster.md).
+// Thread safety: all methods are safe from any thread; listeners are added before serving.
+class RedisBus final : public bus::BusService {
+ public:
+  RedisBus(SharedStore& store, const Clock& clock, bus::BusLimits limits, std::string node_id);
+
+  // Subscribes to this node's wake-ups and to the job events of the other nodes.
+  void start();
+  // The records of this node's sessions (the heartbeat reports their state).
+  SessionFeed& feed() { return feed_; }
+
+  const bus::BusLimits& limits() const override { return limits_; }
+  const bus::BusCounters& counters() const override { return counters_; }
+
+  Result<json::object, std::pair<bus::RegisterError, std::string>> register_client(
+      const std::string& user_id, bus::Registration registration,
+      std::shared_ptr<bus::Endpoint> endpoint) override;
+  Result<bool, bus::Unavailable> unregister_client(const std::string& user_id,
+                                                   const std::string& uuid) override;
+  bus::SendOutcome send(const std::string& user_id, const bus::SendRequest& request,
+                        bool track_job) override;
+  std::optional<bus::SendRefusal> size_refusal(const std::string& user_id,
+                                               const bus::SendRequest& request) override;
+  Result<bus::JobUpdateOutcome, bus::JobUpdateError> job_update(
+      const std::string& user_id, const std::string& session_id,
+      const bus::JobUpdate& update) override;
+  void add_job_listener(bus::JobListener listener) override;
+  void add_job_start_listener(bus::JobStartListener listener) override;
+
+  Result<bus::ClientLists, bus::Unavailable> list(const std::string& user_id) const override;
+  Result<std::vector<bus::Candidate>, bus::Unavailable> clients_of_type(
+      const std::string& user_id, const std::string& client_type) const override;
+  Result<bus::BusStats, bus::Unavailable> stats(const std::string& user_id) const override;
+
+  void end_session(const std::string& user_id, const std::string& session_id) override;
+  void drop_user(const std::string& user_id) override;
+  void sweep() override;
+  // Over the whole cluster; zero while the store cannot be reached.
+  bus::HubCounts counts() const override;
+
+  // The session's standalone stream opened on this node (after `last_event_id`, when the client
+  // said): this node serves its records from now on, resuming where the stream left off, on
+  // whichever node that was.
+  void serve_stream(const std::string& user_id, std::shared_ptr<bus::Endpoint> endpoint,
+                    std::optional<std::uint64_t> last_event_id);
+  // Shares a session's new level (the level filter runs in the store).
+  void set_level(const std::string& user_id, const std::string& session_id, LogLevel level);
+  // The cluster took this node for dead and released its sessions: take back those it feeds.
+  void reclaim_sessions();
+  // The node stops: its sessions wait for another node to take them over (or end).
+  void leave();
+  // This node no longer holds the session (it goes on elsewhere): stop feeding it here.
+  void forget_here(const std::string& user_id, const std::string& session_id);
+
+ private:
+  // Runs bmcp_send; `close` names a pending job (id, generation) the send settles.
+  bus::SendOutcome route(const std::string& user_id, const bus::SendRequest& request,
+                         bool track_job, const std::string& close_job,
+                         const std::string& close_generation);
+  std::shared_ptr<bus::Message> make_message(const std::string& user_id,
+                                             const bus::SendRequest& request) const;
+  bus::SendRefusal too_large(const bus::Message& message) const;
+  std::shared_ptr<ByteBudget> budget_for(const std::string& user_id);
+  void emit(const bus::JobEvent& event) const;
+
+  SharedStore& store_;
+  const Clock& clock_;
+  const bus::BusLimits limits_;
+  const std::string node_id_;
+  mutable bus::BusCounters counters_;
+  SessionFeed feed_;
+  std::vector<bus::JobListener> job_listeners_;
+  std::vector<bus::JobStartListener> job_start_listeners_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<ByteBudget>> budgets_;  // per user, this node's share
+  std::map<std::string, std::string> session_users_;            // member -> user id
+};
+
+}  // namespace bmcp::cluster

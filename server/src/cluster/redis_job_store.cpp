@@ -1,0 +1,209 @@
+#include "cluster/redis_job_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "cluster/session_feed.hpp"
+
+namespace bmcp::cluster {
+namespace {
+
+constexpr int kAttempts = 5;
+
+std::string job_key(const std::string& user_id, const std::string& job_id) {
+  return user_prefix(user_id) + "job:" + job_id;
+}
+
+std::optional<jobs::JobState> state_of(std::string_view name) {
+  for (const auto state :
+       {jobs::JobState::kPending, jobs::JobState::kTimedOut, jobs::JobState::kCompleted,
+        jobs::JobState::kFailed, jobs::JobState::kCancelled}) {
+    if (jobs::state_name(state) == name)
+      return state;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string encode_job_record(const jobs::JobRecord& record) {
+  auto object = record.to_json();
+  // Full precision for the times (the wire form is rounded to milliseconds).
+  object["created_at"] = record.created_at;
+  if (record.finished_at)
+    object["finished_at"] = *record.finished_at;
+  return to_json_text(object);
+}
+
+std::optional<jobs::JobRecord> decode_job_record(std::string_view text) {
+  const auto parsed = parse_json(text);
+  if (!parsed || !parsed->is_object())
+    return std::nullopt;
+  const auto& object = parsed->get_object();
+  const auto* job_id = object.if_contains("job_id");
+  const auto* state_name = object.if_contains("state");
+  if (!job_id || !job_id->is_string() || !state_name || !state_name->is_string())
+    return std::nullopt;
+  const auto state = state_of(state_name->get_string());
+  if (!state)
+    return std::nullopt;
+  jobs::JobRecord record;
+  record.job_id = job_id->get_string();
+  record.state = *state;
+  if (const auto* command = object.if_contains("command"); command && command->is_string())
+    record.command = std::string(command->get_string());
+  if (const auto* targets = object.if_contains("target_uuids"); targets && targets->is_array()) {
+    for (const auto& uuid : targets->get_array()) {
+      if (uuid.is_string())
+        record.target_uuids.emplace_back(uuid.get_string());
+    }
+  }
+  if (const auto* result = object.if_contains("result"); result && result->is_string())
+    record.result = result->get_string();
+  if (const auto* error = object.if_contains("error"); error && error->is_string())
+    record.error = error->get_string();
+  if (const auto* progress = object.if_contains("progress"); progress && progress->is_number())
+    record.progress = progress->to_number<double>();
+  if (const auto* created = object.if_contains("created_at"); created && created->is_number())
+    record.created_at = created->to_number<double>();
+  if (const auto* finished = object.if_contains("finished_at"); finished && finished->is_number())
+    record.finished_at = finished->to_number<double>();
+  return record;
+}
+
+RedisJobStore::RedisJobStore(SharedStore& store, const Clock& clock, jobs::JobStoreLimits limits,
+                             std::chrono::seconds pending_ttl)
+    : store_(store), clock_(clock), limits_(limits), pending_ttl_(pending_ttl) {}
+
+std::string RedisJobStore::ttl_of(const jobs::JobRecord& record) const {
+  const bool settled = record.state != jobs::JobState::kPending;
+  return std::to_string((settled ? limits_.retention : pending_ttl_).count());
+}
+
+void RedisJobStore::put(const std::string& key, const jobs::JobRecord& record,
+                        bool only_if_absent) {
+  std::vector<std::string> command{"SET", key, encode_job_record(record), "EX", ttl_of(record)};
+  if (only_if_absent)
+    command.emplace_back("NX");
+  store_.command_async(std::move(command), [job_id = record.job_id](
+                                               Result<redis::Reply, std::string> reply) {
+    if (!reply || reply->is_error())
+      spdlog::warn("cluster: job {} not recorded: {}", job_id, reply ? reply->text : reply.error());
+  });
+}
+
+void RedisJobStore::start(const std::string& user_id, jobs::JobRecord record) {
+  // Synchronous: the job's reply can only exist after its send, which follows this.
+  const auto key = job_key(user_id, record.job_id);
+  auto reply = store_.command({"SET", key, encode_job_record(record), "EX", ttl_of(record)});
+  if (!reply)
+    spdlog::warn("cluster: job {} not recorded: {}", record.job_id, reply.error());
+}
+
+void RedisJobStore::track(const std::string& user_id, jobs::JobRecord record) {
+  put(job_key(user_id, record.job_id), record, true);
+}
+
+template <class Change, class Create>
+void RedisJobStore::update(const std::string& user_id, const std::string& job_id, Change change,
+                           Create create) {
+  const auto key = job_key(user_id, job_id);
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto current = store_.call("bmcp_job_get", {key});
+    if (!current) {
+      spdlog::warn("cluster: job {} not updated: {}", job_id, current.error());
+      return;
+    }
+    std::optional<jobs::JobRecord> record;
+    if (!current->is_nil())
+      record = decode_job_record(current->text);
+    else
+      record = create();
+    if (!record || !change(*record))
+      return;
+    const std::string expected = current->is_nil() ? "" : current->text;
+    auto written =
+        store_.call("bmcp_job_put", {key, expected, encode_job_record(*record), ttl_of(*record)});
+    if (!written) {
+      spdlog::warn("cluster: job {} not updated: {}", job_id, written.error());
+      return;
+    }
+    if (written->integer == 1)
+      return;
+  }
+  spdlog::warn("cluster: job {} not updated: it kept changing", job_id);
+}
+
+void RedisJobStore::mark_timed_out(const std::string& user_id, const std::string& job_id) {
+  update(
+      user_id, job_id,
+      [this](jobs::JobRecord& record) {
+        if (record.state != jobs::JobState::kPending)
+          return false;
+        record.state = jobs::JobState::kTimedOut;
+        record.error = "timeout";
+        record.finished_at = clock_.unix_seconds();
+        return true;
+      },
+      [] { return std::optional<jobs::JobRecord>(); });
+}
+
+void RedisJobStore::mark_cancelled(const std::string& user_id, const std::string& job_id) {
+  update(
+      user_id, job_id,
+      [this](jobs::JobRecord& record) {
+        if (record.finished())
+          return false;
+        record.state = jobs::JobState::kCancelled;
+        record.error = "cancelled by the caller";
+        record.finished_at = clock_.unix_seconds();
+        return true;
+      },
+      [] { return std::optional<jobs::JobRecord>(); });
+}
+
+void RedisJobStore::forget(const std::string& user_id, const std::string& job_id) {
+  store_.command_async({"DEL", job_key(user_id, job_id)}, [](Result<redis::Reply, std::string>) {});
+}
+
+void RedisJobStore::apply(const bus::JobEvent& event) {
+  if (!event.local)
+    return;
+  const auto& update_event = event.update;
+  update(
+      event.user_id, update_event.job_id,
+      [this, &update_event](jobs::JobRecord& record) {
+        if (record.finished())
+          return false;
+        if (update_event.progress)
+          record.progress = update_event.progress;
+        const auto state = jobs::terminal_state(update_event.status);
+        if (state) {
+          record.state = *state;
+          record.result = update_event.result;
+          record.error = update_event.error;
+          record.finished_at = clock_.unix_seconds();
+        }
+        return true;
+      },
+      [this, &event] {
+        std::optional<jobs::JobRecord> created;
+        if (event.pending) {
+          created.emplace();
+          created->job_id = event.update.job_id;
+          created->created_at = clock_.unix_seconds();
+        }
+        return created;
+      });
+}
+
+Result<std::optional<jobs::JobRecord>, std::string> RedisJobStore::find(
+    const std::string& user_id, const std::string& job_id) const {
+  auto reply = store_.call("bmcp_job_get", {job_key(user_id, job_id)});
+  if (!reply)
+    return Unexpected{reply.error()};
+  if (reply->is_nil())
+    return std::optional<jobs::JobRecord>();
+  return decode_job_record(reply->text);
+}
+
+}  // namespace bmcp::cluster

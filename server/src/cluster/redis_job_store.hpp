@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cluster/shared_store.hpp"
+#include "core/clock.hpp"
+#include "jobs/job_store.hpp"
+
+namespace bmcp::cluster {
+
+// The job store of a cluster: one record per (user, job id) in the shared store, as JSON
+// (key bmcp:{<user>}:job:<job id>), readable from every node and kept across restarts. A
+// pending record lives as long as a pending job may (a day); a settled one for the
+// retention time. Changes are compare-and-set, so nodes updating one job at once do not
+// overwrite each other. Only updates posted on this node are applied (JobEvent::local), and
+// an update of a pending job whose record is not there yet (its tracked send and its reply
+// raced between nodes) creates it. Differences from one node: a bus job is not restarted
+// under the id of a settled job that is still kept, and the per-user count bound is not
+// applied (records leave by expiry).
+// Thread safety: all methods are safe from any thread.
+class RedisJobStore final : public jobs::JobStore {
+ public:
+  RedisJobStore(SharedStore& store, const Clock& clock, jobs::JobStoreLimits limits,
+                std::chrono::seconds pending_ttl);
+
+  void start(const std::string& user_id, jobs::JobRecord record) override;
+  void track(const std::string& user_id, jobs::JobRecord record) override;
+  void mark_timed_out(const std::string& user_id, const std::string& job_id) override;
+  void mark_cancelled(const std::string& user_id, const std::string& job_id) override;
+  void forget(const std::string& user_id, const std::string& job_id) override;
+  void apply(const bus::JobEvent& event) override;
+  Result<std::optional<jobs::JobRecord>, std::string> find(
+      const std::string& user_id, const std::string& job_id) const override;
+  // Records expire by themselves.
+  void sweep() override {}
+
+ private:
+  // Reads the record, lets `change` edit it (false: leave it), writes it back if it is still
+  // what was read; retried a few times when another node changed it meanwhile. `create`
+  // makes the record when there is none (nullopt: nothing to do).
+  template <class Change, class Create>
+  void update(const std::string& user_id, const std::string& job_id, Change change, Create create);
+  void put(const std::string& key, const jobs::JobRecord& record, bool only_if_absent);
+  std::string ttl_of(const jobs::JobRecord& record) const;
+
+  SharedStore& store_;
+  const Clock& clock_;
+  const jobs::JobStoreLimits limits_;
+  const std::chrono::seconds pending_ttl_;
+};
+
+// The JSON the store keeps for a record (JobRecord::to_json plus what it leaves out), and back.
+std::string encode_job_record(const jobs::JobRecord& record);
+std::optional<jobs::JobRecord> decode_job_record(std::string_view text);
+
+}  // namespace bmcp::cluster

@@ -1,0 +1,94 @@
+#include "cluster/redis_job_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../redis/redis_server.hpp"
+#include "redis/redis_url.hpp"
+
+namespace bmcp::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RedisJobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis_.start()) << "redis-server is needed (scripts/setup --test-deps)";
+    store_.emplace(*redis::parse_redis_url(redis_.url()), redis::ClientOptions{});
+    ASSERT_TRUE(store_->start());
+    a_.emplace(*store_, clock_, jobs::JobStoreLimits{}, 3600s);
+    b_.emplace(*store_, clock_, jobs::JobStoreLimits{}, 3600s);
+  }
+  std::optional<jobs::JobRecord> find(RedisJobStore& store, const std::string& job_id) {
+    return store.find("demo", job_id).value();
+  }
+  static bus::JobEvent event(const std::string& job_id, const std::string& status,
+                             bool pending = true) {
+    return {"demo",
+            {job_id, status, "out", "", std::nullopt, std::nullopt},
+            status != "running",
+            pending,
+            true};
+  }
+
+  SystemClock clock_;
+  redis::testing::RedisServer redis_;
+  std::optional<SharedStore> store_;
+  std::optional<RedisJobStore> a_;  // two nodes' stores
+  std::optional<RedisJobStore> b_;
+};
+
+TEST_F(RedisJobStoreTest, AJobStartedOnOneNodeAndSettledOnAnotherReadsTheSameEverywhere) {
+  jobs::JobRecord record;
+  record.job_id = "j-1";
+  record.command = "get_scene_info";
+  record.target_uuids = {"blender-1"};
+  record.created_at = 1700000000.25;
+  a_->start("demo", record);
+  EXPECT_EQ(find(*b_, "j-1")->state, jobs::JobState::kPending);
+  b_->apply(event("j-1", "completed"));
+  const auto settled = find(*a_, "j-1");
+  ASSERT_TRUE(settled);
+  EXPECT_EQ(settled->state, jobs::JobState::kCompleted);
+  EXPECT_EQ(settled->result, "out");
+  EXPECT_EQ(settled->command, "get_scene_info");
+  EXPECT_EQ(settled->target_uuids, std::vector<std::string>{"blender-1"});
+  EXPECT_DOUBLE_EQ(settled->created_at, 1700000000.25);
+  EXPECT_TRUE(settled->finished_at);
+}
+
+TEST_F(RedisJobStoreTest, ALateReplyAfterATimeoutIsKeptAndEventsFromOtherNodesAreNotApplied) {
+  jobs::JobRecord record;
+  record.job_id = "j-2";
+  a_->start("demo", record);
+  a_->mark_timed_out("demo", "j-2");
+  EXPECT_EQ(find(*a_, "j-2")->state, jobs::JobState::kTimedOut);
+  auto remote = event("j-2", "completed");
+  remote.local = false;
+  b_->apply(remote);
+  EXPECT_EQ(find(*a_, "j-2")->state, jobs::JobState::kTimedOut);
+  b_->apply(event("j-2", "completed"));
+  EXPECT_EQ(find(*a_, "j-2")->state, jobs::JobState::kCompleted);
+}
+
+TEST_F(RedisJobStoreTest, AReplyThatOvertakesItsTrackedStartStillCounts) {
+  b_->apply(event("bus-1", "completed"));
+  jobs::JobRecord late_start;
+  late_start.job_id = "bus-1";
+  a_->track("demo", late_start);
+  // The tracked write is asynchronous; a command after it on the same connection sees it.
+  ASSERT_TRUE(store_->command({"PING"}));
+  EXPECT_EQ(find(*a_, "bus-1")->state, jobs::JobState::kCompleted);
+  b_->apply(event("unknown", "completed", false));
+  EXPECT_FALSE(find(*a_, "unknown"));
+}
+
+TEST_F(RedisJobStoreTest, AStoppedStoreSaysSoOnRead) {
+  redis_.stop();
+  const auto found = a_->find("demo", "j-1");
+  ASSERT_FALSE(found);
+  EXPECT_NE(found.error().find("Redis"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bmcp::cluster
