@@ -68,8 +68,10 @@ def test_login_issues_hs256_access_tokens_with_the_contract_claims(server, http)
     header, claims = decode(body["access_token"])
     assert header == {"alg": "HS256", "typ": "JWT"}
     assert verifies(body["access_token"], read_key(server.store))
-    # `uid` (the account id) is one claim beyond the contract's (docs/architecture.md).
-    assert set(claims) == {"sub", "uid", "username", "roles", "scopes", "iat", "exp", "jti", "typ"}
+    # `uid` (the account id) and `aud` (the public /mcp URL, docs/authorization.md) are beyond
+    # the contract's claims.
+    assert set(claims) == {"sub", "uid", "username", "roles", "scopes", "iat", "exp", "jti", "typ", "aud"}
+    assert claims["aud"] == server.mcp_url
     assert claims["sub"] == "demo" and claims["username"] == "demo" and claims["typ"] == "access"
     assert claims["roles"] == ["user"] and claims["scopes"] == ["read", "write"]
     assert type(claims["iat"]) is int and claims["exp"] - claims["iat"] == 1800

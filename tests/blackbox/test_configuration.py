@@ -209,12 +209,16 @@ def test_the_generated_signing_key_is_a_private_base64url_file(spawn):
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", read_key(srv.data_dir))
 
 
+# A restart with --port 0 gets another port: the same public URL keeps the tokens' audience.
+RESTART_URL = "https://blender-mcp.restart.test"
+
+
 def test_the_signing_key_and_tokens_survive_a_restart(spawn, http_for):
-    first = spawn()
+    first = spawn("--public-url", RESTART_URL)
     key = read_key(first.data_dir)
     tokens = login_ok(http_for(first))
     first.stop()
-    second = spawn(data_dir=first.data_dir)
+    second = spawn("--public-url", RESTART_URL, data_dir=first.data_dir)
     assert read_key(second.data_dir) == key
     http = http_for(second)
     assert http.profile(tokens.access).status == 200
@@ -223,14 +227,16 @@ def test_the_signing_key_and_tokens_survive_a_restart(spawn, http_for):
 
 def test_a_database_from_before_account_ids_gets_them_and_old_tokens_are_refused(spawn, http_for):
     """Schema version 2 adds users.uid; a file of version 1 (made here by taking the column away
-    again) is migrated on start, and tokens without a uid, as issued before, are refused."""
-    first = spawn()
+    again, with the tables of later versions) is migrated on start, and tokens without a uid, as
+    issued before, are refused."""
+    first = spawn("--public-url", RESTART_URL)
     old = login_ok(http_for(first))
     first.stop()
     with closing(sqlite3.connect(first.data_dir / "blender-mcp.db")) as db, db:
         db.executescript("DROP INDEX users_by_uid; ALTER TABLE users DROP COLUMN uid;"
-                         "UPDATE schema_version SET version = 1;")
-    second = spawn(data_dir=first.data_dir)
+                         "DROP TABLE oauth_clients; DROP TABLE oauth_codes; DROP TABLE oauth_families;"
+                         "DROP TABLE oauth_refresh_tokens; UPDATE schema_version SET version = 1;")
+    second = spawn("--public-url", RESTART_URL, data_dir=first.data_dir)
     http = http_for(second)
     key = read_key(second.data_dir)
     claims = decode(old.access)[1]
@@ -241,7 +247,7 @@ def test_a_database_from_before_account_ids_gets_them_and_old_tokens_are_refused
     assert re.fullmatch(r"[0-9a-f]{32}", uid_of(new.access))
     assert http.profile(new.access).status == 200
     with closing(sqlite3.connect(second.data_dir / "blender-mcp.db")) as db:
-        assert db.execute("SELECT MAX(version) FROM schema_version").fetchone() == (2,)
+        assert db.execute("SELECT MAX(version) FROM schema_version").fetchone() == (3,)
         assert db.execute("SELECT COUNT(*) FROM users WHERE length(uid) = 32").fetchone() == (2,)
 
 

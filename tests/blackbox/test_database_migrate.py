@@ -12,8 +12,8 @@ from support.server_process import STORE_KINDS, Store
 on_both_stores = pytest.mark.parametrize("store_kind", STORE_KINDS, indirect=True, scope="session")
 
 # The schema version each store's program writes (kUserStoreSchemaVersion, kPostgresSchemaVersion).
-SQLITE_SCHEMA_VERSION = 2
-POSTGRES_SCHEMA_VERSION = 1
+SQLITE_SCHEMA_VERSION = 3
+POSTGRES_SCHEMA_VERSION = 2
 
 
 def _current_version(store: Store) -> int:

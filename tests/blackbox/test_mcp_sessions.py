@@ -227,11 +227,13 @@ def test_an_open_standalone_stream_keeps_an_idle_session_alive(spawn, http_for, 
 
 
 def test_a_server_restart_loses_sessions_but_keeps_tokens(spawn, http_for, mcp_for):
-    first = spawn()
+    # The same public URL (the tokens' audience) although --port 0 picks another port.
+    public_url = ("--public-url", "https://blender-mcp.restart.test")
+    first = spawn(*public_url)
     tokens = login_ok(http_for(first))
     session = mcp_for(first, tokens.access).initialize()
     first.stop()
-    second = spawn(data_dir=first.data_dir)
+    second = spawn(*public_url, data_dir=first.data_dir)
     mcp = mcp_for(second, tokens.access)
     _assert_session_not_found(mcp.post(rpc("ping"), session=session.id))
     assert mcp.initialize().result("ping") == {}

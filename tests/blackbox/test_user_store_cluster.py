@@ -25,6 +25,9 @@ from support.server_process import ServerProcess, Store
 UNAVAILABLE = "User store unavailable; try again shortly"
 
 
+CLUSTER_URL = "https://blender-mcp.cluster.test"
+
+
 @pytest.fixture
 def shared_store(store_of) -> Store:
     return store_of("postgres")
@@ -33,7 +36,9 @@ def shared_store(store_of) -> Store:
 @pytest.fixture
 def nodes(spawn, shared_store: Store) -> tuple[ServerProcess, ServerProcess]:
     """Two servers on one PostgreSQL database, started together."""
-    return spawn(store=shared_store), spawn(store=shared_store)
+    # One public URL for both, as behind one load balancer: it is the audience of their tokens.
+    return (spawn("--public-url", CLUSTER_URL, store=shared_store),
+            spawn("--public-url", CLUSTER_URL, store=shared_store))
 
 
 def _set_password(store: Store, username: str, password: str) -> None:

@@ -51,10 +51,18 @@ class Cluster:
         return max(codes, key=abs)
 
 
+# The public URL of every test cluster, as if behind one load balancer.
+CLUSTER_PUBLIC_URL = "https://blender-mcp.cluster.test"
+
+
 def start_node(store: Store, redis: RedisServer, node_id: str, *extra_args: str,
                env: dict[str, str] | None = None, port: int = 0,
                redis_url: str | None = None) -> ServerProcess:
-    """A node `node_id` on `port` (0: a free one), reaching Redis at `redis_url` (default: `redis`'s)."""
+    """A node `node_id` on `port` (0: a free one), reaching Redis at `redis_url` (default: `redis`'s).
+    Every node gets one public URL (unless `extra_args` name another): it is the audience of the
+    tokens, which every node must accept (docs/authorization.md)."""
+    if "--public-url" not in extra_args:
+        extra_args = ("--public-url", CLUSTER_PUBLIC_URL, *extra_args)
     return start_server("--redis-url", redis_url or redis.url, "--node-id", node_id, *extra_args, env=env,
                         store=store, port=port)
 

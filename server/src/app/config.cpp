@@ -18,6 +18,7 @@
 #include "core/logging.hpp"
 #include "http/ip_network.hpp"
 #include "http/server.hpp"
+#include "oauth/public_url.hpp"
 #include "pgstore/database_url.hpp"
 #include "redis/redis_url.hpp"
 
@@ -40,6 +41,15 @@ Result<void, Error> check_database_url(std::string_view source, std::string_view
   if (auto checked = pgstore::check_database_url(source, url); !checked) {
     return Unexpected{checked.error().message};
   }
+  return {};
+}
+
+Result<void, Error> check_public_url(ServerConfig& config, std::string_view source,
+                                     std::string_view url) {
+  auto checked = oauth::check_public_url(source, url);
+  if (!checked)
+    return Unexpected{checked.error()};
+  config.public_url = std::move(*checked);
   return {};
 }
 
@@ -155,7 +165,8 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
                                                             "allowed_origins",
                                                             "threads",
                                                             "max_connections",
-                                                            "trusted_proxies"};
+                                                            "trusted_proxies",
+                                                            "public_url"};
   for (const auto& [key, node] : table) {
     if (!kKnown.contains(key.str())) {
       return Unexpected{fmt::format("config file {}: unknown key '{}'", path, key.str())};
@@ -223,6 +234,15 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
     config.database_url = node->value<std::string>().value();
     if (auto ok = check_database_url(fmt::format("config file {}: 'database_url'", path),
                                      *config.database_url);
+        !ok) {
+      return ok;
+    }
+  }
+  if (const auto* node = table.get("public_url")) {
+    if (!node->is_string())
+      return wrong_type("public_url", "a string");
+    if (auto ok = check_public_url(config, fmt::format("config file {}: 'public_url'", path),
+                                   node->value<std::string>().value());
         !ok) {
       return ok;
     }
@@ -355,6 +375,7 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       {"BLENDER_MCP_SESSION_REPLAY_BYTES", &config.session_replay_bytes},
       {"BLENDER_MCP_STREAM_BUFFER_BYTES", &config.stream_buffer_bytes},
       {"BLENDER_MCP_MAX_IMAGE_BYTES", &config.max_image_bytes},
+      {"BLENDER_MCP_OAUTH_REFRESH_GRACE_SECONDS", &config.oauth_refresh_grace_seconds},
   };
   for (const auto& [name, target] : numbers) {
     if (auto text = non_empty(env(name))) {
@@ -395,6 +416,10 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
         !ok) {
       return ok;
     }
+  }
+  if (auto url = non_empty(env("BLENDER_MCP_PUBLIC_URL"))) {
+    if (auto ok = check_public_url(config, "BLENDER_MCP_PUBLIC_URL", *url); !ok)
+      return ok;
   }
   config.signing_key = non_empty(env("OAUTH_SECRET_KEY"));
   if (!config.signing_key)
@@ -475,6 +500,10 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
         config.trusted_proxies.push_back(std::move(entry));
     }
     if (auto ok = check_trusted_proxies("--trusted-proxy", config.trusted_proxies); !ok)
+      return ok;
+  }
+  if (flags.public_url) {
+    if (auto ok = check_public_url(config, "--public-url", *flags.public_url); !ok)
       return ok;
   }
   config.conformance_fixtures = flags.conformance_fixtures;

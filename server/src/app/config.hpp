@@ -66,6 +66,11 @@ struct ServerConfig {
   // Peers (addresses or CIDR blocks, validated) whose X-Forwarded-For names the client.
   std::vector<std::string> trusted_proxies;
   bool conformance_fixtures = false;
+  // The absolute http(s) URL clients reach the server at (docs/authorization.md): the OAuth
+  // issuer, and the resource (its /mcp) access tokens are for. Unset: the bind address.
+  std::optional<std::string> public_url;
+  // How long a rotated OAuth refresh token may still be used once (docs/authorization.md).
+  std::int64_t oauth_refresh_grace_seconds = 10;
   // Secrets come only from the environment.
   std::optional<std::string> signing_key;  // OAUTH_SECRET_KEY, else JWT_SECRET
   std::optional<std::string> admin_password;
@@ -91,6 +96,7 @@ struct ServeFlags {
   std::optional<std::int64_t> max_image_bytes;
   // Each --trusted-proxy value; a value may itself be a comma-separated list.
   std::vector<std::string> trusted_proxies;
+  std::optional<std::string> public_url;
   bool conformance_fixtures = false;
 };
 

@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
                     "(repeatable, or comma-separated)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    app->add_option("--public-url", flags.public_url,
+                    "The URL clients reach this server at, e.g. https://blender.example.com "
+                    "behind a TLS proxy (OAuth issuer and resource; default: the bind address)");
     app->add_flag("--conformance-fixtures", flags.conformance_fixtures,
                   "Test option: register the test_* tools, resources and prompts that the MCP "
                   "conformance suite calls");

@@ -11,6 +11,7 @@
 
 #include "app/bus_backend.hpp"
 #include "app/metrics_listener.hpp"
+#include "app/oauth_wiring.hpp"
 #include "app/operation_log.hpp"
 #include "app/server_metrics.hpp"
 #include "app/user_store_factory.hpp"
@@ -201,7 +202,8 @@ int run_serve(const ServerConfig& config) {
   auth::AuthService auth(
       *store->users, hasher, clock,
       auth::AuthConfig{store->signing_key, std::chrono::minutes(config.access_token_expire_minutes),
-                       std::chrono::days(config.refresh_token_expire_days)});
+                       std::chrono::days(config.refresh_token_expire_days)},
+      store->oauth.get());
   if (auto ok = auth.bootstrap(config.admin_password, config.demo_password); !ok) {
     spdlog::error("{}", ok.error().message);
     return ok.error().code == ErrorCode::kFailedPrecondition ? 2 : 1;
@@ -266,6 +268,9 @@ int run_serve(const ServerConfig& config) {
   auth_endpoints.add_routes(router);
   transport::McpEndpoint mcp_endpoint(engine, sessions, auth);
   mcp_endpoint.add_routes(router);
+  OAuthSurface oauth(config, auth, *store->users, *store->oauth, clock, store->signing_key,
+                     blocking, *trusted_proxies);
+  oauth.add_routes(router, mcp_endpoint);
   transport::add_health_route(router, std::string(kVersion), [&hub, &backend] {
     const auto counts = hub.counts();
     return transport::HealthCounts{counts.buses, counts.clients, (*backend)->problem()};
@@ -278,7 +283,7 @@ int run_serve(const ServerConfig& config) {
     });
   }
   const bool loopback = http::is_loopback_address(config.host);
-  http::OriginPolicy origin_policy(config.allowed_origins, loopback);
+  http::OriginPolicy origin_policy(allowed_origins(config), loopback);
 
   http::ServerOptions options;
   options.host = config.host;
@@ -312,6 +317,7 @@ int run_serve(const ServerConfig& config) {
   if (!loopback) {
     spdlog::warn("bound to {}: /mcp is reachable from the network", config.host);
   }
+  oauth.start(*port);
   const std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
   std::optional<MetricsListener> metrics_listener;
@@ -362,8 +368,12 @@ int run_serve(const ServerConfig& config) {
         hub.drop_user(user);
     });
   });
-  every(scheduler, kPurgeInterval,
-        [&auth, &blocking] { blocking.post([&auth] { auth.purge_expired(); }); });
+  every(scheduler, kPurgeInterval, [&auth, &oauth, &blocking] {
+    blocking.post([&auth, &oauth] {
+      auth.purge_expired();
+      oauth.purge_expired();
+    });
+  });
 
   server.run([&sessions, &server, &backend] {
     spdlog::info("stopping");

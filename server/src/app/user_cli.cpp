@@ -131,7 +131,8 @@ int add_user(const UserCommand& command, UserStore& store, UserCliIo& io) {
   return kExitOk;
 }
 
-int change_password(const UserCommand& command, UserStore& store, UserCliIo& io) {
+int change_password(const UserCommand& command, UserStore& store, auth::OAuthStore* oauth,
+                    UserCliIo& io) {
   if (auto existing = store.find(command.username); !existing) {
     return report(existing.error(), io);
   }
@@ -144,6 +145,9 @@ int change_password(const UserCommand& command, UserStore& store, UserCliIo& io)
     return report(set.error(), io);
   }
   store.revoke_refresh_tokens(command.username);
+  // The grants the user made to OAuth clients end too (docs/authorization.md).
+  if (oauth != nullptr)
+    oauth->revoke_user(command.username);
   io.out << "Changed the password of '" << command.username << "' and revoked its refresh tokens\n";
   return kExitOk;
 }
@@ -221,12 +225,12 @@ int list_users(const UserCommand& command, UserStore& store, UserCliIo& io) {
   return kExitOk;
 }
 
-int dispatch(const UserCommand& command, UserStore& store, UserCliIo& io) {
+int dispatch(const UserCommand& command, UserStore& store, auth::OAuthStore* oauth, UserCliIo& io) {
   switch (command.action) {
     case UserCommand::Action::kAdd:
       return add_user(command, store, io);
     case UserCommand::Action::kPasswd:
-      return change_password(command, store, io);
+      return change_password(command, store, oauth, io);
     case UserCommand::Action::kRemove:
       return remove_user(command, store, io);
     case UserCommand::Action::kList:
@@ -299,7 +303,7 @@ int run_user_command(const UserCommand& command, const StoreLocation& location, 
     return report(store.error(), io);
   }
   try {
-    return dispatch(command, *store->users, io);
+    return dispatch(command, *store->users, store->oauth.get(), io);
   } catch (const auth::StoreError& error) {
     io.err << "error: " << error.what() << '\n';
     return kExitFailure;

@@ -2,10 +2,12 @@
 
 #include "auth/data_dir.hpp"
 #include "auth/signing_key.hpp"
+#include "auth/sqlite_oauth_store.hpp"
 #include "auth/sqlite_user_store.hpp"
 #include "auth/user_store_schema.hpp"
 #include "pgstore/database_url.hpp"
 #include "pgstore/pg_connection.hpp"
+#include "pgstore/postgres_oauth_store.hpp"
 #include "pgstore/postgres_schema.hpp"
 #include "pgstore/postgres_user_store.hpp"
 
@@ -26,7 +28,9 @@ Result<OpenedStore> open_sqlite(const std::filesystem::path& data_dir, const Clo
   if (!store) {
     return Unexpected{store.error()};
   }
-  return OpenedStore{std::move(store).value(), {}, "SQLite " + file.string()};
+  // The OAuth tables are in the same file: on the same connection (see SqliteDatabase::open).
+  auto oauth = std::make_unique<auth::SqliteOAuthStore>((*store)->database());
+  return OpenedStore{std::move(store).value(), std::move(oauth), {}, "SQLite " + file.string()};
 }
 
 Result<std::unique_ptr<pgstore::PostgresUserStore>> open_postgres(
@@ -57,9 +61,10 @@ Result<OpenedStore> open_server_store(const StoreLocation& location,
       return Unexpected{key.error()};
     }
     auto opened = open_sqlite(location.data_dir, clock);
-    if (opened) {
-      opened->signing_key = std::move(key).value();
+    if (!opened) {
+      return opened;
     }
+    opened->signing_key = std::move(key).value();
     return opened;
   }
   pgstore::PostgresStoreOptions options;
@@ -78,7 +83,11 @@ Result<OpenedStore> open_server_store(const StoreLocation& location,
       return Unexpected{make_error(ErrorCode::kIo, error.what())};
     }
   }
-  return OpenedStore{std::move(store).value(), std::move(key),
+  auto oauth = pgstore::PostgresOAuthStore::open(*location.database_url);
+  if (!oauth) {
+    return Unexpected{oauth.error()};
+  }
+  return OpenedStore{std::move(store).value(), std::move(oauth).value(), std::move(key),
                      postgres_description(*location.database_url)};
 }
 
@@ -92,7 +101,14 @@ Result<OpenedStore> open_command_store(const StoreLocation& location, const Cloc
   if (!store) {
     return Unexpected{store.error()};
   }
-  return OpenedStore{std::move(store).value(), {}, postgres_description(*location.database_url)};
+  auto oauth = pgstore::PostgresOAuthStore::open(*location.database_url, 1);
+  if (!oauth) {
+    return Unexpected{oauth.error()};
+  }
+  return OpenedStore{std::move(store).value(),
+                     std::move(oauth).value(),
+                     {},
+                     postgres_description(*location.database_url)};
 }
 
 Result<MigrationOutcome> migrate_store(const StoreLocation& location) {

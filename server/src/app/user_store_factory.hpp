@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/oauth_store.hpp"
 #include "auth/user_store.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -21,6 +22,9 @@ struct StoreLocation {
 
 struct OpenedStore {
   std::unique_ptr<auth::UserStore> users;
+  // The OAuth clients, codes and refresh-token families, in the same place as the users;
+  // on the users' connection in SQLite.
+  std::unique_ptr<auth::OAuthStore> oauth;
   std::string signing_key;  // filled by open_server_store only
   std::string description;  // for logs: the file, or the URL without its password
 };

@@ -78,6 +78,20 @@ Result<T, AuthFailure> counted(AuthCounters& counters, AuthAction action,
   return result;
 }
 
+// A space-separated scope list (RFC 6749 section 3.3) as its items.
+std::vector<std::string> split_scope(std::string_view scope) {
+  std::vector<std::string> items;
+  while (!scope.empty()) {
+    const auto space = scope.find(' ');
+    if (space != 0)
+      items.emplace_back(scope.substr(0, space));
+    if (space == std::string_view::npos)
+      break;
+    scope.remove_prefix(space + 1);
+  }
+  return items;
+}
+
 void throw_unless_ok(const Status& status) {
   if (!status.ok()) {
     throw StoreError(status.error().message);
@@ -91,8 +105,9 @@ bool Principal::has_role(std::string_view role) const {
 }
 
 AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock,
-                         AuthConfig config)
+                         AuthConfig config, OAuthStore* grants)
     : store_(store),
+      oauth_grants_(grants),
       hasher_(hasher),
       tokens_(std::move(config.signing_key), clock, config.access_ttl, config.refresh_ttl),
       limiter_(clock),
@@ -130,9 +145,9 @@ TokenPair AuthService::issue_pair(const UserRecord& user) {
   return TokenPair{access.token, std::move(refresh.token), tokens_.access_ttl().count()};
 }
 
-Result<LoginResult, AuthFailure> AuthService::check_login(std::string_view username,
-                                                          std::string_view password,
-                                                          std::string_view remote_address) {
+Result<UserRecord, AuthFailure> AuthService::check_password(std::string_view username,
+                                                            std::string_view password,
+                                                            std::string_view remote_address) {
   if (username.empty() || password.empty()) {
     return Unexpected{
         AuthFailure{AuthFailure::Kind::kBadRequest, "username and password required", {}}};
@@ -151,6 +166,20 @@ Result<LoginResult, AuthFailure> AuthService::check_login(std::string_view usern
       return Unexpected{unauthorized("Invalid credentials")};
     }
     limiter_.record_success(remote_address, username);
+    return std::move(*user);
+  } catch (const StoreUnavailable& error) {
+    return Unexpected{unavailable(error)};
+  }
+}
+
+Result<LoginResult, AuthFailure> AuthService::check_login(std::string_view username,
+                                                          std::string_view password,
+                                                          std::string_view remote_address) {
+  auto user = check_password(username, password, remote_address);
+  if (!user) {
+    return Unexpected{user.error()};
+  }
+  try {
     return LoginResult{issue_pair(*user), principal_of(*user)};
   } catch (const StoreUnavailable& error) {
     return Unexpected{unavailable(error)};
@@ -238,8 +267,11 @@ Result<Principal, AuthFailure> AuthService::check_access(std::string_view token)
   }
   Claims& c = *claims;
   std::string username = c.username.empty() ? c.sub : std::move(c.username);
-  return Principal{std::move(c.sub), std::move(username), std::move(c.roles), std::move(c.scopes),
-                   std::move(c.uid)};
+  Principal principal{std::move(c.sub), std::move(username), std::move(c.roles),
+                      std::move(c.scopes), std::move(c.uid)};
+  principal.client_id = std::move(c.client_id);
+  principal.granted_scopes = split_scope(c.scope);
+  return principal;
 }
 
 Status AuthService::ensure_user(const std::string& username, const std::string& password,
@@ -262,6 +294,8 @@ Status AuthService::ensure_user(const std::string& username, const std::string& 
       return set;
     }
     store_.revoke_refresh_tokens(username);
+    if (oauth_grants_ != nullptr)
+      oauth_grants_->revoke_user(username);
   }
   if (reset_grants && (existing->roles != roles || existing->scopes != scopes)) {
     return store_.set_roles_and_scopes(username, roles, scopes);

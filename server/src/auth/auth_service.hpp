@@ -9,6 +9,7 @@
 
 #include "auth/auth_counters.hpp"
 #include "auth/login_rate_limiter.hpp"
+#include "auth/oauth_store.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/token_service.hpp"
 #include "auth/user_store.hpp"
@@ -33,6 +34,10 @@ struct Principal {
   std::vector<std::string> roles;
   std::vector<std::string> scopes;
   std::string uid{};  // the account's id (UserRecord::uid)
+  // For a token issued to an OAuth client: the client and the scopes it was granted
+  // (docs/authorization.md); empty for tokens from /auth/login.
+  std::string client_id{};
+  std::vector<std::string> granted_scopes{};
 
   bool has_role(std::string_view role) const;
 };
@@ -74,8 +79,10 @@ class AuthService {
  public:
   // The store, hasher and clock must outlive the service. REQUIRES: config.signing_key is not
   // empty and both lifetimes are positive.
-  AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock,
-              AuthConfig config);
+  // `grants`, when given, is where OAuth clients' grants are kept: a password that bootstrap
+  // changes ends them too. It must outlive the service.
+  AuthService(UserStore& store, const PasswordHasher& hasher, const Clock& clock, AuthConfig config,
+              OAuthStore* grants = nullptr);
 
   // Exactly one Argon2id verification per attempt that is not rate limited; an unknown user
   // is verified against the dummy hash, so both failures take the same time.
@@ -84,6 +91,12 @@ class AuthService {
   // 401 "Invalid credentials" for an unknown user or a wrong password.
   Result<LoginResult, AuthFailure> login(std::string_view username, std::string_view password,
                                          std::string_view remote_address);
+
+  // login() without the tokens: the same rate limits, the same single verification, the same
+  // refusals; the user's record when the password is right. For the OAuth login page.
+  Result<UserRecord, AuthFailure> check_password(std::string_view username,
+                                                 std::string_view password,
+                                                 std::string_view remote_address);
 
   // Rotates a refresh token into a new pair. 401 with, in this order: "Invalid token: ...",
   // "Token missing sub", "Invalid token: missing uid", "Not a refresh token", "Invalid refresh
@@ -112,7 +125,8 @@ class AuthService {
   // the store, kFailedPrecondition "ADMIN_PASSWORD is required: no admin user exists yet"
   // (the server exits 2); a non-empty demo password creates `demo` (["user"],
   // ["read","write"]) or resets its password. A password that actually changes revokes that
-  // user's refresh tokens, as `user passwd` does; restarting with the same password does not.
+  // user's refresh tokens and OAuth grants, as `user passwd` does; restarting with the same
+  // password does not.
   Status bootstrap(std::optional<std::string> admin_password,
                    std::optional<std::string> demo_password);
 
@@ -122,6 +136,12 @@ class AuthService {
   std::chrono::seconds access_ttl() const { return tokens_.access_ttl(); }
   // How login, refresh, logout and access checks ended, for operators.
   const AuthCounters& counters() const { return counters_; }
+
+  // The audience every access token is issued for and checked against (TokenService): the
+  // public /mcp URL. Set before the server serves requests.
+  void set_audience(std::string audience) { tokens_.set_audience(std::move(audience)); }
+  // The token service, for the OAuth authorization server's access tokens.
+  const TokenService& tokens() const { return tokens_; }
 
  private:
   // The calls above before they are counted.
@@ -136,6 +156,7 @@ class AuthService {
                      bool reset_grants);
 
   UserStore& store_;
+  OAuthStore* oauth_grants_;
   const PasswordHasher& hasher_;
   TokenService tokens_;
   LoginRateLimiter limiter_;

@@ -101,14 +101,19 @@ double SqliteStatement::column_double(int column) const {
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::filesystem::path& file) {
   // SQLite would create a missing file with mode 0644 (less the umask); creating it first with
   // 0600 keeps it private, and SQLite gives its -wal, -shm and -journal files the same mode.
-  // An existing file is opened as it is (O_CREAT without O_EXCL changes no mode).
-  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Unexpected{
-        make_error(ErrorCode::kIo, "cannot open database " + file.string() + ": " +
+  // An existing file is left to SQLite: closing a descriptor of a file drops every POSIX lock
+  // this process holds on it, those of another open connection included, and another process
+  // could then take the database for itself (and delete the WAL under that connection).
+  std::error_code exists_error;
+  if (!std::filesystem::exists(file, exists_error)) {
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return Unexpected{make_error(ErrorCode::kIo,
+                                   "cannot open database " + file.string() + ": " +
                                        std::error_code(errno, std::generic_category()).message())};
+    }
+    ::close(fd);
   }
-  ::close(fd);
   sqlite3* db = nullptr;
   // The connection is serialised by our own mutex, so SQLite's is not needed.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;

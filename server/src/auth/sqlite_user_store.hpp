@@ -36,11 +36,16 @@ class SqliteUserStore final : public UserStore {
   void revoke_refresh_tokens(std::string_view username) override;
   int purge_expired_refresh(std::int64_t now) override;
 
+  // The connection, for other stores of the same file in this process (SqliteOAuthStore):
+  // one process must not open the file twice while a connection is open (see
+  // SqliteDatabase::open).
+  std::shared_ptr<SqliteDatabase> database() const { return database_; }
+
  private:
-  SqliteUserStore(std::unique_ptr<SqliteDatabase> database, const Clock& clock)
+  SqliteUserStore(std::shared_ptr<SqliteDatabase> database, const Clock& clock)
       : database_(std::move(database)), clock_(clock) {}
 
-  std::unique_ptr<SqliteDatabase> database_;
+  std::shared_ptr<SqliteDatabase> database_;
   const Clock& clock_;
 };
 

@@ -16,6 +16,8 @@ std::string token_error_detail(TokenError error) {
       return "Token missing sub";
     case TokenError::kMissingUid:
       return "Invalid token: missing uid";
+    case TokenError::kWrongAudience:
+      return "Invalid token: wrong audience";
   }
   return "Invalid token: malformed token";
 }

@@ -1,5 +1,6 @@
 #include "auth/token_service.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <stdexcept>
@@ -66,6 +67,16 @@ bool read_strings(const boost::json::object& claims, std::string_view name,
   return true;
 }
 
+// `aud` is a string or an array of strings (RFC 7519 section 4.1.3).
+bool read_audiences(const boost::json::object& claims, std::vector<std::string>& out) {
+  const auto* value = claims.if_contains("aud");
+  if (value != nullptr && value->is_string()) {
+    out.emplace_back(value->get_string());
+    return true;
+  }
+  return read_strings(claims, "aud", out);
+}
+
 // sub and uid are read separately: one of the wrong type is "missing", not malformed.
 bool read_claims(const boost::json::object& object, Claims& claims) {
   return object.contains("exp") && read_integer(object, "exp", claims.exp) &&
@@ -73,7 +84,10 @@ bool read_claims(const boost::json::object& object, Claims& claims) {
          read_string(object, "username", claims.username) &&
          read_string(object, "typ", claims.typ) && read_string(object, "jti", claims.jti) &&
          read_strings(object, "roles", claims.roles) &&
-         read_strings(object, "scopes", claims.scopes);
+         read_strings(object, "scopes", claims.scopes) &&
+         read_audiences(object, claims.audiences) &&
+         read_string(object, "client_id", claims.client_id) &&
+         read_string(object, "scope", claims.scope);
 }
 
 }  // namespace
@@ -94,18 +108,38 @@ std::int64_t TokenService::now_seconds() const {
       .count();
 }
 
-TokenService::Issued TokenService::issue_access(const UserRecord& user) const {
+void TokenService::set_audience(std::string audience) {
+  const std::lock_guard lock(audience_mutex_);
+  audience_ = std::move(audience);
+}
+
+std::string TokenService::audience() const {
+  const std::lock_guard lock(audience_mutex_);
+  return audience_;
+}
+
+TokenService::Issued TokenService::issue_access(const UserRecord& user,
+                                                const ClientGrant* client) const {
   Issued issued{{}, random_hex(kJtiBytes), now_seconds(), 0};
   issued.exp = issued.iat + access_ttl_.count();
-  const boost::json::object claims{{"sub", user.username},
-                                   {"uid", user.uid},
-                                   {"username", user.username},
-                                   {"roles", to_array(user.roles)},
-                                   {"scopes", to_array(user.scopes)},
-                                   {"iat", issued.iat},
-                                   {"exp", issued.exp},
-                                   {"jti", issued.jti},
-                                   {"typ", kAccessTokenType}};
+  boost::json::object claims{{"sub", user.username},
+                             {"uid", user.uid},
+                             {"username", user.username},
+                             {"roles", to_array(user.roles)},
+                             {"scopes", to_array(user.scopes)},
+                             {"iat", issued.iat},
+                             {"exp", issued.exp},
+                             {"jti", issued.jti},
+                             {"typ", kAccessTokenType}};
+  if (auto aud = audience(); !aud.empty())
+    claims["aud"] = aud;
+  if (client != nullptr) {
+    std::string scope;
+    for (const auto& item : client->scopes)
+      scope += (scope.empty() ? "" : " ") + item;
+    claims["client_id"] = client->client_id;
+    claims["scope"] = scope;
+  }
   issued.token = sign_hs256(claims, key_);
   return issued;
 }
@@ -151,6 +185,13 @@ Result<Claims, TokenError> TokenService::decode(std::string_view token, bool che
     return Unexpected{TokenError::kMissingUid};
   }
   claims.uid = uid->get_string();
+  if (!claims.audiences.empty()) {
+    const auto expected = audience();
+    if (!expected.empty() && std::find(claims.audiences.begin(), claims.audiences.end(),
+                                       expected) == claims.audiences.end()) {
+      return Unexpected{TokenError::kWrongAudience};
+    }
+  }
   return claims;
 }
 

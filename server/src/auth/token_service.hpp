@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,11 +30,23 @@ struct Claims {
   std::vector<std::string> scopes;
   std::int64_t iat = 0;
   std::int64_t exp = 0;
+  // The audiences (`aud`, a string or an array of strings; empty when absent).
+  std::vector<std::string> audiences;
+  // Set only in tokens issued to an OAuth client (docs/authorization.md): the client's id
+  // and the scopes it was granted (`scope`, space-separated as in RFC 8693).
+  std::string client_id;
+  std::string scope;
+};
+
+// What an access token issued to an OAuth client carries besides the user's claims.
+struct ClientGrant {
+  std::string client_id;
+  std::vector<std::string> scopes;
 };
 
 // Issues and verifies HS256 JWTs. Time ("now", iat, exp) comes from the injected clock, in
 // whole Unix seconds.
-// Thread safety: immutable after construction; every method may be called from any thread.
+// Thread safety: every method may be called from any thread.
 class TokenService {
  public:
   // REQUIRES: key is not empty; both lifetimes are positive.
@@ -47,17 +60,25 @@ class TokenService {
     std::int64_t exp = 0;
   };
 
-  // Claims sub, uid, username, roles, scopes, iat, exp = iat + access_ttl, jti, typ "access".
-  Issued issue_access(const UserRecord& user) const;
+  // Claims sub, uid, username, roles, scopes, iat, exp = iat + access_ttl, jti, typ "access",
+  // aud = audience() when one is set, and with `client` its client_id and scope.
+  Issued issue_access(const UserRecord& user, const ClientGrant* client = nullptr) const;
   // Claims sub, uid, iat, exp = iat + refresh_ttl, jti, typ "refresh".
   Issued issue_refresh(const UserRecord& user) const;
 
   // Every check of contract 3.3 that needs only the token, in its order: malformed, alg,
-  // signature, exp <= now (no leeway), sub; then uid (kMissingUid). typ, and whether sub and
+  // signature, exp <= now (no leeway), sub; then uid (kMissingUid); then, when the token has
+  // an `aud` and an audience is set, that aud names it (kWrongAudience). A token without aud
+  // (the contract's claim set, as older servers issued them) passes. typ, and whether sub and
   // uid still name an account, are the caller's to check.
   Result<Claims, TokenError> verify(std::string_view token) const;
   // As verify(), but an expired token passes (logout accepts those).
   Result<Claims, TokenError> verify_signature_only(std::string_view token) const;
+
+  // The URL access tokens are for: this server's public /mcp URL. Set once the server knows
+  // its address (before it serves requests); empty until then.
+  void set_audience(std::string audience);
+  std::string audience() const;
 
   std::chrono::seconds access_ttl() const { return access_ttl_; }
   std::chrono::seconds refresh_ttl() const { return refresh_ttl_; }
@@ -71,6 +92,8 @@ class TokenService {
   const Clock& clock_;
   std::chrono::seconds access_ttl_;
   std::chrono::seconds refresh_ttl_;
+  mutable std::mutex audience_mutex_;
+  std::string audience_;
 };
 
 }  // namespace bmcp::auth

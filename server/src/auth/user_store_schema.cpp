@@ -39,6 +39,50 @@ constexpr std::array<std::string_view, kUserStoreSchemaVersion> kMigrations = {
       UPDATE users SET uid = lower(hex(randomblob(16)));
       CREATE UNIQUE INDEX users_by_uid ON users (uid);
     )sql",
+    // 3: the OAuth authorization server (docs/authorization.md): registered clients,
+    // authorization codes and refresh-token families. Codes and tokens are kept as digests;
+    // scopes and redirect URIs are JSON arrays of strings; times are Unix seconds.
+    R"sql(
+      CREATE TABLE oauth_clients (
+        client_id       TEXT PRIMARY KEY NOT NULL,
+        client_name     TEXT NOT NULL,
+        redirect_uris   TEXT NOT NULL,
+        registered_from TEXT NOT NULL,
+        registered_at   INTEGER NOT NULL
+      );
+      CREATE INDEX oauth_clients_by_address ON oauth_clients (registered_from, registered_at);
+      CREATE TABLE oauth_codes (
+        code_digest    TEXT PRIMARY KEY NOT NULL,
+        family_id      TEXT NOT NULL,
+        client_id      TEXT NOT NULL,
+        username       TEXT NOT NULL,
+        uid            TEXT NOT NULL,
+        scopes         TEXT NOT NULL,
+        resource       TEXT NOT NULL,
+        redirect_uri   TEXT NOT NULL,
+        code_challenge TEXT NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        used_at        INTEGER
+      );
+      CREATE TABLE oauth_families (
+        family_id  TEXT PRIMARY KEY NOT NULL,
+        client_id  TEXT NOT NULL,
+        username   TEXT NOT NULL,
+        uid        TEXT NOT NULL,
+        scopes     TEXT NOT NULL,
+        resource   TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE TABLE oauth_refresh_tokens (
+        token_digest TEXT PRIMARY KEY NOT NULL,
+        family_id    TEXT NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        rotated_at   INTEGER,
+        grace_used   INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX oauth_refresh_tokens_by_family ON oauth_refresh_tokens (family_id);
+    )sql",
 };
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace bmcp::auth {
 
 // The schema version this program writes. Each version has one migration step from the
 // previous one; a new database runs all of them.
-inline constexpr int kUserStoreSchemaVersion = 2;
+inline constexpr int kUserStoreSchemaVersion = 3;
 
 // Brings the database up to kUserStoreSchemaVersion inside one transaction. Fails with
 // kFailedPrecondition when the file has a newer version than this program knows.

@@ -55,6 +55,49 @@ constexpr std::array<std::string_view, kPostgresSchemaVersion> kMigrations = {
       CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users
         FOR EACH ROW EXECUTE FUNCTION blender_mcp_notify_user_changed();
     )sql",
+    // 2: the OAuth authorization server's tables (docs/authorization.md), as in the SQLite
+    // store's version 3.
+    R"sql(
+      CREATE TABLE oauth_clients (
+        client_id       TEXT PRIMARY KEY,
+        client_name     TEXT NOT NULL,
+        redirect_uris   JSONB NOT NULL,
+        registered_from TEXT NOT NULL,
+        registered_at   BIGINT NOT NULL
+      );
+      CREATE INDEX oauth_clients_by_address ON oauth_clients (registered_from, registered_at);
+      CREATE TABLE oauth_codes (
+        code_digest    TEXT PRIMARY KEY,
+        family_id      TEXT NOT NULL,
+        client_id      TEXT NOT NULL,
+        username       TEXT NOT NULL,
+        uid            TEXT NOT NULL,
+        scopes         JSONB NOT NULL,
+        resource       TEXT NOT NULL,
+        redirect_uri   TEXT NOT NULL,
+        code_challenge TEXT NOT NULL,
+        expires_at     BIGINT NOT NULL,
+        used_at        BIGINT
+      );
+      CREATE TABLE oauth_families (
+        family_id  TEXT PRIMARY KEY,
+        client_id  TEXT NOT NULL,
+        username   TEXT NOT NULL,
+        uid        TEXT NOT NULL,
+        scopes     JSONB NOT NULL,
+        resource   TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT
+      );
+      CREATE TABLE oauth_refresh_tokens (
+        token_digest TEXT PRIMARY KEY,
+        family_id    TEXT NOT NULL,
+        expires_at   BIGINT NOT NULL,
+        rotated_at   BIGINT,
+        grace_used   BOOLEAN NOT NULL DEFAULT FALSE
+      );
+      CREATE INDEX oauth_refresh_tokens_by_family ON oauth_refresh_tokens (family_id);
+    )sql",
 };
 
 int read_version(PgConnection& connection) {

@@ -8,7 +8,7 @@ namespace bmcp::pgstore {
 // The schema version this program writes in PostgreSQL. Each version has one migration step
 // from the previous one; a new database runs all of them. (The SQLite store numbers its own
 // versions; docs/user-store.md lists both.)
-inline constexpr int kPostgresSchemaVersion = 1;
+inline constexpr int kPostgresSchemaVersion = 2;
 
 // The channel the users table's trigger notifies (payload: the username) after every change
 // to a user, so that nodes can drop what they cached about it.

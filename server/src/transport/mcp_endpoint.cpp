@@ -1,5 +1,7 @@
 #include "transport/mcp_endpoint.hpp"
 
+#include <algorithm>
+
 #include "jsonrpc/codes.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/session_ids.hpp"
@@ -61,12 +63,18 @@ std::optional<auth::Principal> McpEndpoint::authenticate(const http::HttpRequest
                                                          http::ResponseStream& response) {
   const auto token = bearer_token(request.headers);
   if (!token) {
-    response.respond(unauthorized("Bearer token required"));
+    auto refused = unauthorized("Bearer token required");
+    if (challenges_.unauthorized)
+      refused.headers.set("WWW-Authenticate", challenges_.unauthorized(false));
+    response.respond(std::move(refused));
     return std::nullopt;
   }
   auto principal = auth_.authenticate_access(*token);
   if (!principal) {
-    response.respond(auth_failure_response(principal.error()));
+    auto refused = auth_failure_response(principal.error());
+    if (refused.status == 401 && challenges_.unauthorized)
+      refused.headers.set("WWW-Authenticate", challenges_.unauthorized(true));
+    response.respond(std::move(refused));
     return std::nullopt;
   }
   return std::move(*principal);
@@ -131,6 +139,19 @@ void McpEndpoint::post(http::HttpRequest request, std::shared_ptr<http::Response
     const auto& error = parsed->error();
     response->respond(jsonrpc_error_response(400, error.code, error.message));
     return;
+  }
+  // A token issued to an OAuth client holds only the scopes it was granted; a request that
+  // needs another is refused so that the host can ask the person for it (RFC 6750 3.1).
+  if (!principal->client_id.empty() && challenges_.scope_needed) {
+    const auto needed = challenges_.scope_needed(**parsed);
+    const auto& granted = principal->granted_scopes;
+    if (!needed.empty() && std::find(granted.begin(), granted.end(), needed) == granted.end()) {
+      auto refused = http::detail_response(403, "Insufficient scope: " + needed + " is required");
+      if (challenges_.insufficient_scope)
+        refused.headers.set("WWW-Authenticate", challenges_.insufficient_scope(needed));
+      response->respond(std::move(refused));
+      return;
+    }
   }
   dispatch(request, *principal, std::move(session), std::move(**parsed), std::move(response));
 }

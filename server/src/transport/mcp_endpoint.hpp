@@ -2,9 +2,12 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "auth/auth_service.hpp"
 #include "http/router.hpp"
+#include "jsonrpc/message.hpp"
 #include "mcp/engine.hpp"
 #include "mcp/session_table.hpp"
 
@@ -17,6 +20,17 @@ class McpEndpoint {
  public:
   McpEndpoint(mcp::Engine& engine, mcp::SessionTable& sessions, auth::AuthService& auth);
   void add_routes(http::Router& router);
+
+  // The WWW-Authenticate value of a 401 (token_refused: a token was sent and refused), and of
+  // a 403 for a scope the token lacks (the scope to ask for), when the server is an OAuth
+  // authorization server (docs/authorization.md); unset: plain "Bearer".
+  struct Challenges {
+    std::function<std::string(bool token_refused)> unauthorized;
+    std::function<std::string(std::string_view scope)> insufficient_scope;
+    // The scope a request needs beyond the one every token has, or "" (e.g. an admin tool).
+    std::function<std::string(const jsonrpc::Message& message)> scope_needed;
+  };
+  void set_challenges(Challenges challenges) { challenges_ = std::move(challenges); }
 
  private:
   void post(http::HttpRequest request, std::shared_ptr<http::ResponseStream> response);
@@ -39,6 +53,7 @@ class McpEndpoint {
   mcp::Engine& engine_;
   mcp::SessionTable& sessions_;
   auth::AuthService& auth_;
+  Challenges challenges_;
 };
 
 }  // namespace bmcp::transport

@@ -374,6 +374,37 @@ TEST_F(LoadConfigTest, AMissingOrDirectoryConfigFileIsRefusedNamingIt) {
   EXPECT_NE(directory.error().find("is a directory"), std::string::npos);
 }
 
+TEST_F(LoadConfigTest, ThePublicUrlComesFromFlagEnvironmentOrFileAndIsChecked) {
+  EXPECT_EQ(load_config({}, env())->public_url, std::nullopt);
+  env_["BLENDER_MCP_PUBLIC_URL"] = "https://env.example/";
+  EXPECT_EQ(load_config({}, env())->public_url, "https://env.example");
+  ServeFlags flags;
+  flags.public_url = "http://127.0.0.1:9000";
+  EXPECT_EQ(load_config(flags, env())->public_url, "http://127.0.0.1:9000");
+  flags.public_url = "blender.example.com";
+  const auto refused = load_config(flags, env());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("--public-url"), std::string::npos) << refused.error();
+  env_["BLENDER_MCP_PUBLIC_URL"] = "https://env.example/mcp";
+  const auto bad_env = load_config({}, env());
+  ASSERT_FALSE(bad_env.ok());
+  EXPECT_NE(bad_env.error().find("BLENDER_MCP_PUBLIC_URL"), std::string::npos);
+  env_.clear();
+  ServeFlags file_flags;
+  file_flags.config_file = write_toml("public_url = \"https://file.example\"\n");
+  EXPECT_EQ(load_config(file_flags, env())->public_url, "https://file.example");
+  file_flags.config_file = write_toml("public_url = \"https://file.example/x\"\n");
+  EXPECT_FALSE(load_config(file_flags, env()).ok());
+}
+
+TEST_F(LoadConfigTest, TheRefreshGraceWindowIsAPositiveNumberOfSeconds) {
+  EXPECT_EQ(load_config({}, env())->oauth_refresh_grace_seconds, 10);
+  env_["BLENDER_MCP_OAUTH_REFRESH_GRACE_SECONDS"] = "3";
+  EXPECT_EQ(load_config({}, env())->oauth_refresh_grace_seconds, 3);
+  env_["BLENDER_MCP_OAUTH_REFRESH_GRACE_SECONDS"] = "0";
+  EXPECT_FALSE(load_config({}, env()).ok());
+}
+
 TEST(ApplyConfigToml, AppliesTheDocumentsSettings) {
   ServerConfig config;
   ASSERT_TRUE(

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "auth/jwt_codec.hpp"
+#include "auth/sqlite_oauth_store.hpp"
 #include "auth/sqlite_user_store.hpp"
 #include "jwt_test_support.hpp"
 #include "test_support.hpp"
@@ -433,6 +434,22 @@ TEST_F(AuthServiceTest, CountersRecordRateLimitsAndRemovedUsers) {
 }
 
 // --- bootstrap -----------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, ABootstrapPasswordChangeEndsTheUsersOAuthGrantsTooButASameOneDoesNot) {
+  auto opened = SqliteOAuthStore::open(dir_.path() / "users.db");
+  ASSERT_TRUE(opened.ok());
+  auto& grants = **opened;
+  AuthService service(*store_, hasher(), clock_,
+                      AuthConfig{std::string(kKey), seconds(1800), seconds(86400)}, &grants);
+  ASSERT_TRUE(service.bootstrap(std::string("first-password"), std::nullopt).ok());
+  const auto now = static_cast<std::int64_t>(clock_.unix_seconds());
+  ASSERT_TRUE(grants.add_family(OAuthGrant{"f1", "c", "admin", "u", {"blender"}, "r"}, now).ok());
+  ASSERT_TRUE(grants.add_refresh("t1", "f1", now + 600).ok());
+  ASSERT_TRUE(service.bootstrap(std::string("first-password"), std::nullopt).ok());
+  EXPECT_TRUE(grants.family_of("t1").has_value());
+  ASSERT_TRUE(service.bootstrap(std::string("second-password"), std::nullopt).ok());
+  EXPECT_FALSE(grants.family_of("t1").has_value());
+}
 
 TEST_F(AuthServiceTest, BootstrapWithoutAnAdminOrAdminPasswordFails) {
   const Status status = service_->bootstrap(std::nullopt, std::nullopt);

@@ -60,7 +60,7 @@ TEST_F(UserStoreSchemaTest, VersionTwoGivesEveryExistingUserItsOwnUid) {
       "  revoked_at REAL);"
       "INSERT INTO users VALUES ('a', 'h', '[]', '[]', 1, 1), ('b', 'h', '[]', '[]', 1, 1);");
   ASSERT_TRUE(migrate_user_store(db).ok());
-  EXPECT_EQ(user_store_schema_version(db), 2);
+  EXPECT_EQ(user_store_schema_version(db), kUserStoreSchemaVersion);
   auto select = db.prepare("SELECT uid FROM users ORDER BY username");
   std::vector<std::string> uids;
   while (select.step()) {

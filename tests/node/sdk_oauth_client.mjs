@@ -1,0 +1,153 @@
+// The official TypeScript SDK client connects to blender-mcp with its OAuth support, given only
+// the URL (docs/authorization.md).
+//
+// Usage: BMCP_USERNAME=demo BMCP_PASSWORD=... node sdk_oauth_client.mjs http://127.0.0.1:PORT/mcp
+// Prints one JSON object (the report) on stdout; exits 1 with {"error": ...} on failure.
+//
+// Steps: connect without tokens (401, discovery, Dynamic Client Registration, then the SDK asks
+// to send the person to /authorize); the "person" (this script, over HTTP with a cookie jar)
+// signs in and allows on the server's pages; finishAuth exchanges the code; connect again and
+// call test_simple_text. Then the access token is made unusable: the SDK refreshes on the 401
+// and the call goes through with the new token.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { printReport } from "./report.mjs";
+
+const url = process.argv[2];
+const CALLBACK = "http://127.0.0.1:47124/callback";
+const REQUEST_TIMEOUT_MS = 30000;
+
+function hiddenFields(page) {
+  const fields = {};
+  const decode = (s) =>
+    s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
+    fields[decode(m[1])] = decode(m[2]);
+  }
+  return fields;
+}
+
+// A browser reduced to what the pages need: a cookie jar and form posts.
+class Browser {
+  constructor() {
+    this.cookies = new Map();
+  }
+  keep(response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return response;
+  }
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+  async get(target) {
+    return this.keep(await fetch(target, { redirect: "manual", headers: { Cookie: this.header() } }));
+  }
+  async post(target, fields) {
+    return this.keep(
+      await fetch(target, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: this.header(), "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+}
+
+class Provider {
+  constructor(report) {
+    this.report = report;
+    this.saved = {};
+  }
+  get redirectUrl() {
+    return CALLBACK;
+  }
+  get clientMetadata() {
+    return {
+      client_name: "TS SDK test host",
+      redirect_uris: [CALLBACK],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+      scope: "blender",
+    };
+  }
+  clientInformation() {
+    return this.saved.client;
+  }
+  saveClientInformation(info) {
+    this.saved.client = info;
+  }
+  tokens() {
+    return this.saved.tokens;
+  }
+  saveTokens(tokens) {
+    this.report.token_saves += 1;
+    this.saved.tokens = tokens;
+  }
+  saveCodeVerifier(verifier) {
+    this.saved.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.saved.verifier;
+  }
+  async redirectToAuthorization(authorizationUrl) {
+    this.report.authorizations += 1;
+    const browser = new Browser();
+    const base = `${authorizationUrl.origin}${authorizationUrl.pathname}`;
+    const login = await browser.get(authorizationUrl.toString());
+    if (login.status !== 200) throw new Error(`login page: ${login.status}`);
+    const fields = hiddenFields(await login.text());
+    fields.username = process.env.BMCP_USERNAME;
+    fields.password = process.env.BMCP_PASSWORD;
+    const consent = await browser.post(base, fields);
+    if (consent.status !== 200) throw new Error(`consent page: ${consent.status}`);
+    const allow = hiddenFields(await consent.text());
+    allow.action = "allow";
+    const done = await browser.post(base, allow);
+    if (done.status !== 303) throw new Error(`allow: ${done.status}`);
+    const location = new URL(done.headers.get("location"));
+    this.report.iss = location.searchParams.get("iss");
+    this.code = location.searchParams.get("code");
+  }
+}
+
+async function callSimpleText(transport) {
+  const client = new Client({ name: "blender-mcp-oauth-interop", version: "0.0.1" });
+  await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
+  const result = await client.callTool({ name: "test_simple_text", arguments: {} }, undefined, {
+    timeout: REQUEST_TIMEOUT_MS,
+  });
+  await transport.terminateSession();
+  await client.close();
+  return result.content.filter((c) => c.type === "text").map((c) => c.text);
+}
+
+async function run() {
+  const report = { authorizations: 0, token_saves: 0 };
+  const provider = new Provider(report);
+  const first = new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
+  try {
+    await callSimpleText(first);
+    throw new Error("connected without authorization");
+  } catch (error) {
+    if (!(error instanceof UnauthorizedError)) throw error;
+  }
+  await first.finishAuth(provider.code);
+  report.client_id = provider.saved.client?.client_id ?? null;
+  report.scope = provider.saved.tokens?.scope ?? null;
+  report.first_call = await callSimpleText(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
+
+  const before = provider.saved.tokens;
+  provider.saved.tokens = { ...before, access_token: "expired-or-revoked" };
+  report.second_call = await callSimpleText(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
+  report.refreshed = provider.saved.tokens.refresh_token !== before.refresh_token;
+  return report;
+}
+
+printReport(run, 60);
