@@ -249,9 +249,14 @@ bus::SendOutcome RedisBus::route(const std::string& user_id, const bus::SendRequ
     counters_.hold_overflow += static_cast<std::uint64_t>(integer_of(counts[3]));
     counters_.budget_dropped += static_cast<std::uint64_t>(integer_of(counts[4]));
   }
-  if (track_job && !job_start_listeners_.empty()) {
+  if (track_job) {
+    std::vector<bus::JobStartListener> listeners;
+    {
+      std::lock_guard lock(listeners_mutex_);
+      listeners = job_start_listeners_;
+    }
     const bus::JobStart start{user_id, message->job_id, outcome.targets};
-    for (const auto& listener : job_start_listeners_)
+    for (const auto& listener : listeners)
       listener(start);
   }
   return outcome;
@@ -294,15 +299,22 @@ Result<bus::JobUpdateOutcome, bus::JobUpdateError> RedisBus::job_update(
 }
 
 void RedisBus::emit(const bus::JobEvent& event) const {
-  for (const auto& listener : job_listeners_)
+  std::vector<bus::JobListener> listeners;
+  {
+    std::lock_guard lock(listeners_mutex_);
+    listeners = job_listeners_;
+  }
+  for (const auto& listener : listeners)
     listener(event);
 }
 
 void RedisBus::add_job_listener(bus::JobListener listener) {
+  std::lock_guard lock(listeners_mutex_);
   job_listeners_.push_back(std::move(listener));
 }
 
 void RedisBus::add_job_start_listener(bus::JobStartListener listener) {
+  std::lock_guard lock(listeners_mutex_);
   job_start_listeners_.push_back(std::move(listener));
 }
 

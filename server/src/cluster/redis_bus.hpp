@@ -92,6 +92,8 @@ class RedisBus final : public bus::BusService {
   const std::string node_id_;
   mutable bus::BusCounters counters_;
   SessionFeed feed_;
+  // Listeners run on request threads and on the subscriber's I/O thread: guarded, copied out.
+  mutable std::mutex listeners_mutex_;
   std::vector<bus::JobListener> job_listeners_;
   std::vector<bus::JobStartListener> job_start_listeners_;
 

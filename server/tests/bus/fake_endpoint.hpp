@@ -1,5 +1,6 @@
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,24 @@ class FakeEndpoint final : public Endpoint {
     return overflowing ? Delivery::kQueuedDroppingOldest : Delivery::kQueued;
   }
 
+  // Records delivered as text arrive on another thread (the cluster's store I/O thread): they
+  // are kept under a lock and read as copies.
   Delivery deliver_text(std::string text, std::uint64_t event_id,
                         const std::shared_ptr<ByteBudget>&) override {
     if (ended)
       return Delivery::kSessionEnded;
-    texts.push_back(std::move(text));
-    event_ids.push_back(event_id);
+    std::lock_guard lock(text_mutex_);
+    texts_.push_back(std::move(text));
+    event_ids_.push_back(event_id);
     return Delivery::kQueued;
+  }
+  std::vector<std::string> texts() const {
+    std::lock_guard lock(text_mutex_);
+    return texts_;
+  }
+  std::vector<std::uint64_t> event_ids() const {
+    std::lock_guard lock(text_mutex_);
+    return event_ids_;
   }
   std::chrono::nanoseconds offline_for() const override {
     return is_online ? std::chrono::nanoseconds(0) : std::chrono::hours(1);
@@ -62,10 +74,11 @@ class FakeEndpoint final : public Endpoint {
   std::vector<ByteCharge> charges;
   double last_request = 0;
   std::vector<Received> received;
-  std::vector<std::string> texts;        // records delivered as text
-  std::vector<std::uint64_t> event_ids;  // of the records delivered as text
 
  private:
+  mutable std::mutex text_mutex_;
+  std::vector<std::string> texts_;
+  std::vector<std::uint64_t> event_ids_;
   std::string session_id_;
   LogLevel level_;
 };

@@ -31,6 +31,9 @@ struct Node {
     if (!opened)
       error = opened.error();
   }
+  // The store's threads call into the bus: they stop before the bus goes.
+  ~Node() { store.stop(); }
+
   SystemClock clock;
   SharedStore store;
   RedisBus bus;
@@ -96,34 +99,35 @@ TEST_F(RedisBusTest, ABroadcastOnOneNodeReachesClientsOnBothInOrder) {
     ASSERT_FALSE(outcome.refused);
     EXPECT_EQ(outcome.targets, (std::vector<std::string>{"blender-1", "llm-2"}));
   }
-  ASSERT_TRUE(eventually([&] { return blender->texts.size() == 50 && other->texts.size() == 50; }));
+  ASSERT_TRUE(
+      eventually([&] { return blender->texts().size() == 50 && other->texts().size() == 50; }));
   for (int i = 0; i < 50; ++i) {
-    const auto data = data_of(blender->texts[static_cast<std::size_t>(i)]);
+    const auto data = data_of(blender->texts()[static_cast<std::size_t>(i)]);
     EXPECT_EQ(data.at("payload").at("n"), i);
     EXPECT_EQ(data.at("target_uuid"), "blender-1");
     EXPECT_EQ(data.at("from_uuid"), "llm-1");
   }
-  EXPECT_TRUE(llm->texts.empty());
+  EXPECT_TRUE(llm->texts().empty());
 }
 
 TEST_F(RedisBusTest, EachSessionNumbersItsRecordsAndAStreamResumesOnAnotherNode) {
   auto llm = join(*a_, "llm-1", "llm", false, "s-1");
   for (int i = 0; i < 10; ++i)
     ASSERT_FALSE(b_->bus.send("demo", broadcast({{"n", i}}, "llm-9"), false).refused);
-  ASSERT_TRUE(eventually([&] { return llm->texts.size() == 10; }));
-  EXPECT_EQ(llm->event_ids.front(), 1u);
-  EXPECT_EQ(llm->event_ids.back(), 10u);
+  ASSERT_TRUE(eventually([&] { return llm->texts().size() == 10; }));
+  EXPECT_EQ(llm->event_ids().front(), 1u);
+  EXPECT_EQ(llm->event_ids().back(), 10u);
 
   // The client's stream reopens on node B after event 4: B serves the session from there.
   auto moved = std::make_shared<FakeEndpoint>("s-1");
   b_->bus.serve_stream("demo", moved, 4);
-  ASSERT_TRUE(eventually([&] { return moved->texts.size() == 6; }));
-  EXPECT_EQ(moved->event_ids.front(), 5u);
-  EXPECT_EQ(data_of(moved->texts.front()).at("payload").at("n"), 4);
+  ASSERT_TRUE(eventually([&] { return moved->texts().size() == 6; }));
+  EXPECT_EQ(moved->event_ids().front(), 5u);
+  EXPECT_EQ(data_of(moved->texts().front()).at("payload").at("n"), 4);
   ASSERT_FALSE(a_->bus.send("demo", broadcast({{"n", 10}}, "llm-9"), false).refused);
-  ASSERT_TRUE(eventually([&] { return moved->texts.size() == 7; }));
-  EXPECT_EQ(moved->event_ids.back(), 11u);
-  EXPECT_EQ(llm->texts.size(), 10u);  // node A no longer feeds it
+  ASSERT_TRUE(eventually([&] { return moved->texts().size() == 7; }));
+  EXPECT_EQ(moved->event_ids().back(), 11u);
+  EXPECT_EQ(llm->texts().size(), 10u);  // node A no longer feeds it
 }
 
 TEST_F(RedisBusTest, ListingsFromEitherNodeShowEveryClientByRegistrationOrder) {
@@ -151,8 +155,8 @@ TEST_F(RedisBusTest, TheLevelFilterUsesTheRecipientSessionsCurrentLevel) {
   b_->bus.set_level("demo", "s-b", LogLevel::kDebug);  // logging/setLevel on that session
   outcome = a_->bus.send("demo", broadcast({{"n", 2}}, "llm-1", LogLevel::kInfo), false);
   EXPECT_TRUE(outcome.filtered_by_level.empty());
-  ASSERT_TRUE(eventually([&] { return blender->texts.size() == 1; }));
-  EXPECT_EQ(data_of(blender->texts[0]).at("payload").at("n"), 2);
+  ASSERT_TRUE(eventually([&] { return blender->texts().size() == 1; }));
+  EXPECT_EQ(data_of(blender->texts()[0]).at("payload").at("n"), 2);
 }
 
 TEST_F(RedisBusTest, RecordsForAnOfflinePersistentClientAreHeldAndComeInOrderOnAnotherNode) {
@@ -163,9 +167,9 @@ TEST_F(RedisBusTest, RecordsForAnOfflinePersistentClientAreHeldAndComeInOrderOnA
     EXPECT_EQ(outcome.offline, std::vector<std::string>{"blender-1"});
   }
   auto again = join(*b_, "blender-1", "blender", true, "s-new");
-  ASSERT_TRUE(eventually([&] { return again->texts.size() == 20; }));
+  ASSERT_TRUE(eventually([&] { return again->texts().size() == 20; }));
   for (int i = 0; i < 20; ++i)
-    EXPECT_EQ(data_of(again->texts[static_cast<std::size_t>(i)]).at("payload").at("n"), i);
+    EXPECT_EQ(data_of(again->texts()[static_cast<std::size_t>(i)]).at("payload").at("n"), i);
 }
 
 TEST_F(RedisBusTest, ClientsOfANodeThatStopsReportingGoOfflineAndEphemeralOnesLeave) {
@@ -204,8 +208,8 @@ TEST_F(RedisBusTest, AJobUpdateOnOneNodeSettlesThePendingJobAndWakesWaitersOnThe
   const auto updated = b_->bus.job_update("demo", "s-b", {"job-7", "completed", "3", "", {}, {}});
   ASSERT_TRUE(updated);
   EXPECT_TRUE(updated->direct);
-  ASSERT_TRUE(eventually([&] { return remote_events == 1 && llm->texts.size() == 1; }));
-  EXPECT_EQ(data_of(llm->texts[0]).at("payload").at("result"), "3");
+  ASSERT_TRUE(eventually([&] { return remote_events == 1 && llm->texts().size() == 1; }));
+  EXPECT_EQ(data_of(llm->texts()[0]).at("payload").at("result"), "3");
   EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 0u);
 }
 
@@ -243,7 +247,7 @@ TEST_F(RedisBusTest, UsersAreIsolated) {
   const auto outcome = a_->bus.send("demo", broadcast({{"n", 1}}), false);
   EXPECT_EQ(outcome.targets, std::vector<std::string>{"blender-1"});
   std::this_thread::sleep_for(100ms);
-  EXPECT_TRUE(other->texts.empty());
+  EXPECT_TRUE(other->texts().empty());
   EXPECT_EQ(b_->bus.list("bob")->persistent.size(), 1u);
   b_->bus.drop_user("bob");
   EXPECT_TRUE(b_->bus.list("bob")->persistent.empty());
