@@ -54,6 +54,10 @@ def _start_redis(ctx: Context) -> tuple[subprocess.Popen, str]:
     return process, f"redis://127.0.0.1:{port}"
 
 
+# The public URL of the benchmark's cluster, as if behind one load balancer.
+CLUSTER_PUBLIC_URL = "https://blender-mcp.cluster.bench"
+
+
 def _start_haproxy(ctx: Context, node_urls: list[str]) -> tuple[subprocess.Popen, str]:
     port, stats = processes.free_port(), processes.free_port()
     config = ctx.work / "p8-haproxy.cfg"
@@ -137,7 +141,10 @@ def run(ctx: Context) -> dict:
             nodes.append(processes.start_blender_mcp(
                 ctx.binary, node_dir, ctx.log(f"p8-node-{i + 1}"), ctx.server_cpus, ctx.server_threads,
                 ctx.admin_password, extra_args=["--database-url", database_url, "--redis-url", redis_url,
-                                                "--node-id", f"node-{i + 1}", "--trusted-proxy", "127.0.0.1"]))
+                                                "--node-id", f"node-{i + 1}", "--trusted-proxy", "127.0.0.1",
+                                                # One public URL for all nodes: a token's audience, so
+                                                # a token from one node works on every node.
+                                                "--public-url", CLUSTER_PUBLIC_URL]))
             started.append(nodes[-1])
         haproxy, proxy_url = _start_haproxy(ctx, [node.base_url for node in nodes])
         others.append(haproxy)
