@@ -99,42 +99,43 @@ bool Bus::unregister_client(std::string_view uuid) {
   return true;
 }
 
-std::shared_ptr<Message> Bus::make_message(const SendRequest& request) const {
+std::shared_ptr<Message> make_message(const std::string& user_id, const SendRequest& request,
+                                      double unix_seconds) {
   auto message = std::make_shared<Message>();
-  message->user_id = user_id_;
+  message->user_id = user_id;
   message->from_uuid = request.origin;
   message->routing = request.route.to_json();
   message->payload = request.payload;
   message->message_id = random_uuid4();
   message->job_id = request.job_id.value_or(message->message_id);
   message->priority = request.priority;
-  message->timestamp = wire_timestamp(clock_.unix_seconds());
+  message->timestamp = wire_timestamp(unix_seconds);
   message->text_bytes = record_text_bytes(*message);
   return message;
 }
 
-SendRefusal Bus::too_large(const Message& message) const {
+SendRefusal record_too_large(const Message& message, std::size_t max_record_bytes) {
   return SendRefusal{"record_too_large",
                      fmt::format("the record would be {} bytes; the limit is {} bytes "
                                  "(max_record_bytes)",
-                                 message.text_bytes, limits_.max_record_bytes)};
+                                 message.text_bytes, max_record_bytes)};
 }
 
 std::optional<SendRefusal> Bus::size_refusal(const SendRequest& request) const {
-  const auto message = make_message(request);
+  const auto message = make_message(user_id_, request, clock_.unix_seconds());
   if (message->text_bytes > limits_.max_record_bytes)
-    return too_large(*message);
+    return record_too_large(*message, limits_.max_record_bytes);
   return std::nullopt;
 }
 
 SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_delivery) {
-  const auto message = make_message(request);
+  const auto message = make_message(user_id_, request, clock_.unix_seconds());
   SendOutcome outcome;
   std::lock_guard lock(mutex_);
   const auto recipients = recipients_locked(request.route, request.origin);
   if (!recipients.empty() && message->text_bytes > limits_.max_record_bytes) {
     ++counters_.record_too_large;
-    outcome.refused = too_large(*message);
+    outcome.refused = record_too_large(*message, limits_.max_record_bytes);
     return outcome;
   }
   ++counters_.routed;

@@ -50,6 +50,14 @@ struct SendRefusal {
   std::string detail;  // what was wrong, naming the bound
 };
 
+// The message of one send on `user_id`'s bus at `unix_seconds`: a fresh message id, the job id
+// (the request's, else the message id), the wire timestamp and its measured size. Every bus
+// implementation builds its records with it.
+std::shared_ptr<Message> make_message(const std::string& user_id, const SendRequest& request,
+                                      double unix_seconds);
+// The record_too_large refusal of `message`, naming its size and the limit.
+SendRefusal record_too_large(const Message& message, std::size_t max_record_bytes);
+
 struct SendOutcome {
   std::optional<SendRefusal> refused;  // set: nothing below happened
   std::string message_id;
@@ -119,8 +127,6 @@ class Bus {
   const std::shared_ptr<ByteBudget>& budget() const { return budget_; }
 
  private:
-  std::shared_ptr<Message> make_message(const SendRequest& request) const;
-  SendRefusal too_large(const Message& message) const;
   std::vector<Client*> recipients_locked(const Route& route, std::string_view origin);
   void deliver_locked(Client& client, const std::shared_ptr<const Message>& message,
                       SendOutcome& outcome);

@@ -7,7 +7,6 @@
 
 #include "cluster/job_event_codec.hpp"
 #include "cluster/record_text.hpp"
-#include "core/random.hpp"
 
 namespace bmcp::cluster {
 namespace {
@@ -167,32 +166,11 @@ Result<bool, bus::Unavailable> RedisBus::unregister_client(const std::string& us
   return integer_of(*reply) == 1;
 }
 
-std::shared_ptr<bus::Message> RedisBus::make_message(const std::string& user_id,
-                                                     const bus::SendRequest& request) const {
-  auto message = std::make_shared<bus::Message>();
-  message->user_id = user_id;
-  message->from_uuid = request.origin;
-  message->routing = request.route.to_json();
-  message->payload = request.payload;
-  message->message_id = random_uuid4();
-  message->job_id = request.job_id.value_or(message->message_id);
-  message->priority = request.priority;
-  message->timestamp = bus::wire_timestamp(clock_.unix_seconds());
-  message->text_bytes = bus::record_text_bytes(*message);
-  return message;
-}
-
-bus::SendRefusal RedisBus::too_large(const bus::Message& message) const {
-  return {"record_too_large", fmt::format("the record would be {} bytes; the limit is {} bytes "
-                                          "(max_record_bytes)",
-                                          message.text_bytes, limits_.max_record_bytes)};
-}
-
 std::optional<bus::SendRefusal> RedisBus::size_refusal(const std::string& user_id,
                                                        const bus::SendRequest& request) {
-  const auto message = make_message(user_id, request);
+  const auto message = bus::make_message(user_id, request, clock_.unix_seconds());
   if (message->text_bytes > limits_.max_record_bytes)
-    return too_large(*message);
+    return bus::record_too_large(*message, limits_.max_record_bytes);
   return std::nullopt;
 }
 
@@ -204,7 +182,7 @@ bus::SendOutcome RedisBus::send(const std::string& user_id, const bus::SendReque
 bus::SendOutcome RedisBus::route(const std::string& user_id, const bus::SendRequest& request,
                                  bool track_job, const std::string& close_job,
                                  const std::string& close_generation) {
-  const auto message = make_message(user_id, request);
+  const auto message = bus::make_message(user_id, request, clock_.unix_seconds());
   const bool oversized = message->text_bytes > limits_.max_record_bytes;
   // An oversized record is never rendered: the store only needs to know whether it has
   // recipients.
@@ -232,7 +210,7 @@ bus::SendOutcome RedisBus::route(const std::string& user_id, const bus::SendRequ
   }
   if (fields[0].text == "too_large") {
     ++counters_.record_too_large;
-    outcome.refused = too_large(*message);
+    outcome.refused = bus::record_too_large(*message, limits_.max_record_bytes);
     return outcome;
   }
   outcome.message_id = message->message_id;
@@ -318,57 +296,63 @@ void RedisBus::add_job_start_listener(bus::JobStartListener listener) {
   job_start_listeners_.push_back(std::move(listener));
 }
 
-Result<bus::ClientLists, bus::Unavailable> RedisBus::list(const std::string& user_id) const {
+Result<std::vector<RedisBus::Listed>, bus::Unavailable> RedisBus::listed(
+    const std::string& user_id) const {
   auto reply = store_.call("bmcp_list", {user_prefix(user_id), milliseconds(limits_.stream_grace)});
   if (!reply)
     return Unexpected{bus::Unavailable{reply.error()}};
-  const double now = clock_.unix_seconds();
-  bus::ClientLists lists;
+  std::vector<Listed> clients;
+  clients.reserve(reply->elements.size());
   for (const auto& entry : reply->elements) {
     const auto& f = entry.elements;
     if (f.size() < 10)
       continue;
-    bus::Registration registration;
-    registration.uuid = f[0].text;
-    registration.client_type = f[1].text;
-    registration.is_persistent = f[2].text == "1";
-    registration.capabilities = parse_capabilities(f[3].text);
+    Listed client;
+    client.registration.uuid = f[0].text;
+    client.registration.client_type = f[1].text;
+    client.registration.is_persistent = f[2].text == "1";
+    client.registration.capabilities = parse_capabilities(f[3].text);
     if (!f[4].text.empty())
-      registration.group_id = f[4].text;
-    const bool online = integer_of(f[8]) == 1;
+      client.registration.group_id = f[4].text;
+    client.connected_at = seconds_of(f[5]);
+    client.online = integer_of(f[8]) == 1;
     const double registered_at = seconds_of(f[6]);
-    double last_seen = registered_at;
+    client.last_seen = registered_at;
     if (!f[7].text.empty())
-      last_seen = seconds_of(f[7]);  // unbound: when it was last seen bound
+      client.last_seen = seconds_of(f[7]);  // unbound: when it was last seen bound
     else if (!f[9].text.empty())
-      last_seen = std::max(registered_at, seconds_of(f[9]));
-    auto info = bus::client_info(registration, seconds_of(f[5]), last_seen, online, now);
-    (registration.is_persistent ? lists.persistent : lists.ephemeral).push_back(std::move(info));
+      client.last_seen = std::max(registered_at, seconds_of(f[9]));
+    clients.push_back(std::move(client));
+  }
+  return clients;
+}
+
+Result<bus::ClientLists, bus::Unavailable> RedisBus::list(const std::string& user_id) const {
+  auto clients = listed(user_id);
+  if (!clients)
+    return Unexpected{clients.error()};
+  const double now = clock_.unix_seconds();
+  bus::ClientLists lists;
+  for (const auto& client : *clients) {
+    auto info = bus::client_info(client.registration, client.connected_at, client.last_seen,
+                                 client.online, now);
+    (client.registration.is_persistent ? lists.persistent : lists.ephemeral)
+        .push_back(std::move(info));
   }
   return lists;
 }
 
 Result<std::vector<bus::Candidate>, bus::Unavailable> RedisBus::clients_of_type(
     const std::string& user_id, const std::string& client_type) const {
-  auto lists = list(user_id);
-  if (!lists)
-    return Unexpected{lists.error()};
-  std::vector<std::pair<double, bus::Candidate>> found;
-  for (const auto* bucket : {&lists->persistent, &lists->ephemeral}) {
-    for (const auto& info : *bucket) {
-      const auto& object = info.as_object();
-      if (object.at("client_type").as_string() != client_type)
-        continue;
-      found.push_back(
-          {object.at("connected_at").to_number<double>(),
-           {std::string(object.at("uuid").as_string()), object.at("online").as_bool()}});
-    }
-  }
-  std::stable_sort(found.begin(), found.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto clients = listed(user_id);
+  if (!clients)
+    return Unexpected{clients.error()};
+  // Registration order is connected_at order: the store lists them so.
   std::vector<bus::Candidate> candidates;
-  for (auto& [at, candidate] : found)
-    candidates.push_back(std::move(candidate));
+  for (const auto& client : *clients) {
+    if (client.registration.client_type == client_type)
+      candidates.push_back({client.registration.uuid, client.online});
+  }
   return candidates;
 }
 

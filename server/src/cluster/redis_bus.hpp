@@ -80,9 +80,15 @@ class RedisBus final : public bus::BusService {
   bus::SendOutcome route(const std::string& user_id, const bus::SendRequest& request,
                          bool track_job, const std::string& close_job,
                          const std::string& close_generation);
-  std::shared_ptr<bus::Message> make_message(const std::string& user_id,
-                                             const bus::SendRequest& request) const;
-  bus::SendRefusal too_large(const bus::Message& message) const;
+  // One client as the store lists it.
+  struct Listed {
+    bus::Registration registration;
+    double connected_at = 0;
+    double last_seen = 0;
+    bool online = false;
+  };
+  // The user's clients by registration order (bmcp_list).
+  Result<std::vector<Listed>, bus::Unavailable> listed(const std::string& user_id) const;
   std::shared_ptr<ByteBudget> budget_for(const std::string& user_id);
   void emit(const bus::JobEvent& event) const;
 

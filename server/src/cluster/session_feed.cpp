@@ -172,9 +172,4 @@ std::vector<FeedSessionState> SessionFeed::states() const {
   return states;
 }
 
-std::size_t SessionFeed::size() const {
-  std::lock_guard lock(mutex_);
-  return feeds_.size();
-}
-
 }  // namespace bmcp::cluster

@@ -50,7 +50,6 @@ class SessionFeed {
   // Reads every session (after wake-ups may have been missed).
   void fetch_all();
   std::vector<FeedSessionState> states() const;
-  std::size_t size() const;
 
  private:
   struct Feed {
