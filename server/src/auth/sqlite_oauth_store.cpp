@@ -77,18 +77,9 @@ constexpr std::string_view kFamilyLive =
 
 Result<std::unique_ptr<SqliteOAuthStore>> SqliteOAuthStore::open(
     const std::filesystem::path& db_file) {
-  auto database = SqliteDatabase::open(db_file);
-  if (!database) {
+  auto database = open_user_store_file(db_file);
+  if (!database)
     return Unexpected{database.error()};
-  }
-  try {
-    auto lock = (*database)->lock();
-    if (auto migrated = migrate_user_store(lock); !migrated) {
-      return Unexpected{migrated.error()};
-    }
-  } catch (const SqliteError& error) {
-    return Unexpected{make_error(ErrorCode::kIo, error.what())};
-  }
   return std::make_unique<SqliteOAuthStore>(
       std::shared_ptr<SqliteDatabase>(std::move(database).value()));
 }

@@ -74,18 +74,9 @@ Error not_found(std::string_view username) {
 
 Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(const std::filesystem::path& db_file,
                                                                const Clock& clock) {
-  auto database = SqliteDatabase::open(db_file);
-  if (!database) {
+  auto database = open_user_store_file(db_file);
+  if (!database)
     return Unexpected{database.error()};
-  }
-  try {
-    auto lock = (*database)->lock();
-    if (auto migrated = migrate_user_store(lock); !migrated) {
-      return Unexpected{migrated.error()};
-    }
-  } catch (const SqliteError& error) {
-    return Unexpected{make_error(ErrorCode::kIo, error.what())};
-  }
   return std::unique_ptr<SqliteUserStore>(new SqliteUserStore(std::move(database).value(), clock));
 }
 

@@ -117,4 +117,18 @@ Status migrate_user_store(SqliteDatabase::Lock& db) {
   });
 }
 
+Result<std::unique_ptr<SqliteDatabase>> open_user_store_file(const std::filesystem::path& file) {
+  auto database = SqliteDatabase::open(file);
+  if (!database)
+    return Unexpected{database.error()};
+  try {
+    auto lock = (*database)->lock();
+    if (auto migrated = migrate_user_store(lock); !migrated)
+      return Unexpected{migrated.error()};
+  } catch (const SqliteError& error) {
+    return Unexpected{make_error(ErrorCode::kIo, error.what())};
+  }
+  return std::move(database).value();
+}
+
 }  // namespace bmcp::auth

@@ -44,8 +44,10 @@ std::string hidden(const std::string& page, std::string_view name) {
 class AuthorizationServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    users_ = std::move(auth::SqliteUserStore::open(dir_.path() / "db", clock_)).value();
-    store_ = std::move(auth::SqliteOAuthStore::open(dir_.path() / "db")).value();
+    auto users = std::move(auth::SqliteUserStore::open(dir_.path() / "db", clock_)).value();
+    // On the user store's connection, as `serve` does: one process, one connection per file.
+    store_ = std::make_unique<auth::SqliteOAuthStore>(users->database());
+    users_ = std::move(users);
     auth_ = std::make_unique<auth::AuthService>(
         *users_, hasher_, clock_,
         auth::AuthConfig{"key", std::chrono::seconds(60), std::chrono::seconds(600)});
