@@ -29,6 +29,7 @@ import traceback
 from typing import Any, Callable
 
 from . import console_log, images, job_context, latency
+from .job_history import JobHistory
 from .records import Job
 
 RESULT_CAP = 1_000_000
@@ -103,6 +104,7 @@ class JobRunner:
         self._my_uuid = my_uuid
         self._modules = modules
         self.jobs_run = 0
+        self.history = JobHistory()  # the last jobs ended, for the panel
         self._running_lock = threading.Lock()
         self._running: tuple[str, threading.Event] | None = None
         # Cancels that found no running job: one may have arrived after its job left the queue
@@ -115,6 +117,7 @@ class JobRunner:
         if announces_running(job):
             self._send("blender_job_update", job_update(job.job_id, "running"))
         self.jobs_run += 1
+        started = time.monotonic()
         cancel = threading.Event()
         with self._running_lock:
             self._running = (job.job_id, cancel)
@@ -130,6 +133,7 @@ class JobRunner:
         finally:
             with self._running_lock:
                 self._running = None
+        self.history.add(job, reply["status"], time.monotonic() - started)
         self._send("blender_job_update", reply)
         return reply
 
@@ -145,6 +149,7 @@ class JobRunner:
 
     def cancelled(self, job: Job) -> None:
         """Reply for a job removed from the queue before it started."""
+        self.history.add(job, "cancelled", 0.0, ran=False)
         self._send("blender_job_update", job_update(job.job_id, "cancelled", error="cancelled before it started"))
 
     def _run_script(self, job: Job, cancel: threading.Event) -> dict:

@@ -11,6 +11,7 @@ import threading
 import time
 from typing import Any, Callable
 
+from . import whereabouts
 from .job_queue import JobQueue
 from .net import auth
 from .net.backoff import DELAYS
@@ -43,7 +44,8 @@ class AddonClient:
                               on_cancel_running=self.runner.cancel_running)
         config = ConnectionConfig(base_url=base_url, client_uuid=client_uuid, client_version=VERSION_STRING,
                                   group_id=group_id or None, username=username, password=password,
-                                  backoff_delays=backoff_delays)
+                                  backoff_delays=backoff_delays, blender_version=whereabouts.blender_version(),
+                                  host=whereabouts.host_name())
         self.connection = Connection(config, auth.TokenState(tokens), on_message=self._on_message,
                                      on_tokens=self._tokens_changed, on_status=self._status_changed,
                                      outbox=self.outbox, log=log)

@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 
 from . import (blender_end_to_end, cluster, dispatch_round_trip, fan_out, memory, pictures, processes, profile,
-               protocol_overhead, report, user_store)
+               protocol_overhead, report, soak, user_store)
 from .context import USERS, Context
 
 PARTS = {"1": protocol_overhead.run, "2": dispatch_round_trip.run, "3": fan_out.run, "4": memory.run,
@@ -91,6 +91,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="also profile parts 1 and 2 with perf")
     parser.add_argument("--quick", action="store_true", help="short runs, for checking the script")
     parser.add_argument("--output", type=Path, default=None, help="report path (default bench/results/latest.md)")
+    parser.add_argument("--soak", type=float, default=None, metavar="MINUTES",
+                        help="run only the soak for MINUTES (report: bench/results/soak.md)")
+    parser.add_argument("--soak-cluster", action="store_true",
+                        help="soak a cluster of two nodes on Redis and PostgreSQL (report: soak-cluster.md)")
     args = parser.parse_args()
     root = Path(__file__).resolve().parents[2]
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
@@ -120,6 +124,19 @@ def main() -> int:
     print(f"[bench] preparing {USERS} users in {ctx.data_dir}", file=sys.stderr, flush=True)
     processes.add_users(ctx.binary, ctx.data_dir, [ctx.user(i) for i in range(USERS)], ctx.user_password,
                         ctx.admin_password)
+
+    if args.soak is not None:
+        print(f"[bench] soak for {args.soak:g} minutes ...", file=sys.stderr, flush=True)
+        result = soak.run(ctx, args.soak, args.soak_cluster)
+        text = soak.render(header(ctx, load_before, started), result)
+        name = "soak-cluster.md" if args.soak_cluster else "soak.md"
+        output = args.output or root / "bench" / "results" / name
+        output.write_text(text, encoding="utf-8")
+        print(text)
+        print(f"[bench] report: {output}; logs: {work}", file=sys.stderr)
+        final = result["final"]
+        lost = final["missing_at_end"] + final["unsettled"] + final["failed"] + final["duplicates"]
+        return 1 if lost else 0
 
     results: dict[str, dict] = {}
     for part in parts:

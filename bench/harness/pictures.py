@@ -1,4 +1,5 @@
-"""Part 6: pictures from a real headless Blender 3.4 with the addon (docs/images.md).
+"""Part 6: pictures from real headless Blender with the addon (docs/images.md), on Debian's Blender 3.4
+and on Blender 5.0 as a Python module (the `bpy` wheel in .venv-bpy-5.0, scripts/setup --test-deps).
 
 Bytes and time per call, from sending the request to the last byte of the answer at the client:
 `blender_get_viewport_screenshot` and `blender_look` with 1, 4 and 8 views, at 512 and 1000 px, PNG
@@ -115,20 +116,37 @@ def measure(caller: Caller, tool: str, arguments: dict, runs: int) -> dict:
             "wire_bytes": last["wire_bytes"]}
 
 
-def run(ctx: Context) -> dict:
+def runtimes(ctx: Context) -> list[tuple[str, list[str] | None]]:
+    """(label, command prefix that runs a Python expression in background mode, or None when missing)."""
     blender_path = shutil.which("blender")
-    if blender_path is None:
-        return not_measured("blender is not installed (scripts/setup --test-deps installs it)")
+    module_python = ctx.root / ".venv-bpy-5.0" / "bin" / "python"
+    return [("Blender 3.4 (Debian, executable)",
+             [blender_path, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr"]
+             if blender_path else None),
+            ("Blender 5.0.1 (bpy module)", [str(module_python), "-c"] if module_python.exists() else None)]
+
+
+def run(ctx: Context) -> dict:
+    results = []
+    for label, prefix in runtimes(ctx):
+        if prefix is None:
+            measured = not_measured(f"{label} is not installed (scripts/setup --test-deps installs it)")
+        else:
+            measured = run_one(ctx, prefix)
+        results.append({"label": label, **measured})
+    return {"versions": results}
+
+
+def run_one(ctx: Context, prefix: list[str]) -> dict:
     ours = processes.start_blender_mcp(ctx.binary, ctx.data_dir, ctx.log("p6-blender-mcp"), ctx.server_cpus,
                                        ctx.server_threads, ctx.admin_password)
     blender = None
     caller = None
     try:
         token = login(ours.base_url, ctx.user(0), ctx.user_password)
-        expr = (f"import sys; sys.path.insert(0, {str(ctx.root / 'addon')!r}); import blender_mcp; "
+        expr = (f"import bpy, sys; sys.path.insert(0, {str(ctx.root / 'addon')!r}); import blender_mcp; "
                 "sys.exit(blender_mcp.run_background())")
-        cmd = [blender_path, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr", expr, "--",
-               "--server", ours.base_url, "--token", token, "--uuid", UUID]
+        cmd = [*prefix, expr, "--", "--server", ours.base_url, "--token", token, "--uuid", UUID]
         blender, _ = processes.start_logged("blender", processes.pinned(cmd, ctx.load_cpus), ctx.log("p6-blender"),
                                             re.compile(r"."), env=blender_environment(ctx), timeout=REGISTER_TIMEOUT)
         try:

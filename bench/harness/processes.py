@@ -100,14 +100,16 @@ def server_env(admin_password: str) -> dict[str, str]:
 
 
 def start_blender_mcp(binary: Path, data_dir: Path, log: Path, cpus: str | None, threads: int,
-                      admin_password: str, fixtures: bool = True, extra_args: list[str] | None = None) -> Service:
-    """`extra_args` are added to the serve command line (for example --database-url)."""
+                      admin_password: str, fixtures: bool = True, extra_args: list[str] | None = None,
+                      settings: dict[str, str] | None = None) -> Service:
+    """`extra_args` are added to the serve command line (for example --database-url); `settings`
+    are BLENDER_MCP_* environment settings."""
     cmd = [str(binary), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(data_dir),
            "--threads", str(threads), *(extra_args or [])]
     if fixtures:
         cmd.append("--conformance-fixtures")
     process, match = start_logged("blender-mcp", pinned(cmd, cpus), log, BLENDER_MCP_READY,
-                                  env=server_env(admin_password))
+                                  env={**server_env(admin_password), **(settings or {})})
     return Service("blender-mcp", process, match.group(1).rstrip("/"), log)
 
 

@@ -10,15 +10,19 @@ from .context import Context
 from .mcp_probe import login
 
 LEVELS = (1, 16, 64)
+# The two-thread run: blender-mcp with `--threads 2`, the load generator and wrk all on both cores
+# (this machine has two), so the server and its load share them.
+TWO_THREAD_LEVELS = (16, 64)
+BOTH_CORES = "0,1"
 TOOL = "test_simple_text"  # blender-mcp's conformance fixture; the SDK servers register the same tool
 
 
-def load(ctx: Context, mcp_url: str, clients: int, token: str = "") -> dict:
+def load(ctx: Context, mcp_url: str, clients: int, token: str = "", cpus: str | None = None) -> dict:
     cmd = [ctx.program("bench_load"), "--url", mcp_url, "--clients", str(clients), "--tool", TOOL,
            "--duration", str(ctx.seconds(4)), "--warmup", "1", "--requests", "300000"]
     if token:
         cmd += ["--token", token]
-    return processes.run_json(cmd, ctx.load_cpus, timeout=120)
+    return processes.run_json(cmd, cpus or ctx.load_cpus, timeout=120)
 
 
 def parse_duration_us(text: str) -> float:
@@ -29,10 +33,11 @@ def parse_duration_us(text: str) -> float:
     return value * {"us": 1, "ms": 1000, "s": 1_000_000}[unit]
 
 
-def wrk(ctx: Context, url: str, connections: int) -> dict:
+def wrk(ctx: Context, url: str, connections: int, cpus: str | None = None) -> dict:
     duration = max(2, int(ctx.seconds(4)))
     out = subprocess.run(processes.pinned(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
-                                          ctx.load_cpus), capture_output=True, text=True, timeout=60, check=True).stdout
+                                          cpus or ctx.load_cpus), capture_output=True, text=True, timeout=60,
+                         check=True).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
     p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
@@ -44,7 +49,8 @@ def wrk(ctx: Context, url: str, connections: int) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    results: dict[str, dict[int, dict]] = {"blender-mcp": {}, "ts-sdk": {}, "python-sdk": {}, "http-ceiling": {}}
+    results: dict[str, dict[int, dict]] = {"blender-mcp": {}, "ts-sdk": {}, "python-sdk": {}, "http-ceiling": {},
+                                           "blender-mcp-2t": {}, "http-ceiling-2t": {}}
     ours = processes.start_blender_mcp(ctx.binary, ctx.data_dir, ctx.log("p1-blender-mcp"), ctx.server_cpus,
                                        ctx.server_threads, ctx.admin_password)
     try:
@@ -55,6 +61,17 @@ def run(ctx: Context) -> dict:
             results["http-ceiling"][clients] = wrk(ctx, f"{ours.base_url}/health", clients)
     finally:
         ours.stop()
+
+    two = processes.start_blender_mcp(ctx.binary, ctx.data_dir, ctx.log("p1-blender-mcp-2t"), BOTH_CORES, 2,
+                                      ctx.admin_password)
+    try:
+        token = login(two.base_url, ctx.user(0), ctx.user_password)
+        for clients in TWO_THREAD_LEVELS:
+            results["blender-mcp-2t"][clients] = load(ctx, two.mcp_url, clients, token, BOTH_CORES)
+        for clients in TWO_THREAD_LEVELS:
+            results["http-ceiling-2t"][clients] = wrk(ctx, f"{two.base_url}/health", clients, BOTH_CORES)
+    finally:
+        two.stop()
 
     node = processes.start_node_sdk(ctx.node, ctx.root / "bench" / "node" / "sdk_server.mjs",
                                     ctx.log("p1-ts-sdk"), ctx.server_cpus)

@@ -46,6 +46,23 @@ def protocol_overhead(p1: dict) -> list[str]:
                      f"{_ratio(t['latency']['p99_us'], o['latency']['p99_us'])} "
                      f"| {_ratio(p['latency']['p50_us'], o['latency']['p50_us'])} / "
                      f"{_ratio(p['latency']['p99_us'], o['latency']['p99_us'])} | |")
+    two, two_wrk = p1.get("blender-mcp-2t"), p1.get("http-ceiling-2t")
+    if two and two_wrk:
+        lines += ["",
+                  "Two threads: blender-mcp with `--threads 2`, with its load generator (and wrk for the ceiling) on "
+                  "the same two cores, next to the one-thread figures above (server and load on a core each). The "
+                  "load takes a share of the cores the second thread would use, so this is what two threads give "
+                  "on a machine that also runs the clients, not a two-core server's ceiling.",
+                  "",
+                  "| Workload | 1 thread | 2 threads | 2 ÷ 1 | HTTP ceiling, 2 threads | of ceiling, 1 / 2 threads |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for clients in sorted(two, key=int):
+            o1, w1 = _level(ours, clients), _level(wrk, clients)
+            o2, w2 = two[clients], _level(two_wrk, clients)
+            lines.append(f"| {clients} clients: calls/s | {_n(o1['rps'])} | {_n(o2['rps'])}{_errors(o2)} "
+                         f"| {_ratio(o2['rps'], o1['rps'])} | {_n(w2['rps'])} "
+                         f"| {100 * o1['rps'] / w1['rps']:.0f}% / {100 * o2['rps'] / w2['rps']:.0f}% |")
+            lines.append(f"| {clients} clients: p50 / p99 µs | {_lat(o1)} | {_lat(o2)} | | {_lat(w2)} | |")
     return lines
 
 
@@ -137,7 +154,14 @@ def _kb(count: int) -> str:
 
 
 def pictures(p6: dict) -> list[str]:
-    lines = ["## 6. Pictures: real headless Blender 3.4 with the addon",
+    lines = ["## 6. Pictures: real headless Blender with the addon (3.4 and 5.0)", ""]
+    for version in p6.get("versions", [{"label": "Blender 3.4", **p6}]):
+        lines += pictures_of_one(version)
+    return lines
+
+
+def pictures_of_one(p6: dict) -> list[str]:
+    lines = [f"### {p6['label']}",
              "",
              "Time from sending `tools/call` to the last byte of the answer at the client (JSON answer, one "
              f"keep-alive connection; median of {p6.get('runs', '?')} calls after one warm-up call), the decoded "
@@ -170,7 +194,9 @@ def pictures(p6: dict) -> list[str]:
               f"| Cycles 16 samples 25 % | {render['envelope'].get('status')} | {len(render['progress'])} "
               f"| {render['seconds']:.2f} | {json.loads(render['envelope'].get('result') or '{}').get('render_seconds', '?')} |",
               "",
-              f"Progress received: {steps}."]
+              f"Progress received: {steps}.",
+              ""]
+    return lines
 
 
 def user_store(p6: dict) -> list[str]:

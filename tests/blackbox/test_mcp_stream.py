@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -71,9 +72,19 @@ def test_a_get_with_a_refresh_token_is_401(server, http, new_user, mcp_for, stre
     assert stream.headers.get("www-authenticate", "").startswith("Bearer")
 
 
-@pytest.mark.skip(reason="the keep-alive comment comes every 15 s; the suite does not wait that long")
-def test_the_standalone_stream_writes_keepalive_comments():
-    pass
+def test_the_standalone_stream_writes_keepalive_comments(spawn, http_for, mcp_for, streams):
+    # The interval is 15 s by default; BLENDER_MCP_KEEPALIVE_SECONDS shortens it for this test.
+    srv = spawn(env={"BLENDER_MCP_KEEPALIVE_SECONDS": "1"})
+    session = mcp_for(srv, login_ok(http_for(srv)).access).initialize()
+    stream = streams(session.stream())
+    assert stream.status == 200
+    opened = time.monotonic()
+    assert stream.wait_for(lambda s: len(s.comments) >= 3, timeout=10), stream.raw
+    elapsed = time.monotonic() - opened
+    assert 2.0 <= elapsed < 6.0, f"three keep-alives at a 1 s interval took {elapsed:.1f} s"
+    assert set(stream.comments) == {": keepalive"}, stream.comments
+    assert stream.events == [] and not stream.ended.is_set()
+    assert session.result("ping") == {}
 
 
 def test_bus_records_arrive_on_the_standalone_stream_as_numbered_message_events(fresh_server, http_for, mcp_for,
@@ -98,3 +109,53 @@ def test_bus_records_arrive_on_the_standalone_stream_as_numbered_message_events(
         data = message["params"]["data"]
         data = json.loads(data) if isinstance(data, str) else data
         assert data["payload"] == {"n": n}
+
+
+def test_a_listen_only_session_survives_reconnecting_its_stream_after_the_idle_limit(spawn, http_for, mcp_for,
+                                                                                     streams):
+    # Found by the soak run: a session that only listens (one request, then its GET stream) was
+    # ended as idle in the moment between closing its stream and reopening it, once its last
+    # request was older than the idle limit; the idle time now counts from when the stream went
+    # away. With a 2 s limit: the stream is held for 3 s, then closed for 1.2 s (a sweep runs in
+    # that gap), then reopened: the session is still there and the record reaches the new stream.
+    srv = spawn(env={"BLENDER_MCP_SESSION_IDLE_SECONDS": "2"})
+    session = mcp_for(srv, login_ok(http_for(srv)).access).initialize()
+    registered = session.tool("blender_register_client", {"client_uuid": "llm-listener", "client_type": "llm"})
+    assert registered["isError"] is False, registered
+    assert session.result("logging/setLevel", {"level": "debug"}) == {}
+    first = session.stream()
+    assert first.status == 200
+    time.sleep(3)
+    assert not first.ended.is_set(), "an open stream keeps the session"
+    first.close()
+    time.sleep(1.2)
+    again = streams(session.stream())
+    assert again.status == 200, again.raw[-300:]
+    sent = session.tool("blender_send_message", {"payload": {"n": 1}, "target_uuid": "llm-listener"})
+    assert sent["isError"] is False, sent
+    assert again.wait_for(lambda s: any('"n":1' in e.data for e in s.events), timeout=5), again.raw[-500:]
+
+
+def test_after_many_quick_stream_takeovers_the_newest_stream_stays_attached(spawn, http_for, mcp_for, streams):
+    # 300 quick takeovers (each previous stream closed by the client too, as a reconnecting client
+    # does) leave the last stream attached: the session outlives a 2 s idle limit and the record
+    # reaches that stream. Replaced streams' callbacks name their sink by a weak reference, so a
+    # replaced stream closing late cannot detach a later one.
+    srv = spawn(env={"BLENDER_MCP_SESSION_IDLE_SECONDS": "2"})
+    session = mcp_for(srv, login_ok(http_for(srv)).access).initialize()
+    registered = session.tool("blender_register_client", {"client_uuid": "llm-takeovers", "client_type": "llm"})
+    assert registered["isError"] is False, registered
+    assert session.result("logging/setLevel", {"level": "debug"}) == {}
+    previous = None
+    for _ in range(300):
+        current = session.stream()
+        assert current.status == 200
+        if previous is not None:
+            previous.close()
+        previous = current
+    last = streams(previous)
+    time.sleep(4.5)  # past the idle limit and a sweep
+    assert not last.ended.is_set(), "the session was ended as idle although its stream was open"
+    sent = session.tool("blender_send_message", {"payload": {"n": 1}, "target_uuid": "llm-takeovers"})
+    assert sent["isError"] is False, sent
+    assert last.wait_for(lambda s: any('"n":1' in e.data for e in s.events), timeout=5), last.raw[-500:]

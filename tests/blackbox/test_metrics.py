@@ -12,6 +12,7 @@ import pytest
 
 from blackbox.bus_helpers import call
 from blackbox.checks import assert_detail
+from blackbox.console_client import Console
 from blackbox.processes import clean_env, expect_startup_refused
 from blackbox.wire import Http, Mcp, login_ok, wait_until
 from support.postgres import running_in_ci
@@ -102,6 +103,20 @@ def test_a_failed_login_and_a_dispatch_move_their_counters(fresh_server, http_fo
         for _, label_value in labels:
             assert label_value not in ("admin", "demo"), labels
             assert not label_value.startswith("j-"), labels
+
+
+def test_console_sign_ins_are_counted_as_logins(fresh_server, http_for):
+    http = http_for(fresh_server)
+    token = admin_token(http)
+    before = scrape(http, token)
+    console = Console(http_for(fresh_server))
+    assert console.sign_in("demo", "wrong password").status == 401
+    assert console.sign_in("admin", ADMIN_PASSWORD).status == 200
+    after = scrape(http, token)
+    failures = ("blender_mcp_auth_failures_total", {"action": "login", "reason": "invalid_credentials"})
+    assert value(after, failures[0], **failures[1]) == value(before, failures[0], **failures[1]) + 1
+    successes = ("blender_mcp_auth_successes_total", {"action": "login"})
+    assert value(after, successes[0], **successes[1]) == value(before, successes[0], **successes[1]) + 1
 
 
 def test_clients_are_counted_by_bounded_type_and_state(fresh_server, http_for):

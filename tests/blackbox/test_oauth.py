@@ -80,8 +80,8 @@ def test_authorization_server_metadata_has_the_exact_fields(server, host, path):
     assert body["code_challenge_methods_supported"] == ["S256"]
     assert "none" in body["token_endpoint_auth_methods_supported"]
     assert body["authorization_response_iss_parameter_supported"] is True
-    # Client ID Metadata Documents are not accepted (yet): clients register instead.
-    assert body["client_id_metadata_document_supported"] is False
+    # Client ID Metadata Documents are accepted (test_oauth_client_documents.py).
+    assert body["client_id_metadata_document_supported"] is True
 
 
 def test_the_public_url_names_issuer_resource_and_audience(spawn):
@@ -188,6 +188,8 @@ def test_the_pages_are_locked_down(server, host):
     csp = page.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "script-src" not in csp
     assert page.headers["x-frame-options"] == "DENY"
+    # Not no-referrer: browsers would post the forms with "Origin: null" (test_oauth_browser.py).
+    assert page.headers["referrer-policy"] == "same-origin"
     cookies = page.headers.get_list("set-cookie")
     assert cookies and all("HttpOnly" in c and "SameSite=Strict" in c for c in cookies)
     assert "<script" not in page.text

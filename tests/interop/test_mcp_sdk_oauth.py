@@ -2,7 +2,8 @@
 (docs/authorization.md): it reads the 401, discovers the metadata, registers with Dynamic Client
 Registration, sends the person to /authorize (here: the test fills the login and consent forms
 over HTTP, as a browser would), exchanges the code, calls a tool, refreshes, and the grant is
-revoked at the end."""
+revoked at the end. Once more with a client metadata document instead of registration: the
+client_id is the https URL of a document the test serves on loopback with a test CA."""
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +21,8 @@ from mcp.client.streamable_http import create_mcp_http_client, streamable_http_c
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 
 from interop.common import SIMPLE_TEXT
-from support.server_process import DEMO_PASSWORD
+from support.https_documents import DocumentServer
+from support.server_process import DEMO_PASSWORD, start_server
 
 pytestmark = pytest.mark.filterwarnings("ignore:The logging capability is deprecated")
 
@@ -147,3 +149,56 @@ def test_the_sdk_oauth_client_connects_with_the_url_alone(server):
     assert report["revoke_status"] == 200
     assert report["after_revoke"][0] == 400
     assert report["after_revoke"][1]["error"] == "invalid_grant"
+
+
+# Client ID Metadata Documents --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def documents():
+    served = DocumentServer()
+    yield served
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def document_server(documents):
+    """A fixture server that trusts the documents' test CA and may fetch from 127.0.0.1."""
+    proc = start_server("--conformance-fixtures", "--oauth-metadata-allow", "127.0.0.1",
+                        "--oauth-metadata-ca-file", str(documents.ca_file))
+    yield proc
+    proc.stop()
+
+
+async def _document_flow(server, client_metadata_url: str) -> dict[str, Any]:
+    person = Person()
+    storage = MemoryStorage()
+    provider = OAuthClientProvider(
+        server_url=server.mcp_url,
+        client_metadata=OAuthClientMetadata(
+            client_name="SDK document host", redirect_uris=[CALLBACK],
+            grant_types=["authorization_code", "refresh_token"], response_types=["code"],
+            token_endpoint_auth_method="none", scope="blender"),
+        storage=storage, redirect_handler=person.open, callback_handler=person.callback,
+        client_metadata_url=client_metadata_url)
+    report: dict[str, Any] = {"call": await _connect_and_call(server.mcp_url, provider)}
+    report["client_id"] = storage.client_info.client_id if storage.client_info else None
+    report["pages"] = list(person.pages)
+    provider.context.token_expiry_time = time.time() - 1
+    person.redirect = None
+    report["after_refresh"] = await _connect_and_call(server.mcp_url, provider)
+    report["reauthorized"] = person.redirect is not None
+    return report
+
+
+def test_the_sdk_oauth_client_connects_with_a_client_metadata_document(document_server, documents):
+    url = documents.serve_client("/sdk/client.json", [CALLBACK], client_name="SDK document host")
+    report = asyncio.run(asyncio.wait_for(_document_flow(document_server, url), timeout=120))
+
+    assert report["call"] == [SIMPLE_TEXT]
+    # No registration: the client_id is the document's URL, which the server fetched.
+    assert report["client_id"] == url
+    assert "/sdk/client.json" in documents.requests
+    assert "SDK document host" in report["pages"][0]
+    assert report["after_refresh"] == [SIMPLE_TEXT]
+    assert not report["reauthorized"]

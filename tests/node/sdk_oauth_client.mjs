@@ -2,6 +2,8 @@
 // the URL (docs/authorization.md).
 //
 // Usage: BMCP_USERNAME=demo BMCP_PASSWORD=... node sdk_oauth_client.mjs http://127.0.0.1:PORT/mcp
+// With BMCP_CLIENT_METADATA_URL set, the client uses that URL as its client_id (a client metadata
+// document the caller serves) instead of registering.
 // Prints one JSON object (the report) on stdout; exits 1 with {"error": ...} on failure.
 //
 // Steps: connect without tokens (401, discovery, Dynamic Client Registration, then the SDK asks
@@ -67,6 +69,9 @@ class Provider {
   get redirectUrl() {
     return CALLBACK;
   }
+  get clientMetadataUrl() {
+    return process.env.BMCP_CLIENT_METADATA_URL || undefined;
+  }
   get clientMetadata() {
     return {
       client_name: "TS SDK test host",
@@ -101,7 +106,7 @@ class Provider {
     const browser = new Browser();
     const base = `${authorizationUrl.origin}${authorizationUrl.pathname}`;
     const login = await browser.get(authorizationUrl.toString());
-    if (login.status !== 200) throw new Error(`login page: ${login.status}`);
+    if (login.status !== 200) throw new Error(`login page: ${login.status}: ${await login.text()}`);
     const fields = hiddenFields(await login.text());
     fields.username = process.env.BMCP_USERNAME;
     fields.password = process.env.BMCP_PASSWORD;

@@ -1,7 +1,8 @@
 """render: a full render of the scene camera (docs/images.md).
 
-The render runs in a second Blender (`bpy.app.binary_path -b`), started on a copy of the current
-state saved to a temporary directory, with commands/render_process.py applying the options to that
+The render runs in a second Blender (`bpy.app.binary_path -b`; where Blender runs as a Python module,
+the `bpy` wheel, which has no executable, the same Python interpreter importing bpy), started on a
+copy of the current state saved to a temporary directory, with commands/render_process.py applying the options to that
 copy. So the user's scene is never changed, the render can be stopped at any moment (the process
 group is killed when the job is cancelled), and its output lines give progress, which goes to the
 caller through the job's report_progress (MCP notifications/progress for a dispatch caller with a
@@ -20,6 +21,7 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -129,7 +131,25 @@ def _options(scene, engine, samples, resolution_percentage, frame, filepath, max
 
 
 # -- the render process --------------------------------------------------------------------------
+def _module_interpreter() -> str | None:
+    """The Python interpreter running this Blender when Blender is a Python module (bpy.app.binary_path
+    is empty there, or names that interpreter); None inside the Blender executable."""
+    binary = bpy.app.binary_path
+    python = sys.executable
+    if binary and os.path.basename(binary).lower().startswith("blender"):
+        return None
+    if python and os.access(python, os.X_OK) and (not binary or os.path.realpath(binary) == os.path.realpath(python)):
+        return python
+    return None
+
+
 def _command(copy: str, options: dict) -> list[str]:
+    python = _module_interpreter()
+    if python is not None:
+        # No command line of Blender's here: the process loads the copy itself before the script.
+        loader = (f"import bpy, runpy; bpy.ops.wm.open_mainfile(filepath={copy!r}, load_ui=False); "
+                  f"runpy.run_path({SCRIPT!r}, run_name='__main__')")
+        return [python, "-c", loader, "--", json.dumps(options)]
     binary = bpy.app.binary_path
     if not binary or not os.access(binary, os.X_OK):
         raise RuntimeError("This Blender cannot start a render process (bpy.app.binary_path is "

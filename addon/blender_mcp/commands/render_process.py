@@ -6,6 +6,8 @@ options to its copy (the user's scene is never touched), renders one frame, writ
 a picture scaled to max_size for the reply, and prints its own lines next to Blender's stats
 lines: `BLENDER_MCP_RENDER_START {...}` before rendering, then `BLENDER_MCP_RENDER_RESULT {...}`
 or `BLENDER_MCP_RENDER_ERROR <message>`. It exits when the Blender that started it is gone.
+Blender as a Python module (the `bpy` wheel) runs it the same way after opening the copy itself
+(commands/render.py).
 """
 import json
 import os
@@ -17,6 +19,8 @@ import traceback
 import bpy
 
 START, RESULT, ERROR = "BLENDER_MCP_RENDER_START ", "BLENDER_MCP_RENDER_RESULT ", "BLENDER_MCP_RENDER_ERROR "
+STATS = "BLENDER_MCP_RENDER_STATS "
+QUIET_STATS_FROM = (5, 0, 0)  # from this version on Blender prints no stats lines in background mode
 JPEG_QUALITY = 90
 
 
@@ -92,12 +96,18 @@ def _preview(scene, options):
     return width, height, preview_width, preview_height
 
 
+def _print_stats(text):
+    print(STATS + str(text).replace("\n", " "), flush=True)
+
+
 def main():
     options = json.loads(sys.argv[sys.argv.index("--") + 1])
     threading.Thread(target=_watch_parent, args=(options["parent_pid"],), daemon=True).start()
     scene = bpy.data.scenes[options["scene"]]
     notes = []
     engine, samples, frame = _apply(scene, options, notes)
+    if bpy.app.version >= QUIET_STATS_FROM:
+        bpy.app.handlers.render_stats.append(_print_stats)
     print(START + json.dumps({"engine": engine, "samples": samples, "frame": frame}), flush=True)
     began = time.monotonic()
     bpy.ops.render.render(write_still=True, scene=scene.name)
@@ -113,6 +123,10 @@ def main():
 
 try:
     main()
+    # Nothing is left to do: leave without the interpreter's teardown, which crashes (SIGSEGV) after
+    # a render in Blender 4.2 as a Python module and would turn a finished render into a failure.
+    sys.stdout.flush()
+    os._exit(0)
 except BaseException as error:  # reported on one line for the parent, then a non-zero exit
     traceback.print_exc()
     print(ERROR + (str(error).splitlines() or [type(error).__name__])[0], flush=True)

@@ -3,7 +3,10 @@ outcome. No bpy.
 
 Blender prints a stats line while it renders, e.g.
     Fra:1 Mem:14.67M (Peak 14.67M) | Time:00:00.10 | Remaining:00:00.51 | ... | Scene, ViewLayer | Sample 1/16
-(Cycles) or `... | Rendering 3 / 16 samples` (Eevee). In background mode Cycles updates it rarely
+(Cycles) or `... | Rendering 3 / 16 samples` (Eevee). Blender 5.0 prints none; the render process
+prints its render_stats text instead, marked `BLENDER_MCP_RENDER_STATS `, e.g.
+    Remaining: 00:04.00 | Mem: 6M | Sample 1/16
+without the time rendered so far, which is then the time since the START line. In background mode Cycles updates it rarely
 (every 30 s, plus the first sample), so between two lines the progress is estimated from its
 `Remaining:` figure, never beyond 97 % before the render has finished. Progress only grows.
 The render process adds its own lines, marked `BLENDER_MCP_RENDER_<WHAT> `.
@@ -15,12 +18,13 @@ import re
 from dataclasses import dataclass
 
 START, RESULT, ERROR = "BLENDER_MCP_RENDER_START ", "BLENDER_MCP_RENDER_RESULT ", "BLENDER_MCP_RENDER_ERROR "
+STATS = "BLENDER_MCP_RENDER_STATS "
 RENDERING_FROM, RENDERING_TO = 2.0, 97.0  # percent range of the render itself
 ESTIMATE_CEILING = 97.0
 _SAMPLE = re.compile(r"\bSample (\d+)/(\d+)")
 _EEVEE = re.compile(r"\bRendering (\d+) / (\d+) samples")
 _TIME = re.compile(r"\| Time:([\d:.]+)")
-_REMAINING = re.compile(r"\| Remaining:([\d:.]+)")
+_REMAINING = re.compile(r"(?:^|\| )Remaining: ?([\d:.]+)")
 
 
 def seconds(timecode: str) -> float | None:
@@ -52,6 +56,7 @@ class RenderProgress:
         self.error: str | None = None
         self.tail: list[str] = []  # the last lines, for a failure's message
         self._basis: tuple[float, float, float, str] | None = None  # (arrived, render time, total, step)
+        self._started_at: float | None = None
 
     def line(self, text: str, now: float) -> Update | None:
         text = text.rstrip("\n")
@@ -64,9 +69,12 @@ class RenderProgress:
         if text.strip():
             self.tail = (self.tail + [text])[-12:]
         if text.startswith(START):
+            self._started_at = now
             self.started = json.loads(text[len(START):])
             return self._grow(RENDERING_FROM, f"Rendering frame {self.started.get('frame')} with "
                                               f"{self.started.get('engine')}")
+        if text.startswith(STATS):
+            text = text[len(STATS):]
         found = _SAMPLE.search(text) or _EEVEE.search(text)
         if found is None:
             return None
@@ -75,6 +83,8 @@ class RenderProgress:
         elapsed = _TIME.search(text)
         remaining = _REMAINING.search(text)
         rendered = seconds(elapsed.group(1)) if elapsed else None
+        if rendered is None and self._started_at is not None:
+            rendered = max(0.0, now - self._started_at)
         left = seconds(remaining.group(1)) if remaining else None
         if rendered is not None and left is not None and rendered + left > 0:
             self._basis = (now, rendered, rendered + left, step)

@@ -62,6 +62,17 @@ def jwt_expiry(token: str) -> float | None:
         return None
 
 
+def jwt_subject(token: str) -> str:
+    """The `sub` claim (the username) of a JWT, read without verifying it (for display); "" if absent."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        subject = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))["sub"]
+    except (IndexError, KeyError, ValueError, TypeError):
+        return ""
+    return subject if isinstance(subject, str) else ""
+
+
 def jwt_lifetime(token: str) -> float | None:
     """`exp` - `iat` of a JWT, read without verifying it; None when either claim is missing."""
     try:

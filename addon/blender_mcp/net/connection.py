@@ -15,9 +15,16 @@ when the stream breaks it reopens it with Last-Event-ID after the same backoff, 
 server retained are replayed (the receiver de-duplicates by message_id).
 
 Callbacks run on these threads and must not touch bpy; the addon hands their work to the pump.
+
+link() tells, from any thread, whether the connection is connected (registered, the control
+thread's last exchange worked and the stream is open), connecting, reconnecting (and when the next
+attempt starts) or not connected (net/link_state.py); the panel shows it. Both threads record their
+part under _state_lock, which is only ever taken last (the stream thread holds _cond around it so a
+replaced stream cannot speak for the current one).
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +32,7 @@ from typing import Callable
 
 from . import auth, http
 from .backoff import DELAYS, Backoff
+from .link_state import LinkParts, LinkState, combine
 from .mcp_session import McpError, McpSession, SessionLost, Unauthorized
 from .outbox import Outbox
 
@@ -45,10 +53,26 @@ class ConnectionConfig:
     ping_interval: float = PING_INTERVAL
     backoff_delays: tuple[float, ...] = DELAYS
     capabilities: list[str] = field(default_factory=lambda: list(CAPABILITIES))
+    # Reported at registration when known (whereabouts.py); None leaves the argument out.
+    blender_version: str | None = None
+    host: str | None = None
 
 
 class _Fatal(Exception):
     pass
+
+
+def registration_arguments(config: ConnectionConfig) -> dict:
+    """blender_register_client's arguments (contract 9.6 step 5), plus blender_version and host where
+    known: optional arguments that a server without them ignores (its argument check looks only at
+    the parameters it declares), so any server takes this registration."""
+    arguments = {"client_uuid": config.client_uuid, "client_type": "blender", "is_persistent": True,
+                 "capabilities": config.capabilities, "group_id": config.group_id or None}
+    if config.blender_version is not None:
+        arguments["blender_version"] = config.blender_version
+    if config.host is not None:
+        arguments["host"] = config.host
+    return arguments
 
 
 def refused_pictures_update(arguments: dict, answer: dict) -> dict:
@@ -92,11 +116,18 @@ class Connection:
         self.fatal_error: str | None = None
         self.last_error: str = ""
         self.registrations = 0
+        self._state_lock = threading.Lock()
+        self._parts = LinkParts()
 
     # -- public -----------------------------------------------------------------------------------
     @property
     def session_id(self) -> str | None:
         return self._session.session_id
+
+    def link(self) -> LinkState:
+        """Connected / connecting / reconnecting (and when) / not connected, from any thread."""
+        with self._state_lock:
+            return combine(dataclasses.replace(self._parts))
 
     def start(self) -> None:
         self._control = threading.Thread(target=self._run, name="blender-mcp-control", daemon=True)
@@ -149,9 +180,11 @@ class Connection:
         if time.monotonic() >= self._next_ping:
             self._session.request("ping")
             self._next_ping = time.monotonic() + self.config.ping_interval
+        self._update(control_ok=True, control_retry_at=None)  # this round's exchanges worked
         self._wait_for_work()
 
     def _connect(self) -> None:
+        self._update(control_ok=False, control_retry_at=None)
         self._status("connecting")
         if self._refresh_due(time.time()):
             self._refresh()
@@ -159,9 +192,7 @@ class Connection:
         self._last_event_id = None
         self._start_stream()
         self._session.request("logging/setLevel", {"level": "debug"})
-        answer = self._session.call_tool("blender_register_client", {
-            "client_uuid": self.config.client_uuid, "client_type": "blender", "is_persistent": True,
-            "capabilities": self.config.capabilities, "group_id": self.config.group_id or None})
+        answer = self._session.call_tool("blender_register_client", registration_arguments(self.config))
         if not isinstance(answer, dict) or answer.get("status") != "ok":
             raise McpError(f"blender_register_client refused: {answer}")
         self._backoff.reset()
@@ -170,6 +201,7 @@ class Connection:
         self.registered.set()
         self.ever_registered.set()
         self.last_error = ""
+        self._update(registered=True, ever_registered=True, control_ok=True, error="")
         self._status("connected")
 
     def _flush_outbox(self) -> None:
@@ -236,13 +268,16 @@ class Connection:
     def _failed(self, message: str) -> None:
         self.last_error = message
         delay = self._backoff.next_delay()
+        self._update(control_ok=False, control_retry_at=time.monotonic() + delay, error=message)
         self._status(f"reconnecting in {delay:g} s: {message}")
         with self._cond:
             if not self._stopping:
                 self._cond.wait(delay)
+        self._update(control_retry_at=None)
 
     def _drop_session(self) -> None:
         self.registered.clear()
+        self._update(registered=False, control_ok=False, stream_open=False, stream_retry_at=None)
         with self._cond:
             self._generation += 1
             stream = self._stream
@@ -265,12 +300,18 @@ class Connection:
                 pass
         finally:
             self._drop_session()
+            self._update(finished=True, error=self.fatal_error or "")
             self._status("stopped" if self.fatal_error is None else self.fatal_error)
             self.finished.set()
 
     def _is_stopping(self) -> bool:
         with self._cond:
             return self._stopping
+
+    def _update(self, **changes) -> None:
+        with self._state_lock:
+            for name, value in changes.items():
+                setattr(self._parts, name, value)
 
     def _status(self, text: str) -> None:
         try:
@@ -290,6 +331,7 @@ class Connection:
         stream = self._session.open_stream(None)  # the first open reports its errors to _connect
         with self._cond:
             self._stream = stream
+        self._update(stream_open=True, stream_retry_at=None)
         self._stream_thread = threading.Thread(target=self._read_stream, args=(generation, stream),
                                                name="blender-mcp-stream", daemon=True)
         self._stream_thread.start()
@@ -320,13 +362,19 @@ class Connection:
                 if not self._current(generation):
                     return
                 delay = backoff.next_delay()
+                self._update_stream(generation, stream_open=False, stream_retry_at=time.monotonic() + delay,
+                                    error=f"event stream lost: {reason}")
                 self._status(f"stream lost ({reason}); reopening in {delay:g} s")
                 with self._cond:
                     self._cond.wait_for(lambda: generation != self._generation or self._stopping, delay)
                 if not self._current(generation):
                     return
+                self._update_stream(generation, stream_retry_at=None)
                 try:
-                    stream = self._session.open_stream(self._last_event_id)
+                    # A reopen always resumes, from before the first event ("0") when no event
+                    # carried an id yet: a record written into the stream that broke before it
+                    # was read is sent again (message_ids dedupe the replay), not lost.
+                    stream = self._session.open_stream(self._last_event_id or "0")
                 except SessionLost:
                     self._signal(lost=True)
                     return
@@ -342,8 +390,16 @@ class Connection:
                         return
                     self._stream = stream
                 backoff.reset()
+                self._update_stream(generation, stream_open=True, stream_retry_at=None, error="")
                 self._status("connected")
                 break
+
+    def _update_stream(self, generation: int, **changes) -> None:
+        """_update for the stream of `generation` only: a replaced stream no longer speaks."""
+        with self._cond:
+            if generation != self._generation:
+                return
+            self._update(**changes)
 
     def _signal(self, lost: bool = False, unauthorized: bool = False) -> None:
         with self._cond:

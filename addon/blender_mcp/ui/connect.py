@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import identity, runtime, settings
 from ..net import auth, urls
 from . import timer_pump
+from .history import HISTORY
 
 
 def store_tokens(prefs, tokens: auth.Tokens) -> None:
@@ -28,6 +29,7 @@ def connect(log=print) -> runtime.AddonClient:
                                  group_id=prefs.group_id, username=prefs.username,
                                  on_tokens=lambda new: store_tokens(settings.addon_preferences() or prefs, new),
                                  log=log)
+    client.runner.history = HISTORY
     runtime.set_active(client)
     client.start()
     timer_pump.start()

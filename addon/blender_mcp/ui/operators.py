@@ -1,4 +1,9 @@
-"""The six operators of contract 9.4."""
+"""The six operators of contract 9.4, and Copy Client UUID.
+
+Failures the panel shows (status["last_error"]) are reported as warnings, not errors: Blender opens
+an error report as a popup under the mouse, which sits over the password field and takes the next
+keystrokes. Every operator asks the panel to redraw, so it never shows the state before the click.
+"""
 from __future__ import annotations
 
 import ssl
@@ -18,6 +23,15 @@ def _prefs():
     return settings.addon_preferences()
 
 
+def _show(error: str | None = None) -> None:
+    """Sets (or with "" clears) the panel's last error, then redraws the panel."""
+    from . import panel  # panel imports this module
+
+    if error is not None:
+        status["last_error"] = error
+    panel.refresh(force=True)
+
+
 class BLENDERMCP_OT_login(bpy.types.Operator):
     bl_idname = "blendermcp.login"
     bl_label = "Login"
@@ -30,13 +44,13 @@ class BLENDERMCP_OT_login(bpy.types.Operator):
         try:
             tokens = auth.login(urls.base_url(prefs.server_url), prefs.username, password)
         except (auth.AuthError, http.TransportError, ValueError) as error:
-            status["last_error"] = f"Login failed: {error}"
-            self.report({"ERROR"}, status["last_error"])
+            _show(f"Login failed: {error}")
+            self.report({"WARNING"}, status["last_error"])
             return {"CANCELLED"}
         finally:
             scene.blendermcp_password_tmp = ""
         connect.store_tokens(prefs, tokens)
-        status["last_error"] = ""
+        _show("")
         self.report({"INFO"}, f"Logged in as {prefs.username}")
         return {"FINISHED"}
 
@@ -56,6 +70,7 @@ class BLENDERMCP_OT_logout(bpy.types.Operator):
             except ValueError:
                 pass
         prefs.jwt_token = prefs.refresh_token = prefs.jwt_expires_at = ""
+        _show()
         self.report({"INFO"}, "Logged out")
         return {"FINISHED"}
 
@@ -69,9 +84,10 @@ class BLENDERMCP_OT_start_server(bpy.types.Operator):
         try:
             client = connect.connect()
         except ValueError as error:
-            status["last_error"] = str(error)
+            _show(str(error))
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
+        _show("")
         self.report({"INFO"}, f"Connecting as {client.client_uuid}")
         return {"FINISHED"}
 
@@ -84,6 +100,7 @@ class BLENDERMCP_OT_stop_server(bpy.types.Operator):
     def execute(self, context):
         connect.disconnect()
         connect.show_disconnected(context.scene)
+        _show()
         return {"FINISHED"}
 
 
@@ -121,8 +138,22 @@ class BLENDERMCP_OT_test_connection(bpy.types.Operator):
 
     def execute(self, context):
         message = health_report(_prefs().server_url)
-        self.report({"INFO"} if message.startswith("OK") else {"ERROR"}, message)
-        status["last_error"] = "" if message.startswith("OK") else message
+        self.report({"INFO"} if message.startswith("OK") else {"WARNING"}, message)
+        _show("" if message.startswith("OK") else message)
+        return {"FINISHED"}
+
+
+class BLENDERMCP_OT_copy_client_uuid(bpy.types.Operator):
+    bl_idname = "blendermcp.copy_client_uuid"
+    bl_label = "Copy Client UUID"
+    bl_description = "Copy this Blender's client uuid (the target_uuid MCP clients send jobs to) to the clipboard"
+
+    def execute(self, context):
+        from . import panel
+
+        uuid = panel.display_uuid(_prefs(), runtime.active())
+        context.window_manager.clipboard = uuid
+        self.report({"INFO"}, f"Copied {uuid}")
         return {"FINISHED"}
 
 
@@ -142,11 +173,5 @@ class BLENDERMCP_OT_set_hyper3d_free_trial_api_key(bpy.types.Operator):
 
 
 CLASSES = (BLENDERMCP_OT_login, BLENDERMCP_OT_logout, BLENDERMCP_OT_start_server, BLENDERMCP_OT_stop_server,
-           BLENDERMCP_OT_test_connection, BLENDERMCP_OT_set_hyper3d_free_trial_api_key)
-
-
-def last_error() -> str:
-    client = runtime.active()
-    if client is not None and client.connection.last_error:
-        return client.connection.last_error
-    return status["last_error"]
+           BLENDERMCP_OT_test_connection, BLENDERMCP_OT_set_hyper3d_free_trial_api_key,
+           BLENDERMCP_OT_copy_client_uuid)

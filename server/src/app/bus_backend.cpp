@@ -28,6 +28,12 @@ class EmbeddedBackend final : public BusBackend {
   void share_sessions(mcp::SessionTable&) override {}
   void tick(const std::vector<std::shared_ptr<mcp::Session>>&) override {}
   void leave() override {}
+  Result<std::vector<NodeStatus>, std::string> nodes() const override {
+    return std::vector<NodeStatus>{{"this node", true, true, 0}};
+  }
+  std::unique_ptr<feedrelay::ConsoleRelay> relay_console(console::ConsoleFeed&) override {
+    return nullptr;
+  }
 
  private:
   bus::BusHub hub_;
@@ -94,6 +100,18 @@ class ClusterBackend final : public BusBackend {
     directory_.touch(active);
   }
   void leave() override { bus_.leave(); }
+  Result<std::vector<NodeStatus>, std::string> nodes() const override {
+    auto known = presence_.nodes();
+    if (!known)
+      return Unexpected{known.error()};
+    std::vector<NodeStatus> statuses;
+    for (const auto& node : *known)
+      statuses.push_back({node.node_id, node.node_id == node_id_, node.alive, node.sessions});
+    return statuses;
+  }
+  std::unique_ptr<feedrelay::ConsoleRelay> relay_console(console::ConsoleFeed& feed) override {
+    return std::make_unique<feedrelay::ConsoleRelay>(feed, store_, node_id_);
+  }
 
  private:
   const redis::RedisEndpoint endpoint_;

@@ -9,12 +9,22 @@
 
 #include "app/config.hpp"
 #include "bus/bus_service.hpp"
+#include "console/console_feed.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "feedrelay/console_relay.hpp"
 #include "jobs/job_store.hpp"
 #include "mcp/session_table.hpp"
 
 namespace bmcp::app {
+
+// A node serving the bus, for the console's admin page.
+struct NodeStatus {
+  std::string node;          // the node id ("this node" in one-node mode)
+  bool self = false;         // the node answering
+  bool alive = true;         // its heartbeat has not expired (cluster)
+  std::size_t sessions = 0;  // sessions it serves (cluster; 0 in one-node mode)
+};
 
 // The bus and the job store a node serves with (docs/cluster.md): in this process (one node),
 // or, with a Redis URL, shared by every node of a cluster. The rest of the server sees only
@@ -38,6 +48,13 @@ class BusBackend {
   // The node is stopping: in a cluster its sessions wait for another node (call before ending
   // the session table).
   virtual void leave() = 0;
+  // This node in one-node mode; every node the shared store knows in a cluster (an error when
+  // it cannot be read).
+  virtual Result<std::vector<NodeStatus>, std::string> nodes() const = 0;
+  // The observer the console's watching wrappers call (docs/console.md): nullptr on one node
+  // (the feed itself hears everything); in a cluster a relay that also passes this node's
+  // console events to the other nodes and theirs to `feed`. Destroy it before `feed`.
+  virtual std::unique_ptr<feedrelay::ConsoleRelay> relay_console(console::ConsoleFeed& feed) = 0;
 };
 
 struct BusBackendOptions {

@@ -16,6 +16,7 @@
 
 #include "core/base64.hpp"
 #include "core/logging.hpp"
+#include "fetch/address_policy.hpp"
 #include "http/ip_network.hpp"
 #include "http/server.hpp"
 #include "oauth/public_url.hpp"
@@ -70,6 +71,8 @@ Result<void, Error> check_node_id(std::string_view source, std::string_view id) 
         "{}: '{}' is not a node id (1 to 64 letters, digits, '.', '_' or '-')", source, id)};
   return {};
 }
+
+constexpr std::int64_t kMaxKeepaliveSeconds = 3600;
 
 Result<std::int64_t, Error> parse_positive(std::string_view source, std::string_view text) {
   std::int64_t value = 0;
@@ -133,6 +136,73 @@ Result<void, Error> check_trusted_proxies(std::string_view source,
   return {};
 }
 
+Result<void, Error> check_metadata_allow(std::string_view source,
+                                         const std::vector<std::string>& entries) {
+  if (auto list = fetch::AllowList::parse(entries); !list)
+    return Unexpected{fmt::format("{}: {}", source, list.error())};
+  return {};
+}
+
+// The four OIDC settings, each with its names in the three places settings come from.
+struct OidcSetting {
+  const char* flag;
+  const char* env;
+  const char* key;
+  // An https URL (the issuer) or a name without spaces (the other three).
+  bool url;
+};
+constexpr OidcSetting kOidcIssuer{"--oidc-issuer", "BLENDER_MCP_OIDC_ISSUER", "oidc_issuer", true};
+constexpr OidcSetting kOidcAudience{"--oidc-audience", "BLENDER_MCP_OIDC_AUDIENCE", "oidc_audience",
+                                    false};
+constexpr OidcSetting kOidcUserClaim{"--oidc-user-claim", "BLENDER_MCP_OIDC_USER_CLAIM",
+                                     "oidc_user_claim", false};
+constexpr OidcSetting kOidcRolesClaim{"--oidc-roles-claim", "BLENDER_MCP_OIDC_ROLES_CLAIM",
+                                      "oidc_roles_claim", false};
+
+// An issuer is https://host[:port][/path], without query, fragment or user info (it is
+// compared with the tokens' iss byte for byte); the others are 1 to 256 visible ASCII
+// characters.
+Result<void, Error> check_oidc_value(std::string_view source, const OidcSetting& setting,
+                                     std::string_view value) {
+  const bool visible =
+      !value.empty() && value.size() <= 256 &&
+      std::all_of(value.begin(), value.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (!visible) {
+    return Unexpected{
+        fmt::format("{}: '{}' is not 1 to 256 visible ASCII characters", source, value)};
+  }
+  if (!setting.url)
+    return {};
+  const std::string_view scheme = "https://";
+  const auto rest = value.starts_with(scheme) ? value.substr(scheme.size()) : std::string_view();
+  const auto host_end = rest.find('/');
+  const auto authority = rest.substr(0, host_end);
+  if (authority.empty() || authority.front() == ':' ||
+      value.find_first_of("?#") != std::string_view::npos ||
+      authority.find('@') != std::string_view::npos) {
+    return Unexpected{
+        fmt::format("{}: '{}' is not an https URL without query or fragment (e.g. "
+                    "https://id.example.com/realms/main)",
+                    source, value)};
+  }
+  return {};
+}
+
+Result<void, Error> set_oidc_value(ServerConfig& config, std::string_view source,
+                                   const OidcSetting& setting, std::string value) {
+  if (auto ok = check_oidc_value(source, setting, value); !ok)
+    return ok;
+  if (&setting == &kOidcIssuer)
+    config.oidc_issuer = std::move(value);
+  else if (&setting == &kOidcAudience)
+    config.oidc_audience = std::move(value);
+  else if (&setting == &kOidcUserClaim)
+    config.oidc_user_claim = std::move(value);
+  else
+    config.oidc_roles_claim = std::move(value);
+  return {};
+}
+
 Result<void, Error> apply_toml_file(ServerConfig& config, const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
@@ -166,7 +236,13 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
                                                             "threads",
                                                             "max_connections",
                                                             "trusted_proxies",
-                                                            "public_url"};
+                                                            "public_url",
+                                                            "oauth_metadata_allow",
+                                                            "oauth_metadata_ca_file",
+                                                            "oidc_issuer",
+                                                            "oidc_audience",
+                                                            "oidc_user_claim",
+                                                            "oidc_roles_claim"};
   for (const auto& [key, node] : table) {
     if (!kKnown.contains(key.str())) {
       return Unexpected{fmt::format("config file {}: unknown key '{}'", path, key.str())};
@@ -296,6 +372,40 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
       return ok;
     }
   }
+  if (const auto* node = table.get("oauth_metadata_allow")) {
+    const auto* array = node->as_array();
+    if (!array)
+      return wrong_type("oauth_metadata_allow", "an array of strings");
+    std::vector<std::string> entries;
+    for (const auto& entry : *array) {
+      if (!entry.is_string())
+        return wrong_type("oauth_metadata_allow", "an array of strings");
+      entries.push_back(entry.value<std::string>().value());
+    }
+    if (auto ok = check_metadata_allow(fmt::format("config file {}: 'oauth_metadata_allow'", path),
+                                       entries);
+        !ok) {
+      return ok;
+    }
+    config.oauth_metadata_allow = std::move(entries);
+  }
+  if (const auto* node = table.get("oauth_metadata_ca_file")) {
+    if (!node->is_string())
+      return wrong_type("oauth_metadata_ca_file", "a string");
+    config.oauth_metadata_ca_file = node->value<std::string>().value();
+  }
+  for (const auto* setting : {&kOidcIssuer, &kOidcAudience, &kOidcUserClaim, &kOidcRolesClaim}) {
+    const auto* node = table.get(setting->key);
+    if (!node)
+      continue;
+    if (!node->is_string())
+      return wrong_type(setting->key, "a string");
+    if (auto ok = set_oidc_value(config, fmt::format("config file {}: '{}'", path, setting->key),
+                                 *setting, node->value<std::string>().value());
+        !ok) {
+      return ok;
+    }
+  }
   if (const auto* node = table.get("allowed_origins")) {
     const auto* array = node->as_array();
     if (!array)
@@ -374,6 +484,7 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
       {"BLENDER_MCP_SESSION_QUEUE_BYTES", &config.session_queue_bytes},
       {"BLENDER_MCP_SESSION_REPLAY_BYTES", &config.session_replay_bytes},
       {"BLENDER_MCP_STREAM_BUFFER_BYTES", &config.stream_buffer_bytes},
+      {"BLENDER_MCP_KEEPALIVE_SECONDS", &config.keepalive_seconds},
       {"BLENDER_MCP_MAX_IMAGE_BYTES", &config.max_image_bytes},
       {"BLENDER_MCP_OAUTH_REFRESH_GRACE_SECONDS", &config.oauth_refresh_grace_seconds},
   };
@@ -384,6 +495,12 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
         return Unexpected{number.error()};
       *target = *number;
     }
+  }
+  // An hour is far beyond any proxy's idle timeout; the bound keeps the deadline arithmetic of
+  // the stream writer far from overflowing.
+  if (config.keepalive_seconds > kMaxKeepaliveSeconds) {
+    return Unexpected{fmt::format("BLENDER_MCP_KEEPALIVE_SECONDS must be at most {}, got '{}'",
+                                  kMaxKeepaliveSeconds, config.keepalive_seconds)};
   }
   if (auto level = non_empty(env("BLENDER_MCP_LOG_LEVEL"))) {
     if (auto ok = check_log_level("BLENDER_MCP_LOG_LEVEL", *level); !ok)
@@ -420,6 +537,22 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
   if (auto url = non_empty(env("BLENDER_MCP_PUBLIC_URL"))) {
     if (auto ok = check_public_url(config, "BLENDER_MCP_PUBLIC_URL", *url); !ok)
       return ok;
+  }
+  if (auto allow = non_empty(env("BLENDER_MCP_OAUTH_METADATA_ALLOW"))) {
+    config.oauth_metadata_allow = split_list(*allow);
+    if (auto ok =
+            check_metadata_allow("BLENDER_MCP_OAUTH_METADATA_ALLOW", config.oauth_metadata_allow);
+        !ok) {
+      return ok;
+    }
+  }
+  if (auto file = non_empty(env("BLENDER_MCP_OAUTH_METADATA_CA_FILE")))
+    config.oauth_metadata_ca_file = *file;
+  for (const auto* setting : {&kOidcIssuer, &kOidcAudience, &kOidcUserClaim, &kOidcRolesClaim}) {
+    if (auto value = non_empty(env(setting->env))) {
+      if (auto ok = set_oidc_value(config, setting->env, *setting, std::move(*value)); !ok)
+        return ok;
+    }
   }
   config.signing_key = non_empty(env("OAUTH_SECRET_KEY"));
   if (!config.signing_key)
@@ -505,6 +638,28 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
   if (flags.public_url) {
     if (auto ok = check_public_url(config, "--public-url", *flags.public_url); !ok)
       return ok;
+  }
+  if (!flags.oauth_metadata_allow.empty()) {
+    config.oauth_metadata_allow.clear();
+    for (const auto& value : flags.oauth_metadata_allow) {
+      for (auto& entry : split_list(value))
+        config.oauth_metadata_allow.push_back(std::move(entry));
+    }
+    if (auto ok = check_metadata_allow("--oauth-metadata-allow", config.oauth_metadata_allow); !ok)
+      return ok;
+  }
+  if (flags.oauth_metadata_ca_file)
+    config.oauth_metadata_ca_file = *flags.oauth_metadata_ca_file;
+  const std::pair<const OidcSetting*, const std::optional<std::string>*> oidc_flags[] = {
+      {&kOidcIssuer, &flags.oidc_issuer},
+      {&kOidcAudience, &flags.oidc_audience},
+      {&kOidcUserClaim, &flags.oidc_user_claim},
+      {&kOidcRolesClaim, &flags.oidc_roles_claim}};
+  for (const auto& [setting, value] : oidc_flags) {
+    if (*value) {
+      if (auto ok = set_oidc_value(config, setting->flag, *setting, **value); !ok)
+        return ok;
+    }
   }
   config.conformance_fixtures = flags.conformance_fixtures;
   return {};
@@ -596,6 +751,12 @@ Result<ServerConfig, std::string> load_config(const ServeFlags& flags, const Env
     return Unexpected{ok.error()};
   if (auto ok = check_byte_bounds(config); !ok)
     return Unexpected{ok.error()};
+  if (!config.oidc_issuer &&
+      (config.oidc_audience || config.oidc_roles_claim || config.oidc_user_claim != "sub")) {
+    return Unexpected{
+        std::string("--oidc-audience, --oidc-user-claim and --oidc-roles-claim need --oidc-issuer "
+                    "(BLENDER_MCP_OIDC_ISSUER)")};
+  }
   return config;
 }
 

@@ -49,6 +49,9 @@ struct ServerConfig {
   std::int64_t session_queue_bytes = 16 << 20;
   std::int64_t session_replay_bytes = 2 << 20;
   std::int64_t stream_buffer_bytes = 8 << 20;
+  // Seconds between the `: keepalive` comments written on every open event stream, so that
+  // proxies and clients see a quiet stream is still alive.
+  std::int64_t keepalive_seconds = 15;
   // Decoded image bytes one job reply may carry (docs/images.md); their base64 must fit in a
   // stream buffer and in one request body, with room for the rest of the reply.
   std::int64_t max_image_bytes = 4 << 20;
@@ -71,6 +74,20 @@ struct ServerConfig {
   std::optional<std::string> public_url;
   // How long a rotated OAuth refresh token may still be used once (docs/authorization.md).
   std::int64_t oauth_refresh_grace_seconds = 10;
+  // Client metadata documents (docs/authorization.md): non-public addresses or hosts that may
+  // be fetched all the same (fetch/address_policy.hpp, validated), and a PEM file of CA
+  // certificates trusted for the fetches besides the system's.
+  std::vector<std::string> oauth_metadata_allow;
+  std::optional<std::string> oauth_metadata_ca_file;
+  // An external OpenID provider whose access tokens /mcp accepts (docs/authorization.md): its
+  // issuer (an https URL), the audience its tokens must name (default: the public /mcp URL),
+  // the claim that is the user name, and the claim that holds the roles (none: role `user`).
+  // Its documents are fetched as client metadata documents are (oauth_metadata_allow,
+  // oauth_metadata_ca_file).
+  std::optional<std::string> oidc_issuer;
+  std::optional<std::string> oidc_audience;
+  std::string oidc_user_claim = "sub";
+  std::optional<std::string> oidc_roles_claim;
   // Secrets come only from the environment.
   std::optional<std::string> signing_key;  // OAUTH_SECRET_KEY, else JWT_SECRET
   std::optional<std::string> admin_password;
@@ -97,6 +114,13 @@ struct ServeFlags {
   // Each --trusted-proxy value; a value may itself be a comma-separated list.
   std::vector<std::string> trusted_proxies;
   std::optional<std::string> public_url;
+  // Each --oauth-metadata-allow value; a value may itself be a comma-separated list.
+  std::vector<std::string> oauth_metadata_allow;
+  std::optional<std::string> oauth_metadata_ca_file;
+  std::optional<std::string> oidc_issuer;
+  std::optional<std::string> oidc_audience;
+  std::optional<std::string> oidc_user_claim;
+  std::optional<std::string> oidc_roles_claim;
   bool conformance_fixtures = false;
 };
 

@@ -94,6 +94,25 @@ int main(int argc, char** argv) {
     app->add_option("--public-url", flags.public_url,
                     "The URL clients reach this server at, e.g. https://blender.example.com "
                     "behind a TLS proxy (OAuth issuer and resource; default: the bind address)");
+    app->add_option("--oauth-metadata-allow", flags.oauth_metadata_allow,
+                    "Address, CIDR block or HOST[:PORT] whose client metadata documents may be "
+                    "fetched although it is not a public address (repeatable, or "
+                    "comma-separated; docs/authorization.md)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    app->add_option("--oauth-metadata-ca-file", flags.oauth_metadata_ca_file,
+                    "PEM file of CA certificates trusted, besides the system's, when fetching "
+                    "client metadata documents");
+    app->add_option("--oidc-issuer", flags.oidc_issuer,
+                    "Issuer URL of an external OpenID provider whose access tokens /mcp accepts "
+                    "(docs/authorization.md)");
+    app->add_option("--oidc-audience", flags.oidc_audience,
+                    "The aud its tokens must name (default: the public /mcp URL)");
+    app->add_option("--oidc-user-claim", flags.oidc_user_claim,
+                    "The token claim that is the user name (default: sub)");
+    app->add_option("--oidc-roles-claim", flags.oidc_roles_claim,
+                    "The token claim (a dotted path) listing roles; 'admin' among them gives the "
+                    "role admin (default: none, every such user has the role user)");
     app->add_flag("--conformance-fixtures", flags.conformance_fixtures,
                   "Test option: register the test_* tools, resources and prompts that the MCP "
                   "conformance suite calls");

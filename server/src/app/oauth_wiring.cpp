@@ -16,6 +16,7 @@ oauth::AuthorizationServerOptions server_options(const ServerConfig& config) {
   oauth::AuthorizationServerOptions options;
   options.refresh_ttl = std::chrono::days(config.refresh_token_expire_days);
   options.refresh_grace = std::chrono::seconds(config.oauth_refresh_grace_seconds);
+  options.external_issuer = config.oidc_issuer.value_or("");
   return options;
 }
 
@@ -39,9 +40,11 @@ bool needs_admin_scope(std::string_view tool) {
 OAuthSurface::OAuthSurface(const ServerConfig& config, auth::AuthService& auth,
                            auth::UserStore& users, auth::OAuthStore& store, const Clock& clock,
                            std::string_view signing_key, ThreadPool& blocking,
-                           const http::TrustedProxies& proxies)
+                           const http::TrustedProxies& proxies,
+                           oauth::DocumentSource& client_documents)
     : config_(config),
-      server_(auth, users, store, clock, signing_key, server_options(config)),
+      documents_(client_documents, clock),
+      server_(auth, users, store, clock, signing_key, server_options(config), &documents_),
       endpoints_(server_, blocking, proxies) {}
 
 void OAuthSurface::add_routes(http::Router& router, transport::McpEndpoint& mcp) {

@@ -24,7 +24,8 @@ class OAuthSurface {
  public:
   OAuthSurface(const ServerConfig& config, auth::AuthService& auth, auth::UserStore& users,
                auth::OAuthStore& store, const Clock& clock, std::string_view signing_key,
-               ThreadPool& blocking, const http::TrustedProxies& proxies);
+               ThreadPool& blocking, const http::TrustedProxies& proxies,
+               oauth::DocumentSource& client_documents);
 
   // The metadata, /authorize, /token, /register and /revoke routes; the WWW-Authenticate
   // challenges and the admin scope of /mcp.
@@ -35,9 +36,12 @@ class OAuthSurface {
   void start(std::uint16_t bound_port);
   // Deletes expired codes and refresh tokens (start-up and daily).
   void purge_expired();
+  // The public /mcp URL (after start()).
+  std::string resource_url() const { return server_.urls().resource; }
 
  private:
   const ServerConfig& config_;
+  oauth::ClientDocuments documents_;
   oauth::AuthorizationServer server_;
   transport::OAuthEndpoints endpoints_;
 };

@@ -10,14 +10,19 @@
 #include <vector>
 
 #include "app/bus_backend.hpp"
+#include "app/client_document_source.hpp"
 #include "app/metrics_listener.hpp"
 #include "app/oauth_wiring.hpp"
+#include "app/oidc_wiring.hpp"
 #include "app/operation_log.hpp"
 #include "app/server_metrics.hpp"
 #include "app/user_store_factory.hpp"
 #include "auth/auth_service.hpp"
 #include "auth/data_dir.hpp"
 #include "auth/private_files.hpp"
+#include "console/console_api.hpp"
+#include "console/observed_bus.hpp"
+#include "console/observed_job_store.hpp"
 #include "core/logging.hpp"
 #include "core/thread_pool.hpp"
 #include "fixtures/conformance_fixtures.hpp"
@@ -26,6 +31,7 @@
 #include "http/server.hpp"
 #include "http/trusted_proxies.hpp"
 #include "jobs/dispatcher.hpp"
+#include "jobs/job_life.hpp"
 #include "mcp/engine.hpp"
 #include "mcp/session_table.hpp"
 #include "tools/bus_resources.hpp"
@@ -35,6 +41,7 @@
 #include "tools/dispatch_tools.hpp"
 #include "tools/guidance_prompts.hpp"
 #include "transport/auth_endpoints.hpp"
+#include "transport/console_endpoints.hpp"
 #include "transport/health_endpoint.hpp"
 #include "transport/mcp_endpoint.hpp"
 #include "transport/metrics_endpoint.hpp"
@@ -49,6 +56,8 @@ constexpr auto kNodeTickInterval = std::chrono::seconds(1);
 constexpr auto kRemovedUserCheckInterval = std::chrono::seconds(10);
 constexpr auto kPurgeInterval = std::chrono::hours(24);
 constexpr auto kBusReportInterval = std::chrono::minutes(1);
+constexpr auto kConsoleClientsInterval = std::chrono::seconds(1);
+constexpr auto kConsolePagesCheckInterval = std::chrono::seconds(5);
 
 // Re-arms `task` every `interval` on the server's scheduler.
 void every(Scheduler& scheduler, std::chrono::nanoseconds interval, std::function<void()> task) {
@@ -172,6 +181,38 @@ bool start_metrics_listener(MetricsListener& listener, const BindAddress& bind) 
   return true;
 }
 
+// This node's line of the console's node status: its backend and what it lacks, if anything.
+// (A cluster's other nodes are not listed: their presence records are not read here.)
+// Every node serving the bus: this one with its backend and problem, the others (in a
+// cluster) with their state as the shared store has it.
+json::value console_node_status(const BusBackend& backend) {
+  const auto problem = backend.problem();
+  json::object self{{"node", "this node"},
+                    {"state", "this node"},
+                    {"sessions", nullptr},
+                    {"backend", backend.description()},
+                    {"problem", problem ? json::value(*problem) : json::value()}};
+  const auto nodes = backend.nodes();
+  if (!nodes)
+    return json::array{std::move(self)};
+  json::array out;
+  for (const auto& node : *nodes) {
+    if (node.self) {
+      json::object entry = self;
+      entry["node"] = node.node;
+      entry["sessions"] = node.sessions;
+      out.push_back(std::move(entry));
+      continue;
+    }
+    out.push_back(json::object{{"node", node.node},
+                               {"state", node.alive ? "alive" : "heartbeat expired"},
+                               {"sessions", node.sessions},
+                               {"backend", nullptr},
+                               {"problem", nullptr}});
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_serve(const ServerConfig& config) {
@@ -230,20 +271,17 @@ int run_serve(const ServerConfig& config) {
   }
   spdlog::info("bus, jobs and sessions: {}", (*backend)->description());
   (*backend)->share_sessions(sessions);
-  bus::BusService& hub = (*backend)->bus();
-  jobs::JobStore& job_store = (*backend)->jobs();
-  jobs::JobWaiter job_waiter;
-  // The store first, so a job is recorded as finished before its caller is answered.
-  hub.add_job_listener([&job_store](const bus::JobEvent& event) { job_store.apply(event); });
-  // Bus jobs (blender_send_message with from_uuid) are readable with blender_get_job too.
-  hub.add_job_start_listener([&job_store, &clock](const bus::JobStart& start) {
-    jobs::JobRecord record;
-    record.job_id = start.job_id;
-    record.target_uuids = start.target_uuids;
-    record.created_at = clock.unix_seconds();
-    job_store.track(start.user_id, std::move(record));
-  });
-  hub.add_job_listener([&job_waiter](const bus::JobEvent& event) { job_waiter.on_event(event); });
+  // The console (docs/console.md) watches the bus and the job store every other part uses.
+  // In a cluster it also shows what other nodes routed and started, through the relay.
+  console::ConsoleFeed console_feed((*backend)->bus(), clock);
+  const auto console_relay = (*backend)->relay_console(console_feed);
+  console::FeedObserver& console_observer =
+      console_relay ? static_cast<console::FeedObserver&>(*console_relay) : console_feed;
+  console::ObservedBus observed_bus((*backend)->bus(), console_observer);
+  console::ObservedJobStore observed_jobs((*backend)->jobs(), console_observer);
+  bus::BusService& hub = observed_bus;
+  jobs::JobStore& job_store = observed_jobs;
+  jobs::JobLife job_life(hub, job_store, clock);
   sessions.add_end_listener([&hub](mcp::Session& session, mcp::SessionEndReason reason) {
     hub.end_session(session.user_id(), session.id());
     log_session_end(session, reason);
@@ -268,8 +306,16 @@ int run_serve(const ServerConfig& config) {
   auth_endpoints.add_routes(router);
   transport::McpEndpoint mcp_endpoint(engine, sessions, auth);
   mcp_endpoint.add_routes(router);
+  auto document_source = HttpsDocumentSource::create(config);
+  if (!document_source) {
+    spdlog::error("{}", document_source.error());
+    return 2;
+  }
+  // Set before serving (start_oidc_verifier below sets its audience once the URL is known).
+  const auto oidc_verifier = make_oidc_verifier(config, **document_source, clock);
+  auth.set_external_tokens(oidc_verifier.get());
   OAuthSurface oauth(config, auth, *store->users, *store->oauth, clock, store->signing_key,
-                     blocking, *trusted_proxies);
+                     blocking, *trusted_proxies, **document_source);
   oauth.add_routes(router, mcp_endpoint);
   transport::add_health_route(router, std::string(kVersion), [&hub, &backend] {
     const auto counts = hub.counts();
@@ -282,6 +328,22 @@ int run_serve(const ServerConfig& config) {
       return auth.authenticate_access(token);
     });
   }
+  console::ConsoleSessions console_sessions(clock, {});
+  console::ToolRunner console_runner(engine, sessions);
+  console::AdminSources console_admin;
+  console_admin.metrics_text = [&metrics_registry] { return metrics_registry.render(); };
+  console_admin.nodes = [&backend] { return console_node_status(**backend); };
+  console_admin.mcp_sessions_of = [&sessions](const std::string& user) {
+    return sessions.count_for(user);
+  };
+  console::ConsoleOptions console_options;
+  console_options.secure_cookie = config.public_url && config.public_url->rfind("https://", 0) == 0;
+  console::ConsoleApi console_api(auth, *store->users, hasher, store->oauth.get(), console_sessions,
+                                  console_feed, console_runner, std::move(console_admin),
+                                  console_options);
+  transport::ConsoleEndpoints console_endpoints(console_api, console_feed, blocking,
+                                                *trusted_proxies);
+  console_endpoints.add_routes(router);
   const bool loopback = http::is_loopback_address(config.host);
   http::OriginPolicy origin_policy(allowed_origins(config), loopback);
 
@@ -290,10 +352,11 @@ int run_serve(const ServerConfig& config) {
   options.port = config.port;
   options.threads = config.threads;
   options.limits.max_stream_buffer_bytes = static_cast<std::size_t>(config.stream_buffer_bytes);
+  options.limits.keepalive_interval = std::chrono::seconds(config.keepalive_seconds);
   options.limits.max_connections = max_connections(config);
   options.served_over_limit = {transport::kHealthPath};
   http::HttpServer server(options, transport::guard_requests(origin_policy, router));
-  jobs::Dispatcher dispatcher(hub, job_waiter, job_store, server.scheduler(), clock);
+  jobs::Dispatcher dispatcher(hub, job_life.waiter(), job_store, server.scheduler(), clock);
   DispatchMetrics dispatch_metrics;
   dispatcher.set_observer([&dispatch_metrics](const jobs::DispatchOutcome& outcome) {
     dispatch_metrics.observe(outcome.command, outcome.status, outcome.elapsed);
@@ -302,6 +365,8 @@ int run_serve(const ServerConfig& config) {
   add_server_collectors(metrics_registry,
                         MetricSources{std::string(kVersion), sessions, server.stats(), hub,
                                       job_store, auth.counters(), dispatch_metrics});
+  if (console_relay)
+    add_console_relay_collector(metrics_registry, *console_relay);
   add_blender_surface(registry, hub, dispatcher, job_store, clock, diagnostics_workers);
   if (config.conformance_fixtures) {
     fixtures::add_conformance_fixtures(registry, server.scheduler());
@@ -318,6 +383,8 @@ int run_serve(const ServerConfig& config) {
     spdlog::warn("bound to {}: /mcp is reachable from the network", config.host);
   }
   oauth.start(*port);
+  if (oidc_verifier)
+    start_oidc_verifier(*oidc_verifier, config, oauth.resource_url());
   const std::string host =
       config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host;
   std::optional<MetricsListener> metrics_listener;
@@ -336,6 +403,15 @@ int run_serve(const ServerConfig& config) {
   });
   every(scheduler, kNodeTickInterval,
         [&backend, &sessions] { (*backend)->tick(sessions.active(2 * kNodeTickInterval)); });
+  // Clients go offline by themselves (their stream gone for the grace time): open console
+  // pages get the change within a second.
+  every(scheduler, kConsoleClientsInterval, [&blocking, &console_feed] {
+    blocking.post([&console_feed] { console_feed.refresh_clients(); });
+  });
+  // Pages of a console session that ended or of an account that is gone close within this.
+  every(scheduler, kConsolePagesCheckInterval, [&blocking, &console_api] {
+    blocking.post([&console_api] { console_api.end_stale_pages(); });
+  });
   std::uint64_t reported_losses = 0;
   every(scheduler, kBusReportInterval,
         [&hub, &reported_losses] { report_bus_losses(hub, reported_losses); });

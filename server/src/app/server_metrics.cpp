@@ -172,4 +172,17 @@ void add_server_collectors(metrics::Registry& registry, const MetricSources& sou
   registry.add(write_process);
 }
 
+void add_console_relay_collector(metrics::Registry& registry,
+                                 const feedrelay::ConsoleRelay& relay) {
+  registry.add([&relay](ExpositionWriter& writer) {
+    const auto counts = relay.counts();
+    writer.family("blender_mcp_console_relay_events_total", MetricType::kCounter,
+                  "Console events relayed between the nodes of a cluster, by outcome.");
+    const std::pair<const char*, std::uint64_t> outcomes[] = {
+        {"published", counts.published}, {"shown", counts.shown}, {"ignored", counts.ignored}};
+    for (const auto& [outcome, count] : outcomes)
+      writer.sample("blender_mcp_console_relay_events_total", {{"outcome", outcome}}, count);
+  });
+}
+
 }  // namespace bmcp::app

@@ -127,7 +127,10 @@ int run_stdio(const StdioFlags& flags) {
     credentials.username = *flags.username;
     credentials.password = *process_env(*flags.password_env);
   }
-  bridge::RemoteSession remote(*url, std::move(credentials), std::string(kVersion));
+  const bridge::HttpClient http(*url);
+  bridge::RemoteSession remote(
+      http, clock, [](std::chrono::milliseconds length) { std::this_thread::sleep_for(length); },
+      std::move(credentials), std::string(kVersion));
   auto opened = remote.open();
   if (!opened) {
     spdlog::error("cannot use the server at {}: {}", url->base(), opened.error());

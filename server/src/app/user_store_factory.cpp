@@ -19,12 +19,14 @@ std::string postgres_description(const std::string& url) {
   return "PostgreSQL " + pgstore::redacted_url(url);
 }
 
-Result<OpenedStore> open_sqlite(const std::filesystem::path& data_dir, const Clock& clock) {
+// presence_cache_ttl: set for the server's store (SqliteUserStore's per-request check cache).
+Result<OpenedStore> open_sqlite(const std::filesystem::path& data_dir, const Clock& clock,
+                                std::optional<std::chrono::milliseconds> presence_cache_ttl) {
   if (auto made = auth::ensure_data_dir(data_dir); !made) {
     return Unexpected{made.error()};
   }
   const auto file = auth::database_file(data_dir);
-  auto store = auth::SqliteUserStore::open(file, clock);
+  auto store = auth::SqliteUserStore::open(file, clock, presence_cache_ttl);
   if (!store) {
     return Unexpected{store.error()};
   }
@@ -60,7 +62,7 @@ Result<OpenedStore> open_server_store(const StoreLocation& location,
     if (!key) {
       return Unexpected{key.error()};
     }
-    auto opened = open_sqlite(location.data_dir, clock);
+    auto opened = open_sqlite(location.data_dir, clock, kPresenceCacheTtl);
     if (!opened) {
       return opened;
     }
@@ -93,7 +95,7 @@ Result<OpenedStore> open_server_store(const StoreLocation& location,
 
 Result<OpenedStore> open_command_store(const StoreLocation& location, const Clock& clock) {
   if (!location.database_url) {
-    return open_sqlite(location.data_dir, clock);
+    return open_sqlite(location.data_dir, clock, std::nullopt);
   }
   pgstore::PostgresStoreOptions options;
   options.max_connections = 1;

@@ -31,8 +31,9 @@ struct OpenedStore {
 
 // For `serve`: opens the store (migrating its schema), and the signing key: `configured` when
 // set, else the data dir's key file, or in PostgreSQL the key every node shares (created by the
-// first node). In PostgreSQL the per-request user check is cached (UserPresenceCache, a
-// removal is seen within kPresenceCacheTtl on every node). Errors: kIo, kFailedPrecondition
+// first node). The per-request user check is cached (UserPresenceCache): in PostgreSQL a
+// removal is seen within kPresenceCacheTtl on every node; in SQLite on the next request, since
+// any commit to the file drops the cache (SqliteUserStore). Errors: kIo, kFailedPrecondition
 // (a schema newer than this program).
 Result<OpenedStore> open_server_store(const StoreLocation& location,
                                       const std::optional<std::string>& configured_key,

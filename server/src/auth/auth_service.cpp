@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::string_view kAdminUsername = "admin";
 constexpr std::string_view kDemoUsername = "demo";
+constexpr std::string_view kExternalMarkerPrefix = "external:";
 
 AuthFailure unauthorized(std::string detail) {
   return AuthFailure{AuthFailure::Kind::kUnauthorized, std::move(detail), {}};
@@ -78,6 +79,17 @@ Result<T, AuthFailure> counted(AuthCounters& counters, AuthAction action,
   return result;
 }
 
+// A login (POST /auth/login or a sign-in form): counted under login and logged.
+template <class T>
+Result<T, AuthFailure> counted_login(AuthCounters& counters, std::string_view username,
+                                     Result<T, AuthFailure> result) {
+  const AuthOutcome outcome = result ? AuthOutcome::kSuccess : outcome_of(result.error());
+  counters.count(AuthAction::kLogin, outcome);
+  log_with_fields(spdlog::level::info, "login",
+                  {{"user", log_safe_prefix(username)}, {"status", outcome_word(outcome)}});
+  return result;
+}
+
 // A space-separated scope list (RFC 6749 section 3.3) as its items.
 std::vector<std::string> split_scope(std::string_view scope) {
   std::vector<std::string> items;
@@ -116,13 +128,13 @@ AuthService::AuthService(UserStore& store, const PasswordHasher& hasher, const C
 Result<LoginResult, AuthFailure> AuthService::login(std::string_view username,
                                                     std::string_view password,
                                                     std::string_view remote_address) {
-  auto result =
-      counted(counters_, AuthAction::kLogin, check_login(username, password, remote_address));
-  log_with_fields(
-      spdlog::level::info, "login",
-      {{"user", log_safe_prefix(username)},
-       {"status", outcome_word(result ? AuthOutcome::kSuccess : outcome_of(result.error()))}});
-  return result;
+  return counted_login(counters_, username, check_login(username, password, remote_address));
+}
+
+Result<UserRecord, AuthFailure> AuthService::check_password(std::string_view username,
+                                                            std::string_view password,
+                                                            std::string_view remote_address) {
+  return counted_login(counters_, username, verify_password(username, password, remote_address));
 }
 
 Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {
@@ -145,9 +157,9 @@ TokenPair AuthService::issue_pair(const UserRecord& user) {
   return TokenPair{access.token, std::move(refresh.token), tokens_.access_ttl().count()};
 }
 
-Result<UserRecord, AuthFailure> AuthService::check_password(std::string_view username,
-                                                            std::string_view password,
-                                                            std::string_view remote_address) {
+Result<UserRecord, AuthFailure> AuthService::verify_password(std::string_view username,
+                                                             std::string_view password,
+                                                             std::string_view remote_address) {
   if (username.empty() || password.empty()) {
     return Unexpected{
         AuthFailure{AuthFailure::Kind::kBadRequest, "username and password required", {}}};
@@ -158,10 +170,12 @@ Result<UserRecord, AuthFailure> AuthService::check_password(std::string_view use
   }
   try {
     auto user = store_.find(username);
-    const std::string& hash = user ? user->password_hash : hasher_.dummy_hash();
+    // An account of an external provider has no password; it costs what an unknown user does.
+    const bool has_password = user && !user->password_hash.starts_with(kExternalMarkerPrefix);
+    const std::string& hash = has_password ? user->password_hash : hasher_.dummy_hash();
     // Always exactly one verification, so an unknown user costs what a wrong password costs.
     const bool password_matches = hasher_.verify(hash, password);
-    if (!user || !password_matches) {
+    if (!has_password || !password_matches) {
       limiter_.record_failure(remote_address, username);
       return Unexpected{unauthorized("Invalid credentials")};
     }
@@ -175,7 +189,7 @@ Result<UserRecord, AuthFailure> AuthService::check_password(std::string_view use
 Result<LoginResult, AuthFailure> AuthService::check_login(std::string_view username,
                                                           std::string_view password,
                                                           std::string_view remote_address) {
-  auto user = check_password(username, password, remote_address);
+  auto user = verify_password(username, password, remote_address);
   if (!user) {
     return Unexpected{user.error()};
   }
@@ -227,6 +241,49 @@ Result<void, AuthFailure> AuthService::check_logout(std::string_view token) {
   return {};
 }
 
+std::string external_password_marker(std::string_view issuer) {
+  return std::string(kExternalMarkerPrefix) + std::string(issuer);
+}
+
+Result<Principal, AuthFailure> AuthService::check_external(std::string_view token) {
+  auto identity = external_->verify(token);
+  if (!identity) {
+    return Unexpected{unauthorized(std::move(identity.error()))};
+  }
+  const std::string marker = external_password_marker(external_->issuer());
+  const auto roles = identity->admin ? admin_roles() : default_user_roles();
+  const auto scopes = identity->admin ? admin_scopes() : default_user_scopes();
+  try {
+    auto user = store_.find(identity->username);
+    if (!user) {
+      const Status added = store_.add(UserRecord{identity->username, marker, roles, scopes});
+      // Another request may have created it in between; then it is read below.
+      if (!added && added.error().code != ErrorCode::kAlreadyExists) {
+        throw StoreError(added.error().message);
+      }
+      if (added) {
+        spdlog::info("created user {} for {}", identity->username, external_->issuer());
+      }
+      user = store_.find(identity->username);
+      if (!user) {
+        return Unexpected{unauthorized("User not found")};
+      }
+    }
+    if (user->password_hash != marker) {
+      return Unexpected{unauthorized("Invalid token: the user name " + identity->username +
+                                     " belongs to an account not created by this provider")};
+    }
+    if (user->roles != roles || user->scopes != scopes) {
+      throw_unless_ok(store_.set_roles_and_scopes(user->username, roles, scopes));
+      user->roles = roles;
+      user->scopes = scopes;
+    }
+    return principal_of(*user);
+  } catch (const StoreUnavailable& error) {
+    return Unexpected{unavailable(error)};
+  }
+}
+
 Result<Principal, AuthFailure> AuthService::check_access(std::string_view token) {
   // The cache stands only for the token-only checks (format, signature, claims); exp is
   // checked against the clock by lookup() on every hit, and the user below on every request.
@@ -236,6 +293,10 @@ Result<Principal, AuthFailure> AuthService::check_access(std::string_view token)
   const bool cached = claims.has_value();
   if (!cached) {
     auto verified = tokens_.verify(token);
+    // Not one of ours (RS256, ES256, ...): the external provider's, when one is trusted.
+    if (!verified && verified.error() == TokenError::kAlgNotAllowed && external_ != nullptr) {
+      return check_external(token);
+    }
     if (!verified) {
       return Unexpected{unauthorized(token_error_detail(verified.error()))};
     }

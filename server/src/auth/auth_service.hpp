@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/auth_counters.hpp"
+#include "auth/external_tokens.hpp"
 #include "auth/login_rate_limiter.hpp"
 #include "auth/oauth_store.hpp"
 #include "auth/password_hasher.hpp"
@@ -75,6 +76,10 @@ struct LoginResult {
 // (StoreUnavailable) is the refusal kUnavailable "User store unavailable; try again shortly",
 // and nothing was done; other store failures throw StoreError.
 // Thread safety: every method may be called from any thread.
+// What an account created for an external provider's user holds instead of a password hash:
+// "external:" and the issuer. No password verifies against it.
+std::string external_password_marker(std::string_view issuer);
+
 class AuthService {
  public:
   // The store, hasher and clock must outlive the service. REQUIRES: config.signing_key is not
@@ -93,7 +98,8 @@ class AuthService {
                                          std::string_view remote_address);
 
   // login() without the tokens: the same rate limits, the same single verification, the same
-  // refusals; the user's record when the password is right. For the OAuth login page.
+  // refusals, counted and logged as a login; the user's record when the password is right. For
+  // the sign-in forms (the OAuth login page, the console).
   Result<UserRecord, AuthFailure> check_password(std::string_view username,
                                                  std::string_view password,
                                                  std::string_view remote_address);
@@ -134,12 +140,22 @@ class AuthService {
   int purge_expired();
 
   std::chrono::seconds access_ttl() const { return tokens_.access_ttl(); }
+  // Addresses, accounts and pairs the login rate limiter holds failures of now (the console's
+  // admin page).
+  std::size_t login_limiter_keys() { return limiter_.tracked_keys(); }
   // How login, refresh, logout and access checks ended, for operators.
   const AuthCounters& counters() const { return counters_; }
 
   // The audience every access token is issued for and checked against (TokenService): the
   // public /mcp URL. Set before the server serves requests.
   void set_audience(std::string audience) { tokens_.set_audience(std::move(audience)); }
+  // Access tokens of an external OpenID provider (docs/authorization.md): every token that is
+  // not one of ours (its alg is not HS256) goes to `verifier`, and the account it names is
+  // created on first sight, with no password, marked as the provider's
+  // (external_password_marker); a local account of that name refuses the token. The account's
+  // roles follow the token's: ["admin","user"] when it names the role admin, else ["user"].
+  // Set before the server serves requests; the verifier must outlive the service.
+  void set_external_tokens(ExternalTokenVerifier* verifier) { external_ = verifier; }
   // The token service, for the OAuth authorization server's access tokens.
   const TokenService& tokens() const { return tokens_; }
 
@@ -147,9 +163,13 @@ class AuthService {
   // The calls above before they are counted.
   Result<LoginResult, AuthFailure> check_login(std::string_view username, std::string_view password,
                                                std::string_view remote_address);
+  Result<UserRecord, AuthFailure> verify_password(std::string_view username,
+                                                  std::string_view password,
+                                                  std::string_view remote_address);
   Result<TokenPair, AuthFailure> check_refresh(std::string_view refresh_token);
   Result<void, AuthFailure> check_logout(std::string_view token);
   Result<Principal, AuthFailure> check_access(std::string_view token);
+  Result<Principal, AuthFailure> check_external(std::string_view token);
   TokenPair issue_pair(const UserRecord& user);
   Status ensure_user(const std::string& username, const std::string& password,
                      const std::vector<std::string>& roles, const std::vector<std::string>& scopes,
@@ -157,6 +177,7 @@ class AuthService {
 
   UserStore& store_;
   OAuthStore* oauth_grants_;
+  ExternalTokenVerifier* external_ = nullptr;
   const PasswordHasher& hasher_;
   TokenService tokens_;
   LoginRateLimiter limiter_;

@@ -39,8 +39,7 @@ UserRecord read_user(const SqliteStatement& row) {
 constexpr std::string_view kSelectUser =
     "SELECT username, password_hash, roles, scopes, created_at, updated_at, uid FROM users "
     "WHERE username = ?";
-constexpr std::string_view kUserExistsWithUid =
-    "SELECT EXISTS (SELECT 1 FROM users WHERE username = ? AND uid = ?)";
+constexpr std::string_view kUserUid = "SELECT uid FROM users WHERE username = ?";
 
 std::optional<UserRecord> find_locked(SqliteDatabase::Lock& db, std::string_view username) {
   auto select = db.prepare_cached(kSelectUser);
@@ -72,12 +71,31 @@ Error not_found(std::string_view username) {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(const std::filesystem::path& db_file,
-                                                               const Clock& clock) {
+SqliteUserStore::PresenceCheck::PresenceCheck(const std::filesystem::path& db_file,
+                                              const Clock& clock, std::chrono::milliseconds ttl)
+    : cache(clock, ttl), probe({db_file, std::filesystem::path(db_file.string() + "-wal")}) {
+  cache.enable();
+}
+
+void SqliteUserStore::PresenceCheck::forget_if_files_changed() {
+  std::lock_guard lock(probe_mutex);
+  if (probe.changed()) {
+    cache.forget_all();
+  }
+}
+
+Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(
+    const std::filesystem::path& db_file, const Clock& clock,
+    std::optional<std::chrono::milliseconds> presence_cache_ttl) {
   auto database = open_user_store_file(db_file);
   if (!database)
     return Unexpected{database.error()};
-  return std::unique_ptr<SqliteUserStore>(new SqliteUserStore(std::move(database).value(), clock));
+  std::unique_ptr<PresenceCheck> presence;
+  if (presence_cache_ttl) {
+    presence = std::make_unique<PresenceCheck>(db_file, clock, *presence_cache_ttl);
+  }
+  return std::unique_ptr<SqliteUserStore>(
+      new SqliteUserStore(std::move(database).value(), clock, std::move(presence)));
 }
 
 Result<UserRecord> SqliteUserStore::find(std::string_view username) {
@@ -89,11 +107,29 @@ Result<UserRecord> SqliteUserStore::find(std::string_view username) {
   return std::move(*user);
 }
 
-bool SqliteUserStore::exists_with_uid(std::string_view username, std::string_view uid) {
+std::string SqliteUserStore::read_uid(std::string_view username) {
   auto db = database_->lock();
-  auto select = db.prepare_cached(kUserExistsWithUid);
-  select.bind(1, username).bind(2, uid);
-  return select.step() && select.column_int(0) != 0;
+  auto select = db.prepare_cached(kUserUid);
+  select.bind(1, username);
+  return select.step() ? select.column_text(0) : std::string(UserPresenceCache::kNoAccount);
+}
+
+bool SqliteUserStore::exists_with_uid(std::string_view username, std::string_view uid) {
+  if (uid.empty()) {
+    return false;  // no account has an empty uid
+  }
+  if (!presence_) {
+    return read_uid(username) == uid;
+  }
+  presence_->forget_if_files_changed();
+  if (const auto known = presence_->cache.lookup(username)) {
+    return *known == uid;
+  }
+  const std::uint64_t generation = presence_->cache.generation();
+  std::string current = read_uid(username);
+  const bool matches = current == uid;
+  presence_->cache.remember(std::string(username), std::move(current), generation);
+  return matches;
 }
 
 Status SqliteUserStore::add(const UserRecord& record) {
@@ -112,6 +148,9 @@ Status SqliteUserStore::add(const UserRecord& record) {
   if (db.changes() == 0) {
     return Unexpected{
         make_error(ErrorCode::kAlreadyExists, "user '" + record.username + "' already exists")};
+  }
+  if (presence_) {
+    presence_->cache.forget(record.username);  // it was remembered as having no account
   }
   return {};
 }
@@ -150,7 +189,7 @@ Status SqliteUserStore::set_roles_and_scopes(std::string_view username,
 Status SqliteUserStore::remove(std::string_view username, RemovePolicy policy) {
   const double now = clock_.unix_seconds();
   auto db = database_->lock();
-  return db.transaction([&]() -> Status {
+  Status removed = db.transaction([&]() -> Status {
     const auto user = find_locked(db, username);
     if (!user) {
       return Unexpected{not_found(username)};
@@ -165,6 +204,10 @@ Status SqliteUserStore::remove(std::string_view username, RemovePolicy policy) {
     revoke_locked(db, username, now);
     return {};
   });
+  if (removed && presence_) {
+    presence_->cache.forget(username);  // exact for this process; others see the file change
+  }
+  return removed;
 }
 
 std::vector<UserRecord> SqliteUserStore::list() {

@@ -1,9 +1,14 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 
+#include "auth/file_change_probe.hpp"
 #include "auth/sqlite_database.hpp"
+#include "auth/user_presence_cache.hpp"
 #include "auth/user_store.hpp"
 #include "core/clock.hpp"
 
@@ -11,14 +16,23 @@ namespace bmcp::auth {
 
 // The UserStore in one SQLite file (<data_dir>/blender-mcp.db), the default for a single node.
 // Several processes (the server and the user CLI) may use the file at once; every change is
-// visible to the others on their next call, since no data is cached (only compiled statements
-// are). Database failures throw SqliteError (a StoreError).
+// visible to the others on their next call. Database failures throw SqliteError (a StoreError).
+//
+// exists_with_uid() runs on every authenticated request. With a presence cache (the server's
+// store) it answers from a UserPresenceCache of each name's uid instead of a SQLite read, and
+// the whole cache is dropped whenever the database file or its write-ahead log changes
+// (FileChangeProbe: two stat() calls per check): every commit, this process's or another's
+// (`blender-mcp user remove`), appends to or rewrites the log, so the next request reads the
+// user again. An entry is also never older than the cache's ttl, which bounds the one case the
+// file times can miss (see FileChangeProbe). Without the cache (the `user` commands) every
+// call reads the database. The other methods never use the cache.
 class SqliteUserStore final : public UserStore {
  public:
   // Opens or creates the database and brings its schema up to date. Fails with kIo, or
   // kFailedPrecondition when the file was written by a newer schema.
-  static Result<std::unique_ptr<SqliteUserStore>> open(const std::filesystem::path& db_file,
-                                                       const Clock& clock);
+  static Result<std::unique_ptr<SqliteUserStore>> open(
+      const std::filesystem::path& db_file, const Clock& clock,
+      std::optional<std::chrono::milliseconds> presence_cache_ttl = std::nullopt);
 
   Result<UserRecord> find(std::string_view username) override;
   bool exists_with_uid(std::string_view username, std::string_view uid) override;
@@ -42,11 +56,27 @@ class SqliteUserStore final : public UserStore {
   std::shared_ptr<SqliteDatabase> database() const { return database_; }
 
  private:
-  SqliteUserStore(std::shared_ptr<SqliteDatabase> database, const Clock& clock)
-      : database_(std::move(database)), clock_(clock) {}
+  struct PresenceCheck {
+    PresenceCheck(const std::filesystem::path& db_file, const Clock& clock,
+                  std::chrono::milliseconds ttl);
+    // Drops every remembered answer when the files changed since the last look.
+    void forget_if_files_changed();
+
+    UserPresenceCache cache;
+    std::mutex probe_mutex;  // serialises the probe, and keeps its forget_all in step with it
+    FileChangeProbe probe;
+  };
+
+  SqliteUserStore(std::shared_ptr<SqliteDatabase> database, const Clock& clock,
+                  std::unique_ptr<PresenceCheck> presence)
+      : database_(std::move(database)), clock_(clock), presence_(std::move(presence)) {}
+
+  // The account's uid, or UserPresenceCache::kNoAccount.
+  std::string read_uid(std::string_view username);
 
   std::shared_ptr<SqliteDatabase> database_;
   const Clock& clock_;
+  std::unique_ptr<PresenceCheck> presence_;  // null: no cache
 };
 
 }  // namespace bmcp::auth

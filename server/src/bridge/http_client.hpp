@@ -48,19 +48,33 @@ class CallAbort {
   bool aborted_ = false;
 };
 
+// The requests the bridge makes to one server (login, refresh, MCP POST, the GET stream,
+// DELETE), each a single exchange. HttpClient is the real one; unit tests script a server in
+// memory. `on_event` receives the events of a text/event-stream reply as they arrive; `abort`
+// (optional) lets another thread end a call that is blocked reading.
+// Thread safety: send() may run on many threads at once.
+class HttpExchange {
+ public:
+  virtual ~HttpExchange() = default;
+  virtual Result<HttpReply, std::string> send(const HttpCall& call,
+                                              const std::function<void(SseEvent)>& on_event = {},
+                                              CallAbort* abort = nullptr) const = 0;
+  virtual const ServerUrl& url() const = 0;
+};
+
 // A blocking HTTP/1.1 client for one server: one connection per call, so that calls on
 // different threads never share state. Replies with Content-Type text/event-stream are read as
 // they arrive and each event goes to `on_event`; other bodies are read whole (64 MiB at most).
 // The error text names the server and what failed (connect, write, read).
-class HttpClient {
+class HttpClient final : public HttpExchange {
  public:
   explicit HttpClient(ServerUrl url) : url_(std::move(url)) {}
 
   Result<HttpReply, std::string> send(const HttpCall& call,
                                       const std::function<void(SseEvent)>& on_event = {},
-                                      CallAbort* abort = nullptr) const;
+                                      CallAbort* abort = nullptr) const override;
 
-  const ServerUrl& url() const { return url_; }
+  const ServerUrl& url() const override { return url_; }
 
  private:
   ServerUrl url_;

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 #include "jsonrpc/message.hpp"
 #include "mcp/protocol_version.hpp"
 #include "mcp/session_ids.hpp"
@@ -11,7 +9,6 @@
 namespace bmcp::bridge {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 // Refresh this long before the access token expires (contract §9.5 uses the same margin), or
 // half way through the token's lifetime when that is shorter, so that short-lived tokens are
 // not refreshed on every call.
@@ -42,13 +39,16 @@ bool is_success(int status) {
 
 }  // namespace
 
-RemoteSession::RemoteSession(ServerUrl url, Credentials credentials, std::string client_version)
-    : http_(std::move(url)),
+RemoteSession::RemoteSession(const HttpExchange& http, const Clock& clock, Sleep sleep,
+                             Credentials credentials, std::string client_version)
+    : http_(http),
+      clock_(clock),
+      sleep_(std::move(sleep)),
       credentials_(std::move(credentials)),
       client_version_(std::move(client_version)) {
   if (!credentials_.access_token.empty()) {
     auth_.access_token = credentials_.access_token;
-    auth_.refresh_at = Clock::time_point::max();
+    auth_.refresh_at = SteadyTime::max();
   }
 }
 
@@ -80,7 +80,7 @@ bool RemoteSession::store_tokens(const HttpReply& reply) {
   const auto lifetime =
       std::chrono::seconds(static_cast<std::int64_t>(expires_in->to_number<double>()));
   auth_.refresh_at =
-      Clock::now() + lifetime - std::min<std::chrono::seconds>(kRefreshMargin, lifetime / 2);
+      clock_.steady_now() + lifetime - std::min<std::chrono::seconds>(kRefreshMargin, lifetime / 2);
   return true;
 }
 
@@ -120,13 +120,13 @@ Result<void, std::string> RemoteSession::ensure_fresh_token() {
     return {};
   {
     std::lock_guard lock(mutex_);
-    if (Clock::now() < auth_.refresh_at)
+    if (clock_.steady_now() < auth_.refresh_at)
       return {};
   }
   std::lock_guard init(init_mutex_);
   {
     std::lock_guard lock(mutex_);
-    if (Clock::now() < auth_.refresh_at)
+    if (clock_.steady_now() < auth_.refresh_at)
       return {};  // another thread refreshed it meanwhile
   }
   return refresh();
@@ -233,9 +233,9 @@ Result<void, std::string> RemoteSession::forward(const std::string& json_text,
 void RemoteSession::run_stream(const MessageSink& sink) {
   auto delay = std::chrono::milliseconds(kFirstRetry);
   auto pause = [this](std::chrono::milliseconds length) {
-    const auto until = Clock::now() + length;
-    while (!stopping_.load() && Clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto until = clock_.steady_now() + length;
+    while (!stopping_.load() && clock_.steady_now() < until)
+      sleep_(std::chrono::milliseconds(50));
   };
   while (!stopping_.load()) {
     if (auto fresh = ensure_fresh_token(); !fresh) {
@@ -248,6 +248,12 @@ void RemoteSession::run_stream(const MessageSink& sink) {
     {
       std::lock_guard lock(mutex_);
       session = session_id_;
+      // A reopen always resumes, from before the first event (0) when no event carried an id
+      // yet: an event the server wrote into a stream that broke before it was read is then
+      // sent again instead of being taken as delivered.
+      if (stream_opened_for_ == session && !last_event_id_)
+        last_event_id_ = "0";
+      stream_opened_for_ = session;
     }
     auto reply = http_.send(
         mcp_call("GET", ""),

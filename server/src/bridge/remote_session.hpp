@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bridge/http_client.hpp"
+#include "core/clock.hpp"
 #include "core/json_text.hpp"
 #include "core/result.hpp"
 
@@ -32,7 +33,14 @@ using MessageSink = std::function<void(std::string_view json_text)>;
 // Thread safety: forward() may run on many threads at once, next to run_stream() on its own.
 class RemoteSession {
  public:
-  RemoteSession(ServerUrl url, Credentials credentials, std::string client_version);
+  // Blocks the calling thread for the given time (std::this_thread::sleep_for in the program;
+  // tests advance a FakeClock instead, so that the reconnect pauses take no time).
+  using Sleep = std::function<void(std::chrono::milliseconds)>;
+
+  // `http` and `clock` must outlive the session. The clock decides when the access token is
+  // refreshed and how long the stream waits before reconnecting (in steps of `sleep`).
+  RemoteSession(const HttpExchange& http, const Clock& clock, Sleep sleep, Credentials credentials,
+                std::string client_version);
 
   // Logs in (when a password was given) and initializes the MCP session. The result is the
   // server's initialize result. The error names the step that failed.
@@ -55,7 +63,7 @@ class RemoteSession {
   struct Auth {
     std::string access_token;
     std::string refresh_token;
-    std::chrono::steady_clock::time_point refresh_at;  // when to refresh before the next call
+    SteadyTime refresh_at;  // when to refresh before the next call
   };
 
   Result<void, std::string> login();
@@ -68,7 +76,9 @@ class RemoteSession {
   HttpCall mcp_call(std::string method, std::string body) const;
   Result<HttpReply, std::string> post_auth(std::string_view endpoint, const json::object& body);
 
-  const HttpClient http_;
+  const HttpExchange& http_;
+  const Clock& clock_;
+  const Sleep sleep_;
   const Credentials credentials_;
   const std::string client_version_;
 
@@ -77,6 +87,7 @@ class RemoteSession {
   std::string session_id_;
   std::string protocol_version_;
   std::optional<std::string> last_event_id_;
+  std::string stream_opened_for_;  // the session a GET stream was last opened for
 
   std::mutex init_mutex_;  // one initialize at a time; taken before mutex_
   std::atomic<bool> stopping_{false};

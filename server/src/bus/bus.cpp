@@ -18,6 +18,10 @@ std::string_view error_word(RegisterError error) {
       return "invalid_group_id";
     case RegisterError::kInvalidCapabilities:
       return "invalid_capabilities";
+    case RegisterError::kInvalidBlenderVersion:
+      return "invalid_blender_version";
+    case RegisterError::kInvalidHost:
+      return "invalid_host";
     case RegisterError::kTooManyClients:
       return "too_many_clients";
     case RegisterError::kUnavailable:
@@ -60,6 +64,15 @@ std::optional<std::pair<RegisterError, std::string>> registration_problem(
                      fmt::format("each capability must be at most {} characters",
                                  limits.max_capability_length)};
   }
+  if (!is_reported_text(registration.blender_version, limits.max_blender_version_length))
+    return Problem{RegisterError::kInvalidBlenderVersion,
+                   fmt::format("blender_version must be 1 to {} characters without control "
+                               "characters",
+                               limits.max_blender_version_length)};
+  if (!is_reported_text(registration.host, limits.max_host_length))
+    return Problem{RegisterError::kInvalidHost,
+                   fmt::format("host must be 1 to {} characters without control characters",
+                               limits.max_host_length)};
   return std::nullopt;
 }
 
@@ -84,6 +97,8 @@ Result<json::object, RegisterError> Bus::register_client(Registration registrati
   client.registration.client_type = std::move(registration.client_type);
   client.registration.capabilities = std::move(registration.capabilities);
   client.registration.group_id = std::move(registration.group_id);
+  client.registration.blender_version = std::move(registration.blender_version);
+  client.registration.host = std::move(registration.host);
   client.registered_at = now;
   client.endpoint = std::move(endpoint);
   flush_held_locked(client);
@@ -279,6 +294,17 @@ std::vector<Candidate> Bus::clients_of_type(std::string_view client_type) const 
       candidates.push_back({client->registration.uuid, client->online(limits_.stream_grace)});
   }
   return candidates;
+}
+
+std::vector<ClientDetail> Bus::details() const {
+  std::vector<ClientDetail> details;
+  std::lock_guard lock(mutex_);
+  for (const Client* client : ordered_locked()) {
+    const auto& registration = client->registration;
+    details.push_back({registration.uuid, client->endpoint ? client->endpoint->queued_records() : 0,
+                       client->hold.size(), registration.blender_version, registration.host});
+  }
+  return details;
 }
 
 std::size_t Bus::persistent_count() const {

@@ -24,11 +24,14 @@ enum class RegisterError {
   kInvalidClientType,
   kInvalidGroupId,
   kInvalidCapabilities,
+  kInvalidBlenderVersion,
+  kInvalidHost,
   kTooManyClients,
   kUnavailable,  // cluster mode: the shared store could not be reached
 };
 // The error word: invalid_client_uuid, invalid_client_type, invalid_group_id,
-// invalid_capabilities, too_many_clients, bus_unavailable.
+// invalid_capabilities, invalid_blender_version, invalid_host, too_many_clients,
+// bus_unavailable.
 std::string_view error_word(RegisterError error);
 
 // A registration that breaks a bound of `limits`: the error and a sentence naming what was
@@ -75,6 +78,18 @@ struct Candidate {
   bool online = false;
 };
 
+// What the console shows of a client beyond its ClientInfo: how many records routed to it wait
+// undelivered in the stream of the session it is bound to (`queued`: every record that
+// session's stream has not sent yet, so clients that share one session share the number), how
+// many are held for it while it is offline (`held`), and what it reported about where it runs.
+struct ClientDetail {
+  std::string uuid;
+  std::size_t queued = 0;
+  std::size_t held = 0;
+  std::optional<std::string> blender_version;
+  std::optional<std::string> host;
+};
+
 struct ClientLists {
   json::array persistent;  // ClientInfo objects, by connected_at
   json::array ephemeral;
@@ -114,6 +129,8 @@ class Bus {
   ClientLists list() const;
   // The clients of one type, by connected_at.
   std::vector<Candidate> clients_of_type(std::string_view client_type) const;
+  // Every client's ClientDetail, by connected_at.
+  std::vector<ClientDetail> details() const;
   std::size_t persistent_count() const;
   std::size_t ephemeral_count() const;
   // Whether `session_id` is the session currently bound to one of `uuids`.

@@ -69,6 +69,13 @@ Result<std::vector<Candidate>, Unavailable> BusHub::clients_of_type(
   return std::vector<Candidate>{};
 }
 
+Result<std::vector<ClientDetail>, Unavailable> BusHub::client_details(
+    const std::string& user_id) const {
+  if (const auto bus = find(user_id))
+    return bus->details();
+  return std::vector<ClientDetail>{};
+}
+
 Result<BusStats, Unavailable> BusHub::stats(const std::string& user_id) const {
   BusStats stats;
   if (const auto bus = find(user_id)) {
@@ -87,7 +94,7 @@ SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request,
       if (!pending_jobs_.record(user_id, message.job_id, request.origin, targets) ||
           job_start_listeners_.empty())
         return;
-      const JobStart start{user_id, message.job_id, targets};
+      const JobStart start{user_id, message.job_id, targets, request.origin};
       for (const auto& listener : job_start_listeners_)
         listener(start);
     };
@@ -103,15 +110,20 @@ Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& u
   if (pending && !bus->is_bound_to_any(pending->target_uuids, session_id))
     return Unexpected{JobUpdateError::kNotJobTarget};
 
-  SendRequest reply;
-  reply.route = pending ? Route::direct(pending->originator_uuid) : Route::broadcast();
-  reply.payload = job_update_payload(update);
-  reply.priority = LogLevel::kNotice;
-  reply.origin = server_origin(user_id);
-  reply.job_id = update.job_id;
-  JobUpdateOutcome outcome{pending.has_value(), bus->send(reply)};
-  if (outcome.sent.refused)
-    return Unexpected{JobUpdateError::kRecordTooLarge};  // nothing routed, the job stays open
+  JobUpdateOutcome outcome{pending.has_value(), {}};
+  // A reply to one of the server's own origins (a dispatch) reaches no client: no record is
+  // built; the waiter hears of it through the job listeners below.
+  if (!pending || !is_reserved_origin(pending->originator_uuid)) {
+    SendRequest reply;
+    reply.route = pending ? Route::direct(pending->originator_uuid) : Route::broadcast();
+    reply.payload = job_update_payload(update);
+    reply.priority = LogLevel::kNotice;
+    reply.origin = server_origin(user_id);
+    reply.job_id = update.job_id;
+    outcome.sent = bus->send(reply);
+    if (outcome.sent.refused)
+      return Unexpected{JobUpdateError::kRecordTooLarge};  // nothing routed, the job stays open
+  }
 
   const bool terminal = is_terminal_status(update.status);
   if (pending && terminal)

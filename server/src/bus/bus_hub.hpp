@@ -51,6 +51,8 @@ class BusHub final : public BusService {
   Result<std::vector<Candidate>, Unavailable> clients_of_type(
       const std::string& user_id, const std::string& client_type) const override;
   Result<BusStats, Unavailable> stats(const std::string& user_id) const override;
+  Result<std::vector<ClientDetail>, Unavailable> client_details(
+      const std::string& user_id) const override;
 
   void end_session(const std::string& user_id, const std::string& session_id) override;
   void drop_user(const std::string& user_id) override;

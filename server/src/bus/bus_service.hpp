@@ -52,6 +52,7 @@ struct JobStart {
   std::string user_id;
   std::string job_id;
   std::vector<std::string> target_uuids;
+  std::string origin;  // the sender the job's replies go to
 };
 // Runs before any recipient can see the job's record (on one node: under the bus's lock), so
 // it must be quick and take only leaf locks.
@@ -122,6 +123,10 @@ class BusService {
   virtual Result<std::vector<Candidate>, Unavailable> clients_of_type(
       const std::string& user_id, const std::string& client_type) const = 0;
   virtual Result<BusStats, Unavailable> stats(const std::string& user_id) const = 0;
+  // Each client's queue depth, held records and reported version and host, by connected_at
+  // (in a cluster: read from the shared store, whichever node holds the client's session).
+  virtual Result<std::vector<ClientDetail>, Unavailable> client_details(
+      const std::string& user_id) const = 0;
 
   // A session of the user ended (its ephemeral clients leave, persistent ones go offline).
   virtual void end_session(const std::string& user_id, const std::string& session_id) = 0;

@@ -39,6 +39,17 @@ bool is_valid_client_uuid(std::string_view uuid) {
   });
 }
 
+bool is_reported_text(const std::optional<std::string>& text, std::size_t max_length) {
+  if (!text)
+    return true;
+  if (text->empty() || text->size() > max_length)
+    return false;
+  return std::none_of(text->begin(), text->end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+  });
+}
+
 double Client::last_seen() const {
   if (!endpoint)
     return last_seen_when_unbound;

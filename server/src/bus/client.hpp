@@ -21,6 +21,11 @@ struct Registration {
   bool is_persistent = false;
   std::vector<std::string> capabilities;
   std::optional<std::string> group_id;
+  // What the client says about where it runs (the add-on: Blender's version string and the
+  // host name), for people who look at the console. Not part of the wire ClientInfo, whose
+  // keys the contract fixes; absent when the client did not report them.
+  std::optional<std::string> blender_version{};
+  std::optional<std::string> host{};
 };
 
 // 1..128 characters, no whitespace or control characters, not a reserved server origin.
@@ -30,6 +35,9 @@ bool is_valid_client_uuid(std::string_view uuid);
 // that no client can pose as the server to a peer or a person who reads origins without
 // regard to case.
 bool is_reserved_origin(std::string_view uuid);
+// A reported value (blender_version, host) a registration may carry: absent, or 1 to
+// `max_length` bytes without control characters.
+bool is_reported_text(const std::optional<std::string>& text, std::size_t max_length);
 
 // One registered client of a bus. Thread safety: none; the owning Bus guards it.
 struct Client {

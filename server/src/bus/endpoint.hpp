@@ -45,6 +45,9 @@ class Endpoint {
   // How long the session has been without an open stream: zero while one is open, else since
   // it closed (or since the session began, if it never opened one).
   virtual std::chrono::nanoseconds offline_for() const = 0;
+  // How many records wait in the session's stream, not sent yet (no stream open, or it had no
+  // room). Takes only leaf locks.
+  virtual std::size_t queued_records() const = 0;
 };
 
 }  // namespace bmcp::bus

@@ -39,6 +39,8 @@ struct BusLimits {
   std::size_t max_group_id_length = 128;
   std::size_t max_capabilities = 64;
   std::size_t max_capability_length = 128;
+  std::size_t max_blender_version_length = 64;
+  std::size_t max_host_length = 255;
 };
 
 }  // namespace bmcp::bus

@@ -9,11 +9,13 @@
 --   order          STRING the next registration order
 --   c:<uuid>       HASH  type, persistent (0/1), caps (JSON text), group, uj (the uuid as a
 --                        JSON string), order, connected_at, registered_at, session, node,
---                        unbound_seen (Unix seconds; the latter three only while relevant)
+--                        unbound_seen (Unix seconds; the latter three only while relevant),
+--                        bv, host (what the client reported: Blender's version, its host)
 --   s:<session>    HASH  node ('' while no node serves it), level (0..7), attached (0/1),
 --                        detached_at, last_request_at, created_at, seq (the last event id),
---                        delivered (the last event id a node took): a session with a client
---                        bound to it
+--                        delivered (the last event id a node took), queued (records the
+--                        serving node took but has not sent on the session's stream yet, as
+--                        its last report said): a session with a client bound to it
 --   e:<session>    STREAM the records for that session's clients (fields t text, u uuid, p
 --                        priority), entry ids 0-<event id>, read by the node that serves it and
 --                        kept a while for Last-Event-ID
@@ -26,7 +28,8 @@
 -- Cluster-wide keys: bmcp:nodes (ZSET node -> expiry in ms), bmcp:node:<node> (SET of
 -- "<prefix>\n<session>" the node serves), bmcp:holds (SET of "<prefix>\n<uuid>" holding
 -- records), bmcp:users (SET of the prefixes of users with clients), bmcp:orphans (ZSET of
--- released sessions waiting for a node), bmcp:generation (STRING). Wake-ups: PUBLISH bmcp:wake:<node> "<prefix>\n<session>".
+-- released sessions waiting for a node), bmcp:generation (STRING). Wake-ups: PUBLISH
+-- bmcp:wake:<node> "<prefix>\n<session>[\n<event id>\n<record text>]" (publish_wakes).
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -133,13 +136,31 @@ local function append(prefix, session, node, uuid, text, priority, maxlen, wakes
   local n = redis.call('HINCRBY', prefix .. 's:' .. session, 'seq', 1)
   redis.call('XADD', prefix .. 'e:' .. session, 'MAXLEN', '~', maxlen, '0-' .. n, 't', text,
              'u', uuid, 'p', priority)
-  if node and node ~= '' then wakes[node .. '\0' .. session] = node end
+  if node and node ~= '' then
+    local member = node .. '\0' .. session
+    local wake = wakes[member]
+    if wake then
+      wake.text = nil  -- several records: the node reads them from the stream
+    else
+      wakes[member] = {node = node, session = session, id = n, text = text}
+    end
+  end
 end
 
+-- Records up to this size ride along with their wake-up (see publish_wakes).
+local INLINE_BYTES = 65536
+
+-- One wake-up per session that got records: "<prefix>\n<session>", followed by
+-- "\n<event id>\n<text>" when it got exactly one small record, which the serving node then
+-- delivers without reading the stream (it reads the stream whenever that record does not
+-- follow the last one it took).
 local function publish_wakes(prefix, wakes)
-  for member, node in pairs(wakes) do
-    local session = string.sub(member, string.len(node) + 2)
-    redis.call('PUBLISH', 'bmcp:wake:' .. node, prefix .. '\n' .. session)
+  for _, wake in pairs(wakes) do
+    local message = prefix .. '\n' .. wake.session
+    if wake.text and string.len(wake.text) <= INLINE_BYTES then
+      message = message .. '\n' .. wake.id .. '\n' .. wake.text
+    end
+    redis.call('PUBLISH', 'bmcp:wake:' .. wake.node, message)
   end
 end
 
@@ -244,7 +265,8 @@ local function send(keys, args)
 end
 
 -- Args: prefix, uuid, uuid as JSON, type, persistent (0/1), caps (JSON text), group ('' for
--- none), session, node, level, max clients, hold TTL ms, stream length bound.
+-- none), session, node, level, max clients, hold TTL ms, stream length bound, Blender version
+-- and host ('' or absent for none: a node of an older release does not send them).
 -- Returns {status, order, connected_at, registered_at, persistent, flushed, expired,
 -- filtered, serving node, last event id delivered} with
 -- status 'ok' or 'too_many_clients'.
@@ -283,6 +305,9 @@ local function register(keys, args)
   redis.call('HSET', key, 'type', ctype, 'caps', caps, 'registered_at', tostring(now / 1000),
              'session', session)
   if group == '' then redis.call('HDEL', key, 'group') else redis.call('HSET', key, 'group', group) end
+  for field, value in pairs({bv = args[14] or '', host = args[15] or ''}) do
+    if value == '' then redis.call('HDEL', key, field) else redis.call('HSET', key, field, value) end
+  end
   redis.call('HDEL', key, 'unbound_seen')
   -- The session keeps the node that serves its stream, unless none does (then this one).
   local skey = prefix .. 's:' .. session
@@ -404,17 +429,69 @@ local function list(keys, args)
   return out
 end
 
--- Args: prefix, job id, session. Returns {} when the job is not pending, else
--- {originator, targets JSON, generation, bound (1 when `session` is bound to a target)}.
-local function job_peek(keys, args)
-  local prefix, job_id, session = args[1], args[2], args[3]
-  local p = redis.call('HMGET', prefix .. 'pj:' .. job_id, 'originator', 'targets', 'generation')
-  if not p[1] then return {} end
-  local bound = 0
-  for _, target in ipairs(cjson.decode(p[2])) do
-    if redis.call('HGET', prefix .. 'c:' .. target, 'session') == session then bound = 1 end
+-- Args: prefix. One entry per client, by registration order: {uuid, queued, held, Blender
+-- version, host} where queued counts the records for it in its session's stream that no node
+-- took yet plus what the serving node last reported waiting in that session, held counts the
+-- records held for it while offline, and absent reports are ''.
+local function client_details(keys, args)
+  local prefix = args[1]
+  local out = {}
+  for _, uuid in ipairs(redis.call('ZRANGE', prefix .. 'clients', 0, -1)) do
+    local c = redis.call('HMGET', prefix .. 'c:' .. uuid, 'session', 'bv', 'host')
+    local queued = 0
+    if c[1] then
+      local s = redis.call('HMGET', prefix .. 's:' .. c[1], 'delivered', 'queued')
+      if s[1] then
+        queued = tonumber(s[2] or '0')
+        for _, entry in ipairs(redis.call('XRANGE', prefix .. 'e:' .. c[1], '(0-' .. s[1], '+')) do
+          for i = 1, #entry[2], 2 do
+            if entry[2][i] == 'u' and entry[2][i + 1] == uuid then queued = queued + 1 end
+          end
+        end
+      end
+    end
+    out[#out + 1] = {uuid, queued, redis.call('XLEN', prefix .. 'h:' .. uuid), c[2] or '',
+                     c[3] or ''}
   end
-  return {p[1], p[2], p[3], bound}
+  return out
+end
+
+-- Args: pairs of "<prefix>\n<session>" and how many records wait unsent in that session on
+-- the node that serves it. Sent by that node every heartbeat.
+local function report_queued(keys, args)
+  for i = 1, #args - 1, 2 do
+    local member = args[i]
+    local cut = string.find(member, '\n', 1, true)
+    local skey = string.sub(member, 1, cut - 1) .. 's:' .. string.sub(member, cut + 1)
+    if redis.call('EXISTS', skey) == 1 then redis.call('HSET', skey, 'queued', args[i + 1]) end
+  end
+  return 1
+end
+
+-- The first half of a job update, in one call. Args: prefix, job id, session, terminal (0/1).
+-- Returns {'unknown'} when the job is not pending (the update is broadcast), {'not_target'}
+-- when `session` is bound to none of its targets, {'nobody'} when its originator is no client
+-- (a dispatch origin, or a client that left): the update reaches nobody, so nothing is routed
+-- and a terminal one closes the job here; else {'route', originator, generation} and the
+-- caller sends the update to the originator, closing the job with that send.
+local function job_reply(keys, args)
+  local prefix, job_id, session, terminal = args[1], args[2], args[3], args[4] == '1'
+  local pkey = prefix .. 'pj:' .. job_id
+  local p = redis.call('HMGET', pkey, 'originator', 'targets', 'generation')
+  if not p[1] then return {'unknown'} end
+  local bound = false
+  for _, target in ipairs(cjson.decode(p[2])) do
+    if redis.call('HGET', prefix .. 'c:' .. target, 'session') == session then bound = true end
+  end
+  if not bound then return {'not_target'} end
+  if redis.call('EXISTS', prefix .. 'c:' .. p[1]) == 0 then
+    if terminal then
+      redis.call('DEL', pkey)
+      redis.call('ZREM', prefix .. 'pjz', job_id)
+    end
+    return {'nobody'}
+  end
+  return {'route', p[1], p[3]}
 end
 
 -- Args: prefix, session, last_seen seconds, hold count bound, hold byte bound.
@@ -652,6 +729,56 @@ local function job_put(keys, args)
   return 1
 end
 
+-- A job update applied to the job's record, in one call (the record is JSON text, as
+-- RedisJobStore writes it). Args: key, job id, progress ('' for none), terminal state ('' for
+-- none), result, error, now (Unix seconds), create (0/1: start a pending record when there
+-- is none), seconds to keep a settled record, seconds to keep a pending one. A finished
+-- record (completed, failed, cancelled) is left alone. Returns 1 when written, 0 otherwise.
+local function job_apply(keys, args)
+  local key, job_id, progress, state = args[1], args[2], args[3], args[4]
+  local now = tonumber(args[7])
+  local text = redis.call('GET', key)
+  local record
+  if text then
+    record = cjson.decode(text)
+  elseif args[8] == '1' then
+    record = {job_id = job_id, target_uuids = {}, state = 'pending', result = '', error = '',
+              created_at = now}
+  else
+    return 0
+  end
+  if record.state == 'completed' or record.state == 'failed' or record.state == 'cancelled' then
+    return 0
+  end
+  if progress ~= '' then record.progress = tonumber(progress) end
+  if state ~= '' then
+    record.state = state
+    record.result = args[5]
+    record.error = args[6]
+    record.finished_at = now
+  end
+  local keep = args[10]
+  if record.state ~= 'pending' then keep = args[9] end
+  redis.call('SET', key, cjson.encode(record), 'EX', keep)
+  return 1
+end
+
+-- Every node the cluster knows. Returns {{node, ms since its last heartbeat (negative: its
+-- expiry is still ahead, the value is -ms left), sessions it serves}...}, by node id.
+local function nodes(keys, args)
+  local now = now_ms()
+  local out = {}
+  local listed = redis.call('ZRANGE', 'bmcp:nodes', 0, -1, 'WITHSCORES')
+  for i = 1, #listed, 2 do
+    local node = listed[i]
+    out[#out + 1] = {node, tostring(now - tonumber(listed[i + 1])),
+                     redis.call('SCARD', 'bmcp:node:' .. node)}
+  end
+  table.sort(out, function(a, b) return a[1] < b[1] end)
+  return out
+end
+
+redis.register_function('bmcp_nodes', nodes)
 redis.register_function('bmcp_send', send)
 redis.register_function('bmcp_leave', leave)
 redis.register_function('bmcp_claim', claim)
@@ -668,7 +795,10 @@ redis.register_function('bmcp_drop_user', drop_user)
 redis.register_function('bmcp_register', register)
 redis.register_function('bmcp_unregister', unregister)
 redis.register_function('bmcp_list', list)
-redis.register_function('bmcp_job_peek', job_peek)
+redis.register_function('bmcp_client_details', client_details)
+redis.register_function('bmcp_report_queued', report_queued)
+redis.register_function('bmcp_job_reply', job_reply)
+redis.register_function('bmcp_job_apply', job_apply)
 redis.register_function('bmcp_end_session', end_session_fn)
 redis.register_function('bmcp_set_level', set_level)
 redis.register_function('bmcp_heartbeat', heartbeat)

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace bmcp::cluster {
 
 NodePresence::NodePresence(SharedStore& store, RedisBus& bus, std::string node_id,
@@ -52,6 +55,7 @@ void NodePresence::tick() {
             spdlog::error("cluster: heartbeat failed: {}", reply ? reply->text : reply.error());
         }
       });
+  bus_.report_queued();
   store_.call_async(
       "bmcp_reap", {"", hold_count(), hold_bytes()}, [](Result<redis::Reply, std::string> reply) {
         if (!reply || reply->is_error())
@@ -66,6 +70,32 @@ void NodePresence::tick() {
     bus_.feed().fetch_all();
   else if (!up)
     subscriber_was_up_ = false;
+}
+
+Result<std::vector<NodeState>, std::string> NodePresence::nodes() const {
+  auto reply = store_.call("bmcp_nodes", {});
+  if (!reply)
+    return Unexpected{reply.error()};
+  if (reply->is_error())
+    return Unexpected{reply->text};
+  std::vector<NodeState> states;
+  for (const auto& entry : reply->elements) {
+    if (entry.elements.size() < 3)
+      continue;
+    NodeState state;
+    state.node_id = entry.elements[0].text;
+    double since_expiry_ms = 0;
+    try {
+      since_expiry_ms = std::stod(entry.elements[1].text);
+    } catch (const std::exception&) {
+      continue;
+    }
+    state.seconds_until_expiry = -since_expiry_ms / 1000.0;
+    state.alive = since_expiry_ms < 0;
+    state.sessions = static_cast<std::size_t>(std::max<long long>(0, entry.elements[2].integer));
+    states.push_back(std::move(state));
+  }
+  return states;
 }
 
 }  // namespace bmcp::cluster

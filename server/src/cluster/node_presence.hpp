@@ -4,11 +4,20 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "cluster/redis_bus.hpp"
 #include "cluster/shared_store.hpp"
 
 namespace bmcp::cluster {
+
+// One node of the cluster as the shared store knows it.
+struct NodeState {
+  std::string node_id;
+  bool alive = false;               // its heartbeat has not expired
+  double seconds_until_expiry = 0;  // negative once expired
+  std::size_t sessions = 0;         // sessions it serves
+};
 
 struct PresenceOptions {
   // How often the node reports itself, and how long after its last report it counts as dead
@@ -33,6 +42,9 @@ class NodePresence {
   void tick();
   // Whether the last heartbeat reached the store.
   bool healthy() const { return healthy_.load(); }
+  // Every node the store knows (alive or not yet reaped), by node id; an error when the store
+  // cannot be read.
+  Result<std::vector<NodeState>, std::string> nodes() const;
 
  private:
   std::string hold_count() const;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "cluster/job_event_codec.hpp"
@@ -121,7 +122,8 @@ Result<json::object, std::pair<bus::RegisterError, std::string>> RedisBus::regis
        registration.group_id.value_or(""), session, node_id_,
        std::to_string(static_cast<int>(endpoint->level())),
        std::to_string(limits_.max_clients_per_bus), milliseconds(limits_.offline_hold_ttl),
-       std::to_string(limits_.offline_hold_messages)});
+       std::to_string(limits_.offline_hold_messages), registration.blender_version.value_or(""),
+       registration.host.value_or("")});
   if (!reply)
     return Unexpected{Failure{bus::RegisterError::kUnavailable, reply.error()}};
   const auto& fields = reply->elements;
@@ -233,7 +235,7 @@ bus::SendOutcome RedisBus::route(const std::string& user_id, const bus::SendRequ
       std::lock_guard lock(listeners_mutex_);
       listeners = job_start_listeners_;
     }
-    const bus::JobStart start{user_id, message->job_id, outcome.targets};
+    const bus::JobStart start{user_id, message->job_id, outcome.targets, request.origin};
     for (const auto& listener : listeners)
       listener(start);
   }
@@ -243,28 +245,37 @@ bus::SendOutcome RedisBus::route(const std::string& user_id, const bus::SendRequ
 Result<bus::JobUpdateOutcome, bus::JobUpdateError> RedisBus::job_update(
     const std::string& user_id, const std::string& session_id, const bus::JobUpdate& update) {
   const std::string prefix = user_prefix(user_id);
-  auto peek = store_.call("bmcp_job_peek", {prefix, update.job_id, session_id});
-  if (!peek)
-    return Unexpected{bus::JobUpdateError::kUnavailable};
-  const bool pending = peek->elements.size() >= 4;
-  if (pending && integer_of(peek->elements[3]) != 1)
-    return Unexpected{bus::JobUpdateError::kNotJobTarget};
-
   const bool terminal = bus::is_terminal_status(update.status);
-  bus::SendRequest reply;
-  reply.route = pending ? bus::Route::direct(peek->elements[0].text) : bus::Route::broadcast();
-  reply.payload = bus::job_update_payload(update);
-  reply.priority = LogLevel::kNotice;
-  reply.origin = bus::server_origin(user_id);
-  reply.job_id = update.job_id;
-  const std::string close_job = pending && terminal ? update.job_id : "";
-  const std::string generation = pending && terminal ? peek->elements[2].text : "";
-  bus::JobUpdateOutcome outcome{pending, route(user_id, reply, false, close_job, generation)};
+  auto first =
+      store_.call("bmcp_job_reply", {prefix, update.job_id, session_id, terminal ? "1" : "0"});
+  if (!first)
+    return Unexpected{bus::JobUpdateError::kUnavailable};
+  const auto& fields = first->elements;
+  const std::string verdict = fields.empty() ? "" : fields[0].text;
+  if (verdict == "not_target")
+    return Unexpected{bus::JobUpdateError::kNotJobTarget};
+  const bool pending = verdict == "route" || verdict == "nobody";
+  bus::JobUpdateOutcome outcome{pending, {}};
+  if (verdict == "route" && fields.size() >= 3) {
+    // Closes the pending job in the same call that routes the reply to its originator.
+    outcome.sent = route(user_id, reply_to(user_id, update, bus::Route::direct(fields[1].text)),
+                         false, terminal ? update.job_id : "", terminal ? fields[2].text : "");
+  } else if (verdict == "unknown") {
+    outcome.sent =
+        route(user_id, reply_to(user_id, update, bus::Route::broadcast()), false, "", "");
+  } else if (verdict != "nobody") {
+    return Unexpected{bus::JobUpdateError::kUnavailable};
+  }
+  // "nobody": the originator is no client (a dispatch origin): no record is built, the store
+  // already closed a terminal job.
   if (outcome.sent.refused) {
     return Unexpected{outcome.sent.refused->error == "record_too_large"
                           ? bus::JobUpdateError::kRecordTooLarge
                           : bus::JobUpdateError::kUnavailable};
   }
+  // Listeners first (the job store queues the record's update), then the announcement: both
+  // go out on the one command connection in that order, so a node that hears of the update
+  // finds the record already updated.
   const bus::JobEvent event{user_id, update, terminal, pending, true};
   emit(event);
   store_.command_async({"PUBLISH", "bmcp:jobs", encode_job_event(node_id_, event)},
@@ -274,6 +285,17 @@ Result<bus::JobUpdateOutcome, bus::JobUpdateError> RedisBus::job_update(
                                         published.error());
                        });
   return outcome;
+}
+
+bus::SendRequest RedisBus::reply_to(const std::string& user_id, const bus::JobUpdate& update,
+                                    bus::Route route) {
+  bus::SendRequest reply;
+  reply.route = std::move(route);
+  reply.payload = bus::job_update_payload(update);
+  reply.priority = LogLevel::kNotice;
+  reply.origin = bus::server_origin(user_id);
+  reply.job_id = update.job_id;
+  return reply;
 }
 
 void RedisBus::emit(const bus::JobEvent& event) const {
@@ -354,6 +376,64 @@ Result<std::vector<bus::Candidate>, bus::Unavailable> RedisBus::clients_of_type(
       candidates.push_back({client.registration.uuid, client.online});
   }
   return candidates;
+}
+
+Result<std::vector<bus::ClientDetail>, bus::Unavailable> RedisBus::client_details(
+    const std::string& user_id) const {
+  auto reply = store_.call("bmcp_client_details", {user_prefix(user_id)});
+  if (!reply)
+    return Unexpected{bus::Unavailable{reply.error()}};
+  if (reply->is_error())
+    return Unexpected{bus::Unavailable{reply->text}};
+  std::vector<bus::ClientDetail> details;
+  details.reserve(reply->elements.size());
+  for (const auto& entry : reply->elements) {
+    const auto& f = entry.elements;
+    if (f.size() < 5)
+      continue;
+    bus::ClientDetail detail;
+    detail.uuid = f[0].text;
+    detail.queued = static_cast<std::size_t>(std::max(0LL, integer_of(f[1])));
+    detail.held = static_cast<std::size_t>(std::max(0LL, integer_of(f[2])));
+    if (!f[3].text.empty())
+      detail.blender_version = f[3].text;
+    if (!f[4].text.empty())
+      detail.host = f[4].text;
+    details.push_back(std::move(detail));
+  }
+  return details;
+}
+
+void RedisBus::report_queued() {
+  const auto states = feed_.states();
+  std::vector<std::string> arguments;
+  std::vector<std::string> sent;
+  {
+    std::lock_guard lock(queued_mutex_);
+    std::map<std::string, std::size_t> current;
+    for (const auto& state : states) {
+      current.emplace(state.member, state.queued);
+      const auto last = reported_queued_.find(state.member);
+      if (last != reported_queued_.end() && last->second == state.queued)
+        continue;
+      arguments.push_back(state.member);
+      arguments.push_back(std::to_string(state.queued));
+      sent.push_back(state.member);
+    }
+    // Sessions this node no longer serves are forgotten: if one comes back, it is reported anew.
+    reported_queued_ = std::move(current);
+  }
+  if (arguments.empty())
+    return;
+  store_.call_async("bmcp_report_queued", std::move(arguments),
+                    [this, sent = std::move(sent)](Result<redis::Reply, std::string> reply) {
+                      if (reply && !reply->is_error())
+                        return;
+                      // Not shared: the next heartbeat reports these sessions again.
+                      std::lock_guard lock(queued_mutex_);
+                      for (const auto& member : sent)
+                        reported_queued_.erase(member);
+                    });
 }
 
 Result<bus::BusStats, bus::Unavailable> RedisBus::stats(const std::string& user_id) const {

@@ -53,6 +53,13 @@ class RedisBus final : public bus::BusService {
   Result<std::vector<bus::Candidate>, bus::Unavailable> clients_of_type(
       const std::string& user_id, const std::string& client_type) const override;
   Result<bus::BusStats, bus::Unavailable> stats(const std::string& user_id) const override;
+  // Queue depths as the store has them: records no node took yet, plus what the serving node
+  // reported waiting in the session at its last heartbeat (report_queued()).
+  Result<std::vector<bus::ClientDetail>, bus::Unavailable> client_details(
+      const std::string& user_id) const override;
+  // Shares how many records wait unsent in each session this node serves, for the sessions whose
+  // count changed since the last report that reached the store (the heartbeat calls it).
+  void report_queued();
 
   void end_session(const std::string& user_id, const std::string& session_id) override;
   void drop_user(const std::string& user_id) override;
@@ -80,6 +87,9 @@ class RedisBus final : public bus::BusService {
   bus::SendOutcome route(const std::string& user_id, const bus::SendRequest& request,
                          bool track_job, const std::string& close_job,
                          const std::string& close_generation);
+  // The record of a job update, from the server to `route`.
+  static bus::SendRequest reply_to(const std::string& user_id, const bus::JobUpdate& update,
+                                   bus::Route route);
   // One client as the store lists it.
   struct Listed {
     bus::Registration registration;
@@ -106,6 +116,10 @@ class RedisBus final : public bus::BusService {
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<ByteBudget>> budgets_;  // per user, this node's share
   std::map<std::string, std::string> session_users_;            // member -> user id
+  // The queue depth of each served session as last shared with the store: a heartbeat sends only
+  // the ones that changed (report_queued()).
+  std::mutex queued_mutex_;
+  std::map<std::string, std::size_t> reported_queued_;
 };
 
 }  // namespace bmcp::cluster

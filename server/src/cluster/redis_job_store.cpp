@@ -1,5 +1,6 @@
 #include "cluster/redis_job_store.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "cluster/session_feed.hpp"
@@ -92,11 +93,9 @@ void RedisJobStore::put(const std::string& key, const jobs::JobRecord& record,
 }
 
 void RedisJobStore::start(const std::string& user_id, jobs::JobRecord record) {
-  // Synchronous: the job's reply can only exist after its send, which follows this.
-  const auto key = job_key(user_id, record.job_id);
-  auto reply = store_.command({"SET", key, encode_job_record(record), "EX", ttl_of(record)});
-  if (!reply)
-    spdlog::warn("cluster: job {} not recorded: {}", record.job_id, reply.error());
+  // Without waiting: the job's send follows on the same command connection, and the store
+  // runs commands in order, so no reply to the job can find the record missing.
+  put(job_key(user_id, record.job_id), record, false);
 }
 
 void RedisJobStore::track(const std::string& user_id, jobs::JobRecord record) {
@@ -168,32 +167,27 @@ void RedisJobStore::forget(const std::string& user_id, const std::string& job_id
 void RedisJobStore::apply(const bus::JobEvent& event) {
   if (!event.local)
     return;
-  const auto& update_event = event.update;
-  update(
-      event.user_id, update_event.job_id,
-      [this, &update_event](jobs::JobRecord& record) {
-        if (record.finished())
-          return false;
-        if (update_event.progress)
-          record.progress = update_event.progress;
-        const auto state = jobs::terminal_state(update_event.status);
-        if (state) {
-          record.state = *state;
-          record.result = update_event.result;
-          record.error = update_event.error;
-          record.finished_at = clock_.unix_seconds();
-        }
-        return true;
-      },
-      [this, &event] {
-        std::optional<jobs::JobRecord> created;
-        if (event.pending) {
-          created.emplace();
-          created->job_id = event.update.job_id;
-          created->created_at = clock_.unix_seconds();
-        }
-        return created;
-      });
+  // One call that reads, changes and writes the record in the store, sent without waiting:
+  // the bus announces the update to the other nodes after it, on the same connection.
+  const auto& update = event.update;
+  const auto state = jobs::terminal_state(update.status);
+  const auto seconds = [](std::chrono::seconds value) { return std::to_string(value.count()); };
+  std::vector<std::string> arguments{job_key(event.user_id, update.job_id),
+                                     update.job_id,
+                                     update.progress ? fmt::format("{}", *update.progress) : "",
+                                     state ? std::string(jobs::state_name(*state)) : "",
+                                     update.result,
+                                     update.error,
+                                     fmt::format("{:.6f}", clock_.unix_seconds()),
+                                     event.pending ? "1" : "0",
+                                     seconds(limits_.retention),
+                                     seconds(pending_ttl_)};
+  store_.call_async("bmcp_job_apply", std::move(arguments),
+                    [job_id = update.job_id](Result<redis::Reply, std::string> reply) {
+                      if (!reply || reply->is_error())
+                        spdlog::warn("cluster: job {} not updated: {}", job_id,
+                                     reply ? reply->text : reply.error());
+                    });
 }
 
 Result<std::optional<jobs::JobRecord>, std::string> RedisJobStore::find(

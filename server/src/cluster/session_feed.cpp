@@ -41,7 +41,54 @@ SessionFeed::SessionFeed(SharedStore& store, std::string node_id, bus::BusCounte
 void SessionFeed::start() {
   store_.subscriber().subscribe(
       "bmcp:wake:" + node_id_,
-      [this](const std::string&, const std::string& member) { fetch(member); });
+      [this](const std::string&, const std::string& message) { wake(message); });
+}
+
+void SessionFeed::wake(const std::string& message) {
+  // "<prefix>\n<session>" or "<prefix>\n<session>\n<event id>\n<text>".
+  const auto first = message.find('\n');
+  const auto second = first == std::string::npos ? first : message.find('\n', first + 1);
+  if (second == std::string::npos) {
+    fetch(message);
+    return;
+  }
+  const auto third = message.find('\n', second + 1);
+  const std::string member = message.substr(0, second);
+  std::uint64_t id = 0;
+  const auto* id_begin = message.data() + second + 1;
+  const auto* id_end =
+      third == std::string::npos ? message.data() + message.size() : message.data() + third;
+  const auto parsed = std::from_chars(id_begin, id_end, id);
+  if (third == std::string::npos || parsed.ec != std::errc() || parsed.ptr != id_end) {
+    fetch(member);
+    return;
+  }
+  offer(member, {id, std::string_view(message).substr(third + 1)});
+}
+
+void SessionFeed::offer(const std::string& member, Entry entry) {
+  std::shared_ptr<Feed> feed;
+  std::string after;
+  bool follows = false;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = feeds_.find(member);
+    if (found == feeds_.end())
+      return;
+    feed = found->second;
+    if (feed->reading) {
+      feed->again = true;
+      return;
+    }
+    feed->reading = true;
+    feed->again = false;
+    after = feed->last_id;
+    follows = entry.id > 0 && after == "0-" + std::to_string(entry.id - 1);
+  }
+  if (follows)
+    deliver(member, feed, {entry}, false);
+  else
+    read(member, feed, std::move(after));
 }
 
 void SessionFeed::serve(const std::string& member, std::shared_ptr<bus::Endpoint> endpoint,
@@ -117,11 +164,21 @@ void SessionFeed::read(const std::string& member, const std::shared_ptr<Feed>& f
 
 void SessionFeed::take(const std::string& member, const std::shared_ptr<Feed>& feed,
                        const redis::Reply& entries) {
+  std::vector<Entry> taken;
+  taken.reserve(entries.elements.size());
   for (const auto& entry : entries.elements) {
     if (entry.elements.size() < 2 || entry.elements[1].elements.size() < 2)
       continue;
-    const auto outcome = feed->endpoint->deliver_text(
-        entry.elements[1].elements[1].text, event_id_of(entry.elements[0].text), feed->budget);
+    taken.push_back({event_id_of(entry.elements[0].text), entry.elements[1].elements[1].text});
+  }
+  deliver(member, feed, taken, entries.elements.size() == kReadBatch);
+}
+
+void SessionFeed::deliver(const std::string& member, const std::shared_ptr<Feed>& feed,
+                          const std::vector<Entry>& entries, bool read_more) {
+  for (const auto& entry : entries) {
+    const auto outcome =
+        feed->endpoint->deliver_text(std::string(entry.text), entry.id, feed->budget);
     switch (outcome) {
       case bus::Delivery::kQueued:
         ++counters_.delivered;
@@ -141,18 +198,18 @@ void SessionFeed::take(const std::string& member, const std::shared_ptr<Feed>& f
   bool more = false;
   {
     std::lock_guard lock(mutex_);
-    if (!entries.elements.empty())
-      feed->last_id = entries.elements.back().elements[0].text;
-    more = feed->again || entries.elements.size() == kReadBatch;
+    if (!entries.empty())
+      feed->last_id = "0-" + std::to_string(entries.back().id);
+    more = feed->again || read_more;
     feed->again = false;
     feed->reading = more;
     next = feed->last_id;
   }
-  if (!entries.elements.empty()) {
+  if (!entries.empty()) {
     const auto cut = member.find('\n');
     store_.call_async("bmcp_delivered",
                       {member.substr(0, cut), member.substr(cut + 1),
-                       std::to_string(event_id_of(next)), std::to_string(kKeptForReplay)},
+                       std::to_string(entries.back().id), std::to_string(kKeptForReplay)},
                       [](Result<redis::Reply, std::string>) {});
   }
   if (more)
@@ -167,7 +224,7 @@ std::vector<FeedSessionState> SessionFeed::states() const {
     const auto offline = feed->endpoint->offline_for();
     states.push_back({member, offline.count() == 0,
                       std::chrono::duration_cast<std::chrono::milliseconds>(offline).count(),
-                      feed->endpoint->last_request_at()});
+                      feed->endpoint->last_request_at(), feed->endpoint->queued_records()});
   }
   return states;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bus/counters.hpp"
@@ -21,14 +22,17 @@ struct FeedSessionState {
   bool attached = false;
   std::int64_t offline_ms = 0;  // since its stream closed (0 while open)
   double last_request_at = 0;   // Unix seconds
+  std::size_t queued = 0;       // records taken from the store that wait unsent in the session
 };
 
 // Moves the records the shared store keeps for the sessions this node serves (stream
 // e:<session>) into those sessions: a wake-up on bmcp:wake:<node> names a session, the feed
 // reads its entries after the last one it took, appends them to the session's endpoint in
 // order with their event ids, and tells the store how far it got (the store keeps the last
-// kKeptForReplay records for a Last-Event-ID resume on another node). One read per session at
-// a time, so records keep their order; a wake-up during a read makes it read again.
+// kKeptForReplay records for a Last-Event-ID resume on another node). A wake-up that carries
+// its one record is delivered as it is when that record follows the last one taken, which
+// saves the read. One read or delivery per session at a time, so records keep their order; a
+// wake-up during one makes it read again.
 // Thread safety: all methods are safe from any thread; store callbacks run on its I/O thread.
 class SessionFeed {
  public:
@@ -59,10 +63,22 @@ class SessionFeed {
     bool reading = false;
     bool again = false;
   };
+  // One record of a session's stream: its event id and its text.
+  struct Entry {
+    std::uint64_t id = 0;
+    std::string_view text;
+  };
+  void wake(const std::string& message);
+  // Delivers `entry` when it follows the last record taken; reads the stream otherwise.
+  void offer(const std::string& member, Entry entry);
   void fetch(const std::string& member);
   void read(const std::string& member, const std::shared_ptr<Feed>& feed, std::string after);
   void take(const std::string& member, const std::shared_ptr<Feed>& feed,
             const redis::Reply& entries);
+  // Appends `entries` (in order, after the feed's last one) to the session, then reads on
+  // when `read_more` or a wake-up came meanwhile.
+  void deliver(const std::string& member, const std::shared_ptr<Feed>& feed,
+               const std::vector<Entry>& entries, bool read_more);
 
   SharedStore& store_;
   const std::string node_id_;

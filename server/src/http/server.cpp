@@ -329,6 +329,8 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
                                   std::shared_ptr<ConnectionResponse> response, bool keep_alive,
                                   const ServerLimits& limits) {
   const bool watch = response->watch_disconnect();
+  const SteadyTime header_due =
+      watch ? SteadyTime::min() : std::chrono::steady_clock::now() + limits.request_header_hold;
   bhttp::response<bhttp::empty_body> head{bhttp::status::ok, 11};
   head.set(bhttp::field::content_type, "text/event-stream");
   head.set(bhttp::field::cache_control, "no-cache");
@@ -348,8 +350,13 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
     auto drained = response->drain();
     if (drained.overflow || response->client_gone)
       co_return false;
-    // The header goes out at once even with nothing else ready: a client waits for it.
-    const EventWrite write(unsent_header ? &*unsent_header : nullptr, drained.frames,
+    // The header goes with the first events, or alone once it is due (at once on a watched
+    // stream, whose clients take it as "the stream is open"): a client waits for it.
+    // ServerLimits::request_header_hold says why a request's answer holds it back.
+    const bool has_events = !drained.frames.empty() || drained.end_requested;
+    const bool send_header =
+        unsent_header && (has_events || std::chrono::steady_clock::now() >= header_due);
+    const EventWrite write(send_header ? &*unsent_header : nullptr, drained.frames,
                            drained.end_requested);
     if (!write.empty()) {
       auto [ec, n] = co_await net::async_write(socket, write.buffers(), kTuple);
@@ -366,7 +373,10 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
         next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
       continue;
     }
-    if (!co_await response->wait(next_keepalive)) {
+    if (!co_await response->wait(unsent_header ? std::min(header_due, next_keepalive)
+                                               : next_keepalive)) {
+      if (unsent_header)
+        continue;  // the header is due: it goes out first, alone
       static const std::string kKeepalive = ": keepalive\n\n";
       auto [ec, n] =
           co_await net::async_write(socket, bhttp::make_chunk(net::buffer(kKeepalive)), kTuple);

@@ -22,6 +22,10 @@ struct ServerLimits {
   std::chrono::seconds write_timeout{30};          // one complete (non-stream) response
   std::chrono::seconds keepalive_interval{15};     // `: keepalive` on open event streams
   std::size_t max_stream_buffer_bytes = 8u << 20;  // queued SSE bytes before a slow client is cut
+  // How long a request's event-stream answer (start_events without watch_disconnect) holds its
+  // header back for its first events, so that an answer ready by then costs one write and one
+  // wake-up of the client; long-lived (watched) streams send their header at once.
+  std::chrono::milliseconds request_header_hold{20};
   // Connections served normally at once (ConnectionLimit); `serve` derives it from the
   // descriptor limit (effective_max_connections).
   std::size_t max_connections = 1000;

@@ -6,8 +6,14 @@
 
 namespace bmcp::jobs {
 
+constexpr std::string_view kDispatchOriginPrefix = "server-dispatch:";
+
 std::string dispatch_origin(std::string_view user_id) {
-  return "server-dispatch:" + std::string(user_id);
+  return std::string(kDispatchOriginPrefix) + std::string(user_id);
+}
+
+bool is_dispatch_origin(std::string_view origin) {
+  return origin.starts_with(kDispatchOriginPrefix);
 }
 
 std::string new_dispatch_job_id() {
@@ -16,7 +22,7 @@ std::string new_dispatch_job_id() {
 
 Dispatcher::Dispatcher(bus::BusService& bus, JobWaiter& waiter, JobStore& store,
                        Scheduler& scheduler, const Clock& clock)
-    : bus_(bus), waiter_(waiter), store_(store), scheduler_(scheduler), clock_(clock) {}
+    : parts_{bus, waiter, store, scheduler}, clock_(clock) {}
 
 namespace {
 
@@ -25,11 +31,12 @@ std::string_view string_field(const json::object& object, std::string_view key) 
   return field && field->is_string() ? std::string_view(field->get_string()) : std::string_view();
 }
 
-// `done`, telling `observer` how the dispatch ended first.
-DispatchDone observed(DispatchDone done, const DispatchObserver& observer,
-                      const DispatchRequest& request, const Clock& clock) {
-  return [done = std::move(done), &observer, user = request.user_id, command = request.command,
-          &clock, start = clock.steady_now()](DispatchReply reply) {
+// `done`, telling `observer` (a copy: the call may outlive the Dispatcher) how the dispatch
+// ended first.
+DispatchDone observed(DispatchDone done, DispatchObserver observer, const DispatchRequest& request,
+                      const Clock& clock) {
+  return [done = std::move(done), observer = std::move(observer), user = request.user_id,
+          command = request.command, &clock, start = clock.steady_now()](DispatchReply reply) {
     observer(DispatchOutcome{user, command, string_field(reply.envelope, "status"),
                              string_field(reply.envelope, "job_id"), clock.steady_now() - start});
     done(std::move(reply));
@@ -42,7 +49,7 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
                                                    DispatchProgress progress) {
   if (observer_)
     done = observed(std::move(done), observer_, request, clock_);
-  const auto candidates = bus_.clients_of_type(request.user_id, "blender");
+  const auto candidates = parts_.bus.clients_of_type(request.user_id, "blender");
   if (!candidates) {
     done({unavailable_envelope(request.command, candidates.error().detail), nullptr});
     return nullptr;
@@ -64,16 +71,16 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
   send.origin = dispatch_origin(user);
   send.job_id = new_job_id;
   // Refused before anything is recorded, so a call too large to send leaves no trace.
-  if (const auto refusal = bus_.size_refusal(user, send)) {
+  if (const auto refusal = parts_.bus.size_refusal(user, send)) {
     done({record_too_large_envelope(request.command, *target, refusal->detail), nullptr});
     return nullptr;
   }
   auto call =
-      std::make_shared<DispatchCall>(*this, std::move(request), *target, std::move(new_job_id),
+      std::make_shared<DispatchCall>(parts_, std::move(request), *target, std::move(new_job_id),
                                      std::move(done), std::move(progress));
   const auto& job_id = call->job_id();
   std::weak_ptr<DispatchCall> weak = call;
-  waiter_.add(
+  parts_.waiter.add(
       user, job_id,
       [weak](const bus::JobUpdate& update) {
         if (auto alive = weak.lock())
@@ -88,15 +95,15 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
   record.command = call->request_.command;
   record.target_uuids = {*target};
   record.created_at = clock_.unix_seconds();
-  store_.start(user, std::move(record));
+  parts_.store.start(user, std::move(record));
 
   // The timer holds the call alive until the job settles one way or another.
   const auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(call->request_.timeout);
   {
     std::lock_guard lock(call->mutex_);
-    call->timer_ = scheduler_.schedule_after(timeout, [call] { call->on_timeout(); });
+    call->timer_ = parts_.scheduler.schedule_after(timeout, [call] { call->on_timeout(); });
   }
-  const auto sent = bus_.send(user, send, true);
+  const auto sent = parts_.bus.send(user, send, true);
   if (sent.refused) {
     // Nothing was routed (the shared store could not be reached): the call ends now.
     const auto& command = call->request_.command;
@@ -109,9 +116,9 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
   return call;
 }
 
-DispatchCall::DispatchCall(Dispatcher& dispatcher, DispatchRequest request, std::string target_uuid,
+DispatchCall::DispatchCall(DispatchParts parts, DispatchRequest request, std::string target_uuid,
                            std::string job_id, DispatchDone done, DispatchProgress progress)
-    : dispatcher_(dispatcher),
+    : parts_(parts),
       request_(std::move(request)),
       target_uuid_(std::move(target_uuid)),
       job_id_(std::move(job_id)),
@@ -129,7 +136,7 @@ bool DispatchCall::settle() {
 void DispatchCall::on_reply(const bus::JobUpdate& update) {
   if (!settle())
     return;
-  dispatcher_.scheduler_.cancel(timer_);
+  parts_.scheduler.cancel(timer_);
   done_({reply_envelope(request_.command, target_uuid_, job_id_, update), update.images});
 }
 
@@ -148,8 +155,8 @@ void DispatchCall::on_timeout() {
   if (!settle())
     return;
   // The pending entry stays (marked timed out in the store) so a late reply is kept.
-  dispatcher_.waiter_.remove(request_.user_id, job_id_);
-  dispatcher_.store_.mark_timed_out(request_.user_id, job_id_);
+  parts_.waiter.remove(request_.user_id, job_id_);
+  parts_.store.mark_timed_out(request_.user_id, job_id_);
   done_({timeout_envelope(request_.command, target_uuid_, job_id_, request_.timeout.count()),
          nullptr});
 }
@@ -157,19 +164,19 @@ void DispatchCall::on_timeout() {
 void DispatchCall::fail_unsent(json::object envelope) {
   if (!settle())
     return;
-  dispatcher_.scheduler_.cancel(timer_);
-  dispatcher_.waiter_.remove(request_.user_id, job_id_);
-  dispatcher_.store_.forget(request_.user_id, job_id_);
+  parts_.scheduler.cancel(timer_);
+  parts_.waiter.remove(request_.user_id, job_id_);
+  parts_.store.forget(request_.user_id, job_id_);
   done_({std::move(envelope), nullptr});
 }
 
 void DispatchCall::cancel() {
   if (!settle())
     return;
-  dispatcher_.scheduler_.cancel(timer_);
+  parts_.scheduler.cancel(timer_);
   const auto& user = request_.user_id;
-  dispatcher_.waiter_.remove(user, job_id_);
-  dispatcher_.store_.mark_cancelled(user, job_id_);
+  parts_.waiter.remove(user, job_id_);
+  parts_.store.mark_cancelled(user, job_id_);
   // As on timeout (contract §4.7), the pending entry stays until the target's terminal reply
   // (the addon answers `cancelled`) or its TTL: a late reply then goes direct to the dispatch
   // origin, which is no client, instead of falling back to a broadcast to every client.
@@ -179,7 +186,7 @@ void DispatchCall::cancel() {
   notice.priority = LogLevel::kNotice;
   notice.origin = dispatch_origin(user);
   notice.job_id = job_id_;
-  dispatcher_.bus_.send(user, notice, false);
+  parts_.bus.send(user, notice, false);
 }
 
 }  // namespace bmcp::jobs

@@ -46,13 +46,22 @@ struct DispatchOutcome {
 // caller gets the envelope.
 using DispatchObserver = std::function<void(const DispatchOutcome& outcome)>;
 
+// What dispatches work with. Each must outlive every call in flight (the Dispatcher that
+// started a call need not: a call keeps these references itself).
+struct DispatchParts {
+  bus::BusService& bus;
+  JobWaiter& waiter;
+  JobStore& store;
+  Scheduler& scheduler;
+};
+
 class Dispatcher;
 
 // One dispatch in flight. Exactly one of reply, timeout and cancel settles it.
 // Thread safety: all methods are safe from any thread.
 class DispatchCall : public std::enable_shared_from_this<DispatchCall> {
  public:
-  DispatchCall(Dispatcher& dispatcher, DispatchRequest request, std::string target_uuid,
+  DispatchCall(DispatchParts parts, DispatchRequest request, std::string target_uuid,
                std::string job_id, DispatchDone done, DispatchProgress progress);
 
   const std::string& job_id() const { return job_id_; }
@@ -71,7 +80,7 @@ class DispatchCall : public std::enable_shared_from_this<DispatchCall> {
   // answer `envelope`.
   void fail_unsent(json::object envelope);
 
-  Dispatcher& dispatcher_;
+  const DispatchParts parts_;
   const DispatchRequest request_;
   const std::string target_uuid_;
   const std::string job_id_;
@@ -100,18 +109,15 @@ class Dispatcher {
   void set_observer(DispatchObserver observer) { observer_ = std::move(observer); }
 
  private:
-  friend class DispatchCall;
-
-  bus::BusService& bus_;
-  JobWaiter& waiter_;
-  JobStore& store_;
-  Scheduler& scheduler_;
+  const DispatchParts parts_;
   const Clock& clock_;
   DispatchObserver observer_;
 };
 
 // "server-dispatch:<user_id>": the origin of dispatch records and of their pending jobs.
 std::string dispatch_origin(std::string_view user_id);
+// Whether `origin` is a dispatch origin (of any user).
+bool is_dispatch_origin(std::string_view origin);
 // "j-" and 12 lowercase hex characters from a CSPRNG.
 std::string new_dispatch_job_id();
 

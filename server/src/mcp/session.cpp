@@ -50,7 +50,13 @@ bool Session::is_idle(std::chrono::nanoseconds idle_limit) const {
     if (!in_flight_.empty())
       return false;
   }
-  return clock_.steady_now() - last_activity() >= idle_limit;
+  // Idle since the later of its last request and the moment its stream went away (contract
+  // §4.6: no open stream *and* no request for the whole time): a client that only listens and
+  // reconnects its stream is not ended in the moment between the old stream and the new one.
+  auto since = last_activity();
+  if (const auto detached = stream_.detached_since(); detached && *detached > since)
+    since = *detached;
+  return clock_.steady_now() - since >= idle_limit;
 }
 
 SteadyTime Session::last_activity() const {

@@ -190,6 +190,15 @@ StandaloneStreamStats StandaloneStream::stats() const {
   return stats_;
 }
 
+std::size_t StandaloneStream::queued() const {
+  std::lock_guard lock(mutex_);
+  // Undelivered events are the tail of events_.
+  std::size_t count = 0;
+  for (auto it = events_.rbegin(); it != events_.rend() && it->id > delivered_through_; ++it)
+    ++count;
+  return count;
+}
+
 void StandaloneStream::detach_locked() {
   if (sink_)
     sink_->close();

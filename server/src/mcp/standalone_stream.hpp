@@ -80,6 +80,8 @@ class StandaloneStream {
   // attached.
   std::optional<SteadyTime> detached_since() const;
   StandaloneStreamStats stats() const;
+  // How many events wait, not pushed to any sink yet.
+  std::size_t queued() const;
 
  private:
   struct Event {

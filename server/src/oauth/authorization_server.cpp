@@ -6,12 +6,14 @@
 #include <boost/json/object.hpp>
 #include <cctype>
 
+#include "core/web_text.hpp"
+#include "oauth/client_id_document.hpp"
 #include "oauth/metadata.hpp"
 #include "oauth/pages.hpp"
 #include "oauth/redirect_uri.hpp"
+#include "oauth/replies.hpp"
 #include "oauth/scopes.hpp"
 #include "oauth/secrets.hpp"
-#include "oauth/web_text.hpp"
 
 namespace bmcp::oauth {
 
@@ -25,32 +27,6 @@ constexpr std::string_view kRequestFields[] = {
 constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kClientIdBytes = 18;
 
-// Token responses must not be cached (RFC 6749 section 5.1); the metadata may be.
-WebReply json_reply(int status, const json::value& body, std::string_view cache = "no-store") {
-  WebReply reply{status,
-                 {{"Content-Type", "application/json"}, {"Cache-Control", std::string(cache)}},
-                 to_json_text(body)};
-  if (cache == "no-store")
-    reply.headers.emplace_back("Pragma", "no-cache");
-  return reply;
-}
-
-// RFC 6749 section 5.2: 400 (401 for invalid_client) with {error, error_description}.
-WebReply oauth_error(std::string_view error, std::string_view description, int status = 400) {
-  return json_reply(status, json::object{{"error", error}, {"error_description", description}});
-}
-
-bool is_form(std::string_view content_type) {
-  const auto semi = content_type.find(';');
-  auto type = content_type.substr(0, semi);
-  while (!type.empty() && type.back() == ' ')
-    type.remove_suffix(1);
-  std::string lower(type);
-  for (auto& c : lower)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/x-www-form-urlencoded";
-}
-
 std::string host_of(std::string_view uri) {
   const auto origin = origin_of(uri);
   const auto scheme_end = origin.find("://");
@@ -58,8 +34,9 @@ std::string host_of(std::string_view uri) {
 }
 
 // Adds the security headers of every page: a CSP that allows only the page's own inline style
-// (by nonce) and form posts to itself and to `redirect_origin`, no framing, no referrer, no
-// caching.
+// (by nonce) and form posts to itself and to `redirect_origin`, no framing, no referrer to other
+// origins, no caching. The referrer policy is same-origin, not no-referrer: under no-referrer a
+// browser sends "Origin: null" with the page's own form posts, which the origin guard refuses.
 WebReply page_reply(int status, std::string body, std::string_view nonce,
                     std::string_view redirect_origin) {
   std::string form_action = "'self'";
@@ -73,7 +50,7 @@ WebReply page_reply(int status, std::string body, std::string_view nonce,
                                        "; frame-ancestors 'none'; base-uri 'none'"},
        {"X-Frame-Options", "DENY"},
        {"X-Content-Type-Options", "nosniff"},
-       {"Referrer-Policy", "no-referrer"},
+       {"Referrer-Policy", "same-origin"},
        {"Cache-Control", "no-store"}},
       std::move(body)};
   return reply;
@@ -109,13 +86,15 @@ struct AuthorizationServer::Checked {
 AuthorizationServer::AuthorizationServer(auth::AuthService& auth, auth::UserStore& users,
                                          auth::OAuthStore& store, const Clock& clock,
                                          std::string_view signing_key,
-                                         AuthorizationServerOptions options)
+                                         AuthorizationServerOptions options,
+                                         ClientDocuments* documents)
     : auth_(auth),
       users_(users),
       store_(store),
       clock_(clock),
       options_(options),
-      browser_(signing_key) {}
+      browser_(signing_key),
+      documents_(documents) {}
 
 void AuthorizationServer::set_base_url(std::string_view base) {
   auto urls = server_urls(base);
@@ -134,11 +113,13 @@ std::int64_t AuthorizationServer::now() const {
 }
 
 WebReply AuthorizationServer::protected_resource_metadata() const {
-  return json_reply(200, oauth::protected_resource_metadata(urls()), "max-age=300");
+  return json_reply(200, oauth::protected_resource_metadata(urls(), options_.external_issuer),
+                    "max-age=300");
 }
 
 WebReply AuthorizationServer::authorization_server_metadata() const {
-  return json_reply(200, oauth::authorization_server_metadata(urls()), "max-age=300");
+  return json_reply(200, oauth::authorization_server_metadata(urls(), documents_ != nullptr),
+                    "max-age=300");
 }
 
 std::string AuthorizationServer::www_authenticate(bool token_refused) const {
@@ -172,8 +153,25 @@ WebReply AuthorizationServer::authorize(const WebRequest& request) {
   // Until the client and its redirect URI are known, nothing may redirect: an error page.
   const auto client_id = field(*fields, "client_id");
   std::optional<auth::OAuthClient> client;
+  if (is_url_client_id(client_id)) {
+    if (documents_ == nullptr) {
+      return error_page_reply(400, "Unknown application",
+                              "This server does not accept client_id URLs (client metadata "
+                              "documents). Ask the application to register instead.");
+    }
+    auto described = documents_->client(client_id);
+    if (!described) {
+      // Quoted as JSON text: the client_id may hold anything, line breaks included.
+      spdlog::info("oauth: client_id {} refused: {}",
+                   to_json_text(json::string(client_id.substr(0, 300))), described.error());
+      return error_page_reply(400, "Application refused",
+                              "The application's client_id " + std::string(client_id) +
+                                  " cannot be used: " + described.error() + ".");
+    }
+    client = std::move(*described);
+  }
   try {
-    if (!client_id.empty())
+    if (!client_id.empty() && !client)
       client = store_.find_client(client_id);
   } catch (const auth::StoreUnavailable&) {
     return error_page_reply(503, "Try again shortly", "The store cannot be reached right now.");
@@ -238,7 +236,8 @@ WebReply AuthorizationServer::authorize_checked(const WebRequest& request, const
   };
   const ClientShown shown{
       checked.client.client_name.empty() ? checked.client.client_id : checked.client.client_name,
-      host_of(checked.redirect_uri)};
+      host_of(checked.redirect_uri),
+      is_url_client_id(checked.client.client_id) ? host_of(checked.client.client_id) : ""};
   const auto redirect_origin = origin_of(checked.redirect_uri);
   const auto nonce = random_secret(16);
 
@@ -365,135 +364,6 @@ WebReply AuthorizationServer::authorize_checked(const WebRequest& request, const
   }
 }
 
-WebReply AuthorizationServer::token(const WebRequest& request) {
-  if (!is_form(request.content_type)) {
-    return oauth_error("invalid_request", "the body must be application/x-www-form-urlencoded");
-  }
-  const auto fields = parse_form(request.body);
-  if (!fields) {
-    return oauth_error("invalid_request",
-                       "the body cannot be read (a broken escape or a parameter given twice)");
-  }
-  try {
-    const auto grant_type = field(*fields, "grant_type");
-    if (grant_type == "authorization_code")
-      return code_grant(*fields);
-    if (grant_type == "refresh_token")
-      return refresh_grant(*fields);
-    if (grant_type.empty())
-      return oauth_error("invalid_request", "grant_type is required");
-    return oauth_error("unsupported_grant_type",
-                       "grant_type must be authorization_code or refresh_token");
-  } catch (const auth::StoreUnavailable&) {
-    auto reply = oauth_error("temporarily_unavailable", "the store cannot be reached", 503);
-    reply.headers.emplace_back("Retry-After", "5");
-    return reply;
-  }
-}
-
-WebReply AuthorizationServer::code_grant(const FormFields& fields) {
-  for (const auto name : {"code", "redirect_uri", "client_id", "code_verifier"}) {
-    if (field(fields, name).empty())
-      return oauth_error("invalid_request", std::string(name) + " is required");
-  }
-  const auto client_id = field(fields, "client_id");
-  if (!store_.find_client(client_id))
-    return oauth_error("invalid_client", "no client is registered with this client_id", 401);
-  const auto verifier = field(fields, "code_verifier");
-  if (!valid_pkce_text(verifier)) {
-    return oauth_error("invalid_request",
-                       "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~");
-  }
-  const auto outcome = store_.take_code(secret_digest(field(fields, "code")), now());
-  if (outcome.use == auth::CodeUse::kReused) {
-    // A code used twice may have leaked: the tokens issued for it die too (OAuth 2.1 4.1.3).
-    store_.revoke_family(outcome.code->grant.family_id);
-    return oauth_error("invalid_grant", "the authorization code was already used");
-  }
-  if (outcome.use != auth::CodeUse::kTaken)
-    return oauth_error("invalid_grant", "the authorization code is invalid or expired");
-  const auto& code = *outcome.code;
-  if (code.grant.client_id != client_id)
-    return oauth_error("invalid_grant", "the authorization code was issued to another client");
-  if (code.redirect_uri != field(fields, "redirect_uri"))
-    return oauth_error("invalid_grant", "redirect_uri is not the one of the authorization request");
-  if (!same_secret(s256_challenge(verifier), code.code_challenge))
-    return oauth_error("invalid_grant", "the code_verifier does not match the code_challenge");
-  if (const auto resource = field(fields, "resource"); !resource.empty() &&
-                                                       resource != code.grant.resource &&
-                                                       resource != code.grant.resource + "/") {
-    return oauth_error("invalid_target", "resource is not the one the code was issued for");
-  }
-  const auto user = users_.find(code.grant.username);
-  if (!user || user->uid != code.grant.uid)
-    return oauth_error("invalid_grant", "the account no longer exists");
-  if (auto added = store_.add_family(code.grant, now()); !added)
-    throw auth::StoreError(added.error().message);
-  return issue_tokens(code.grant, *user, code.grant.scopes);
-}
-
-WebReply AuthorizationServer::refresh_grant(const FormFields& fields) {
-  for (const auto name : {"refresh_token", "client_id"}) {
-    if (field(fields, name).empty())
-      return oauth_error("invalid_request", std::string(name) + " is required");
-  }
-  const auto digest = secret_digest(field(fields, "refresh_token"));
-  const auto client_id = field(fields, "client_id");
-  // The client is checked before the token is used, so another client cannot spend it.
-  const auto family = store_.family_of(digest);
-  if (!family)
-    return oauth_error("invalid_grant", "the refresh token is invalid, expired or revoked");
-  if (family->client_id != client_id)
-    return oauth_error("invalid_grant", "the refresh token was issued to another client");
-  std::vector<std::string> scopes = family->scopes;
-  if (const auto asked = field(fields, "scope"); !asked.empty()) {
-    const auto requested = parse_scope(asked);
-    if (!requested)
-      return oauth_error("invalid_scope", "scope names a scope this server does not have");
-    for (const auto& scope : *requested) {
-      if (std::find(family->scopes.begin(), family->scopes.end(), scope) == family->scopes.end())
-        return oauth_error("invalid_scope", "scope asks for more than was granted");
-    }
-    scopes = *requested;
-  }
-  if (const auto resource = field(fields, "resource");
-      !resource.empty() && resource != family->resource && resource != family->resource + "/") {
-    return oauth_error("invalid_target", "resource is not the one the grant was made for");
-  }
-  const auto outcome = store_.use_refresh(digest, now(), options_.refresh_grace.count());
-  if (outcome.use == auth::RefreshUse::kReplayed) {
-    spdlog::warn("oauth: refresh token of client {} reused after rotation; its grant is revoked",
-                 family->client_id);
-    return oauth_error("invalid_grant", "the refresh token was already used; the grant is revoked");
-  }
-  if (!outcome.grant)
-    return oauth_error("invalid_grant", "the refresh token is invalid, expired or revoked");
-  const auto user = users_.find(outcome.grant->username);
-  if (!user || user->uid != outcome.grant->uid)
-    return oauth_error("invalid_grant", "the account no longer exists");
-  return issue_tokens(*outcome.grant, *user, scopes);
-}
-
-WebReply AuthorizationServer::issue_tokens(const auth::OAuthGrant& grant,
-                                           const auth::UserRecord& user,
-                                           const std::vector<std::string>& scopes) {
-  auto refresh = "bmcp_rt_" + random_secret(kSecretBytes);
-  if (auto added = store_.add_refresh(secret_digest(refresh), grant.family_id,
-                                      now() + options_.refresh_ttl.count());
-      !added) {
-    throw auth::StoreError(added.error().message);
-  }
-  auth::UserRecord holder = user;
-  holder.roles = roles_for_scopes(user.roles, scopes);
-  const auth::ClientGrant client{grant.client_id, scopes};
-  const auto access = auth_.tokens().issue_access(holder, &client);
-  return json_reply(200, json::object{{"access_token", access.token},
-                                      {"token_type", "Bearer"},
-                                      {"expires_in", auth_.access_ttl().count()},
-                                      {"refresh_token", refresh},
-                                      {"scope", join_scopes(scopes)}});
-}
-
 WebReply AuthorizationServer::register_client(const WebRequest& request) {
   try {
     const auto since = now() - 3600;
@@ -517,33 +387,8 @@ WebReply AuthorizationServer::register_client(const WebRequest& request) {
     return json_reply(201,
                       registration_response(client.client_id, client.registered_at, *metadata));
   } catch (const auth::StoreUnavailable&) {
-    auto reply = oauth_error("temporarily_unavailable", "the store cannot be reached", 503);
-    reply.headers.emplace_back("Retry-After", "5");
-    return reply;
+    return store_unavailable();
   }
-}
-
-WebReply AuthorizationServer::revoke(const WebRequest& request) {
-  if (!is_form(request.content_type)) {
-    return oauth_error("invalid_request", "the body must be application/x-www-form-urlencoded");
-  }
-  const auto fields = parse_form(request.body);
-  if (!fields || field(*fields, "token").empty())
-    return oauth_error("invalid_request", "token is required");
-  if (field(*fields, "client_id").empty())
-    return oauth_error("invalid_request", "client_id is required");
-  try {
-    // RFC 7009 section 2.2: 200 whether or not the token was known. Access tokens are
-    // self-contained and live out their short lifetime; refresh tokens end their family.
-    const auto family = store_.family_of(secret_digest(field(*fields, "token")));
-    if (family && family->client_id == field(*fields, "client_id"))
-      store_.revoke_family(family->family_id);
-  } catch (const auth::StoreUnavailable&) {
-    auto reply = oauth_error("temporarily_unavailable", "the store cannot be reached", 503);
-    reply.headers.emplace_back("Retry-After", "5");
-    return reply;
-  }
-  return WebReply{200, {{"Cache-Control", "no-store"}}, ""};
 }
 
 }  // namespace bmcp::oauth

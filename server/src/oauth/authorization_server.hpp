@@ -12,10 +12,11 @@
 #include "auth/oauth_store.hpp"
 #include "auth/user_store.hpp"
 #include "core/clock.hpp"
+#include "core/web_text.hpp"
 #include "oauth/browser_session.hpp"
+#include "oauth/client_documents.hpp"
 #include "oauth/client_registration.hpp"
 #include "oauth/public_url.hpp"
-#include "oauth/web_text.hpp"
 
 namespace bmcp::oauth {
 
@@ -45,6 +46,9 @@ struct AuthorizationServerOptions {
   std::chrono::seconds browser_session_ttl{12 * 3600};
   // Client registrations one client address may make per hour.
   std::int64_t registrations_per_hour = 20;
+  // An external OpenID provider whose access tokens /mcp accepts too (--oidc-issuer), listed
+  // after this server in the Protected Resource Metadata; "" for none.
+  std::string external_issuer{};
 };
 
 // The OAuth 2.1 authorization server of the MCP authorization spec (docs/authorization.md):
@@ -53,16 +57,19 @@ struct AuthorizationServerOptions {
 // the token endpoint (authorization_code and rotating refresh_token grants) and revocation
 // (RFC 7009). Users, their passwords and the login rate limits are the AuthService's; access
 // tokens are its JWTs with aud = the public /mcp URL and the granted scopes.
-// Blocking: authorize (password hashing), token, register_client and revoke use the stores;
-// run them on a worker pool. The metadata and www_authenticate() are cheap.
-// Thread safety: every method may be called from any thread once set_base_url() was called.
+// Blocking: authorize (password hashing, fetching a client metadata document), token,
+// register_client and revoke use the stores; run them on a worker pool. The metadata and
+// www_authenticate() are cheap. Thread safety: every method may be called from any thread once
+// set_base_url() was called.
 class AuthorizationServer {
  public:
   // Everything passed must outlive the server. `signing_key` keys the browser cookies and
-  // CSRF tokens (through keys derived for each).
+  // CSRF tokens (through keys derived for each). With `documents`, a client_id that is an
+  // https URL names its client metadata document (client_id_document.hpp); without, such
+  // client_ids are refused and the metadata says they are not supported.
   AuthorizationServer(auth::AuthService& auth, auth::UserStore& users, auth::OAuthStore& store,
                       const Clock& clock, std::string_view signing_key,
-                      AuthorizationServerOptions options);
+                      AuthorizationServerOptions options, ClientDocuments* documents = nullptr);
 
   // The public base URL (check_public_url, or bind_base_url); also sets the audience of every
   // access token AuthService issues and accepts. Called once before serving.
@@ -100,6 +107,7 @@ class AuthorizationServer {
   const Clock& clock_;
   const AuthorizationServerOptions options_;
   const BrowserSessions browser_;
+  ClientDocuments* const documents_;
   mutable std::mutex urls_mutex_;
   ServerUrls urls_;
 };

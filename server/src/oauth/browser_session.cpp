@@ -3,7 +3,7 @@
 #include <charconv>
 #include <vector>
 
-#include "oauth/web_text.hpp"
+#include "core/web_text.hpp"
 
 namespace bmcp::oauth {
 

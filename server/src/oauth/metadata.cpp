@@ -18,15 +18,18 @@ json::array scopes_array() {
 
 }  // namespace
 
-json::object protected_resource_metadata(const ServerUrls& urls) {
+json::object protected_resource_metadata(const ServerUrls& urls, std::string_view external_issuer) {
+  json::array servers{json::string(urls.issuer)};
+  if (!external_issuer.empty())
+    servers.emplace_back(external_issuer);
   return json::object{{"resource", urls.resource},
-                      {"authorization_servers", json::array{json::string(urls.issuer)}},
+                      {"authorization_servers", std::move(servers)},
                       {"scopes_supported", scopes_array()},
                       {"bearer_methods_supported", json::array{"header"}},
                       {"resource_name", "blender-mcp"}};
 }
 
-json::object authorization_server_metadata(const ServerUrls& urls) {
+json::object authorization_server_metadata(const ServerUrls& urls, bool client_id_documents) {
   return json::object{{"issuer", urls.issuer},
                       {"authorization_endpoint", urls.authorization_endpoint},
                       {"token_endpoint", urls.token_endpoint},
@@ -39,7 +42,7 @@ json::object authorization_server_metadata(const ServerUrls& urls) {
                       {"code_challenge_methods_supported", json::array{"S256"}},
                       {"token_endpoint_auth_methods_supported", json::array{"none"}},
                       {"revocation_endpoint_auth_methods_supported", json::array{"none"}},
-                      {"client_id_metadata_document_supported", false},
+                      {"client_id_metadata_document_supported", client_id_documents},
                       {"authorization_response_iss_parameter_supported", true}};
 }
 

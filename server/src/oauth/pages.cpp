@@ -6,6 +6,14 @@ namespace bmcp::oauth {
 
 namespace {
 
+// The client's name, and for a client metadata document the host that published it.
+std::string client_text(const ClientShown& client) {
+  std::string out = "<span class=\"client\">" + html_escape(client.name) + "</span>";
+  if (!client.document_host.empty())
+    out += " (described by <code>" + html_escape(client.document_host) + "</code>)";
+  return out;
+}
+
 std::string head(std::string_view title, std::string_view nonce) {
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -42,9 +50,8 @@ std::string scope_description(std::string_view scope) {
 std::string login_page(const PageForm& form, const ClientShown& client, std::string_view problem,
                        std::string_view style_nonce) {
   std::string page = head("Sign in - blender-mcp", style_nonce);
-  page += "<h1>Sign in to blender-mcp</h1><p><span class=\"client\">" + html_escape(client.name) +
-          "</span> (returning to <code>" + html_escape(client.redirect_host) +
-          "</code>) asks to use this server for you.</p>";
+  page += "<h1>Sign in to blender-mcp</h1><p>" + client_text(client) + " (returning to <code>" +
+          html_escape(client.redirect_host) + "</code>) asks to use this server for you.</p>";
   if (!problem.empty())
     page += "<p class=\"problem\" role=\"alert\">" + html_escape(problem) + "</p>";
   page += "<form method=\"post\" action=\"/authorize\">" + hidden_fields(form) +
@@ -62,8 +69,8 @@ std::string login_page(const PageForm& form, const ClientShown& client, std::str
 std::string consent_page(const PageForm& form, const ClientShown& client, std::string_view username,
                          const std::vector<std::string>& scopes, std::string_view style_nonce) {
   std::string page = head("Allow access - blender-mcp", style_nonce);
-  page += "<h1>Allow access?</h1><p><span class=\"client\">" + html_escape(client.name) +
-          "</span> wants to act as <b>" + html_escape(username) +
+  page += "<h1>Allow access?</h1><p>" + client_text(client) + " wants to act as <b>" +
+          html_escape(username) +
           "</b> on this blender-mcp server. You will be sent back to <code>" +
           html_escape(client.redirect_host) + "</code>.</p><p>It will be able to:</p><ul>";
   for (const auto& scope : scopes) {

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "oauth/web_text.hpp"
+#include "core/web_text.hpp"
 
 namespace bmcp::oauth {
 
@@ -21,6 +21,9 @@ struct PageForm {
 struct ClientShown {
   std::string name;           // client_name, or the client_id when it has none
   std::string redirect_host;  // where the person is sent back to
+  // For a client_id URL, the host that published its metadata document (the name above is the
+  // document's own claim; the host is what vouches for it); "" for registered clients.
+  std::string document_host;
 };
 
 // The login form (username, password); `problem` is shown above it when not empty.

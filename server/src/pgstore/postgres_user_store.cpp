@@ -74,7 +74,7 @@ PostgresUserStore::PostgresUserStore(const std::string& url, const Clock& clock,
                                      PostgresStoreOptions options)
     : clock_(clock), pool_(url, options.max_connections) {
   if (options.presence_cache_ttl) {
-    presence_ = std::make_unique<UserPresenceCache>(clock, *options.presence_cache_ttl);
+    presence_ = std::make_unique<auth::UserPresenceCache>(clock, *options.presence_cache_ttl);
   }
 }
 
@@ -97,7 +97,7 @@ Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::open(const std::st
     return Unexpected{open_error(error)};
   }
   if (store->presence_) {
-    UserPresenceCache& presence = *store->presence_;
+    auth::UserPresenceCache& presence = *store->presence_;
     std::atomic<bool>& listening = store->listening_;
     std::atomic<std::uint64_t>& heard = store->changes_heard_;
     store->listener_ = std::make_unique<UserChangeListener>(
@@ -143,7 +143,7 @@ bool PostgresUserStore::exists_with_uid(std::string_view username, std::string_v
   std::string current = pool_.run(Retry::kOnceIfLost, [&](PgConnection& connection) {
     const auto rows =
         connection.exec("SELECT uid FROM users WHERE username = $1", {pg_param(username)});
-    return rows.rows() == 0 ? std::string(UserPresenceCache::kNoAccount) : rows.text(0, 0);
+    return rows.rows() == 0 ? std::string(auth::UserPresenceCache::kNoAccount) : rows.text(0, 0);
   });
   const bool matches = current == uid;
   if (presence_) {

@@ -6,11 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "auth/user_presence_cache.hpp"
 #include "auth/user_store.hpp"
 #include "core/clock.hpp"
 #include "pgstore/pg_pool.hpp"
 #include "pgstore/user_change_listener.hpp"
-#include "pgstore/user_presence_cache.hpp"
 
 namespace bmcp::pgstore {
 
@@ -71,7 +71,7 @@ class PostgresUserStore final : public auth::UserStore {
 
   const Clock& clock_;
   PgPool pool_;
-  std::unique_ptr<UserPresenceCache> presence_;
+  std::unique_ptr<auth::UserPresenceCache> presence_;
   std::atomic<bool> listening_{false};
   std::atomic<std::uint64_t> changes_heard_{0};
   std::unique_ptr<UserChangeListener> listener_;  // last: it calls into presence_

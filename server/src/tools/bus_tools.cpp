@@ -68,6 +68,12 @@ mcp::Tool register_tool(bus::BusService& hub, const Clock& clock) {
           .items("capabilities", "string")
           .optional("group_id", {"string", "null"}, nullptr,
                     "Group name for group routing; empty means no group")
+          .optional("blender_version", {"string", "null"}, nullptr,
+                    "Blender's version string (bpy.app.version_string), shown in the web "
+                    "console; 1-64 characters. Not part of ClientInfo")
+          .optional("host", {"string", "null"}, nullptr,
+                    "The host name of the machine the client runs on, shown in the web "
+                    "console; 1-255 characters. Not part of ClientInfo")
           .build();
   auto handler = [&hub, &clock](const Context& ctx, const json::object& arguments) {
     bus::Registration registration;
@@ -81,6 +87,10 @@ mcp::Tool register_tool(bus::BusService& hub, const Clock& clock) {
     }
     if (auto group = text(arguments, "group_id"); !group.empty())
       registration.group_id = std::move(group);
+    if (const auto* version = find_string(arguments, "blender_version"))
+      registration.blender_version = std::string(*version);
+    if (const auto* host = find_string(arguments, "host"))
+      registration.host = std::string(*host);
     // The contract's two words keep their exact shape; the newer bounds say what was wrong.
     const bool empty_type = registration.client_type.empty();
     auto endpoint = std::make_shared<SessionEndpoint>(ctx->session_ptr(), clock);

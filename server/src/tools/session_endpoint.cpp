@@ -46,6 +46,10 @@ std::chrono::nanoseconds SessionEndpoint::offline_for() const {
   return since ? clock_.steady_now() - *since : std::chrono::nanoseconds(0);
 }
 
+std::size_t SessionEndpoint::queued_records() const {
+  return session_->stream().queued();
+}
+
 bus::Delivery SessionEndpoint::deliver_text(std::string text, std::uint64_t event_id,
                                             const std::shared_ptr<ByteBudget>& budget) {
   return outcome_of(session_->stream().publish_with_id(event_id, text, budget));

@@ -27,6 +27,7 @@ class SessionEndpoint final : public bus::Endpoint {
   bus::Delivery deliver_text(std::string text, std::uint64_t event_id,
                              const std::shared_ptr<ByteBudget>& budget) override;
   std::chrono::nanoseconds offline_for() const override;
+  std::size_t queued_records() const override;
 
  private:
   const std::shared_ptr<mcp::Session> session_;

@@ -216,15 +216,26 @@ void McpEndpoint::get(http::HttpRequest request, std::shared_ptr<http::ResponseS
   response->start_events({}, true);
   auto sink = std::make_shared<StreamSink>(response);
   std::weak_ptr<mcp::Session> weak_session = session;
-  response->on_close([weak_session, raw = sink.get()] {
+  // The callbacks name their sink by a weak reference, never by its address alone: a replaced
+  // sink is freed at once, and a later stream's sink may be given the same address, so a
+  // replaced stream's connection closing late must not detach that later stream. A sink that
+  // no longer exists is attached nowhere.
+  std::weak_ptr<StreamSink> weak_sink = sink;
+  response->on_close([weak_session, weak_sink] {
+    const auto alive_sink = weak_sink.lock();
+    if (!alive_sink)
+      return;
     if (auto alive = weak_session.lock())
-      alive->stream().detach(raw);
+      alive->stream().detach(alive_sink.get());
   });
   // The client read what was written: events that waited for room (a replay larger than the
   // buffer, a burst) go on.
-  response->on_drained([weak_session, raw = sink.get()] {
+  response->on_drained([weak_session, weak_sink] {
+    const auto alive_sink = weak_sink.lock();
+    if (!alive_sink)
+      return;
     if (auto alive = weak_session.lock())
-      alive->stream().resume(raw);
+      alive->stream().resume(alive_sink.get());
   });
   const auto resume_after = last_event_id(request);
   session->stream().attach(sink, resume_after);

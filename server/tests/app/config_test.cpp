@@ -102,6 +102,18 @@ TEST_F(LoadConfigTest, ByteBoundsAreReadAndValidated) {
   EXPECT_EQ(config->stream_buffer_bytes, 2097152);
 }
 
+TEST_F(LoadConfigTest, TheKeepaliveIntervalComesFromTheEnvironmentAndIsValidated) {
+  EXPECT_EQ(load_config({}, env())->keepalive_seconds, 15);
+  env_["BLENDER_MCP_KEEPALIVE_SECONDS"] = "2";
+  EXPECT_EQ(load_config({}, env())->keepalive_seconds, 2);
+  for (const char* value : {"0", "-1", "soon", "3601"}) {
+    env_["BLENDER_MCP_KEEPALIVE_SECONDS"] = value;
+    auto config = load_config({}, env());
+    ASSERT_FALSE(config.ok()) << value;
+    EXPECT_NE(config.error().find("BLENDER_MCP_KEEPALIVE_SECONDS"), std::string::npos);
+  }
+}
+
 TEST_F(LoadConfigTest, EveryHolderMustTakeOneRecordOfTheLargestSize) {
   for (const char* name : {"BLENDER_MCP_USER_BUFFER_BYTES", "BLENDER_MCP_OFFLINE_HOLD_BYTES",
                            "BLENDER_MCP_SESSION_QUEUE_BYTES", "BLENDER_MCP_STREAM_BUFFER_BYTES"}) {
@@ -394,6 +406,89 @@ TEST_F(LoadConfigTest, ThePublicUrlComesFromFlagEnvironmentOrFileAndIsChecked) {
   file_flags.config_file = write_toml("public_url = \"https://file.example\"\n");
   EXPECT_EQ(load_config(file_flags, env())->public_url, "https://file.example");
   file_flags.config_file = write_toml("public_url = \"https://file.example/x\"\n");
+  EXPECT_FALSE(load_config(file_flags, env()).ok());
+}
+
+TEST_F(LoadConfigTest, TheOidcSettingsComeFromEverySourceAndAreChecked) {
+  const auto defaults = load_config({}, env());
+  EXPECT_EQ(defaults->oidc_issuer, std::nullopt);
+  EXPECT_EQ(defaults->oidc_user_claim, "sub");
+  EXPECT_EQ(defaults->oidc_roles_claim, std::nullopt);
+  env_["BLENDER_MCP_OIDC_ISSUER"] = "https://id.example/realms/main";
+  env_["BLENDER_MCP_OIDC_ROLES_CLAIM"] = "realm_access.roles";
+  ServeFlags flags;
+  flags.oidc_audience = "blender-mcp";
+  flags.oidc_user_claim = "preferred_username";
+  const auto loaded = load_config(flags, env());
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded->oidc_issuer, "https://id.example/realms/main");
+  EXPECT_EQ(loaded->oidc_audience, "blender-mcp");
+  EXPECT_EQ(loaded->oidc_user_claim, "preferred_username");
+  EXPECT_EQ(loaded->oidc_roles_claim, "realm_access.roles");
+
+  for (const char* bad : {"http://id.example", "https://", "https://id.example/?x=1",
+                          "https://u@id.example", "id.example"}) {
+    ServeFlags refused_flags;
+    refused_flags.oidc_issuer = bad;
+    const auto refused = load_config(refused_flags, env());
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().find("--oidc-issuer"), std::string::npos) << refused.error();
+  }
+  flags.oidc_user_claim = "has space";
+  EXPECT_NE(load_config(flags, env()).error().find("--oidc-user-claim"), std::string::npos);
+
+  env_.clear();
+  ServeFlags without_issuer;
+  without_issuer.oidc_audience = "x";
+  EXPECT_NE(load_config(without_issuer, env()).error().find("need --oidc-issuer"),
+            std::string::npos);
+
+  ServeFlags file_flags;
+  file_flags.config_file =
+      write_toml("oidc_issuer = \"https://file.example\"\noidc_roles_claim = \"roles\"\n");
+  const auto from_file = load_config(file_flags, env());
+  ASSERT_TRUE(from_file.ok()) << from_file.error();
+  EXPECT_EQ(from_file->oidc_issuer, "https://file.example");
+  EXPECT_EQ(from_file->oidc_roles_claim, "roles");
+  file_flags.config_file = write_toml("oidc_issuer = 3\n");
+  EXPECT_NE(load_config(file_flags, env()).error().find("oidc_issuer"), std::string::npos);
+}
+
+TEST_F(LoadConfigTest, TheMetadataDocumentSettingsComeFromEverySourceAndAreChecked) {
+  EXPECT_TRUE(load_config({}, env())->oauth_metadata_allow.empty());
+  EXPECT_EQ(load_config({}, env())->oauth_metadata_ca_file, std::nullopt);
+  env_["BLENDER_MCP_OAUTH_METADATA_ALLOW"] = "127.0.0.1, localhost:8443";
+  env_["BLENDER_MCP_OAUTH_METADATA_CA_FILE"] = "/etc/ca.pem";
+  EXPECT_EQ(load_config({}, env())->oauth_metadata_allow,
+            (std::vector<std::string>{"127.0.0.1", "localhost:8443"}));
+  EXPECT_EQ(load_config({}, env())->oauth_metadata_ca_file, "/etc/ca.pem");
+  ServeFlags flags;
+  flags.oauth_metadata_allow = {"10.0.0.0/8,fd00::/8", "docs.internal"};
+  flags.oauth_metadata_ca_file = "/tmp/ca.pem";
+  const auto flagged = load_config(flags, env());
+  ASSERT_TRUE(flagged.ok()) << flagged.error();
+  EXPECT_EQ(flagged->oauth_metadata_allow,
+            (std::vector<std::string>{"10.0.0.0/8", "fd00::/8", "docs.internal"}));
+  EXPECT_EQ(flagged->oauth_metadata_ca_file, "/tmp/ca.pem");
+  flags.oauth_metadata_allow = {"localhost:http"};
+  const auto refused = load_config(flags, env());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().find("--oauth-metadata-allow: 'localhost:http'"), 0u)
+      << refused.error();
+  env_["BLENDER_MCP_OAUTH_METADATA_ALLOW"] = "10.0.0.1/99";
+  const auto bad_env = load_config({}, env());
+  ASSERT_FALSE(bad_env.ok());
+  EXPECT_EQ(bad_env.error().find("BLENDER_MCP_OAUTH_METADATA_ALLOW: '10.0.0.1/99'"), 0u)
+      << bad_env.error();
+  env_.clear();
+  ServeFlags file_flags;
+  file_flags.config_file = write_toml(
+      "oauth_metadata_allow = [\"127.0.0.1\"]\noauth_metadata_ca_file = \"/srv/ca.pem\"\n");
+  const auto from_file = load_config(file_flags, env());
+  ASSERT_TRUE(from_file.ok()) << from_file.error();
+  EXPECT_EQ(from_file->oauth_metadata_allow, std::vector<std::string>{"127.0.0.1"});
+  EXPECT_EQ(from_file->oauth_metadata_ca_file, "/srv/ca.pem");
+  file_flags.config_file = write_toml("oauth_metadata_allow = \"127.0.0.1\"\n");
   EXPECT_FALSE(load_config(file_flags, env()).ok());
 }
 

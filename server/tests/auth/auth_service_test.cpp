@@ -18,6 +18,7 @@ namespace bmcp::auth {
 namespace {
 
 using Kind = AuthFailure::Kind;
+using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr std::string_view kKey = "test-signing-key";
@@ -27,7 +28,8 @@ constexpr std::string_view kPassword = "demo-password";
 class AuthServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = SqliteUserStore::open(dir_.path() / "users.db", clock_);
+    // With the presence cache, as the server opens it.
+    auto store = SqliteUserStore::open(dir_.path() / "users.db", clock_, milliseconds(3000));
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
     service_ = std::make_unique<AuthService>(
@@ -394,6 +396,17 @@ TEST_F(AuthServiceTest, EveryVerificationFailureReachesTheAccessCheck) {
 }
 
 // --- counters ------------------------------------------------------------------------------
+
+TEST_F(AuthServiceTest, ASignInFormsPasswordCheckIsCountedAsALogin) {
+  add_demo();
+  const auto& counters = service_->counters();
+  ASSERT_TRUE(service_->check_password("demo", std::string(kPassword), kAddress).ok());
+  (void)service_->check_password("demo", "wrong", kAddress);
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kSuccess), 1u);
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kInvalidCredentials), 1u);
+  (void)login_demo();  // one count per call, not two
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kSuccess), 2u);
+}
 
 TEST_F(AuthServiceTest, CountersRecordEachCallsOutcome) {
   add_demo();

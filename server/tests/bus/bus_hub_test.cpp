@@ -68,6 +68,23 @@ TEST_F(BusHubTest, JobStartListenersSeeATrackedJobBeforeItsTargetGetsTheRecord) 
   EXPECT_EQ(peer->received.size(), 1u);
 }
 
+TEST_F(BusHubTest, AReplyToADispatchOriginRoutesNoRecordAndStillSettlesTheJob) {
+  auto peer = add("demo", "peer", "s2");
+  auto bystander = add("demo", "llm-1", "s3");
+  dispatch("demo", "server-dispatch:demo", "peer", "job-9");
+  const auto routed = hub_.counters().routed.load();
+  const auto outcome = hub_.job_update("demo", "s2", update("job-9", "completed"));
+  ASSERT_TRUE(outcome);
+  EXPECT_TRUE(outcome->direct);
+  EXPECT_TRUE(outcome->sent.targets.empty());
+  EXPECT_EQ(hub_.counters().routed.load(), routed);
+  EXPECT_TRUE(bystander->received.empty());
+  EXPECT_FALSE(hub_.pending_jobs().find("demo", "job-9"));
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_TRUE(events_[0].pending);
+  EXPECT_TRUE(events_[0].terminal);
+}
+
 TEST_F(BusHubTest, AnUntrackedSendStartsNoJob) {
   add("demo", "peer", "s2");
   int starts = 0;
@@ -198,6 +215,54 @@ TEST_F(BusHubTest, SweepExpiresPendingJobsAfterADay) {
   clock_.advance(std::chrono::hours(24));
   hub_.sweep();
   EXPECT_EQ(hub_.pending_jobs_for("demo"), 0u);
+}
+
+TEST_F(BusHubTest, ClientDetailsCountWhatIsHeldForAnOfflinePersistentClient) {
+  auto blender = std::make_shared<FakeEndpoint>("s1");
+  Registration registration{"blender-1", "blender", true, {}, {}};
+  registration.blender_version = "5.0.1";
+  registration.host = "render-node-3";
+  ASSERT_TRUE(hub_.register_client("demo", registration, blender));
+  add("demo", "llm", "s2");
+  hub_.end_session("demo", "s1");
+  for (int i = 0; i < 3; ++i) {
+    SendRequest request;
+    request.route = Route::broadcast();
+    request.payload = {{"n", i}};
+    request.origin = "llm";
+    hub_.send("demo", request, false);
+  }
+  auto details = hub_.client_details("demo");
+  ASSERT_TRUE(details);
+  ASSERT_EQ(details->size(), 2u);  // by connected_at
+  EXPECT_EQ(details->at(0).uuid, "blender-1");
+  EXPECT_EQ(details->at(0).held, 3u);
+  EXPECT_EQ(details->at(0).queued, 0u);
+  EXPECT_EQ(details->at(0).blender_version, "5.0.1");
+  EXPECT_EQ(details->at(0).host, "render-node-3");
+  EXPECT_EQ(details->at(1).uuid, "llm");
+  EXPECT_EQ(details->at(1).held, 0u);
+  EXPECT_EQ(details->at(1).host, std::nullopt);
+
+  // Back online on a session without an open stream: the held records move to its queue.
+  auto again = std::make_shared<FakeEndpoint>("s3");
+  again->is_online = false;
+  ASSERT_TRUE(hub_.register_client("demo", registration, again));
+  details = hub_.client_details("demo");
+  ASSERT_TRUE(details);
+  EXPECT_EQ(details->at(0).held, 0u);
+  EXPECT_EQ(details->at(0).queued, 3u);
+  EXPECT_TRUE(hub_.client_details("nobody")->empty());
+}
+
+TEST_F(BusHubTest, ARegistrationWithABadReportChangesNothing) {
+  Registration registration{"blender-1", "blender", true, {}, {}};
+  registration.host = std::string("bad\x01host");
+  const auto refused =
+      hub_.register_client("demo", registration, std::make_shared<FakeEndpoint>("s1"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().first, RegisterError::kInvalidHost);
+  EXPECT_TRUE(hub_.client_details("demo")->empty());
 }
 
 }  // namespace

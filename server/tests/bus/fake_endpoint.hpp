@@ -60,6 +60,15 @@ class FakeEndpoint final : public Endpoint {
     return is_online ? std::chrono::nanoseconds(0) : std::chrono::hours(1);
   }
 
+  // Records it took but has not sent: every one it received while offline, as a session
+  // without an open stream keeps them.
+  std::size_t queued_records() const override {
+    if (is_online)
+      return 0;
+    std::lock_guard lock(text_mutex_);
+    return received.size() + texts_.size();
+  }
+
   std::vector<std::string> payload_texts() const {
     std::vector<std::string> payloads;
     for (const auto& r : received)

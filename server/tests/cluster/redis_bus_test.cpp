@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "../bus/fake_endpoint.hpp"
+#include "../redis/eventually.hpp"
 #include "../redis/redis_server.hpp"
 #include "cluster/node_presence.hpp"
 #include "redis/redis_url.hpp"
@@ -42,17 +43,7 @@ struct Node {
   std::string error;  // why it did not start
 };
 
-// Waits until `done` holds (records arrive asynchronously through the feed).
-template <class Condition>
-bool eventually(Condition done, std::chrono::milliseconds limit = 3000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
-}
+using redis::testing::eventually;
 
 json::object data_of(const std::string& text) {
   return parse_json(text)->at("params").at("data").as_object();
@@ -108,6 +99,37 @@ TEST_F(RedisBusTest, ABroadcastOnOneNodeReachesClientsOnBothInOrder) {
     EXPECT_EQ(data.at("from_uuid"), "llm-1");
   }
   EXPECT_TRUE(llm->texts().empty());
+}
+
+TEST_F(RedisBusTest, SmallLargeAndSharedSessionRecordsArriveOnceInOrderWithConsecutiveIds) {
+  // Small records ride with their wake-up; one over 64 KiB, and two records for one session in
+  // one send, are read from the stream: mixed, each arrives once, in order.
+  auto first = std::make_shared<FakeEndpoint>("s-shared", LogLevel::kDebug);
+  ASSERT_TRUE(a_->bus.register_client("demo", {"llm-1", "llm", false, {}, {}}, first));
+  ASSERT_TRUE(a_->bus.register_client("demo", {"llm-2", "llm", false, {}, {}}, first));
+  const std::string large(100 * 1024, 'x');
+  for (int i = 0; i < 30; ++i) {
+    json::object payload{{"n", i}};
+    if (i % 7 == 3)
+      payload["large"] = large;
+    bus::SendRequest request = broadcast(std::move(payload), "llm-9");
+    if (i % 2 == 0) {
+      request.route = bus::Route::direct("llm-1");
+    }
+    ASSERT_FALSE(b_->bus.send("demo", request, false).refused);
+  }
+  // 15 direct sends to llm-1 and 15 broadcasts to both: 45 records on the one session.
+  ASSERT_TRUE(eventually([&] { return first->texts().size() == 45; }));
+  const auto ids = first->event_ids();
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    EXPECT_EQ(ids[i], i + 1);
+  int last_n = -1;
+  for (const auto& text : first->texts()) {
+    const auto n = static_cast<int>(data_of(text).at("payload").at("n").as_int64());
+    EXPECT_GE(n, last_n);
+    last_n = n;
+  }
+  EXPECT_EQ(last_n, 29);
 }
 
 TEST_F(RedisBusTest, EachSessionNumbersItsRecordsAndAStreamResumesOnAnotherNode) {
@@ -213,6 +235,39 @@ TEST_F(RedisBusTest, AJobUpdateOnOneNodeSettlesThePendingJobAndWakesWaitersOnThe
   EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 0u);
 }
 
+TEST_F(RedisBusTest, AReplyToAnOriginThatIsNoClientIsRoutedToNobodyAndClosesTheJob) {
+  join(*b_, "blender-1", "blender", true, "s-b");
+  auto bystander = join(*a_, "llm-1", "llm", false, "s-a");
+  std::atomic<int> remote_terminal{0};
+  a_->bus.add_job_listener([&](const bus::JobEvent& event) {
+    if (!event.local && event.pending && event.terminal)
+      ++remote_terminal;
+  });
+  bus::SendRequest request;
+  request.route = bus::Route::direct("blender-1");
+  request.payload = json::object{{"job_id", "job-9"}};
+  request.origin = "server-dispatch:demo";
+  request.job_id = "job-9";
+  ASSERT_FALSE(a_->bus.send("demo", request, true).refused);
+
+  const auto running = b_->bus.job_update("demo", "s-b", {"job-9", "running", "", "", 0.5, {}});
+  ASSERT_TRUE(running);
+  EXPECT_TRUE(running->direct);
+  EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 1u);
+  const auto done = b_->bus.job_update("demo", "s-b", {"job-9", "completed", "3", "", {}, {}});
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(done->direct);
+  EXPECT_TRUE(done->sent.targets.empty());
+  EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 0u);
+  ASSERT_TRUE(eventually([&] { return remote_terminal == 1; }));
+  // The job is closed: a second reply is an unknown job's, broadcast to the bus.
+  const auto again = b_->bus.job_update("demo", "s-b", {"job-9", "completed", "3", "", {}, {}});
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->direct);
+  EXPECT_EQ(again->sent.targets, (std::vector<std::string>{"blender-1", "llm-1"}));
+  ASSERT_TRUE(eventually([&] { return bystander->texts().size() == 1; }));
+}
+
 TEST_F(RedisBusTest, AnOversizedSendWithRecipientsIsRefusedAndOneWithoutIsNot) {
   bus::BusLimits small;
   small.max_record_bytes = 2048;
@@ -238,6 +293,88 @@ TEST_F(RedisBusTest, WithRedisDownCallsFailAtOnceWithBusUnavailableAndRecoverAft
   ASSERT_TRUE(redis_.start());
   EXPECT_TRUE(
       eventually([&] { return !a_->bus.send("demo", broadcast({}), false).refused; }, 5000ms));
+}
+
+TEST_F(RedisBusTest, EveryNodeListsTheClustersNodesAndOneThatStopsReportingExpires) {
+  join(*a_, "llm-1", "llm", false, "s-a");
+  a_->presence.tick();  // fresh heartbeats (their expiry is 600 ms in these tests)
+  b_->presence.tick();
+  const auto listed = b_->presence.nodes();
+  ASSERT_TRUE(listed) << listed.error();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].node_id, "node-a");
+  EXPECT_TRUE((*listed)[0].alive);
+  EXPECT_EQ((*listed)[0].sessions, 1u);
+  EXPECT_EQ((*listed)[1].node_id, "node-b");
+  EXPECT_TRUE((*listed)[1].alive);
+  a_.reset();  // its heartbeat stops
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto now = b_->presence.nodes();
+        return now && !now->empty() && (*now)[0].node_id == "node-a" && !(*now)[0].alive;
+      },
+      3000ms));
+}
+
+// The detail of `uuid` as `node` reads it from the store.
+std::optional<bus::ClientDetail> detail_of(Node& node, const std::string& uuid) {
+  const auto details = node.bus.client_details("demo");
+  if (!details)
+    return std::nullopt;
+  for (const auto& detail : *details) {
+    if (detail.uuid == uuid)
+      return detail;
+  }
+  return std::nullopt;
+}
+
+TEST_F(RedisBusTest, EveryNodeReadsTheHeldCountAndTheReportsOfAClientFromTheStore) {
+  auto endpoint = std::make_shared<FakeEndpoint>("s-old");
+  bus::Registration registration{"blender-1", "blender", true, {}, {}};
+  registration.blender_version = "4.2.3 LTS";
+  registration.host = "studio-7";
+  ASSERT_TRUE(a_->bus.register_client("demo", registration, endpoint));
+  a_->bus.end_session("demo", "s-old");
+  for (int i = 0; i < 4; ++i)
+    ASSERT_FALSE(b_->bus.send("demo", broadcast({{"n", i}}, "llm-9"), false).refused);
+  for (auto* node : {&*a_, &*b_}) {
+    const auto detail = detail_of(*node, "blender-1");
+    ASSERT_TRUE(detail);
+    EXPECT_EQ(detail->held, 4u);
+    EXPECT_EQ(detail->queued, 0u);
+    EXPECT_EQ(detail->blender_version, "4.2.3 LTS");
+    EXPECT_EQ(detail->host, "studio-7");
+  }
+  // The wire ClientInfo keeps the contract's keys.
+  EXPECT_EQ(b_->bus.list("demo")->persistent.at(0).as_object().size(), 9u);
+
+  // Back on node B, registered by a client that reports nothing: the hold went to its session.
+  auto again = join(*b_, "blender-1", "blender", true, "s-new");
+  ASSERT_TRUE(eventually([&] { return again->texts().size() == 4; }));
+  const auto detail = detail_of(*a_, "blender-1");
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(detail->held, 0u);
+  EXPECT_EQ(detail->blender_version, std::nullopt);
+  EXPECT_EQ(detail->host, std::nullopt);
+}
+
+TEST_F(RedisBusTest, TheQueueDepthOfASessionOnOneNodeReachesEveryNodeThroughTheStore) {
+  auto endpoint = join(*a_, "blender-1", "blender", true, "s-a");
+  endpoint->is_online = false;  // its stream closed: what node A takes waits there
+  for (int i = 0; i < 3; ++i)
+    ASSERT_FALSE(b_->bus.send("demo", broadcast({{"n", i}}, "llm-9"), false).refused);
+  ASSERT_TRUE(eventually([&] { return endpoint->texts().size() == 3; }));
+  a_->presence.tick();  // the heartbeat reports what waits in node A's sessions
+  EXPECT_TRUE(eventually([&] {
+    const auto detail = detail_of(*b_, "blender-1");
+    return detail && detail->queued == 3u && detail->held == 0u;
+  }));
+  endpoint->is_online = true;  // the stream is back and took them
+  a_->presence.tick();
+  EXPECT_TRUE(eventually([&] {
+    const auto detail = detail_of(*b_, "blender-1");
+    return detail && detail->queued == 0u;
+  }));
 }
 
 TEST_F(RedisBusTest, UsersAreIsolated) {

@@ -42,5 +42,29 @@ TEST(Base64, EncodedSizeRoundsUpToWholeQuads) {
   EXPECT_EQ(base64_encoded_size(4u << 20), 5592408u);
 }
 
+TEST(Base64urlTest, DecodesWithoutPadding) {
+  EXPECT_EQ(base64url_decode("").value(), "");
+  EXPECT_EQ(base64url_decode("Zg").value(), "f");
+  EXPECT_EQ(base64url_decode("Zm8").value(), "fo");
+  EXPECT_EQ(base64url_decode("Zm9v").value(), "foo");
+  EXPECT_EQ(base64url_decode("-_8").value(), std::string("\xfb\xff"));
+}
+
+TEST(Base64urlTest, RefusesPaddingStandardAlphabetAndImpossibleLengths) {
+  EXPECT_FALSE(base64url_decode("Zg=="));
+  EXPECT_FALSE(base64url_decode("+/8"));
+  EXPECT_FALSE(base64url_decode("Zm9vY"));
+  EXPECT_FALSE(base64url_decode("Zm 9v"));
+}
+
+// "Zg" is "f"; "Zh" has the same two significant digits' bytes but a non-zero unused bit, so a
+// second text for one byte string (a signature altered without changing its bytes) is refused.
+TEST(Base64urlTest, RefusesALastDigitWithUnusedBitsSet) {
+  EXPECT_FALSE(base64url_decode("Zh"));
+  EXPECT_FALSE(base64url_decode("Zm9"));
+  EXPECT_EQ(base64url_decode("Zm8").value(), "fo");
+  EXPECT_FALSE(base64url_decode("-_9"));
+}
+
 }  // namespace
 }  // namespace bmcp

@@ -8,7 +8,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "http/router.hpp"
 
@@ -32,6 +35,18 @@ class RawClient {
   bool connected() const { return connected_; }
   void send(const std::string& data) {
     ASSERT_EQ(::write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  }
+  // What one read() returns (the bytes of at most one arrival), after what read_until kept.
+  std::string read_once() {
+    std::string out = std::move(buffer_);
+    buffer_.clear();
+    if (out.empty()) {
+      char chunk[65536];
+      const ssize_t n = ::read(fd_, chunk, sizeof chunk);
+      if (n > 0)
+        out.assign(chunk, static_cast<std::size_t>(n));
+    }
+    return out;
   }
   // Reads until `marker` has been seen (or the peer closes / times out).
   std::string read_until(const std::string& marker) {
@@ -63,13 +78,13 @@ class HttpServerTest : public ::testing::Test {
     router_.add("/echo", "POST", [](HttpRequest request, std::shared_ptr<ResponseStream> r) {
       r->respond(detail_response(200, request.body));
     });
-    router_.add("/events", "GET", [](HttpRequest, std::shared_ptr<ResponseStream> r) {
+    router_.add("/events", "GET", [this](HttpRequest, std::shared_ptr<ResponseStream> r) {
       r->start_events({}, false);
-      std::thread([r] {
+      spawn([r] {
         r->push_event(std::make_shared<const std::string>("data: one\n\n"));
         r->push_event(std::make_shared<const std::string>("data: two\n\n"));
         r->end();
-      }).detach();
+      });
     });
     router_.add("/health", "GET", [](HttpRequest, std::shared_ptr<ResponseStream> r) {
       r->respond(detail_response(200, "healthy"));
@@ -91,9 +106,22 @@ class HttpServerTest : public ::testing::Test {
   void TearDown() override {
     server_->stop();
     thread_.join();
+    // A handler's thread may hold the last reference to its response, which must go before the
+    // server (and its io_context) does.
+    std::lock_guard lock(workers_mutex_);
+    for (auto& worker : workers_)
+      worker.join();
   }
   virtual void adjust(ServerOptions&) {}
 
+  // Runs `work` on a thread of its own that TearDown joins.
+  void spawn(std::function<void()> work) {
+    std::lock_guard lock(workers_mutex_);
+    workers_.emplace_back(std::move(work));
+  }
+
+  std::mutex workers_mutex_;
+  std::vector<std::thread> workers_;
   Router router_;
   std::unique_ptr<HttpServer> server_;
   std::uint16_t port_ = 0;
@@ -147,6 +175,71 @@ TEST_F(HttpServerTest, UnknownPathsAre404) {
   RawClient client(port_);
   client.send("GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n");
   EXPECT_NE(client.read_until("}").find("404 Not Found"), std::string::npos);
+}
+
+// The header of a request's event stream waits for its first events (request_header_hold) and
+// leaves with them in one write; a watched stream's leaves at once.
+class HttpServerHeaderHoldTest : public HttpServerTest {
+ protected:
+  void adjust(ServerOptions& options) override {
+    options.limits.request_header_hold = std::chrono::milliseconds(hold_ms);
+    auto later = [this](bool watch, int delay_ms) {
+      return [this, watch, delay_ms](HttpRequest, std::shared_ptr<ResponseStream> r) {
+        r->start_events({}, watch);
+        spawn([r, delay_ms] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+          r->push_event(std::make_shared<const std::string>("data: first\n\n"));
+          r->end();
+        });
+      };
+    };
+    router_.add("/soon", "GET", later(false, 100));
+    router_.add("/late", "GET", later(false, 3000));
+    router_.add("/watched", "GET", later(true, 1000));
+  }
+  int hold_ms = 2000;
+};
+
+TEST_F(HttpServerHeaderHoldTest, ARequestsHeaderLeavesWithItsFirstEventInOneWrite) {
+  RawClient client(port_);
+  client.send("GET /soon HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const std::string first = client.read_once();
+  EXPECT_NE(first.find("200 OK"), std::string::npos) << first;
+  EXPECT_NE(first.find("data: first"), std::string::npos) << first;
+  if (first.find("\r\n0\r\n\r\n") == std::string::npos)
+    client.read_until("0\r\n\r\n");  // the handler's thread is done before the server goes
+}
+
+TEST_F(HttpServerHeaderHoldTest, AWatchedStreamsHeaderLeavesAtOnce) {
+  RawClient client(port_);
+  const auto start = std::chrono::steady_clock::now();
+  client.send("GET /watched HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const std::string first = client.read_once();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+  EXPECT_NE(first.find("200 OK"), std::string::npos) << first;
+  EXPECT_EQ(first.find("data: first"), std::string::npos) << first;
+  EXPECT_NE(client.read_until("0\r\n\r\n").find("data: first"), std::string::npos);
+}
+
+class HttpServerShortHeaderHoldTest : public HttpServerHeaderHoldTest {
+ protected:
+  void adjust(ServerOptions& options) override {
+    hold_ms = 200;
+    HttpServerHeaderHoldTest::adjust(options);
+  }
+};
+
+TEST_F(HttpServerShortHeaderHoldTest, ARequestsHeaderLeavesAloneWhenTheHoldEnds) {
+  RawClient client(port_);
+  const auto start = std::chrono::steady_clock::now();
+  client.send("GET /late HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const std::string first = client.read_once();
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, std::chrono::milliseconds(200));
+  EXPECT_LT(waited, std::chrono::milliseconds(2500));
+  EXPECT_NE(first.find("200 OK"), std::string::npos) << first;
+  EXPECT_EQ(first.find("data: first"), std::string::npos) << first;
+  EXPECT_NE(client.read_until("0\r\n\r\n").find("data: first"), std::string::npos);
 }
 
 // stop() closes the acceptor while, on another I/O thread, the accept loop may be taking a new

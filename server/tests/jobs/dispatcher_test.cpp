@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
+#include <new>
+#include <type_traits>
+
 #include "../bus/fake_endpoint.hpp"
+#include "jobs/job_life.hpp"
 #include "jobs/memory_job_store.hpp"
 
 namespace bmcp::jobs {
@@ -13,10 +19,6 @@ using namespace std::chrono_literals;
 
 class DispatcherTest : public ::testing::Test {
  protected:
-  DispatcherTest() {
-    hub_.add_job_listener([this](const bus::JobEvent& e) { store_.apply(e); });
-    hub_.add_job_listener([this](const bus::JobEvent& e) { waiter_.on_event(e); });
-  }
   std::shared_ptr<FakeEndpoint> blender(const std::string& uuid, const std::string& session) {
     auto endpoint = std::make_shared<FakeEndpoint>(session);
     EXPECT_TRUE(hub_.register_client("demo", {uuid, "blender", true, {}, {}}, endpoint));
@@ -45,8 +47,9 @@ class DispatcherTest : public ::testing::Test {
   FakeClock clock_;
   ManualScheduler scheduler_{clock_};
   bus::BusHub hub_{clock_, bus::BusLimits{}};
-  JobWaiter waiter_;
   MemoryJobStore store_{clock_, JobStoreLimits{}};
+  JobLife life_{hub_, store_, clock_};
+  JobWaiter& waiter_ = life_.waiter();
   Dispatcher dispatcher_{hub_, waiter_, store_, scheduler_, clock_};
   std::vector<json::object> envelopes_;
   std::vector<bus::SharedJobImages> images_;
@@ -161,6 +164,44 @@ TEST_F(DispatcherTest, CancellingEndsTheWaitAndTellsThePeer) {
   EXPECT_EQ(waiter_.size(), 0u);
   scheduler_.advance(60s);
   EXPECT_TRUE(envelopes_.empty());
+}
+
+TEST_F(DispatcherTest, ACallKeepsWorkingAfterTheDispatcherThatStartedItIsGone) {
+  auto peer = blender("blender-1", "s1");
+  std::vector<std::string> observed;
+  std::shared_ptr<DispatchCall> replied, timed_out, cancelled;
+  {
+    // Its own storage, overwritten once the dispatcher is destroyed: a call that still reached
+    // into it would read garbage (and ASan reports it).
+    auto storage =
+        std::make_unique<std::aligned_storage_t<sizeof(Dispatcher), alignof(Dispatcher)>>();
+    auto* gone = new (storage.get()) Dispatcher(hub_, waiter_, store_, scheduler_, clock_);
+    gone->set_observer(
+        [&observed](const DispatchOutcome& outcome) { observed.emplace_back(outcome.status); });
+    auto start = [&](double timeout) {
+      return gone->dispatch(
+          {"demo", "get_scene_info", json::object{}, "", std::chrono::duration<double>(timeout)},
+          [this](DispatchReply reply) { envelopes_.push_back(reply.envelope); });
+    };
+    replied = start(30);
+    timed_out = start(5);
+    cancelled = start(30);
+    gone->~Dispatcher();
+    std::memset(static_cast<void*>(storage.get()), 0xA5, sizeof(Dispatcher));
+  }
+  ASSERT_TRUE(replied && timed_out && cancelled);
+  reply("s1", replied->job_id(), "completed");
+  scheduler_.advance(5s);
+  cancelled->cancel();
+  ASSERT_EQ(envelopes_.size(), 2u);
+  EXPECT_EQ(envelopes_[0].at("status"), "completed");
+  EXPECT_EQ(envelopes_[1].at("status"), "timeout");
+  EXPECT_EQ(observed, (std::vector<std::string>{"completed", "timeout"}));
+  EXPECT_EQ(find(timed_out->job_id())->state, JobState::kTimedOut);
+  EXPECT_EQ(find(cancelled->job_id())->state, JobState::kCancelled);
+  ASSERT_EQ(peer->received.size(), 4u);  // three dispatches and the cancel notice
+  EXPECT_EQ(peer->received[3].message.payload.at("message_type"), "cancel");
+  EXPECT_EQ(scheduler_.pending(), 0u);
 }
 
 TEST_F(DispatcherTest, RunningUpdatesWithProgressBecomePercentages) {

@@ -19,6 +19,21 @@ TEST(Session, IsIdleOnlyWithoutAStreamAndAfterTheLimit) {
   EXPECT_FALSE(session.is_idle(std::chrono::seconds(5)));
 }
 
+TEST(Session, TheIdleTimeCountsFromWhenTheStreamWentAwayNotFromTheLastRequest) {
+  // A client that only listens: one request long ago, a stream open since; it reconnects.
+  FakeClock clock;
+  Session session("s", "demo", "2025-11-25", clock, StandaloneStreamLimits{});
+  auto sink = std::make_shared<testing::RecordingSink>();
+  session.stream().attach(sink, std::nullopt);
+  clock.advance(std::chrono::seconds(60));
+  session.stream().detach(sink.get());
+  EXPECT_FALSE(session.is_idle(std::chrono::seconds(5)));
+  clock.advance(std::chrono::seconds(4));
+  EXPECT_FALSE(session.is_idle(std::chrono::seconds(5)));
+  clock.advance(std::chrono::seconds(2));
+  EXPECT_TRUE(session.is_idle(std::chrono::seconds(5)));
+}
+
 TEST(Session, RequestKeysKeepStringAndNumberIdsApart) {
   EXPECT_NE(request_key(json::value("1")), request_key(json::value(1)));
 }

@@ -79,6 +79,22 @@ std::size_t frame_size(std::uint64_t id, std::string_view json) {
   return format_sse_event(id, json).size();
 }
 
+TEST_F(StandaloneStreamTest, QueuedCountsWhatNoSinkTookYetNotWhatIsRetainedForReplay) {
+  EXPECT_EQ(stream_.queued(), 0u);
+  for (int i = 1; i <= 7; ++i)
+    stream_.publish(std::to_string(i));
+  EXPECT_EQ(stream_.queued(), 5u);  // the two oldest gave way
+  auto slow = std::make_shared<RecordingSink>(2 * frame_size(1, "1"));
+  stream_.attach(slow, std::nullopt);
+  EXPECT_EQ(stream_.queued(), 3u);  // two went out; three wait for room
+  slow->drain();
+  stream_.resume(slow.get());
+  EXPECT_EQ(stream_.queued(), 1u);
+  slow->drain();
+  stream_.resume(slow.get());
+  EXPECT_EQ(stream_.queued(), 0u);  // the delivered ones are only retained now
+}
+
 TEST_F(StandaloneStreamTest, EventsWaitForRoomInAFullSinkAndFollowInOrderWhenItDrains) {
   auto slow = std::make_shared<RecordingSink>(2 * frame_size(1, "1"));
   stream_.attach(slow, std::nullopt);

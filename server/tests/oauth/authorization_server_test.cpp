@@ -6,8 +6,9 @@
 #include "auth/sqlite_oauth_store.hpp"
 #include "auth/sqlite_user_store.hpp"
 #include "core/json_text.hpp"
+#include "core/web_text.hpp"
+#include "document_source.hpp"
 #include "oauth/secrets.hpp"
-#include "oauth/web_text.hpp"
 
 namespace bmcp::oauth {
 namespace {
@@ -54,8 +55,9 @@ class AuthorizationServerTest : public ::testing::Test {
     ASSERT_TRUE(auth_->bootstrap(std::string("admin-password"), std::string("demo-password")).ok());
     AuthorizationServerOptions options;
     options.refresh_grace = std::chrono::seconds(5);
-    server_ =
-        std::make_unique<AuthorizationServer>(*auth_, *users_, *store_, clock_, "key", options);
+    documents_ = std::make_unique<ClientDocuments>(source_, clock_);
+    server_ = std::make_unique<AuthorizationServer>(*auth_, *users_, *store_, clock_, "key",
+                                                    options, documents_.get());
     server_->set_base_url(kBase);
   }
 
@@ -74,7 +76,8 @@ class AuthorizationServerTest : public ::testing::Test {
   }
 
   std::string authorize_query(const std::string& client_id) {
-    return "response_type=code&client_id=" + client_id + "&redirect_uri=" + url_encode(kRedirect) +
+    return "response_type=code&client_id=" + url_encode(client_id) +
+           "&redirect_uri=" + url_encode(kRedirect) +
            "&code_challenge=" + s256_challenge(kVerifier) +
            "&code_challenge_method=S256&state=xyz&resource=" + url_encode(server_->urls().resource);
   }
@@ -111,7 +114,7 @@ class AuthorizationServerTest : public ::testing::Test {
   std::string code_exchange(const std::string& client_id, const std::string& code,
                             const std::string& verifier) {
     return "grant_type=authorization_code&code=" + url_encode(code) +
-           "&redirect_uri=" + url_encode(kRedirect) + "&client_id=" + client_id +
+           "&redirect_uri=" + url_encode(kRedirect) + "&client_id=" + url_encode(client_id) +
            "&code_verifier=" + verifier;
   }
 
@@ -121,6 +124,8 @@ class AuthorizationServerTest : public ::testing::Test {
   std::unique_ptr<auth::UserStore> users_;
   std::unique_ptr<auth::OAuthStore> store_;
   std::unique_ptr<auth::AuthService> auth_;
+  testing::MemoryDocuments source_;
+  std::unique_ptr<ClientDocuments> documents_;
   std::unique_ptr<AuthorizationServer> server_;
 };
 
@@ -210,6 +215,47 @@ TEST_F(AuthorizationServerTest, TheClientNameIsEscapedOnThePage) {
   EXPECT_EQ(page.body.find("<script>"), std::string::npos);
   EXPECT_NE(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(header(page, "Content-Security-Policy").find("default-src 'none'"), std::string::npos);
+}
+
+TEST_F(AuthorizationServerTest, AClientIdUrlIsTheClientItsDocumentDescribes) {
+  const std::string url = "https://app.example/oauth/client.json";
+  source_.serve(
+      url, {R"({"client_id":")" + url + R"(","client_name":"<em>Doc App</em>","redirect_uris":[")" +
+                std::string(kRedirect) + "\"]}",
+            "application/json", std::nullopt});
+  const auto page = server_->authorize({"GET", authorize_query(url), "", "", "", "a", ""});
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("&lt;em&gt;Doc App&lt;/em&gt;</span> (described by "
+                           "<code>app.example</code>)"),
+            std::string::npos)
+      << page.body;
+  const auto location = consent_flow(url);
+  const auto code = code_of(location);
+  ASSERT_FALSE(code.empty()) << location;
+  const auto tokens = token(code_exchange(url, code, kVerifier));
+  EXPECT_EQ(tokens.status, 200) << tokens.body;
+  EXPECT_EQ(source_.fetches(), 1);  // the pages after the first used the cached document
+}
+
+TEST_F(AuthorizationServerTest, AClientIdUrlWhoseDocumentFailsGetsAnErrorPage) {
+  const std::string url = "https://app.example/other.json";
+  source_.serve(
+      url, {R"({"client_id":")" + url + R"(","redirect_uris":["http://127.0.0.1:4567/elsewhere"]})",
+            "application/json", std::nullopt});
+  // The redirect URI of the request is not one the document lists: no redirect.
+  const auto unlisted = server_->authorize({"GET", authorize_query(url), "", "", "", "a", ""});
+  EXPECT_EQ(unlisted.status, 400);
+  EXPECT_EQ(header(unlisted, "Location"), "");
+  EXPECT_NE(unlisted.body.find("Wrong redirect address"), std::string::npos);
+
+  const std::string missing = "https://app.example/missing.json";
+  const auto refused = server_->authorize({"GET", authorize_query(missing), "", "", "", "a", ""});
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("cannot be fetched: the server answered HTTP 404"), std::string::npos)
+      << refused.body;
+  const auto plain = server_->authorize(
+      {"GET", authorize_query("http://app.example/c.json"), "", "", "", "a", ""});
+  EXPECT_NE(plain.body.find("a client_id URL must use https"), std::string::npos) << plain.body;
 }
 
 }  // namespace

@@ -16,8 +16,15 @@ TEST(MetadataTest, TheProtectedResourceNamesItsUrlAndThisServer) {
   EXPECT_EQ(body.at("scopes_supported"), (json::array{"blender", "blender:admin"}));
 }
 
+TEST(MetadataTest, AnExternalProviderIsListedAfterThisServer) {
+  const auto body =
+      protected_resource_metadata(server_urls("https://b.example"), "https://id.example/realms/r");
+  EXPECT_EQ(body.at("authorization_servers"),
+            (json::array{"https://b.example", "https://id.example/realms/r"}));
+}
+
 TEST(MetadataTest, TheAuthorizationServerHasTheFieldsMcpHostsRead) {
-  const auto body = authorization_server_metadata(server_urls("https://b.example"));
+  const auto body = authorization_server_metadata(server_urls("https://b.example"), true);
   EXPECT_EQ(body.at("issuer"), "https://b.example");
   EXPECT_EQ(body.at("authorization_endpoint"), "https://b.example/authorize");
   EXPECT_EQ(body.at("token_endpoint"), "https://b.example/token");
@@ -26,7 +33,10 @@ TEST(MetadataTest, TheAuthorizationServerHasTheFieldsMcpHostsRead) {
   EXPECT_EQ(body.at("code_challenge_methods_supported"), (json::array{"S256"}));
   EXPECT_EQ(body.at("token_endpoint_auth_methods_supported"), (json::array{"none"}));
   EXPECT_EQ(body.at("authorization_response_iss_parameter_supported"), true);
-  EXPECT_EQ(body.at("client_id_metadata_document_supported"), false);
+  EXPECT_EQ(body.at("client_id_metadata_document_supported"), true);
+  EXPECT_EQ(authorization_server_metadata(server_urls("https://b.example"), false)
+                .at("client_id_metadata_document_supported"),
+            false);
 }
 
 }  // namespace

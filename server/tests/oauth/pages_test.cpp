@@ -6,7 +6,7 @@ namespace bmcp::oauth {
 namespace {
 
 const PageForm kForm{{{"client_id", "c\"1"}, {"state", "<s>"}}, "csrf&token"};
-const ClientShown kClient{"<b>Tool</b>", "127.0.0.1:5000"};
+const ClientShown kClient{"<b>Tool</b>", "127.0.0.1:5000", ""};
 
 TEST(PagesTest, TheLoginFormCarriesTheRequestAndTheCsrfTokenEscaped) {
   const auto page = login_page(kForm, kClient, "Wrong <password>", "nonce1");
@@ -29,6 +29,18 @@ TEST(PagesTest, TheConsentPageNamesClientRedirectHostAccountAndScopes) {
   EXPECT_NE(page.find("<code>blender:admin</code>"), std::string::npos);
   EXPECT_NE(page.find(R"(value="allow")"), std::string::npos);
   EXPECT_NE(page.find(R"(value="deny")"), std::string::npos);
+}
+
+TEST(PagesTest, ADocumentClientIsShownWithTheHostThatDescribesIt) {
+  const ClientShown client{"<i>App</i>", "app.example", "docs.<x>.example"};
+  for (const auto& page : {login_page(kForm, client, "", "n"),
+                           consent_page(kForm, client, "demo", {"blender"}, "n")}) {
+    EXPECT_NE(page.find("&lt;i&gt;App&lt;/i&gt;</span> (described by "
+                        "<code>docs.&lt;x&gt;.example</code>)"),
+              std::string::npos)
+        << page;
+  }
+  EXPECT_EQ(login_page(kForm, kClient, "", "n").find("described by"), std::string::npos);
 }
 
 TEST(PagesTest, AnErrorPageSendsNobodyAnywhere) {

@@ -81,6 +81,10 @@ bool RedisServer::start() {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  // Not the test's stderr either: a test process that dies without stopping the server (a
+  // sanitizer report ends it at once) would leave the server holding ctest's output pipe, and
+  // ctest would wait for it until its timeout.
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   const int rc = posix_spawnp(&pid_, "redis-server", &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {

@@ -65,6 +65,83 @@ TEST_F(BusToolsTest, CapabilitiesThatAreNotStringsAreInvalidArguments) {
   EXPECT_EQ(client_count(peer), 0u);
 }
 
+// The detail of `uuid` from the bus's client_details query.
+bus::ClientDetail detail_of(const bus::BusHub& hub, const std::string& uuid) {
+  const auto details = hub.client_details("demo");
+  EXPECT_TRUE(details);
+  for (const auto& detail : *details) {
+    if (detail.uuid == uuid)
+      return detail;
+  }
+  ADD_FAILURE() << uuid << " has no details";
+  return {};
+}
+
+TEST_F(BusToolsTest, TheReportedVersionAndHostAreKeptWithTheClientAndNotInItsClientInfo) {
+  const auto peer = open("demo");
+  const auto result = call(peer, "blender_register_client",
+                           {{"client_uuid", "blender-1"},
+                            {"client_type", "blender"},
+                            {"is_persistent", true},
+                            {"blender_version", "4.2.3 LTS"},
+                            {"host", "studio-7"}});
+  ASSERT_EQ(result.at("status"), "ok");
+  EXPECT_EQ(result.at("client").as_object().size(), 9u);  // the contract's ClientInfo
+  const auto listed = call(peer, "blender_list_available_clients");
+  EXPECT_EQ(listed.at("persistent").at(0).as_object().size(), 9u);
+  auto detail = detail_of(hub_, "blender-1");
+  EXPECT_EQ(detail.blender_version, "4.2.3 LTS");
+  EXPECT_EQ(detail.host, "studio-7");
+
+  // A registration that does not report them (an older add-on) leaves none behind.
+  call(peer, "blender_register_client",
+       {{"client_uuid", "blender-1"}, {"client_type", "blender"}, {"host", nullptr}});
+  detail = detail_of(hub_, "blender-1");
+  EXPECT_EQ(detail.blender_version, std::nullopt);
+  EXPECT_EQ(detail.host, std::nullopt);
+}
+
+TEST_F(BusToolsTest, BadReportsAreRefusedWithWhatWasWrongAndRegisterNothing) {
+  const auto peer = open("demo");
+  const auto refuse = [&](json::object extra, const char* error, const char* detail) {
+    json::object arguments{{"client_uuid", "blender-1"}, {"client_type", "blender"}};
+    for (auto& [key, value] : extra)
+      arguments[key] = value;
+    EXPECT_EQ(
+        to_json_text(call(peer, "blender_register_client", std::move(arguments))),
+        to_json_text(json::object{{"status", "error"}, {"error", error}, {"detail", detail}}));
+  };
+  const char* version_detail =
+      "blender_version must be 1 to 64 characters without control characters";
+  const char* host_detail = "host must be 1 to 255 characters without control characters";
+  refuse({{"blender_version", ""}}, "invalid_blender_version", version_detail);
+  refuse({{"blender_version", std::string(65, '4')}}, "invalid_blender_version", version_detail);
+  refuse({{"blender_version", "4.2\n"}}, "invalid_blender_version", version_detail);
+  refuse({{"host", ""}}, "invalid_host", host_detail);
+  refuse({{"host", std::string(256, 'h')}}, "invalid_host", host_detail);
+  refuse({{"host", "a\tb"}}, "invalid_host", host_detail);
+  EXPECT_EQ(call_raw(peer, "blender_register_client",
+                     {{"client_uuid", "blender-1"}, {"client_type", "blender"}, {"host", 5}})
+                .at("isError"),
+            true);
+  EXPECT_EQ(client_count(peer), 0u);
+}
+
+TEST_F(BusToolsTest, TheQueueDepthCountsTheRecordsTheClientsStreamHasNotSentYet) {
+  const auto sender = open("demo");
+  const auto peer = open("demo");
+  register_client(peer, "peer");
+  peer.session->stream().detach(peer.sink.get());  // its GET stream went away
+  for (int i = 0; i < 3; ++i)
+    call(sender, "blender_send_message", {{"target_uuid", "peer"}, {"payload", {{"n", i}}}});
+  EXPECT_EQ(detail_of(hub_, "peer").queued, 3u);
+  EXPECT_EQ(detail_of(hub_, "peer").held, 0u);
+  auto sink = std::make_shared<mcp::testing::RecordingSink>();
+  peer.session->stream().attach(sink, std::nullopt);  // it comes back and gets them
+  EXPECT_EQ(sink->frames.size(), 3u);
+  EXPECT_EQ(detail_of(hub_, "peer").queued, 0u);
+}
+
 TEST_F(BusToolsTest, UnregisterIsIdempotent) {
   const auto peer = open("demo");
   register_client(peer, "x");

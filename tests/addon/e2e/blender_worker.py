@@ -1,7 +1,12 @@
 """Runs real Blender with the addon for end-to-end tests.
 
+A BlenderRuntime is one Blender version the tests run on: Debian's `blender` executable (3.4), or
+Blender as a Python module, the `bpy` wheel in its own virtualenv (.venv-bpy-4.2, .venv-bpy-5.0
+and, on request, .venv-bpy-4.5; scripts/setup --test-deps), whose python runs the same code after
+`import bpy`. Both run in background mode; only the executable has a UI (start_ui).
+
 The addon is not installed in the user's add-on directory: `addon/` is put on sys.path by the
---python-expr, then run_background() enables it (background) or a start-up script connects it
+Python expression, then run_background() enables it (background) or a start-up script connects it
 (UI under xvfb-run). Output goes to a log file that tests show when they fail.
 
 Every Blender ends by itself after its `duration` (run_background's --duration, or the UI script's
@@ -18,12 +23,13 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from ..paths import ADDON_DIR
+from ..paths import ADDON_DIR, REPO
 
 BLENDER = shutil.which("blender") or "/usr/bin/blender"
 XVFB_RUN = shutil.which("xvfb-run") or "/usr/bin/xvfb-run"
@@ -48,6 +54,43 @@ def _temporary_file(prefix: str, suffix: str) -> Path:
 def hard_limited(args: list[str], duration: float) -> list[str]:
     """`args` under `timeout`: SIGTERM after duration + HARD_LIMIT_MARGIN s, SIGKILL 10 s later."""
     return [TIMEOUT, "-k", "10", str(int(duration + HARD_LIMIT_MARGIN)), *args]
+
+
+@dataclass(frozen=True)
+class BlenderRuntime:
+    """One Blender version: `executable` is the blender binary, or a bpy virtualenv's python
+    (`module`: Blender as a Python module)."""
+
+    version: str
+    executable: str
+    module: bool
+
+    @property
+    def label(self) -> str:
+        return f"blender-{self.version}" + ("-bpy" if self.module else "")
+
+    def available(self) -> bool:
+        return os.access(self.executable, os.X_OK)
+
+    def expr_command(self, expr: str, args: list[str]) -> list[str]:
+        """Runs the Python expression in background mode with sys.argv ending in `--`, *args."""
+        if self.module:
+            return [self.executable, "-c", f"import bpy; {expr}", "--", *args]
+        return [self.executable, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr", expr,
+                "--", *args]
+
+    def script_command(self, script: str, args: list[str]) -> list[str]:
+        """Runs the script file in background mode (as __main__, after `import bpy`); exit 1 on an
+        uncaught exception."""
+        return self.expr_command(f"import runpy; runpy.run_path({script!r}, run_name='__main__')", args)
+
+
+def bpy_runtime(version: str) -> BlenderRuntime:
+    return BlenderRuntime(version, str(REPO / f".venv-bpy-{version}" / "bin" / "python"), True)
+
+
+DEBIAN_BLENDER = BlenderRuntime("3.4", BLENDER, False)
+RUNTIMES = {"3.4": DEBIAN_BLENDER, **{version: bpy_runtime(version) for version in ("4.2", "4.5", "5.0")}}
 
 
 def blender_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -90,14 +133,13 @@ class BlenderWorker:
 
 def start_background(server_url: str, *, uuid: str, password: str = "demo", duration: float = 240.0,
                      extra_args: list[str] | None = None, env: dict[str, str] | None = None,
-                     preferences: dict | None = None) -> BlenderWorker:
+                     preferences: dict | None = None, runtime: BlenderRuntime = DEBIAN_BLENDER) -> BlenderWorker:
     """`preferences` are keyword overrides of run_background(), e.g. {"use_polyhaven": True}."""
     overrides = ", ".join(f"{name}={value!r}" for name, value in (preferences or {}).items())
     expr = (f"import sys; sys.path.insert(0, {str(ADDON_DIR)!r}); import blender_mcp; "
             f"sys.exit(blender_mcp.run_background({overrides}))")
-    args = [BLENDER, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr", expr, "--",
-            "--server", server_url, "--username", "demo", "--password", password, "--uuid", uuid,
-            "--duration", str(duration), *(extra_args or [])]
+    args = runtime.expr_command(expr, ["--server", server_url, "--username", "demo", "--password", password,
+                                       "--uuid", uuid, "--duration", str(duration), *(extra_args or [])])
     return BlenderWorker(hard_limited(args, duration), blender_environment(env))
 
 

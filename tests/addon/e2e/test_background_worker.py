@@ -11,6 +11,8 @@ from ..paths import EXAMPLES_DIR
 from ..png_check import distinct_pixels, read_png
 from .blender_worker import start_background
 
+EVERY_BLENDER_VERSION = True  # conftest.py: once per Blender version
+
 CLIENT_TIMEOUT = 90
 JOBS_MEASURED = 50
 WARM_UP_JOBS = 20
@@ -127,8 +129,9 @@ def test_the_arrival_to_start_time_of_background_jobs_is_reported(raw, worker):
     assert summary["count"] == JOBS_MEASURED + 1
 
 
-def test_run_background_exits_1_when_the_login_is_refused(server):
-    blender = start_background(server.base_url, uuid="blender-refused", password="wrong", duration=30)
+def test_run_background_exits_1_when_the_login_is_refused(server, runtime):
+    blender = start_background(server.base_url, uuid="blender-refused", password="wrong", duration=30,
+                               runtime=runtime)
     try:
         code = blender.process.wait(60)
     finally:
@@ -148,12 +151,12 @@ def test_test_connection_reports_the_contract_messages(server, raw, worker):
     assert lines[2].startswith("Cannot reach http://127.0.0.1:9/health: ")
 
 
-def test_run_background_takes_preference_overrides_such_as_an_integration_gate(server, token):
+def test_run_background_takes_preference_overrides_such_as_an_integration_gate(server, token, runtime):
     from ..raw_mcp import RawSession
     from .blender_worker import wait_until_online
 
     blender = start_background(server.base_url, uuid="blender-gates01", duration=60,
-                               preferences={"use_polyhaven": True})
+                               preferences={"use_polyhaven": True}, runtime=runtime)
     session = RawSession(server.base_url, token)
     try:
         wait_until_online(blender, server.base_url, token, "blender-gates01")

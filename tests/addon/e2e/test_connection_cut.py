@@ -14,6 +14,7 @@ UUID = "blender-cut01"
 JOBS = 6
 JOBS_DURING_CUT = 3
 CUT_SECONDS = 2.5
+EVERY_BLENDER_VERSION = True  # conftest.py: once per Blender version
 
 
 def job_code(tag: str) -> str:
@@ -23,9 +24,9 @@ def job_code(tag: str) -> str:
             f"print({tag!r})")
 
 
-def test_a_cut_connection_mid_job_loses_no_job_and_runs_none_twice(server, raw, token):
+def test_a_cut_connection_mid_job_loses_no_job_and_runs_none_twice(server, raw, token, runtime):
     proxy = TcpProxy("127.0.0.1", urllib.parse.urlsplit(server.base_url).port)
-    blender = start_background(proxy.url, uuid=UUID, duration=120)
+    blender = start_background(proxy.url, uuid=UUID, duration=120, runtime=runtime)
     try:
         wait_until_online(blender, server.base_url, token, UUID)
         envelopes: dict[str, dict] = {}
@@ -60,4 +61,4 @@ def test_a_cut_connection_mid_job_loses_no_job_and_runs_none_twice(server, raw, 
     finally:
         code = blender.stop()
         proxy.close()
-        print(f"\n--- Blender (exit {code}) ---\n{blender.output()[-3000:]}")
+        print(f"\n--- {runtime.label} (exit {code}) ---\n{blender.output()[-3000:]}")

@@ -23,6 +23,7 @@ from .blender_worker import BlenderWorker, start_background, wait_until_online
 UUID = "blender-demo01"
 CLIENT_TIMEOUT = 120
 HDRI_IMAGE = "kloofendal_43d_clear_puresky_2k.hdr"
+EVERY_BLENDER_VERSION = True  # conftest.py: once per Blender version
 
 # Reads the world's node tree: the links as "Node.socket->Node.socket" and the images of its
 # Environment Texture nodes, as one JSON line.
@@ -39,7 +40,8 @@ print(json.dumps({"use_nodes": bpy.context.scene.world.use_nodes, "links": links
 
 
 @pytest.fixture(scope="module")
-def services() -> Iterator[ServiceServer]:
+def services(runtime) -> Iterator[ServiceServer]:
+    """A fresh local service server per Blender version (its request log is checked below)."""
     local = ServiceServer().start()
     try:
         yield local
@@ -48,17 +50,17 @@ def services() -> Iterator[ServiceServer]:
 
 
 @pytest.fixture(scope="module")
-def polyhaven_worker(server, services) -> Iterator[BlenderWorker]:
+def polyhaven_worker(server, services, runtime) -> Iterator[BlenderWorker]:
     """blender-demo01 with use_polyhaven on; BLENDER_MCP_POLYHAVEN_API names the local server."""
     token = login(server.base_url)["access_token"]
     blender = start_background(server.base_url, uuid=UUID, duration=180, env=services.environment(),
-                               preferences={"use_polyhaven": True})
+                               preferences={"use_polyhaven": True}, runtime=runtime)
     try:
         wait_until_online(blender, server.base_url, token, UUID)
         yield blender
     finally:
         code = blender.stop()
-        print(f"\n--- Blender (exit {code}) ---\n{blender.output()[-4000:]}")
+        print(f"\n--- {runtime.label} (exit {code}) ---\n{blender.output()[-4000:]}")
 
 
 async def execute_code_through_fastmcp(base_url: str, code: str) -> dict:

@@ -150,3 +150,30 @@ def test_a_reply_over_the_servers_record_limit_reaches_the_caller_as_a_failure_s
         assert job["state"] == "failed", job
         assert "too large" in job["error"] and "max_record_bytes" in job["error"], job
         raw.call("blender_unregister_client", {"client_uuid": "llm-big-caller"})
+
+
+def test_a_stream_that_broke_before_any_event_reopens_from_before_the_first_event(server, demo):
+    """Without an event id the reopen still resumes (Last-Event-ID 0): a record the server wrote
+    into the broken stream before the add-on read it is sent again instead of taken as delivered."""
+    _, answer = demo
+    proxy = TcpProxy("127.0.0.1", urllib.parse.urlsplit(server.base_url).port)
+    try:
+        with Running(proxy.url, tokens_of(answer), "blender-unit-resume") as running:
+            connection = running.client.connection
+            assert connection.registered.wait(WAIT)
+            wait_for(lambda: connection.link().phase == "connected", what="connected")
+            assert connection._last_event_id is None  # no event yet: the case under test
+            session = connection._session
+            reopened_with: list[str | None] = []
+            original = session.open_stream
+
+            def recording_open(last_event_id):
+                reopened_with.append(last_event_id)
+                return original(last_event_id)
+
+            session.open_stream = recording_open
+            proxy.cut()
+            wait_for(lambda: reopened_with and connection.link().phase == "connected", what="stream reopened")
+            assert reopened_with[0] == "0"
+    finally:
+        proxy.close()

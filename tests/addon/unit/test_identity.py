@@ -30,3 +30,23 @@ def test_a_malformed_sticky_file_is_replaced_by_a_new_uuid(tmp_path):
     path.write_text("not-a-uuid")
     chosen = identity.client_uuid("", {}, str(path))
     assert len(path.read_text()) == 36 and chosen == "blender-" + path.read_text()
+
+
+def test_a_uuid_kept_where_older_versions_put_it_is_carried_over_to_the_configured_folder(tmp_path):
+    legacy = tmp_path / "user" / "config" / "blender_mcp_uuid.txt"
+    legacy.parent.mkdir(parents=True)
+    kept = str(uuid.uuid4())
+    legacy.write_text(kept)
+    configured = tmp_path / "configured" / "blender_mcp_uuid.txt"
+    assert identity.client_uuid("", {}, str(configured), str(legacy)) == "blender-" + kept
+    assert configured.read_text() == kept
+    legacy.write_text(str(uuid.uuid4()))  # from now on the configured file wins
+    assert identity.client_uuid("", {}, str(configured), str(legacy)) == "blender-" + kept
+
+
+def test_a_malformed_legacy_file_is_not_carried_over(tmp_path):
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_text("garbage")
+    configured = tmp_path / "configured.txt"
+    chosen = identity.client_uuid("", {}, str(configured), str(legacy))
+    assert chosen == "blender-" + configured.read_text() and legacy.read_text() == "garbage"

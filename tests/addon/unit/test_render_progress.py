@@ -48,3 +48,14 @@ def test_the_result_and_error_lines_are_read_and_the_tail_kept_for_failures():
     assert progress.tail == ["Error: Build without OpenImageDenoiser"]
     progress.line('BLENDER_MCP_RENDER_RESULT {"filepath": "/tmp/x.png", "width": 480}', 2.0)
     assert progress.result == {"filepath": "/tmp/x.png", "width": 480}
+
+
+def test_blender_5_stats_lines_of_the_render_process_count_with_the_time_since_the_start():
+    progress = RenderProgress()
+    progress.line('BLENDER_MCP_RENDER_START {"engine": "CYCLES", "samples": 16, "frame": 1}', 10.0)
+    assert progress.line("BLENDER_MCP_RENDER_STATS Mem: 2M | Sample 0/16", 10.5) is None
+    assert progress.line("BLENDER_MCP_RENDER_STATS Remaining: 00:08.00 | Mem: 6M | Sample 1/16", 12.0) == \
+        Update(7.9, "Sample 1/16")
+    # 2 s rendered (since the start line), 8 s left: 10 s in all
+    assert progress.estimate(15.0) == Update(49.5, "Sample 1/16, about 5 s left (estimated)")
+    assert progress.line("BLENDER_MCP_RENDER_STATS Mem: 6M | Sample 16/16", 20.0) == Update(97.0, "Sample 16/16")

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace bmcp::oauth {
+namespace bmcp {
 
 // Text forms of the web: URL encoding, form bodies, cookies and HTML escaping.
 
@@ -25,4 +25,4 @@ std::string html_escape(std::string_view text);
 // The field's value, or "" when absent.
 std::string_view field(const FormFields& fields, std::string_view name);
 
-}  // namespace bmcp::oauth
+}  // namespace bmcp

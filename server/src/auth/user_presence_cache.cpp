@@ -1,6 +1,6 @@
-#include "pgstore/user_presence_cache.hpp"
+#include "auth/user_presence_cache.hpp"
 
-namespace bmcp::pgstore {
+namespace bmcp::auth {
 
 namespace {
 
@@ -72,4 +72,4 @@ void UserPresenceCache::disable() {
   enabled_ = false;
 }
 
-}  // namespace bmcp::pgstore
+}  // namespace bmcp::auth

@@ -1,8 +1,8 @@
-#include "oauth/web_text.hpp"
+#include "core/web_text.hpp"
 
 #include <gtest/gtest.h>
 
-namespace bmcp::oauth {
+namespace bmcp {
 namespace {
 
 TEST(WebTextTest, FormsDecodeEscapesAndPlusSigns) {
@@ -39,4 +39,4 @@ TEST(WebTextTest, HtmlEscapingCoversMarkupAndQuotes) {
 }
 
 }  // namespace
-}  // namespace bmcp::oauth
+}  // namespace bmcp

@@ -10,7 +10,7 @@
 
 #include "core/clock.hpp"
 
-namespace bmcp::pgstore {
+namespace bmcp::auth {
 
 // Remembers for a short time which account holds each username, so that the user check of
 // every request need not ask PostgreSQL when nothing changed. What is remembered for a name is
@@ -57,4 +57,4 @@ class UserPresenceCache {
   bool enabled_ = false;
 };
 
-}  // namespace bmcp::pgstore
+}  // namespace bmcp::auth

@@ -1,8 +1,8 @@
-#include "pgstore/user_presence_cache.hpp"
+#include "auth/user_presence_cache.hpp"
 
 #include <gtest/gtest.h>
 
-namespace bmcp::pgstore {
+namespace bmcp::auth {
 namespace {
 
 using std::chrono::milliseconds;
@@ -75,4 +75,4 @@ TEST(UserPresenceCacheStartTest, ANewCacheIsDisabled) {
 }
 
 }  // namespace
-}  // namespace bmcp::pgstore
+}  // namespace bmcp::auth

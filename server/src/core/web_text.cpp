@@ -1,6 +1,6 @@
-#include "oauth/web_text.hpp"
+#include "core/web_text.hpp"
 
-namespace bmcp::oauth {
+namespace bmcp {
 
 namespace {
 
@@ -135,4 +135,4 @@ std::string_view field(const FormFields& fields, std::string_view name) {
   return found == fields.end() ? std::string_view{} : std::string_view(found->second);
 }
 
-}  // namespace bmcp::oauth
+}  // namespace bmcp
