@@ -61,7 +61,10 @@ class ClusterBackend final : public BusBackend {
               return std::make_shared<tools::SessionEndpoint>(session, clock);
             },
             options.session_idle_timeout),
-        presence_(store_, bus_, node_id_, cluster::PresenceOptions{}) {}
+        presence_(store_, bus_, node_id_, cluster::PresenceOptions{}) {
+    bus_.record_job_updates_with(
+        [this](const bus::JobEvent& event) { return jobs_.apply_arguments(event); });
+  }
 
   ~ClusterBackend() override { store_.stop(); }
 

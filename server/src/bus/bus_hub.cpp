@@ -86,6 +86,27 @@ Result<BusStats, Unavailable> BusHub::stats(const std::string& user_id) const {
   return stats;
 }
 
+ChosenSend BusHub::send_to_chosen(const std::string& user_id, const std::string& client_type,
+                                  const std::string& requested_uuid, SendRequest request,
+                                  bool track_job, const ChosenCallback& on_chosen) {
+  ChosenSend chosen;
+  auto target = choose_target(bus_for(user_id)->clients_of_type(client_type), requested_uuid);
+  if (!target) {
+    chosen.target_error = std::move(target.error());
+    return chosen;
+  }
+  chosen.target = std::move(*target);
+  request.route = Route::direct(chosen.target);
+  // Refused before on_chosen, so a send too large to go leaves no trace anywhere.
+  if (auto refusal = size_refusal(user_id, request)) {
+    chosen.outcome.refused = std::move(*refusal);
+    return chosen;
+  }
+  on_chosen(chosen.target);
+  chosen.outcome = send(user_id, request, track_job);
+  return chosen;
+}
+
 SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request, bool track_job) {
   BeforeDelivery record_job;
   if (track_job) {

@@ -37,6 +37,9 @@ class BusHub final : public BusService {
   Result<bool, Unavailable> unregister_client(const std::string& user_id,
                                               const std::string& uuid) override;
   SendOutcome send(const std::string& user_id, const SendRequest& request, bool track_job) override;
+  ChosenSend send_to_chosen(const std::string& user_id, const std::string& client_type,
+                            const std::string& requested_uuid, SendRequest request, bool track_job,
+                            const ChosenCallback& on_chosen) override;
   std::optional<SendRefusal> size_refusal(const std::string& user_id,
                                           const SendRequest& request) override;
   // A job id that only another user has is an unknown job here, so it is broadcast on the

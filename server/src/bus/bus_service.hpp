@@ -11,6 +11,7 @@
 #include "bus/counters.hpp"
 #include "bus/job_update.hpp"
 #include "bus/limits.hpp"
+#include "bus/target_choice.hpp"
 #include "core/result.hpp"
 
 namespace bmcp::bus {
@@ -27,6 +28,17 @@ inline constexpr std::string_view kBusUnavailable = "bus_unavailable";
 struct Unavailable {
   std::string detail;  // a sentence naming what could not be reached
 };
+
+// What BusService::send_to_chosen did: no client could be chosen (target_error; nothing was
+// sent), or the send to the chosen `target` (outcome, which may be a refusal: too large, or
+// the store unreachable, in which case target may be empty).
+struct ChosenSend {
+  std::optional<TargetError> target_error;
+  std::string target;
+  SendOutcome outcome;
+};
+// Told the chosen target of a send_to_chosen that goes ahead.
+using ChosenCallback = std::function<void(const std::string& target)>;
 
 struct JobUpdateOutcome {
   bool direct = false;  // routed to the originator; otherwise broadcast on the caller's bus
@@ -105,6 +117,16 @@ class BusService {
   // recipient can see the record. A refusal (too large, store unreachable) changed nothing.
   virtual SendOutcome send(const std::string& user_id, const SendRequest& request,
                            bool track_job) = 0;
+  // send() to the one client of `client_type` that choose_target() picks for `requested_uuid`
+  // ('' to pick the only online one), on a direct route to it (request.route is ignored): the
+  // choice and the send as one step, so a dispatch costs one call to a shared store.
+  // `on_chosen` runs on the calling thread only when the send goes ahead (a client was chosen
+  // and the record fits): before the record is routed on one node; right after the send, in
+  // a cluster, where choice and send run together in the store (so whatever `on_chosen`
+  // records must accept the job's updates arriving first).
+  virtual ChosenSend send_to_chosen(const std::string& user_id, const std::string& client_type,
+                                    const std::string& requested_uuid, SendRequest request,
+                                    bool track_job, const ChosenCallback& on_chosen) = 0;
   // The refusal send() would give `request` for its size if it had recipients; nullopt when it
   // fits. Changes nothing.
   virtual std::optional<SendRefusal> size_refusal(const std::string& user_id,

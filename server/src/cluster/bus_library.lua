@@ -164,12 +164,44 @@ local function publish_wakes(prefix, wakes)
   end
 end
 
--- Args: prefix, route kind (direct|group|type_filter|broadcast), route key, origin,
+-- The target of a dispatch among the clients of `ctype` (as jobs::choose_target does it on one
+-- node): the requested uuid when it is such a client and online, else the only online one.
+-- Returns the uuid, or nil and {'no_target', kind, candidates} with kind 'unknown', 'offline',
+-- 'no_client' or 'ambiguous' (candidates: the online uuids, sorted).
+local function choose(prefix, ctype, requested, now, grace_ms)
+  local function online(uuid)
+    local c = redis.call('HMGET', prefix .. 'c:' .. uuid, 'type', 'session')
+    if c[1] ~= ctype then return nil end
+    local s = live_session(prefix, c[2], now)
+    return s ~= nil and is_online(s, now, grace_ms)
+  end
+  if requested ~= '' then
+    local state = online(requested)
+    if state == nil then return nil, {'no_target', 'unknown', {}} end
+    if not state then return nil, {'no_target', 'offline', {}} end
+    return requested
+  end
+  local found = {}
+  for _, uuid in ipairs(redis.call('ZRANGE', prefix .. 'clients', 0, -1)) do
+    if online(uuid) then found[#found + 1] = uuid end
+  end
+  if #found == 0 then return nil, {'no_target', 'no_client', {}} end
+  if #found > 1 then
+    table.sort(found)
+    return nil, {'no_target', 'ambiguous', found}
+  end
+  return found[1]
+end
+
+-- Args: prefix, route kind (direct|group|type_filter|broadcast|choose), route key, origin,
 -- priority (0..7), text before the target uuid, text after it, too_large (0/1),
 -- track (0/1), job_id, hold count bound, hold byte bound, stream length bound, grace ms,
--- pending bound, pending ttl seconds, close_job ('' or job id), close_generation.
--- Returns {status, targets, filtered, offline, dropped, counts} where status is 'ok' or
--- 'too_large' and counts = {delivered, filtered, held, hold_overflow, dropped}.
+-- pending bound, pending ttl seconds, close_job ('' or job id), close_generation, and for
+-- 'choose' the client type and the text after the route's target (the route key is then the
+-- requested uuid, '' for any: see choose(); the text after the recipient's uuid ends where
+-- the record's route names the chosen client). Returns {status, targets, filtered, offline, dropped, counts} where status is
+-- 'ok' or 'too_large' and counts = {delivered, filtered, held, hold_overflow, dropped}, or
+-- choose()'s {'no_target', kind, candidates}. 'too_large' lists the targets it would have had.
 local function send(keys, args)
   local prefix, kind, key, origin = args[1], args[2], args[3], args[4]
   local priority, before, after = tonumber(args[5]), args[6], args[7]
@@ -181,7 +213,14 @@ local function send(keys, args)
   local now = now_ms()
 
   local recipients = {}
-  if kind == 'direct' then
+  if kind == 'choose' then
+    local target, refusal = choose(prefix, args[19], key, now, grace_ms)
+    if not target then return refusal end
+    recipients[1] = target
+    if not too_large then
+      after = after .. redis.call('HGET', prefix .. 'c:' .. target, 'uj') .. args[20]
+    end
+  elseif kind == 'direct' then
     if redis.call('EXISTS', prefix .. 'c:' .. key) == 1 then recipients[1] = key end
   else
     for _, uuid in ipairs(redis.call('ZRANGE', prefix .. 'clients', 0, -1)) do
@@ -196,7 +235,7 @@ local function send(keys, args)
       if wanted then recipients[#recipients + 1] = uuid end
     end
   end
-  if #recipients > 0 and too_large then return {'too_large', {}, {}, {}, {}, {}} end
+  if #recipients > 0 and too_large then return {'too_large', recipients, {}, {}, {}, {}} end
 
   if track then
     local pkey = prefix .. 'pj:' .. job_id
@@ -468,12 +507,50 @@ local function report_queued(keys, args)
   return 1
 end
 
+-- A job update applied to the job's record (the record is JSON text, as RedisJobStore writes
+-- it). `a` holds, from index `at` on: key, job id, progress ('' for none), terminal state (''
+-- for none), result, error, now (Unix seconds), create (0/1: start a pending record when there
+-- is none), seconds to keep a settled record, seconds to keep a pending one. A finished record
+-- (completed, failed, cancelled) is left alone. Returns 1 when written, 0 otherwise.
+local function apply_job_update(a, at)
+  local key, job_id, progress, state = a[at], a[at + 1], a[at + 2], a[at + 3]
+  local now = tonumber(a[at + 6])
+  local text = redis.call('GET', key)
+  local record
+  if text then
+    record = cjson.decode(text)
+  elseif a[at + 7] == '1' then
+    record = {job_id = job_id, target_uuids = {}, state = 'pending', result = '', error = '',
+              created_at = now}
+  else
+    return 0
+  end
+  if record.state == 'completed' or record.state == 'failed' or record.state == 'cancelled' then
+    return 0
+  end
+  if progress ~= '' then record.progress = tonumber(progress) end
+  if state ~= '' then
+    record.state = state
+    record.result = a[at + 4]
+    record.error = a[at + 5]
+    record.finished_at = now
+  end
+  local keep = a[at + 9]
+  if record.state ~= 'pending' then keep = a[at + 8] end
+  redis.call('SET', key, cjson.encode(record), 'EX', keep)
+  return 1
+end
+
 -- The first half of a job update, in one call. Args: prefix, job id, session, terminal (0/1).
 -- Returns {'unknown'} when the job is not pending (the update is broadcast), {'not_target'}
 -- when `session` is bound to none of its targets, {'nobody'} when its originator is no client
 -- (a dispatch origin, or a client that left): the update reaches nobody, so nothing is routed
 -- and a terminal one closes the job here; else {'route', originator, generation} and the
 -- caller sends the update to the originator, closing the job with that send.
+-- Optional args 5 on: the update's job event as the nodes announce it (pending) and the
+-- arguments of apply_job_update. With them, an update that reaches nobody is also applied to
+-- the job's record and announced on bmcp:jobs here, in the same call, and the answer is
+-- {'nobody', '1'}: the dispatch's reply reaches its caller's node one round trip sooner.
 local function job_reply(keys, args)
   local prefix, job_id, session, terminal = args[1], args[2], args[3], args[4] == '1'
   local pkey = prefix .. 'pj:' .. job_id
@@ -488,6 +565,11 @@ local function job_reply(keys, args)
     if terminal then
       redis.call('DEL', pkey)
       redis.call('ZREM', prefix .. 'pjz', job_id)
+    end
+    if args[5] and args[5] ~= '' then
+      apply_job_update(args, 6)
+      redis.call('PUBLISH', 'bmcp:jobs', args[5])
+      return {'nobody', '1'}
     end
     return {'nobody'}
   end
@@ -729,38 +811,29 @@ local function job_put(keys, args)
   return 1
 end
 
--- A job update applied to the job's record, in one call (the record is JSON text, as
--- RedisJobStore writes it). Args: key, job id, progress ('' for none), terminal state ('' for
--- none), result, error, now (Unix seconds), create (0/1: start a pending record when there
--- is none), seconds to keep a settled record, seconds to keep a pending one. A finished
--- record (completed, failed, cancelled) is left alone. Returns 1 when written, 0 otherwise.
-local function job_apply(keys, args)
-  local key, job_id, progress, state = args[1], args[2], args[3], args[4]
-  local now = tonumber(args[7])
+-- A dispatch job's record, written once its send went ahead. Args: key, record (JSON text,
+-- pending), seconds to keep it. When a reply overtook the start and its update created the
+-- record already, the start only adds what the update could not know (command, targets,
+-- creation time) and keeps the rest. Returns 1.
+local function job_start(keys, args)
+  local key = args[1]
   local text = redis.call('GET', key)
-  local record
-  if text then
-    record = cjson.decode(text)
-  elseif args[8] == '1' then
-    record = {job_id = job_id, target_uuids = {}, state = 'pending', result = '', error = '',
-              created_at = now}
-  else
-    return 0
+  if not text then
+    redis.call('SET', key, args[2], 'EX', args[3])
+    return 1
   end
-  if record.state == 'completed' or record.state == 'failed' or record.state == 'cancelled' then
-    return 0
-  end
-  if progress ~= '' then record.progress = tonumber(progress) end
-  if state ~= '' then
-    record.state = state
-    record.result = args[5]
-    record.error = args[6]
-    record.finished_at = now
-  end
-  local keep = args[10]
-  if record.state ~= 'pending' then keep = args[9] end
-  redis.call('SET', key, cjson.encode(record), 'EX', keep)
+  local record = cjson.decode(text)
+  local start = cjson.decode(args[2])
+  record.command = start.command
+  record.target_uuids = start.target_uuids
+  record.created_at = start.created_at
+  redis.call('SET', key, cjson.encode(record), 'KEEPTTL')
   return 1
+end
+
+-- A job update applied to the job's record, in one call. Args: those of apply_job_update.
+local function job_apply(keys, args)
+  return apply_job_update(args, 1)
 end
 
 -- Every node the cluster knows. Returns {{node, ms since its last heartbeat (negative: its
@@ -791,6 +864,7 @@ redis.register_function('bmcp_counts', counts)
 redis.register_function('bmcp_client_states', client_states)
 redis.register_function('bmcp_job_get', job_get)
 redis.register_function('bmcp_job_put', job_put)
+redis.register_function('bmcp_job_start', job_start)
 redis.register_function('bmcp_drop_user', drop_user)
 redis.register_function('bmcp_register', register)
 redis.register_function('bmcp_unregister', unregister)

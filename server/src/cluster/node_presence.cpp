@@ -64,12 +64,6 @@ void NodePresence::tick() {
           spdlog::warn("cluster: node {} stopped reporting; its sessions wait for another node",
                        node.text);
       });
-  // Wake-ups published while the subscriber connection was down were lost: read everything.
-  const bool up = store_.subscriber().status().connected;
-  if (up && !subscriber_was_up_.exchange(true))
-    bus_.feed().fetch_all();
-  else if (!up)
-    subscriber_was_up_ = false;
 }
 
 Result<std::vector<NodeState>, std::string> NodePresence::nodes() const {

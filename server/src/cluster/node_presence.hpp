@@ -55,7 +55,6 @@ class NodePresence {
   const std::string node_id_;
   const PresenceOptions options_;
   std::atomic<bool> healthy_{false};
-  std::atomic<bool> subscriber_was_up_{false};
 };
 
 }  // namespace bmcp::cluster

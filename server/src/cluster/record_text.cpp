@@ -5,10 +5,10 @@
 namespace bmcp::cluster {
 namespace {
 
-// A target uuid no client can have (control characters are refused at registration), so its
-// JSON form cannot occur anywhere else in the text before it: the key is unique and comes
-// before routing and payload.
-constexpr std::string_view kMarker = "\x01target\x01";
+// A target uuid no client can have, so its JSON form cannot occur anywhere else in the text
+// before it: the key is unique and comes before routing and payload. The route's target,
+// when it is this marker too, comes next (before the payload).
+constexpr std::string_view kMarker = kChosenTarget;
 
 }  // namespace
 
@@ -22,8 +22,20 @@ RecordText split_record_text(const bus::Message& message) {
   const std::string text = to_json_text(notification);
   const std::string marker = "\"target_uuid\":" + json_string(kMarker);
   const auto at = text.find(marker);
-  const auto cut = at + marker.size() - json_string(kMarker).size();
-  return {text.substr(0, cut), text.substr(cut + json_string(kMarker).size())};
+  const std::string marker_text = json_string(kMarker);
+  const auto cut = at + marker.size() - marker_text.size();
+  RecordText parts{text.substr(0, cut), text.substr(cut + marker_text.size()), std::nullopt};
+  // The route comes right after the recipient, before the payload: its target is the first
+  // marker there.
+  const auto* route_target = message.routing.if_contains("target_uuid");
+  const bool chosen = route_target && route_target->is_string() &&
+                      route_target->get_string() == json::string_view(kMarker);
+  if (const auto route_at = chosen ? parts.after.find(marker_text) : std::string::npos;
+      route_at != std::string::npos) {
+    parts.after_route = parts.after.substr(route_at + marker_text.size());
+    parts.after.resize(route_at);
+  }
+  return parts;
 }
 
 std::string json_string(std::string_view text) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,10 +14,18 @@ namespace bmcp::cluster {
 struct RecordText {
   std::string before;
   std::string after;
+  // Only for a direct route to kChosenTarget: `after` then ends where the route's target goes
+  // (the same client as the recipient), and this part follows it.
+  std::optional<std::string> after_route;
 };
 
+// The key of a direct route whose target the store chooses (bmcp_send's 'choose'): the
+// record's route then names the chosen client, spliced in as the recipient's uuid is. No
+// client can have it (control characters are refused at registration).
+inline constexpr std::string_view kChosenTarget = "\x01target\x01";
+
 // Splits the notification text of `message` (tools::bus_notification_text's shape) at its
-// target uuid.
+// target uuid, and at its route's target when that is kChosenTarget.
 RecordText split_record_text(const bus::Message& message);
 
 // A uuid as the JSON string a record carries.

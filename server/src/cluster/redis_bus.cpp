@@ -181,31 +181,86 @@ bus::SendOutcome RedisBus::send(const std::string& user_id, const bus::SendReque
   return route(user_id, request, track_job, "", "");
 }
 
+bus::ChosenSend RedisBus::send_to_chosen(const std::string& user_id, const std::string& client_type,
+                                         const std::string& requested_uuid,
+                                         bus::SendRequest request, bool track_job,
+                                         const bus::ChosenCallback& on_chosen) {
+  bus::ChosenSend chosen;
+  // The store splices the chosen target in, as the recipient and as the route's target.
+  request.route = bus::Route::direct(std::string(kChosenTarget));
+  const Choice choice{client_type, requested_uuid, chosen};
+  chosen.outcome = route(user_id, request, track_job, "", "", &choice);
+  if (!chosen.target_error && !chosen.outcome.refused)
+    on_chosen(chosen.target);
+  return chosen;
+}
+
+namespace {
+
+std::optional<bus::TargetError> target_error_of(const Reply& reply) {
+  const auto& fields = reply.elements;
+  if (fields.size() < 3 || fields[0].text != "no_target")
+    return std::nullopt;
+  using Kind = bus::TargetError::Kind;
+  const auto& kind = fields[1].text;
+  if (kind == "ambiguous")
+    return bus::TargetError{Kind::kAmbiguous, {}, strings_of(fields[2])};
+  if (kind == "no_client")
+    return bus::TargetError{Kind::kNoClient, {}, {}};
+  return bus::TargetError{kind == "offline" ? Kind::kOffline : Kind::kUnknown, {}, {}};
+}
+
+}  // namespace
+
 bus::SendOutcome RedisBus::route(const std::string& user_id, const bus::SendRequest& request,
                                  bool track_job, const std::string& close_job,
-                                 const std::string& close_generation) {
+                                 const std::string& close_generation, const Choice* choice) {
   const auto message = bus::make_message(user_id, request, clock_.unix_seconds());
   const bool oversized = message->text_bytes > limits_.max_record_bytes;
   // An oversized record is never rendered: the store only needs to know whether it has
   // recipients.
   RecordText text = oversized ? RecordText{} : split_record_text(*message);
   bus::SendOutcome outcome;
-  auto reply = store_.call(
-      "bmcp_send",
-      {user_prefix(user_id), std::string(route_kind(request.route.kind)), request.route.key,
-       request.origin, std::to_string(static_cast<int>(request.priority)), std::move(text.before),
-       std::move(text.after), oversized ? "1" : "0", track_job ? "1" : "0", message->job_id,
-       std::to_string(limits_.offline_hold_messages), std::to_string(limits_.offline_hold_bytes),
-       std::to_string(limits_.offline_hold_messages), milliseconds(limits_.stream_grace),
-       std::to_string(limits_.max_pending_jobs_per_user),
-       std::to_string(
-           std::chrono::duration_cast<std::chrono::seconds>(limits_.pending_job_ttl).count()),
-       close_job, close_generation});
+  std::vector<std::string> arguments{
+      user_prefix(user_id),
+      choice ? "choose" : std::string(route_kind(request.route.kind)),
+      choice ? choice->requested_uuid : request.route.key,
+      request.origin,
+      std::to_string(static_cast<int>(request.priority)),
+      std::move(text.before),
+      std::move(text.after),
+      oversized ? "1" : "0",
+      track_job ? "1" : "0",
+      message->job_id,
+      std::to_string(limits_.offline_hold_messages),
+      std::to_string(limits_.offline_hold_bytes),
+      std::to_string(limits_.offline_hold_messages),
+      milliseconds(limits_.stream_grace),
+      std::to_string(limits_.max_pending_jobs_per_user),
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::seconds>(limits_.pending_job_ttl).count()),
+      close_job,
+      close_generation};
+  if (choice) {
+    arguments.push_back(choice->client_type);
+    arguments.push_back(text.after_route.value_or(""));
+  }
+  auto reply = store_.call("bmcp_send", std::move(arguments));
   if (!reply) {
     outcome.refused = bus::SendRefusal{std::string(bus::kBusUnavailable), reply.error()};
     return outcome;
   }
   const auto& fields = reply->elements;
+  if (choice) {
+    if (auto error = target_error_of(*reply)) {
+      if (error->kind != bus::TargetError::Kind::kAmbiguous)
+        error->target_uuid = choice->requested_uuid;
+      choice->chosen.target_error = std::move(error);
+      return outcome;
+    }
+    if (fields.size() >= 2 && fields[1].elements.size() == 1)
+      choice->chosen.target = fields[1].elements[0].text;
+  }
   if (fields.size() < 6) {
     outcome.refused = bus::SendRefusal{std::string(bus::kBusUnavailable), "unexpected store reply"};
     return outcome;
@@ -246,8 +301,16 @@ Result<bus::JobUpdateOutcome, bus::JobUpdateError> RedisBus::job_update(
     const std::string& user_id, const std::string& session_id, const bus::JobUpdate& update) {
   const std::string prefix = user_prefix(user_id);
   const bool terminal = bus::is_terminal_status(update.status);
-  auto first =
-      store_.call("bmcp_job_reply", {prefix, update.job_id, session_id, terminal ? "1" : "0"});
+  std::vector<std::string> arguments{prefix, update.job_id, session_id, terminal ? "1" : "0"};
+  if (job_recording_) {
+    // What the store applies and announces itself when the update reaches nobody.
+    const bus::JobEvent reaching_nobody{user_id, update, terminal, true, true};
+    arguments.push_back(encode_job_event(node_id_, reaching_nobody));
+    auto recording = job_recording_(reaching_nobody);
+    arguments.insert(arguments.end(), std::make_move_iterator(recording.begin()),
+                     std::make_move_iterator(recording.end()));
+  }
+  auto first = store_.call("bmcp_job_reply", std::move(arguments));
   if (!first)
     return Unexpected{bus::JobUpdateError::kUnavailable};
   const auto& fields = first->elements;
@@ -256,6 +319,11 @@ Result<bus::JobUpdateOutcome, bus::JobUpdateError> RedisBus::job_update(
     return Unexpected{bus::JobUpdateError::kNotJobTarget};
   const bool pending = verdict == "route" || verdict == "nobody";
   bus::JobUpdateOutcome outcome{pending, {}};
+  if (verdict == "nobody" && fields.size() >= 2 && fields[1].text == "1") {
+    // Recorded and announced by the store already: this node's listeners only.
+    emit(bus::JobEvent{user_id, update, terminal, true, false});
+    return outcome;
+  }
   if (verdict == "route" && fields.size() >= 3) {
     // Closes the pending job in the same call that routes the reply to its originator.
     outcome.sent = route(user_id, reply_to(user_id, update, bus::Route::direct(fields[1].text)),

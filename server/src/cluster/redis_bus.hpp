@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,12 @@ class RedisBus final : public bus::BusService {
 
   // Subscribes to this node's wake-ups and to the job events of the other nodes.
   void start();
+  // The arguments with which the job store applies a job update to its record (see
+  // RedisJobStore::apply_arguments). Given, a job update that reaches no client (the reply to a
+  // dispatch) is applied and announced by the store in the call that checks it, and its event
+  // is emitted here as not local (already recorded). Set before serving.
+  using JobRecording = std::function<std::vector<std::string>(const bus::JobEvent& event)>;
+  void record_job_updates_with(JobRecording recording) { job_recording_ = std::move(recording); }
   // The records of this node's sessions (the heartbeat reports their state).
   SessionFeed& feed() { return feed_; }
 
@@ -41,6 +48,10 @@ class RedisBus final : public bus::BusService {
                                                    const std::string& uuid) override;
   bus::SendOutcome send(const std::string& user_id, const bus::SendRequest& request,
                         bool track_job) override;
+  // The choice and the send in one call of the store; `on_chosen` runs after it.
+  bus::ChosenSend send_to_chosen(const std::string& user_id, const std::string& client_type,
+                                 const std::string& requested_uuid, bus::SendRequest request,
+                                 bool track_job, const bus::ChosenCallback& on_chosen) override;
   std::optional<bus::SendRefusal> size_refusal(const std::string& user_id,
                                                const bus::SendRequest& request) override;
   Result<bus::JobUpdateOutcome, bus::JobUpdateError> job_update(
@@ -83,10 +94,16 @@ class RedisBus final : public bus::BusService {
   void forget_here(const std::string& user_id, const std::string& session_id);
 
  private:
+  // A send whose target the store chooses (bmcp_send's route kind 'choose').
+  struct Choice {
+    const std::string& client_type;
+    const std::string& requested_uuid;
+    bus::ChosenSend& chosen;  // gets the target, or why none could be chosen
+  };
   // Runs bmcp_send; `close` names a pending job (id, generation) the send settles.
   bus::SendOutcome route(const std::string& user_id, const bus::SendRequest& request,
                          bool track_job, const std::string& close_job,
-                         const std::string& close_generation);
+                         const std::string& close_generation, const Choice* choice = nullptr);
   // The record of a job update, from the server to `route`.
   static bus::SendRequest reply_to(const std::string& user_id, const bus::JobUpdate& update,
                                    bus::Route route);
@@ -108,6 +125,7 @@ class RedisBus final : public bus::BusService {
   const std::string node_id_;
   mutable bus::BusCounters counters_;
   SessionFeed feed_;
+  JobRecording job_recording_;
   // Listeners run on request threads and on the subscriber's I/O thread: guarded, copied out.
   mutable std::mutex listeners_mutex_;
   std::vector<bus::JobListener> job_listeners_;

@@ -80,26 +80,27 @@ std::string RedisJobStore::ttl_of(const jobs::JobRecord& record) const {
   return std::to_string((settled ? limits_.retention : pending_ttl_).count());
 }
 
-void RedisJobStore::put(const std::string& key, const jobs::JobRecord& record,
-                        bool only_if_absent) {
-  std::vector<std::string> command{"SET", key, encode_job_record(record), "EX", ttl_of(record)};
-  if (only_if_absent)
-    command.emplace_back("NX");
-  store_.command_async(std::move(command), [job_id = record.job_id](
-                                               Result<redis::Reply, std::string> reply) {
-    if (!reply || reply->is_error())
-      spdlog::warn("cluster: job {} not recorded: {}", job_id, reply ? reply->text : reply.error());
-  });
-}
-
 void RedisJobStore::start(const std::string& user_id, jobs::JobRecord record) {
-  // Without waiting: the job's send follows on the same command connection, and the store
-  // runs commands in order, so no reply to the job can find the record missing.
-  put(job_key(user_id, record.job_id), record, false);
+  // Without waiting. The record is started once the job's send went ahead (the store chose its
+  // target), so the reply may have been applied already: bmcp_job_start then completes that
+  // record instead of replacing it.
+  store_.call_async("bmcp_job_start",
+                    {job_key(user_id, record.job_id), encode_job_record(record), ttl_of(record)},
+                    [job_id = record.job_id](Result<redis::Reply, std::string> reply) {
+                      if (!reply || reply->is_error())
+                        spdlog::warn("cluster: job {} not recorded: {}", job_id,
+                                     reply ? reply->text : reply.error());
+                    });
 }
 
 void RedisJobStore::track(const std::string& user_id, jobs::JobRecord record) {
-  put(job_key(user_id, record.job_id), record, true);
+  store_.command_async({"SET", job_key(user_id, record.job_id), encode_job_record(record), "EX",
+                        ttl_of(record), "NX"},
+                       [job_id = record.job_id](Result<redis::Reply, std::string> reply) {
+                         if (!reply || reply->is_error())
+                           spdlog::warn("cluster: job {} not recorded: {}", job_id,
+                                        reply ? reply->text : reply.error());
+                       });
 }
 
 template <class Change, class Create>
@@ -164,26 +165,29 @@ void RedisJobStore::forget(const std::string& user_id, const std::string& job_id
   store_.command_async({"DEL", job_key(user_id, job_id)}, [](Result<redis::Reply, std::string>) {});
 }
 
+std::vector<std::string> RedisJobStore::apply_arguments(const bus::JobEvent& event) const {
+  const auto& update = event.update;
+  const auto state = jobs::terminal_state(update.status);
+  const auto seconds = [](std::chrono::seconds value) { return std::to_string(value.count()); };
+  return {job_key(event.user_id, update.job_id),
+          update.job_id,
+          update.progress ? fmt::format("{}", *update.progress) : "",
+          state ? std::string(jobs::state_name(*state)) : "",
+          update.result,
+          update.error,
+          fmt::format("{:.6f}", clock_.unix_seconds()),
+          event.pending ? "1" : "0",
+          seconds(limits_.retention),
+          seconds(pending_ttl_)};
+}
+
 void RedisJobStore::apply(const bus::JobEvent& event) {
   if (!event.local)
     return;
   // One call that reads, changes and writes the record in the store, sent without waiting:
   // the bus announces the update to the other nodes after it, on the same connection.
-  const auto& update = event.update;
-  const auto state = jobs::terminal_state(update.status);
-  const auto seconds = [](std::chrono::seconds value) { return std::to_string(value.count()); };
-  std::vector<std::string> arguments{job_key(event.user_id, update.job_id),
-                                     update.job_id,
-                                     update.progress ? fmt::format("{}", *update.progress) : "",
-                                     state ? std::string(jobs::state_name(*state)) : "",
-                                     update.result,
-                                     update.error,
-                                     fmt::format("{:.6f}", clock_.unix_seconds()),
-                                     event.pending ? "1" : "0",
-                                     seconds(limits_.retention),
-                                     seconds(pending_ttl_)};
-  store_.call_async("bmcp_job_apply", std::move(arguments),
-                    [job_id = update.job_id](Result<redis::Reply, std::string> reply) {
+  store_.call_async("bmcp_job_apply", apply_arguments(event),
+                    [job_id = event.update.job_id](Result<redis::Reply, std::string> reply) {
                       if (!reply || reply->is_error())
                         spdlog::warn("cluster: job {} not updated: {}", job_id,
                                      reply ? reply->text : reply.error());

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cluster/shared_store.hpp"
 #include "core/clock.hpp"
@@ -30,6 +31,9 @@ class RedisJobStore final : public jobs::JobStore {
   void mark_cancelled(const std::string& user_id, const std::string& job_id) override;
   void forget(const std::string& user_id, const std::string& job_id) override;
   void apply(const bus::JobEvent& event) override;
+  // The arguments of the store's job-update function (bmcp_job_apply) for `event`: the bus
+  // passes them along with a job update it may apply in the same call (RedisBus).
+  std::vector<std::string> apply_arguments(const bus::JobEvent& event) const;
   Result<std::optional<jobs::JobRecord>, std::string> find(
       const std::string& user_id, const std::string& job_id) const override;
   // Records expire by themselves.
@@ -43,7 +47,6 @@ class RedisJobStore final : public jobs::JobStore {
   // makes the record when there is none (nullopt: nothing to do).
   template <class Change, class Create>
   void update(const std::string& user_id, const std::string& job_id, Change change, Create create);
-  void put(const std::string& key, const jobs::JobRecord& record, bool only_if_absent);
   std::string ttl_of(const jobs::JobRecord& record) const;
 
   SharedStore& store_;

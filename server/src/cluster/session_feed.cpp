@@ -39,9 +39,12 @@ SessionFeed::SessionFeed(SharedStore& store, std::string node_id, bus::BusCounte
     : store_(store), node_id_(std::move(node_id)), counters_(counters) {}
 
 void SessionFeed::start() {
+  // Wake-ups published before Redis confirmed the subscription (at start, or while the
+  // connection was down) were lost: every stream is read again once it is confirmed.
   store_.subscriber().subscribe(
       "bmcp:wake:" + node_id_,
-      [this](const std::string&, const std::string& message) { wake(message); });
+      [this](const std::string&, const std::string& message) { wake(message); },
+      [this] { fetch_all(); });
 }
 
 void SessionFeed::wake(const std::string& message) {

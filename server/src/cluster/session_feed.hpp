@@ -39,7 +39,8 @@ class SessionFeed {
   // Counts what it appends (delivered, stream_overflow, budget_dropped) in `counters`.
   SessionFeed(SharedStore& store, std::string node_id, bus::BusCounters& counters);
 
-  // Subscribes to this node's wake-ups.
+  // Subscribes to this node's wake-ups; reads every stream it serves whenever the subscription
+  // is confirmed (wake-ups published before were not seen).
   void start();
   // Records kept in the store after a node took them, for a resume elsewhere.
   static constexpr std::uint64_t kKeptForReplay = 256;

@@ -37,6 +37,20 @@ bus::SendOutcome ObservedBus::send(const std::string& user_id, const bus::SendRe
   return outcome;
 }
 
+bus::ChosenSend ObservedBus::send_to_chosen(const std::string& user_id,
+                                            const std::string& client_type,
+                                            const std::string& requested_uuid,
+                                            bus::SendRequest request, bool track_job,
+                                            const bus::ChosenCallback& on_chosen) {
+  auto chosen =
+      inner_.send_to_chosen(user_id, client_type, requested_uuid, request, track_job, on_chosen);
+  if (!chosen.target_error && !chosen.target.empty()) {
+    request.route = bus::Route::direct(chosen.target);
+    observer_.on_send(user_id, request, chosen.outcome);
+  }
+  return chosen;
+}
+
 std::optional<bus::SendRefusal> ObservedBus::size_refusal(const std::string& user_id,
                                                           const bus::SendRequest& request) {
   return inner_.size_refusal(user_id, request);

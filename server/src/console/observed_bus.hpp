@@ -23,6 +23,9 @@ class ObservedBus : public bus::BusService {
                                                    const std::string& uuid) override;
   bus::SendOutcome send(const std::string& user_id, const bus::SendRequest& request,
                         bool track_job) override;
+  bus::ChosenSend send_to_chosen(const std::string& user_id, const std::string& client_type,
+                                 const std::string& requested_uuid, bus::SendRequest request,
+                                 bool track_job, const bus::ChosenCallback& on_chosen) override;
   std::optional<bus::SendRefusal> size_refusal(const std::string& user_id,
                                                const bus::SendRequest& request) override;
   Result<bus::JobUpdateOutcome, bus::JobUpdateError> job_update(

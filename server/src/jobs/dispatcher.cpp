@@ -2,7 +2,6 @@
 
 #include "core/random.hpp"
 #include "jobs/envelope.hpp"
-#include "jobs/target_choice.hpp"
 
 namespace bmcp::jobs {
 
@@ -49,36 +48,21 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
                                                    DispatchProgress progress) {
   if (observer_)
     done = observed(std::move(done), observer_, request, clock_);
-  const auto candidates = parts_.bus.clients_of_type(request.user_id, "blender");
-  if (!candidates) {
-    done({unavailable_envelope(request.command, candidates.error().detail), nullptr});
-    return nullptr;
-  }
-  auto target = choose_target(*candidates, request.target_uuid);
-  if (!target) {
-    done({target_error_envelope(request.command, target.error()), nullptr});
-    return nullptr;
-  }
   const std::string user = request.user_id;
-  std::string new_job_id = new_dispatch_job_id();
+  const std::string requested = request.target_uuid;
+  auto call = std::make_shared<DispatchCall>(parts_, std::move(request), new_dispatch_job_id(),
+                                             std::move(done), std::move(progress));
+  const auto& job_id = call->job_id();
   bus::SendRequest send;
-  send.route = bus::Route::direct(*target);
   send.payload = json::object{{"message_type", "command_dispatch"},
-                              {"job_id", new_job_id},
-                              {"command", request.command},
-                              {"params", request.params}};
+                              {"job_id", job_id},
+                              {"command", call->request_.command},
+                              {"params", call->request_.params}};
   send.priority = LogLevel::kInfo;
   send.origin = dispatch_origin(user);
-  send.job_id = new_job_id;
-  // Refused before anything is recorded, so a call too large to send leaves no trace.
-  if (const auto refusal = parts_.bus.size_refusal(user, send)) {
-    done({record_too_large_envelope(request.command, *target, refusal->detail), nullptr});
-    return nullptr;
-  }
-  auto call =
-      std::make_shared<DispatchCall>(parts_, std::move(request), *target, std::move(new_job_id),
-                                     std::move(done), std::move(progress));
-  const auto& job_id = call->job_id();
+  send.job_id = job_id;
+
+  // The waiter is there before the record can reach the target.
   std::weak_ptr<DispatchCall> weak = call;
   parts_.waiter.add(
       user, job_id,
@@ -90,54 +74,80 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
         if (auto alive = weak.lock())
           alive->on_progress(update);
       });
-  JobRecord record;
-  record.job_id = job_id;
-  record.command = call->request_.command;
-  record.target_uuids = {*target};
-  record.created_at = clock_.unix_seconds();
-  parts_.store.start(user, std::move(record));
-
   // The timer holds the call alive until the job settles one way or another.
   const auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(call->request_.timeout);
   {
     std::lock_guard lock(call->mutex_);
     call->timer_ = parts_.scheduler.schedule_after(timeout, [call] { call->on_timeout(); });
   }
-  const auto sent = parts_.bus.send(user, send, true);
-  if (sent.refused) {
-    // Nothing was routed (the shared store could not be reached): the call ends now.
-    const auto& command = call->request_.command;
+  const auto sent =
+      parts_.bus.send_to_chosen(user, "blender", requested, std::move(send), true,
+                                [&](const std::string& target) { call->chosen(target, clock_); });
+  const auto& command = call->request_.command;
+  if (sent.target_error) {
+    call->fail_unsent(target_error_envelope(command, *sent.target_error));
+    return nullptr;
+  }
+  if (sent.outcome.refused) {
+    // Nothing was routed (too large, or the shared store could not be reached).
     call->fail_unsent(
-        sent.refused->error == "record_too_large"
-            ? record_too_large_envelope(command, call->target_uuid_, sent.refused->detail)
-            : unavailable_envelope(command, sent.refused->detail));
+        sent.outcome.refused->error == "record_too_large"
+            ? record_too_large_envelope(command, sent.target, sent.outcome.refused->detail)
+            : unavailable_envelope(command, sent.outcome.refused->detail));
     return nullptr;
   }
   return call;
 }
 
-DispatchCall::DispatchCall(DispatchParts parts, DispatchRequest request, std::string target_uuid,
-                           std::string job_id, DispatchDone done, DispatchProgress progress)
+DispatchCall::DispatchCall(DispatchParts parts, DispatchRequest request, std::string job_id,
+                           DispatchDone done, DispatchProgress progress)
     : parts_(parts),
       request_(std::move(request)),
-      target_uuid_(std::move(target_uuid)),
       job_id_(std::move(job_id)),
       done_(std::move(done)),
       progress_(std::move(progress)) {}
 
-bool DispatchCall::settle() {
+std::optional<std::string> DispatchCall::settle() {
   std::lock_guard lock(mutex_);
   if (settled_)
-    return false;
+    return std::nullopt;
   settled_ = true;
-  return true;
+  return target_uuid_;
+}
+
+void DispatchCall::chosen(const std::string& target, const Clock& clock) {
+  JobRecord record;
+  record.job_id = job_id_;
+  record.command = request_.command;
+  record.target_uuids = {target};
+  record.created_at = clock.unix_seconds();
+  parts_.store.start(request_.user_id, std::move(record));
+  std::optional<bus::JobUpdate> early;
+  {
+    std::lock_guard lock(mutex_);
+    target_uuid_ = target;
+    started_ = true;
+    early.swap(early_reply_);
+  }
+  if (early)
+    on_reply(*early);
 }
 
 void DispatchCall::on_reply(const bus::JobUpdate& update) {
-  if (!settle())
-    return;
+  std::string target;
+  {
+    std::lock_guard lock(mutex_);
+    if (settled_)
+      return;
+    if (!started_) {
+      early_reply_ = update;  // answered by chosen()
+      return;
+    }
+    settled_ = true;
+    target = target_uuid_;
+  }
   parts_.scheduler.cancel(timer_);
-  done_({reply_envelope(request_.command, target_uuid_, job_id_, update), update.images});
+  done_({reply_envelope(request_.command, target, job_id_, update), update.images});
 }
 
 void DispatchCall::on_progress(const bus::JobUpdate& update) {
@@ -152,13 +162,13 @@ void DispatchCall::on_progress(const bus::JobUpdate& update) {
 }
 
 void DispatchCall::on_timeout() {
-  if (!settle())
+  const auto target = settle();
+  if (!target)
     return;
   // The pending entry stays (marked timed out in the store) so a late reply is kept.
   parts_.waiter.remove(request_.user_id, job_id_);
   parts_.store.mark_timed_out(request_.user_id, job_id_);
-  done_({timeout_envelope(request_.command, target_uuid_, job_id_, request_.timeout.count()),
-         nullptr});
+  done_({timeout_envelope(request_.command, *target, job_id_, request_.timeout.count()), nullptr});
 }
 
 void DispatchCall::fail_unsent(json::object envelope) {
@@ -166,12 +176,19 @@ void DispatchCall::fail_unsent(json::object envelope) {
     return;
   parts_.scheduler.cancel(timer_);
   parts_.waiter.remove(request_.user_id, job_id_);
-  parts_.store.forget(request_.user_id, job_id_);
+  bool started = false;
+  {
+    std::lock_guard lock(mutex_);
+    started = started_;
+  }
+  if (started)
+    parts_.store.forget(request_.user_id, job_id_);
   done_({std::move(envelope), nullptr});
 }
 
 void DispatchCall::cancel() {
-  if (!settle())
+  const auto target = settle();
+  if (!target)
     return;
   parts_.scheduler.cancel(timer_);
   const auto& user = request_.user_id;
@@ -181,7 +198,7 @@ void DispatchCall::cancel() {
   // (the addon answers `cancelled`) or its TTL: a late reply then goes direct to the dispatch
   // origin, which is no client, instead of falling back to a broadcast to every client.
   bus::SendRequest notice;
-  notice.route = bus::Route::direct(target_uuid_);
+  notice.route = bus::Route::direct(*target);
   notice.payload = json::object{{"message_type", "cancel"}, {"job_id", job_id_}};
   notice.priority = LogLevel::kNotice;
   notice.origin = dispatch_origin(user);

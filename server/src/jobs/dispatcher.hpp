@@ -61,40 +61,46 @@ class Dispatcher;
 // Thread safety: all methods are safe from any thread.
 class DispatchCall : public std::enable_shared_from_this<DispatchCall> {
  public:
-  DispatchCall(DispatchParts parts, DispatchRequest request, std::string target_uuid,
-               std::string job_id, DispatchDone done, DispatchProgress progress);
+  DispatchCall(DispatchParts parts, DispatchRequest request, std::string job_id, DispatchDone done,
+               DispatchProgress progress);
 
   const std::string& job_id() const { return job_id_; }
-  const std::string& target_uuid() const { return target_uuid_; }
   // The caller gave up (notifications/cancelled, end of its session): stop waiting, mark
   // the job cancelled and tell the peer. No envelope is delivered.
   void cancel();
 
  private:
   friend class Dispatcher;
-  bool settle();
+  // Marks the call settled; the target, or nullopt when it was settled already.
+  std::optional<std::string> settle();
+  // The bus chose `target` and the send goes ahead: records the job, and answers a reply
+  // that came before the choice was known here (a cluster's store chooses and sends in one
+  // step, so a fast reply can overtake the answer).
+  void chosen(const std::string& target, const Clock& clock);
   void on_reply(const bus::JobUpdate& update);
   void on_progress(const bus::JobUpdate& update);
   void on_timeout();
-  // The send was refused (nothing routed): undo the waiter, the timer and the job record and
-  // answer `envelope`.
+  // The send did not go ahead (no target, or refused): undo the waiter, the timer and the job
+  // record if there was one, and answer `envelope`.
   void fail_unsent(json::object envelope);
 
   const DispatchParts parts_;
   const DispatchRequest request_;
-  const std::string target_uuid_;
   const std::string job_id_;
   const DispatchDone done_;
   const DispatchProgress progress_;
 
   std::mutex mutex_;
   bool settled_ = false;
+  std::string target_uuid_;  // once chosen
+  bool started_ = false;     // the job store has its record
+  std::optional<bus::JobUpdate> early_reply_;
   Scheduler::TaskId timer_ = 0;
 };
 
-// The dispatch round trip (contract §5.2): choose the target, register the waiter, record the
-// pending job, send the command_dispatch record, and wait for the terminal job update or the
-// timeout without blocking any thread.
+// The dispatch round trip (contract §5.2): register the waiter, choose the target and send
+// the command_dispatch record (one step of the bus), record the job, and wait for the
+// terminal job update or the timeout without blocking any thread.
 // Thread safety: all methods are safe from any thread.
 class Dispatcher {
  public:

@@ -5,17 +5,12 @@
 #include <vector>
 
 #include "bus/job_update.hpp"
+#include "bus/target_choice.hpp"
 #include "core/json_text.hpp"
 
 namespace bmcp::jobs {
 
-// Why no target could be chosen for a dispatch (contract §5.2, target errors).
-struct TargetError {
-  enum class Kind { kNoClient, kAmbiguous, kUnknown, kOffline };
-  Kind kind;
-  std::string target_uuid;              // kUnknown, kOffline
-  std::vector<std::string> candidates;  // kAmbiguous: sorted ascending
-};
+using bus::TargetError;
 
 // The envelopes a dispatch returns; each is an ordinary tool result, never a protocol error.
 // {status, command, target_uuid, job_id, result, error}; status is the reported terminal one.

@@ -27,6 +27,9 @@ class JobStore {
  public:
   virtual ~JobStore() = default;
 
+  // A dispatch job, recorded once its send goes ahead. In a cluster its reply may have been
+  // applied first (the bus sends before the target is known here): a store that applies
+  // updates of jobs it does not know yet completes that record instead of replacing it.
   virtual void start(const std::string& user_id, JobRecord record) = 0;
   // Starts `record` unless a job of that id is already pending (a dispatch job is started with
   // its command before its send is tracked). Used for jobs started on the bus.

@@ -147,7 +147,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
                 self->fail_connection("SELECT refused: " + reply->text);
             });
     }
-    for (const auto& [channel, handler] : subscriptions)
+    for (const auto& [channel, subscription] : subscriptions)
       send_subscribe(channel);
   }
 
@@ -165,11 +165,12 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
           if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3)
             return;
           const std::string kind(reply->element[0]->str, reply->element[0]->len);
-          if (kind != "message")
-            return;
-          static_cast<Impl*>(privdata)->on_message(
-              std::string(reply->element[1]->str, reply->element[1]->len),
-              std::string(reply->element[2]->str, reply->element[2]->len));
+          std::string name(reply->element[1]->str, reply->element[1]->len);
+          auto* impl = static_cast<Impl*>(privdata);
+          if (kind == "subscribe")
+            impl->on_subscribed(name);
+          else if (kind == "message")
+            impl->on_message(name, std::string(reply->element[2]->str, reply->element[2]->len));
         },
         this, 2, argv, lengths);
   }
@@ -177,7 +178,13 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   void on_message(const std::string& channel, const std::string& message) {
     const auto found = subscriptions.find(channel);
     if (found != subscriptions.end())
-      found->second(channel, message);
+      found->second.handler(channel, message);
+  }
+
+  void on_subscribed(const std::string& channel) {
+    const auto found = subscriptions.find(channel);
+    if (found != subscriptions.end() && found->second.subscribed)
+      found->second.subscribed();
   }
 
   void on_disconnect(const std::string& why) { on_lost(why); }
@@ -332,7 +339,11 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
   bool writing = false;
   bool stopping = false;
   std::string last_failure;
-  std::map<std::string, MessageHandler> subscriptions;
+  struct Subscription {
+    MessageHandler handler;
+    std::function<void()> subscribed;
+  };
+  std::map<std::string, Subscription> subscriptions;
 
   mutable std::mutex status_mutex;
   ClientStatus status;
@@ -389,14 +400,15 @@ Result<Reply, std::string> Client::run(std::vector<std::string> arguments) {
   return future.get();
 }
 
-void Client::subscribe(std::string channel, MessageHandler handler) {
-  net::post(impl_->io,
-            [impl = impl_, channel = std::move(channel), handler = std::move(handler)]() mutable {
-              const bool fresh = !impl->subscriptions.contains(channel);
-              impl->subscriptions[channel] = std::move(handler);
-              if (fresh && impl->ac != nullptr && impl->connected_now())
-                impl->send_subscribe(channel);
-            });
+void Client::subscribe(std::string channel, MessageHandler handler,
+                       std::function<void()> subscribed) {
+  net::post(impl_->io, [impl = impl_, channel = std::move(channel), handler = std::move(handler),
+                        subscribed = std::move(subscribed)]() mutable {
+    const bool fresh = !impl->subscriptions.contains(channel);
+    impl->subscriptions[channel] = {std::move(handler), std::move(subscribed)};
+    if (fresh && impl->ac != nullptr && impl->connected_now())
+      impl->send_subscribe(channel);
+  });
 }
 
 void Client::unsubscribe(std::string channel) {

@@ -59,7 +59,11 @@ class Client {
   // may be used on it: use a second Client for commands). Subscribes to `channel` now and
   // again after every reconnection; its messages go to `handler` on the I/O thread. Messages
   // published while the connection was down are not seen (pub/sub keeps nothing).
-  void subscribe(std::string channel, MessageHandler handler);
+  // `subscribed` (optional) runs on the I/O thread each time Redis confirms the subscription,
+  // the first time and after every reconnection: messages published before that were not
+  // seen, so whoever missed some can look for what they announced then.
+  void subscribe(std::string channel, MessageHandler handler,
+                 std::function<void()> subscribed = {});
   void unsubscribe(std::string channel);
 
   ClientStatus status() const;

@@ -44,6 +44,23 @@ TEST(RecordTextTest, APayloadThatMimicsTheTargetKeyDoesNotMoveTheCut) {
   EXPECT_EQ(data.at("payload").at("target_uuid"), "\x01target\x01");
 }
 
+TEST(RecordTextTest, ARouteToTheChosenTargetIsCutTooAndSplicedGivesOneNodesRecord) {
+  auto message = message_with(json::object{{"target_uuid", "\x01target\x01"}});
+  message.routing = {{"type", "direct"}, {"target_uuid", kChosenTarget}};
+  const auto text = split_record_text(message);
+  ASSERT_TRUE(text.after_route);
+  const auto uuid = json_string("blender-1");
+  const auto data = parsed(text.before + uuid + text.after + uuid + *text.after_route)
+                        .at("params")
+                        .at("data")
+                        .as_object();
+  auto expected = message;
+  expected.routing = {{"type", "direct"}, {"target_uuid", "blender-1"}};
+  EXPECT_EQ(data, bus::record_data(expected, "blender-1"));
+  // Other routes have no second cut, even with the marker in the payload.
+  EXPECT_FALSE(split_record_text(message_with(json::object{{"t", "\x01target\x01"}})).after_route);
+}
+
 TEST(RecordTextTest, UuidsAreEscapedAsJsonStrings) {
   EXPECT_EQ(json_string("a\"b"), "\"a\\\"b\"");
 }

@@ -9,6 +9,7 @@
 #include "../redis/eventually.hpp"
 #include "../redis/redis_server.hpp"
 #include "cluster/node_presence.hpp"
+#include "cluster/redis_job_store.hpp"
 #include "redis/redis_url.hpp"
 
 namespace bmcp::cluster {
@@ -266,6 +267,110 @@ TEST_F(RedisBusTest, AReplyToAnOriginThatIsNoClientIsRoutedToNobodyAndClosesTheJ
   EXPECT_FALSE(again->direct);
   EXPECT_EQ(again->sent.targets, (std::vector<std::string>{"blender-1", "llm-1"}));
   ASSERT_TRUE(eventually([&] { return bystander->texts().size() == 1; }));
+}
+
+TEST_F(RedisBusTest, AReplyReachingNobodyIsRecordedAndAnnouncedByTheStoreInTheSameCall) {
+  RedisJobStore jobs_b(b_->store, b_->clock, {}, std::chrono::seconds(60));
+  b_->bus.record_job_updates_with(
+      [&](const bus::JobEvent& event) { return jobs_b.apply_arguments(event); });
+  join(*b_, "blender-1", "blender", true, "s-b");
+  std::atomic<int> remote_terminal{0};
+  a_->bus.add_job_listener([&](const bus::JobEvent& event) {
+    if (!event.local && event.pending && event.terminal && event.update.result == "3")
+      ++remote_terminal;
+  });
+  std::vector<bool> local_flags;
+  b_->bus.add_job_listener([&](const bus::JobEvent& event) { local_flags.push_back(event.local); });
+  bus::SendRequest request;
+  request.route = bus::Route::direct("blender-1");
+  request.payload = json::object{{"job_id", "job-11"}};
+  request.origin = "server-dispatch:demo";
+  request.job_id = "job-11";
+  ASSERT_FALSE(a_->bus.send("demo", request, true).refused);
+
+  const auto done = b_->bus.job_update("demo", "s-b", {"job-11", "completed", "3", "", {}, {}});
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(done->direct);
+  EXPECT_TRUE(done->sent.targets.empty());
+  // The store applied the update itself: the node's listeners hear it as already recorded.
+  EXPECT_EQ(local_flags, std::vector<bool>{false});
+  const auto record = jobs_b.find("demo", "job-11");
+  ASSERT_TRUE(record && *record);
+  EXPECT_EQ((*record)->state, jobs::JobState::kCompleted);
+  EXPECT_EQ((*record)->result, "3");
+  ASSERT_TRUE(eventually([&] { return remote_terminal == 1; }));
+  EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 0u);
+}
+
+bus::SendRequest dispatch_record(const std::string& job_id) {
+  bus::SendRequest request;
+  request.payload = json::object{{"message_type", "command_dispatch"}, {"job_id", job_id}};
+  request.origin = "server-dispatch:demo";
+  request.job_id = job_id;
+  return request;
+}
+
+TEST_F(RedisBusTest, TheStoreChoosesADispatchTargetAsOneNodeWouldAndSendsInTheSameCall) {
+  std::vector<std::string> chosen;
+  const auto remember = [&](const std::string& target) { chosen.push_back(target); };
+  auto sent = a_->bus.send_to_chosen("demo", "blender", "", dispatch_record("j-0"), true, remember);
+  ASSERT_TRUE(sent.target_error);
+  EXPECT_EQ(sent.target_error->kind, bus::TargetError::Kind::kNoClient);
+
+  auto blender = join(*b_, "blender-2", "blender", true, "s-b");
+  join(*a_, "llm-1", "llm", false, "s-a");
+  sent = a_->bus.send_to_chosen("demo", "blender", "", dispatch_record("j-1"), true, remember);
+  ASSERT_FALSE(sent.target_error);
+  ASSERT_FALSE(sent.outcome.refused);
+  EXPECT_EQ(sent.target, "blender-2");
+  EXPECT_EQ(sent.outcome.targets, std::vector<std::string>{"blender-2"});
+  EXPECT_EQ(chosen, std::vector<std::string>{"blender-2"});
+  ASSERT_TRUE(eventually([&] { return blender->texts().size() == 1; }));
+  const auto data = data_of(blender->texts()[0]);
+  EXPECT_EQ(data.at("target_uuid"), "blender-2");
+  EXPECT_EQ(data.at("routing"), (json::object{{"type", "direct"}, {"target_uuid", "blender-2"}}));
+  EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 1u);
+
+  sent = a_->bus.send_to_chosen("demo", "blender", "llm-1", dispatch_record("j-2"), true, remember);
+  ASSERT_TRUE(sent.target_error);
+  EXPECT_EQ(sent.target_error->kind, bus::TargetError::Kind::kUnknown);
+  EXPECT_EQ(sent.target_error->target_uuid, "llm-1");
+
+  join(*a_, "blender-1", "blender", true, "s-a2");
+  sent = a_->bus.send_to_chosen("demo", "blender", "", dispatch_record("j-3"), true, remember);
+  ASSERT_TRUE(sent.target_error);
+  EXPECT_EQ(sent.target_error->kind, bus::TargetError::Kind::kAmbiguous);
+  EXPECT_EQ(sent.target_error->candidates, (std::vector<std::string>{"blender-1", "blender-2"}));
+
+  b_->bus.end_session("demo", "s-b");  // persistent: blender-2 stays, offline
+  sent = a_->bus.send_to_chosen("demo", "blender", "blender-2", dispatch_record("j-4"), true,
+                                remember);
+  ASSERT_TRUE(sent.target_error);
+  EXPECT_EQ(sent.target_error->kind, bus::TargetError::Kind::kOffline);
+  EXPECT_EQ(sent.target_error->target_uuid, "blender-2");
+  sent = a_->bus.send_to_chosen("demo", "blender", "", dispatch_record("j-5"), true, remember);
+  EXPECT_EQ(sent.target, "blender-1");
+  // Only the sends that went ahead were told their target; nothing else was tracked.
+  EXPECT_EQ(chosen, (std::vector<std::string>{"blender-2", "blender-1"}));
+  EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 2u);
+}
+
+TEST_F(RedisBusTest, AChosenSendTooLargeNamesItsTargetAndGoesNowhere) {
+  bus::BusLimits small;
+  small.max_record_bytes = 2048;
+  Node c(redis_.url(), "node-c", small);
+  ASSERT_TRUE(c.started);
+  join(*a_, "blender-1", "blender", true, "s-a");
+  auto request = dispatch_record("j-big");
+  request.payload.as_object()["code"] = std::string(4096, 'x');
+  bool told = false;
+  const auto sent = c.bus.send_to_chosen("demo", "blender", "", request, true,
+                                         [&](const std::string&) { told = true; });
+  ASSERT_TRUE(sent.outcome.refused);
+  EXPECT_EQ(sent.outcome.refused->error, "record_too_large");
+  EXPECT_EQ(sent.target, "blender-1");
+  EXPECT_FALSE(told);
+  EXPECT_EQ(a_->bus.stats("demo")->pending_jobs, 0u);
 }
 
 TEST_F(RedisBusTest, AnOversizedSendWithRecipientsIsRefusedAndOneWithoutIsNot) {

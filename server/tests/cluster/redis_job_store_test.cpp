@@ -83,6 +83,27 @@ TEST_F(RedisJobStoreTest, AReplyThatOvertakesItsTrackedStartStillCounts) {
   EXPECT_FALSE(find(*a_, "unknown"));
 }
 
+TEST_F(RedisJobStoreTest, ADispatchStartAfterItsReplyCompletesTheRecordInsteadOfReplacingIt) {
+  b_->apply(event("j-3", "completed"));
+  jobs::JobRecord record;
+  record.job_id = "j-3";
+  record.command = "get_scene_info";
+  record.target_uuids = {"blender-1"};
+  record.created_at = 1700000000.5;
+  a_->start("demo", record);
+  const auto found = find(*a_, "j-3");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->state, jobs::JobState::kCompleted);
+  EXPECT_EQ(found->result, "out");
+  EXPECT_EQ(found->command, "get_scene_info");
+  EXPECT_EQ(found->target_uuids, std::vector<std::string>{"blender-1"});
+  EXPECT_DOUBLE_EQ(found->created_at, 1700000000.5);
+  // Kept for the retention time of a settled job, not restarted as pending.
+  const auto ttl = store_->command({"TTL", "bmcp:{demo}:job:j-3"});
+  ASSERT_TRUE(ttl);
+  EXPECT_GT(ttl->integer, 3000);
+}
+
 TEST_F(RedisJobStoreTest, AStoppedStoreSaysSoOnRead) {
   redis_.stop();
   const auto found = a_->find("demo", "j-1");

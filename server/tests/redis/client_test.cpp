@@ -245,6 +245,37 @@ TEST(RedisSubscriber, ReceivesPublishedMessagesAndResubscribesAfterAReconnection
   EXPECT_TRUE(publish_until_heard(publisher, inbox, "bmcp:wake", before + 1));
 }
 
+TEST(RedisSubscriber, EachConfirmationIsToldAndAMessageAfterItIsHeardAtOnce) {
+  RedisServer server;
+  ASSERT_TRUE(server.start());
+  Client publisher(endpoint_of(server), ClientOptions{2000ms, 50ms, 200ms});
+  Client subscriber(endpoint_of(server), ClientOptions{2000ms, 50ms, 200ms});
+  publisher.start();
+  subscriber.start();
+  Inbox inbox;
+  std::atomic<int> confirmed{0};
+  subscriber.subscribe("bmcp:wake", inbox.handler(), [&] { ++confirmed; });
+  ASSERT_TRUE(wait_connected(publisher));
+  const auto wait_confirmed = [&](int count) {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (confirmed < count && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+    return confirmed >= count;
+  };
+  ASSERT_TRUE(wait_confirmed(1));
+  // Once confirmed, the first publish is heard: no retries needed.
+  EXPECT_EQ(publisher.run({"PUBLISH", "bmcp:wake", "first"})->integer, 1);
+  ASSERT_TRUE(inbox.wait_for(1));
+
+  server.stop();
+  ASSERT_TRUE(server.start());
+  ASSERT_TRUE(wait_confirmed(2));
+  ASSERT_TRUE(wait_connected(publisher));
+  EXPECT_EQ(publisher.run({"PUBLISH", "bmcp:wake", "again"})->integer, 1);
+  ASSERT_TRUE(inbox.wait_for(2));
+  EXPECT_EQ(confirmed, 2);
+}
+
 TEST(RedisSubscriber, UnsubscribedChannelsAreNoLongerDelivered) {
   RedisServer server;
   ASSERT_TRUE(server.start());

@@ -1,10 +1,10 @@
-#include "jobs/target_choice.hpp"
+#include "bus/target_choice.hpp"
 
 #include <algorithm>
 
-namespace bmcp::jobs {
+namespace bmcp::bus {
 
-Result<std::string, TargetError> choose_target(const std::vector<bus::Candidate>& candidates,
+Result<std::string, TargetError> choose_target(const std::vector<Candidate>& candidates,
                                                std::string_view requested_uuid) {
   if (!requested_uuid.empty()) {
     const auto found = std::find_if(candidates.begin(), candidates.end(),
@@ -29,4 +29,4 @@ Result<std::string, TargetError> choose_target(const std::vector<bus::Candidate>
   return online.front();
 }
 
-}  // namespace bmcp::jobs
+}  // namespace bmcp::bus

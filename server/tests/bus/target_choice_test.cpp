@@ -1,11 +1,11 @@
-#include "jobs/target_choice.hpp"
+#include "bus/target_choice.hpp"
 
 #include <gtest/gtest.h>
 
-namespace bmcp::jobs {
+namespace bmcp::bus {
 namespace {
 
-using Candidates = std::vector<bus::Candidate>;
+using Candidates = std::vector<Candidate>;
 
 TEST(ChooseTarget, TheOnlyOnlineCandidateIsPicked) {
   EXPECT_EQ(*choose_target(Candidates{{"b1", true}, {"b2", false}}, ""), "b1");
@@ -31,4 +31,4 @@ TEST(ChooseTarget, ARequestedUuidMustBeAnOnlineCandidate) {
 }
 
 }  // namespace
-}  // namespace bmcp::jobs
+}  // namespace bmcp::bus
