@@ -32,6 +32,12 @@ def demo_uid(demo) -> str:
     return uid_of(demo.access)
 
 
+@pytest.fixture
+def aud(server) -> str:
+    """The audience every access token of this server carries: its /mcp URL."""
+    return server.mcp_url
+
+
 def _on_profile(http, token: str):
     return http.profile(token)
 
@@ -96,8 +102,8 @@ def test_a_token_in_the_query_string_is_never_accepted(http, demo, param):
 # token verification (profile and /mcp) ------------------------------------------------------------
 
 
-def test_a_token_forged_with_the_server_key_and_every_claim_right_is_accepted(guarded, key, demo_uid):
-    assert guarded(make_jwt(access_claims("demo", uid=demo_uid), key)).status == 200
+def test_a_token_forged_with_the_server_key_and_every_claim_right_is_accepted(guarded, key, demo_uid, aud):
+    assert guarded(make_jwt(access_claims("demo", uid=demo_uid, aud=aud), key)).status == 200
 
 
 @pytest.mark.parametrize("token", ["garbage", "a.b", "a.b.c.d", "!!!.???.***", "e30.e30", "bm90IGpzb24.bm90IGpzb24.c2ln"])
@@ -146,13 +152,28 @@ def test_a_refresh_token_is_401_not_an_access_token(guarded, key, demo_uid):
     assert_unauthorized(guarded(make_jwt(refresh_claims("demo", uid=demo_uid), key)), "Not an access token")
 
 
-def test_a_token_without_a_type_is_401_not_an_access_token(guarded, key, demo_uid):
-    assert_unauthorized(guarded(make_jwt(access_claims("demo", uid=demo_uid, typ=None), key)),
+def test_a_token_without_a_type_is_401_not_an_access_token(guarded, key, demo_uid, aud):
+    assert_unauthorized(guarded(make_jwt(access_claims("demo", uid=demo_uid, aud=aud, typ=None), key)),
                         "Not an access token")
 
 
-def test_a_token_for_a_user_that_never_existed_is_401_user_not_found(guarded, key):
-    assert_unauthorized(guarded(make_jwt(access_claims("nobody-here"), key)), "User not found")
+def test_a_token_for_a_user_that_never_existed_is_401_user_not_found(guarded, key, aud):
+    assert_unauthorized(guarded(make_jwt(access_claims("nobody-here", aud=aud), key)), "User not found")
+
+
+@pytest.mark.parametrize("missing", [None, []])
+def test_an_access_token_without_an_audience_is_401_missing_audience(guarded, key, demo_uid, missing):
+    """Every access token the server issues names its /mcp URL in `aud` (docs/authorization.md);
+    one without, even signed with the server's key and right in every other claim, is refused."""
+    claims = access_claims("demo", uid=demo_uid)
+    if missing is not None:
+        claims["aud"] = missing
+    assert_unauthorized(guarded(make_jwt(claims, key)), "Invalid token: missing audience")
+
+
+def test_an_access_token_for_another_audience_is_401_wrong_audience(guarded, key, demo_uid):
+    token = make_jwt(access_claims("demo", uid=demo_uid, aud="https://other.example/mcp"), key)
+    assert_unauthorized(guarded(token), "Invalid token: wrong audience")
 
 
 @pytest.mark.parametrize("uid", [None, "", 7])
@@ -166,8 +187,8 @@ def test_a_token_without_an_account_id_is_401_missing_uid(guarded, key, uid):
     assert_unauthorized(guarded(make_jwt(claims, key)), "Invalid token: missing uid")
 
 
-def test_a_token_with_another_accounts_id_is_401_user_not_found(guarded, key):
-    assert_unauthorized(guarded(make_jwt(access_claims("demo", uid="0" * 32), key)), "User not found")
+def test_a_token_with_another_accounts_id_is_401_user_not_found(guarded, key, aud):
+    assert_unauthorized(guarded(make_jwt(access_claims("demo", uid="0" * 32, aud=aud), key)), "User not found")
 
 
 def test_a_real_refresh_token_on_mcp_is_401_not_an_access_token(http, server, new_user):
@@ -220,6 +241,20 @@ def test_refresh_returns_a_new_token_pair(http, server, new_user):
     assert body["token_type"] == "bearer" and body["expires_in"] == 1800
     assert body["access_token"] != old.access and body["refresh_token"] != old.refresh
     assert decode(body["refresh_token"])[1]["jti"] != decode(old.refresh)[1]["jti"]
+    assert assert_json(http.profile(body["access_token"]), 200)["user_id"] == username
+
+
+def test_refresh_tokens_carry_no_audience_and_refresh_into_access_tokens_that_do(http, server, new_user, mcp_for):
+    """The seed flow (contract §12): login, /mcp, /auth/refresh. Refresh tokens keep the contract's
+    claims (no `aud`: they are redeemed only here); the access tokens name the /mcp URL."""
+    username, password = new_user(server)
+    old = login_ok(http, username, password)
+    assert "aud" not in decode(old.refresh)[1]
+    assert decode(old.access)[1]["aud"] == server.mcp_url
+    assert mcp_for(server, old.access).initialize().call("ping").status == 200
+    body = assert_json(http.refresh(old.refresh), 200)
+    assert "aud" not in decode(body["refresh_token"])[1]
+    assert decode(body["access_token"])[1]["aud"] == server.mcp_url
     assert assert_json(http.profile(body["access_token"]), 200)["user_id"] == username
 
 
@@ -303,6 +338,16 @@ def test_logout_accepts_an_expired_but_well_signed_token(http, server, new_user,
     now = int(time.time())
     expired = make_jwt(access_claims(username, uid=uid_of(tokens.access), now=now - 7200, lifetime=60), key)
     assert assert_json(http.logout(expired), 200) == {"message": "Logged out"}
+    assert_unauthorized(http.refresh(tokens.refresh), "Invalid refresh token")
+
+
+def test_logout_accepts_an_access_token_without_an_audience(http, server, new_user, key):
+    """As issued before access tokens carried `aud`: refused on /mcp, still good for logging out."""
+    username, password = new_user(server)
+    tokens = login_ok(http, username, password)
+    audless = make_jwt(access_claims(username, uid=uid_of(tokens.access)), key)
+    assert_unauthorized(http.profile(audless), "Invalid token: missing audience")
+    assert assert_json(http.logout(audless), 200) == {"message": "Logged out"}
     assert_unauthorized(http.refresh(tokens.refresh), "Invalid refresh token")
 
 

@@ -252,11 +252,13 @@ def test_a_database_from_before_account_ids_gets_them_and_old_tokens_are_refused
 
 
 def test_oauth_secret_key_wins_over_jwt_secret(spawn, http_for):
-    http = http_for(spawn(env={"OAUTH_SECRET_KEY": "oauth-key-for-tests", "JWT_SECRET": "jwt-key-for-tests"}))
+    srv = spawn(env={"OAUTH_SECRET_KEY": "oauth-key-for-tests", "JWT_SECRET": "jwt-key-for-tests"})
+    http = http_for(srv)
     token = login_ok(http).access
     assert verifies(token, "oauth-key-for-tests") and not verifies(token, "jwt-key-for-tests")
-    assert http.profile(make_jwt(access_claims("demo", uid=uid_of(token)), "oauth-key-for-tests")).status == 200
-    assert_unauthorized(http.profile(make_jwt(access_claims("demo", uid=uid_of(token)), "jwt-key-for-tests")),
+    claims = access_claims("demo", uid=uid_of(token), aud=srv.mcp_url)
+    assert http.profile(make_jwt(claims, "oauth-key-for-tests")).status == 200
+    assert_unauthorized(http.profile(make_jwt(claims, "jwt-key-for-tests")),
                         "Invalid token: signature verification failed")
 
 

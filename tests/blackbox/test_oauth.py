@@ -55,7 +55,8 @@ def test_every_401_from_mcp_points_at_the_resource_metadata(server):
     assert missing.status == 401
     assert missing.headers["www-authenticate"] == f'Bearer resource_metadata="{metadata_url}", scope="blender"'
     assert bad.status == 401
-    assert bad.headers["www-authenticate"] == f'Bearer error="invalid_token", resource_metadata="{metadata_url}"'
+    assert bad.headers["www-authenticate"] == ('Bearer error="invalid_token", error_description="Invalid token: '
+                                               f'malformed token", resource_metadata="{metadata_url}"')
 
 
 @pytest.mark.parametrize("path", ["/.well-known/oauth-protected-resource/mcp",
@@ -328,7 +329,21 @@ def test_a_token_for_another_audience_is_refused_on_mcp(server, demo):
     reply = _mcp_init(server, make_jwt(claims, key))
     assert reply.status == 401
     assert reply.json()["detail"] == "Invalid token: wrong audience"
-    assert 'error="invalid_token"' in reply.headers["www-authenticate"]
+    assert 'error="invalid_token", error_description="Invalid token: wrong audience"' \
+        in reply.headers["www-authenticate"]
+
+
+def test_a_token_without_an_audience_is_refused_on_mcp(server, demo):
+    """Signed with the server's key and right in every other claim (the login token's own claims),
+    but without `aud`: refused as clearly as a foreign audience (docs/authorization.md)."""
+    claims = decode(demo.access)[1]
+    del claims["aud"]
+    reply = _mcp_init(server, make_jwt(claims, read_key(server.store)))
+    assert reply.status == 401
+    assert reply.json()["detail"] == "Invalid token: missing audience"
+    metadata_url = f"{server.base_url}/.well-known/oauth-protected-resource/mcp"
+    assert reply.headers["www-authenticate"] == ('Bearer error="invalid_token", error_description="Invalid token: '
+                                                 f'missing audience", resource_metadata="{metadata_url}"')
 
 
 def _mcp_init(server, token):

@@ -67,14 +67,18 @@ def uid_of(token: str) -> str:
     return decode(token)[1]["uid"]
 
 
-def access_claims(sub: str = "demo", *, uid: str | None = None, lifetime: int = 1800, now: int | None = None,
-                  **overrides: Any) -> dict:
-    """Claims shaped like a server-issued access token (contract §3.2, plus the account id `uid`,
-    docs/architecture.md); overrides replace or, as None, remove a claim. Without `uid` the token
-    names an account that does not exist (a fresh random id)."""
+def access_claims(sub: str = "demo", *, uid: str | None = None, aud: str | None = None, lifetime: int = 1800,
+                  now: int | None = None, **overrides: Any) -> dict:
+    """Claims shaped like a server-issued access token (contract §3.2, plus the account id `uid`
+    and the audience `aud`, docs/authorization.md); overrides replace or, as None, remove a claim.
+    Without `uid` the token names an account that does not exist (a fresh random id). `aud` is the
+    server's /mcp URL (server.mcp_url); without it the server refuses the token ("Invalid token:
+    missing audience") once the checks before that one pass."""
     now = int(time.time()) if now is None else now
     claims = {"sub": sub, "uid": uid or new_jti(), "username": sub, "roles": ["user"], "scopes": ["read", "write"],
               "iat": now, "exp": now + lifetime, "jti": new_jti(), "typ": "access"}
+    if aud is not None:
+        claims["aud"] = aud
     return _apply(claims, overrides)
 
 

@@ -1,8 +1,10 @@
 """The official TypeScript SDK client's OAuth support (tests/node/sdk_oauth_client.mjs) connects
 to /mcp given only the URL: discovery, registration, the sign-in and consent pages, code
-exchange, a tool call, and a refresh when its access token stops working
-(docs/authorization.md). Once with Dynamic Client Registration, once with a client metadata
-document (served by the test over https on loopback with a test CA)."""
+exchange, a tool call, a refresh when its access token stops working, and revocation of the
+refresh token at the metadata's revocation endpoint (RFC 7009), after which the refresh token
+is invalid_grant while the grant's access token lives out its lifetime (docs/authorization.md).
+Once with Dynamic Client Registration, once with a client metadata document (served by the test
+over https on loopback with a test CA)."""
 from __future__ import annotations
 
 import os
@@ -30,6 +32,19 @@ def test_typescript_sdk_oauth_client_connects_with_the_url_alone(server):
     # The unusable access token was answered 401; the SDK refreshed and went on.
     assert report["second_call"] == [SIMPLE_TEXT]
     assert report["refreshed"]
+    _assert_revoked(report, server)
+
+
+def _assert_revoked(report: dict, server) -> None:
+    """The refresh token, revoked at the endpoint the metadata names, no longer refreshes; the
+    access token of its grant still works (access tokens are not revocable)."""
+    assert report["revocation_endpoint"] == f"{server.base_url}/revoke"
+    assert report["revoke_status"] == 200
+    assert report["refresh_after_revoke"] == {"status": 400, "error": "invalid_grant"}
+    assert report["sdk_refresh_after_revoke"] == "invalid_grant"
+    assert report["call_after_revoke"] == [SIMPLE_TEXT]
+    assert report["tokens_saved_after_revoke"] == 0
+    assert report["authorizations"] == 1
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +75,4 @@ def test_typescript_sdk_oauth_client_connects_with_a_client_metadata_document(do
     assert report["first_call"] == [SIMPLE_TEXT]
     assert report["second_call"] == [SIMPLE_TEXT]
     assert report["refreshed"]
+    _assert_revoked(report, document_server)

@@ -10,15 +10,24 @@
 // to send the person to /authorize); the "person" (this script, over HTTP with a cookie jar)
 // signs in and allows on the server's pages; finishAuth exchanges the code; connect again and
 // call test_simple_text. Then the access token is made unusable: the SDK refreshes on the 401
-// and the call goes through with the new token.
+// and the call goes through with the new token. Last, revocation (RFC 7009): the refresh token
+// goes to the revocation endpoint the authorization server's metadata names; refreshing with it
+// afterwards (raw, and with the SDK's refreshAuthorization) must fail with invalid_grant, and the
+// access token of the grant, which the server does not revoke (docs/authorization.md: access
+// tokens live out their short lifetime), is tried once more on /mcp.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import {
+  UnauthorizedError,
+  discoverOAuthServerInfo,
+  refreshAuthorization,
+} from "@modelcontextprotocol/sdk/client/auth.js";
 import { printReport } from "./report.mjs";
 
 const url = process.argv[2];
 const CALLBACK = "http://127.0.0.1:47124/callback";
 const REQUEST_TIMEOUT_MS = 30000;
+const FORM = { "Content-Type": "application/x-www-form-urlencoded" };
 
 function hiddenFields(page) {
   const fields = {};
@@ -152,6 +161,50 @@ async function run() {
   provider.saved.tokens = { ...before, access_token: "expired-or-revoked" };
   report.second_call = await callSimpleText(new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }));
   report.refreshed = provider.saved.tokens.refresh_token !== before.refresh_token;
+
+  const current = provider.saved.tokens;
+  const info = await discoverOAuthServerInfo(new URL(url));
+  const metadata = info.authorizationServerMetadata;
+  report.revocation_endpoint = metadata.revocation_endpoint ?? null;
+  if (!metadata.revocation_endpoint) throw new Error("the metadata names no revocation_endpoint");
+  const revoked = await fetch(metadata.revocation_endpoint, {
+    method: "POST",
+    headers: FORM,
+    body: new URLSearchParams({
+      token: current.refresh_token,
+      token_type_hint: "refresh_token",
+      client_id: report.client_id,
+    }).toString(),
+  });
+  report.revoke_status = revoked.status;
+  const raw = await fetch(metadata.token_endpoint, {
+    method: "POST",
+    headers: FORM,
+    body: new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: current.refresh_token,
+      client_id: report.client_id,
+    }).toString(),
+  });
+  report.refresh_after_revoke = { status: raw.status, error: (await raw.json()).error ?? null };
+  try {
+    await refreshAuthorization(info.authorizationServerUrl, {
+      metadata,
+      clientInformation: provider.saved.client,
+      refreshToken: current.refresh_token,
+      resource: new URL(url),
+    });
+    report.sdk_refresh_after_revoke = "refreshed";
+  } catch (error) {
+    report.sdk_refresh_after_revoke = error.errorCode ?? String(error);
+  }
+  // The grant's access token is still the one saved: not revocable, it works until it expires
+  // (a 401 would have sent the SDK to refresh, which fails, and then to the pages again).
+  const saves = report.token_saves;
+  report.call_after_revoke = await callSimpleText(
+    new StreamableHTTPClientTransport(new URL(url), { authProvider: provider }),
+  );
+  report.tokens_saved_after_revoke = report.token_saves - saves;
   return report;
 }
 

@@ -50,7 +50,9 @@ OAuthSurface::OAuthSurface(const ServerConfig& config, auth::AuthService& auth,
 void OAuthSurface::add_routes(http::Router& router, transport::McpEndpoint& mcp) {
   endpoints_.add_routes(router);
   transport::McpEndpoint::Challenges challenges;
-  challenges.unauthorized = [this](bool refused) { return server_.www_authenticate(refused); };
+  challenges.unauthorized = [this](std::string_view refusal) {
+    return server_.www_authenticate(refusal);
+  };
   challenges.insufficient_scope = [this](std::string_view scope) {
     return server_.insufficient_scope(scope);
   };

@@ -118,10 +118,12 @@ class AuthService {
   Result<void, AuthFailure> logout(std::string_view token);
 
   // For /mcp and /auth/profile. 401 with "Invalid token: ...", "Token missing sub",
-  // "Invalid token: missing uid", "Not an access token" or "User not found" (no user named sub,
-  // or one whose uid is not the token's: the account was removed and the name used again). The
-  // principal is built from the token's claims. A token seen before skips the signature check
-  // (VerifiedTokenCache), never the expiry check or the user lookup, which run on every call.
+  // "Invalid token: missing uid", "Invalid token: wrong audience" or "Invalid token: missing
+  // audience" (once the audience is set: TokenService::verify), "Not an access token" or
+  // "User not found" (no user named sub, or one whose uid is not the token's: the account was
+  // removed and the name used again). The principal is built from the token's claims. A token
+  // seen before skips the signature check (VerifiedTokenCache), never the expiry check or the
+  // user lookup, which run on every call.
   // When the store cannot be reached, a token seen before is still accepted (its account
   // existed at the last check) and any other is kUnavailable.
   Result<Principal, AuthFailure> authenticate_access(std::string_view token);

@@ -18,6 +18,8 @@ std::string token_error_detail(TokenError error) {
       return "Invalid token: missing uid";
     case TokenError::kWrongAudience:
       return "Invalid token: wrong audience";
+    case TokenError::kMissingAudience:
+      return "Invalid token: missing audience";
   }
   return "Invalid token: malformed token";
 }

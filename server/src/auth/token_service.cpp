@@ -155,14 +155,14 @@ TokenService::Issued TokenService::issue_refresh(const UserRecord& user) const {
 }
 
 Result<Claims, TokenError> TokenService::verify(std::string_view token) const {
-  return decode(token, /*check_expiry=*/true);
+  return decode(token, /*strict=*/true);
 }
 
 Result<Claims, TokenError> TokenService::verify_signature_only(std::string_view token) const {
-  return decode(token, /*check_expiry=*/false);
+  return decode(token, /*strict=*/false);
 }
 
-Result<Claims, TokenError> TokenService::decode(std::string_view token, bool check_expiry) const {
+Result<Claims, TokenError> TokenService::decode(std::string_view token, bool strict) const {
   auto object = decode_hs256(token, key_);
   if (!object) {
     return Unexpected{object.error()};
@@ -171,7 +171,7 @@ Result<Claims, TokenError> TokenService::decode(std::string_view token, bool che
   if (!read_claims(*object, claims)) {
     return Unexpected{TokenError::kMalformed};
   }
-  if (check_expiry && claims.exp <= now_seconds()) {
+  if (strict && claims.exp <= now_seconds()) {
     return Unexpected{TokenError::kExpired};
   }
   const auto* sub = object->if_contains("sub");
@@ -185,10 +185,13 @@ Result<Claims, TokenError> TokenService::decode(std::string_view token, bool che
     return Unexpected{TokenError::kMissingUid};
   }
   claims.uid = uid->get_string();
-  if (!claims.audiences.empty()) {
-    const auto expected = audience();
-    if (!expected.empty() && std::find(claims.audiences.begin(), claims.audiences.end(),
-                                       expected) == claims.audiences.end()) {
+  // Without an audience (before the server knows its URL) there is nothing to compare with.
+  if (const auto expected = audience(); !expected.empty()) {
+    if (strict && claims.audiences.empty() && claims.typ == kAccessTokenType) {
+      return Unexpected{TokenError::kMissingAudience};
+    }
+    if (!claims.audiences.empty() && std::find(claims.audiences.begin(), claims.audiences.end(),
+                                               expected) == claims.audiences.end()) {
       return Unexpected{TokenError::kWrongAudience};
     }
   }

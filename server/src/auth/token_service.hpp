@@ -67,12 +67,14 @@ class TokenService {
   Issued issue_refresh(const UserRecord& user) const;
 
   // Every check of contract 3.3 that needs only the token, in its order: malformed, alg,
-  // signature, exp <= now (no leeway), sub; then uid (kMissingUid); then, when the token has
-  // an `aud` and an audience is set, that aud names it (kWrongAudience). A token without aud
-  // (the contract's claim set, as older servers issued them) passes. typ, and whether sub and
-  // uid still name an account, are the caller's to check.
+  // signature, exp <= now (no leeway), sub; then uid (kMissingUid); then, when an audience is
+  // set: an `aud` must name it (kWrongAudience), and an access token (typ "access") must carry
+  // one (kMissingAudience). Refresh tokens carry no aud: they are redeemed only here, against
+  // the store, never presented to a resource. typ, and whether sub and uid still name an
+  // account, are the caller's to check.
   Result<Claims, TokenError> verify(std::string_view token) const;
-  // As verify(), but an expired token passes (logout accepts those).
+  // As verify(), but an expired token passes, and so does an access token without aud (as
+  // issued before tokens had one): logout accepts those.
   Result<Claims, TokenError> verify_signature_only(std::string_view token) const;
 
   // The URL access tokens are for: this server's public /mcp URL. Set once the server knows
@@ -86,7 +88,8 @@ class TokenService {
   std::int64_t now_seconds() const;
 
  private:
-  Result<Claims, TokenError> decode(std::string_view token, bool check_expiry) const;
+  // strict: exp is checked, and an access token must carry aud (when an audience is set).
+  Result<Claims, TokenError> decode(std::string_view token, bool strict) const;
 
   std::string key_;
   const Clock& clock_;

@@ -27,6 +27,18 @@ constexpr std::string_view kRequestFields[] = {
 constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kClientIdBytes = 18;
 
+// RFC 6750 section 3: error_description is %x20-21 / %x23-5B / %x5D-7E (no quote, no
+// backslash, printable ASCII only).
+std::string challenge_text(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte > 0x7e || c == '"' || c == '\\')
+      c = ' ';
+  }
+  return out;
+}
+
 std::string host_of(std::string_view uri) {
   const auto origin = origin_of(uri);
   const auto scheme_end = origin.find("://");
@@ -122,10 +134,12 @@ WebReply AuthorizationServer::authorization_server_metadata() const {
                     "max-age=300");
 }
 
-std::string AuthorizationServer::www_authenticate(bool token_refused) const {
+std::string AuthorizationServer::www_authenticate(std::string_view refusal) const {
   const auto url = urls().resource_metadata;
-  if (token_refused)
-    return "Bearer error=\"invalid_token\", resource_metadata=\"" + url + "\"";
+  if (!refusal.empty()) {
+    return "Bearer error=\"invalid_token\", error_description=\"" + challenge_text(refusal) +
+           "\", resource_metadata=\"" + url + "\"";
+  }
   return "Bearer resource_metadata=\"" + url + "\", scope=\"" + std::string(kToolsScope) + "\"";
 }
 

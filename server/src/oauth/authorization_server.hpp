@@ -84,8 +84,10 @@ class AuthorizationServer {
   WebReply revoke(const WebRequest& request);
 
   // The WWW-Authenticate value of a 401 from /mcp (RFC 9728 section 5.1): resource_metadata,
-  // plus error="invalid_token" when a token was sent and refused, else the scope to ask for.
-  std::string www_authenticate(bool token_refused) const;
+  // plus, when a token was sent and refused, error="invalid_token" and error_description =
+  // `refusal` (why, e.g. "Invalid token: missing audience"; characters RFC 6750 section 3
+  // does not allow there become spaces); else (refusal empty) the scope to ask for.
+  std::string www_authenticate(std::string_view refusal) const;
   // The WWW-Authenticate value of a 403 for a missing scope (RFC 6750 section 3.1).
   std::string insufficient_scope(std::string_view scope) const;
 

@@ -65,7 +65,7 @@ std::optional<auth::Principal> McpEndpoint::authenticate(const http::HttpRequest
   if (!token) {
     auto refused = unauthorized("Bearer token required");
     if (challenges_.unauthorized)
-      refused.headers.set("WWW-Authenticate", challenges_.unauthorized(false));
+      refused.headers.set("WWW-Authenticate", challenges_.unauthorized(""));
     response.respond(std::move(refused));
     return std::nullopt;
   }
@@ -73,7 +73,7 @@ std::optional<auth::Principal> McpEndpoint::authenticate(const http::HttpRequest
   if (!principal) {
     auto refused = auth_failure_response(principal.error());
     if (refused.status == 401 && challenges_.unauthorized)
-      refused.headers.set("WWW-Authenticate", challenges_.unauthorized(true));
+      refused.headers.set("WWW-Authenticate", challenges_.unauthorized(principal.error().detail));
     response.respond(std::move(refused));
     return std::nullopt;
   }

@@ -21,11 +21,12 @@ class McpEndpoint {
   McpEndpoint(mcp::Engine& engine, mcp::SessionTable& sessions, auth::AuthService& auth);
   void add_routes(http::Router& router);
 
-  // The WWW-Authenticate value of a 401 (token_refused: a token was sent and refused), and of
-  // a 403 for a scope the token lacks (the scope to ask for), when the server is an OAuth
-  // authorization server (docs/authorization.md); unset: plain "Bearer".
+  // The WWW-Authenticate value of a 401 (refusal: why the token sent was refused, the 401's
+  // detail; empty when no token was sent), and of a 403 for a scope the token lacks (the scope
+  // to ask for), when the server is an OAuth authorization server (docs/authorization.md);
+  // unset: plain "Bearer".
   struct Challenges {
-    std::function<std::string(bool token_refused)> unauthorized;
+    std::function<std::string(std::string_view refusal)> unauthorized;
     std::function<std::string(std::string_view scope)> insufficient_scope;
     // The scope a request needs beyond the one every token has, or "" (e.g. an admin tool).
     std::function<std::string(const jsonrpc::Message& message)> scope_needed;

@@ -190,6 +190,64 @@ TEST_F(TokenServiceTest, AbsentOptionalClaimsAreLeftEmpty) {
   EXPECT_EQ(claims->iat, 0);
 }
 
+// The audience (docs/authorization.md): this server's public /mcp URL.
+constexpr std::string_view kAudience = "http://127.0.0.1:8000/mcp";
+
+TEST_F(TokenServiceTest, AccessTokensCarryTheAudienceOnceOneIsSet) {
+  EXPECT_EQ(decode_hs256(service_.issue_access(demo_).token, kKey)->count("aud"), 0u);
+  service_.set_audience(std::string(kAudience));
+  const auto claims = service_.verify(service_.issue_access(demo_).token);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->audiences, std::vector<std::string>{std::string(kAudience)});
+  // Refresh tokens never do: they are redeemed here, not presented to a resource.
+  EXPECT_EQ(decode_hs256(service_.issue_refresh(demo_).token, kKey)->count("aud"), 0u);
+  EXPECT_TRUE(service_.verify(service_.issue_refresh(demo_).token).ok());
+}
+
+TEST_F(TokenServiceTest, AnAccessTokenWithoutAudIsMissingAudienceOnceAnAudienceIsSet) {
+  const json::object claims{{"sub", "demo"}, {"uid", "u"}, {"exp", now() + 60}, {"typ", "access"}};
+  const auto token = signed_claims(claims);
+  EXPECT_TRUE(service_.verify(token).ok());  // no audience yet: nothing to compare with
+  service_.set_audience(std::string(kAudience));
+  EXPECT_EQ(error_of(token), TokenError::kMissingAudience);
+  EXPECT_EQ(token_error_detail(TokenError::kMissingAudience), "Invalid token: missing audience");
+  // Checked after uid, like the wrong audience.
+  EXPECT_EQ(error_of(signed_claims({{"sub", "demo"}, {"exp", now() + 60}, {"typ", "access"}})),
+            TokenError::kMissingUid);
+  // Logout accepts it, as it accepts an expired one.
+  EXPECT_TRUE(service_.verify_signature_only(token).ok());
+  // Not an access token: the caller refuses it for its type, not for its audience.
+  EXPECT_TRUE(
+      service_.verify(signed_claims({{"sub", "demo"}, {"uid", "u"}, {"exp", now() + 60}})).ok());
+}
+
+TEST_F(TokenServiceTest, AnAudThatDoesNotNameTheAudienceIsWrongAudience) {
+  service_.set_audience(std::string(kAudience));
+  const auto with_aud = [&](json::value aud) {
+    return signed_claims({{"sub", "demo"},
+                          {"uid", "u"},
+                          {"exp", now() + 60},
+                          {"typ", "access"},
+                          {"aud", std::move(aud)}});
+  };
+  EXPECT_EQ(error_of(with_aud("https://other.example/mcp")), TokenError::kWrongAudience);
+  EXPECT_EQ(error_of(with_aud(json::array{})), TokenError::kMissingAudience);
+  EXPECT_EQ(error_of(with_aud(json::array{"https://other.example/mcp"})),
+            TokenError::kWrongAudience);
+  EXPECT_TRUE(service_.verify(with_aud(json::string(kAudience))).ok());
+  EXPECT_TRUE(
+      service_.verify(with_aud(json::array{"https://other.example/mcp", json::string(kAudience)}))
+          .ok());
+  // A refresh token with a foreign aud is refused too (also where only the signature counts).
+  const auto refresh = signed_claims({{"sub", "demo"},
+                                      {"uid", "u"},
+                                      {"exp", now() + 60},
+                                      {"typ", "refresh"},
+                                      {"aud", "https://other.example/mcp"}});
+  EXPECT_EQ(error_of(refresh), TokenError::kWrongAudience);
+  EXPECT_EQ(service_.verify_signature_only(refresh).error(), TokenError::kWrongAudience);
+}
+
 TEST_F(TokenServiceTest, AnEmptyKeyOrANonPositiveLifetimeIsRefused) {
   EXPECT_THROW(TokenService("", clock_, seconds(1), seconds(1)), std::invalid_argument);
   EXPECT_THROW(TokenService("k", clock_, seconds(0), seconds(1)), std::invalid_argument);

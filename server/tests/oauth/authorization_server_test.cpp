@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../auth/test_support.hpp"
+#include "auth/jwt_codec.hpp"
 #include "auth/sqlite_oauth_store.hpp"
 #include "auth/sqlite_user_store.hpp"
 #include "core/json_text.hpp"
@@ -152,6 +153,40 @@ TEST_F(AuthorizationServerTest, TheCodeFlowIssuesTokensForThisResourceOnly) {
   EXPECT_EQ(principal->client_id, client);
   EXPECT_EQ(principal->granted_scopes, std::vector<std::string>{"blender"});
   EXPECT_EQ(body.at("scope"), "blender");
+}
+
+TEST_F(AuthorizationServerTest, LoginTokensCarryTheAudienceAndAccessTokensWithoutOneAreRefused) {
+  const auto login = auth_->login("demo", "demo-password", "127.0.0.1");
+  ASSERT_TRUE(login.ok());
+  const auto claims = auth::decode_hs256(login->tokens.access_token, "key");
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->at("aud"), json::value(server_->urls().resource));
+  EXPECT_TRUE(auth_->authenticate_access(login->tokens.access_token).ok());
+  // The seed's refresh token carries no aud and still rotates.
+  EXPECT_FALSE(auth::decode_hs256(login->tokens.refresh_token, "key")->contains("aud"));
+  const auto rotated = auth_->refresh(login->tokens.refresh_token);
+  ASSERT_TRUE(rotated.ok()) << rotated.error().detail;
+  EXPECT_TRUE(auth_->authenticate_access(rotated->access_token).ok());
+
+  // The same access token without aud, signed with the server's key, is refused.
+  auto audless = *claims;
+  audless.erase("aud");
+  const auto refused = auth_->authenticate_access(auth::sign_hs256(audless, "key"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().detail, "Invalid token: missing audience");
+  EXPECT_EQ(server_->www_authenticate(refused.error().detail),
+            "Bearer error=\"invalid_token\", error_description=\"Invalid token: missing "
+            "audience\", resource_metadata=\"" +
+                std::string(kBase) + "/.well-known/oauth-protected-resource/mcp\"");
+}
+
+TEST_F(AuthorizationServerTest, TheChallengeCarriesOnlyCharactersRfc6750Allows) {
+  EXPECT_EQ(server_->www_authenticate(""),
+            "Bearer resource_metadata=\"" + std::string(kBase) +
+                "/.well-known/oauth-protected-resource/mcp\", scope=\"blender\"");
+  const auto challenge = server_->www_authenticate("Invalid token: \"x\\y\"\n\xc3\xa9");
+  EXPECT_NE(challenge.find("error_description=\"Invalid token:  x y    \","), std::string::npos)
+      << challenge;
 }
 
 TEST_F(AuthorizationServerTest, ACodeIsSingleUseAndNeedsTheRightVerifierAndClient) {

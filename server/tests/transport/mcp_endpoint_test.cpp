@@ -94,11 +94,11 @@ TEST_F(McpEndpointTest, MissingTokenIsRefusedWithAPlainBearerChallenge) {
 }
 
 TEST_F(McpEndpointTest, RefusedTokenNamesWhyAndCarriesTheConfiguredChallenge) {
-  std::vector<bool> asked;
+  std::vector<std::string> asked;
   endpoint_.set_challenges(McpEndpoint::Challenges{
-      [&](bool token_refused) {
-        asked.push_back(token_refused);
-        return std::string(token_refused ? "Bearer error=\"invalid_token\"" : "Bearer realm");
+      [&](std::string_view refusal) {
+        asked.emplace_back(refusal);
+        return std::string(refusal.empty() ? "Bearer realm" : "Bearer error=\"invalid_token\"");
       },
       {},
       {}});
@@ -112,7 +112,8 @@ TEST_F(McpEndpointTest, RefusedTokenNamesWhyAndCarriesTheConfiguredChallenge) {
   auto bare = mcp("GET");
   bare.headers.set("Authorization", "Basic abc");
   EXPECT_EQ(header_of(send(std::move(bare)), "WWW-Authenticate"), "Bearer realm");
-  EXPECT_EQ(asked, (std::vector<bool>{true, false}));
+  // The challenge was given the refusal's detail, and "" when no bearer token was sent.
+  EXPECT_EQ(asked, (std::vector<std::string>{detail_of(answer), ""}));
 }
 
 TEST_F(McpEndpointTest, ExpiredTokenIsRefused) {
