@@ -1,6 +1,7 @@
 """blender_render with Eevee where Blender finds no OpenGL at all (docs/images.md, "Eevee without a
-GPU"): Debian's Blender 3.4 in -b with no display and Mesa's drivers out of reach. The render
-process aborts; the call fails at once with the reason and the way out, and the Blender that runs
+GPU"): Blender in background mode (each version) with no display and Mesa's drivers out of reach.
+The render process aborts (3.4 and the bpy modules alike, after `Warning: No OpenGL vendor
+detected.`); the call fails at once with the reason and the way out, and the Blender that runs
 the add-on goes on (a Cycles render, which needs no OpenGL, still works).
 
 Eevee does render headless on this machine otherwise (test_images.py): Blender falls back to a
@@ -18,6 +19,7 @@ from ..png_check import decode_png
 from .blender_worker import BlenderWorker, start_background, wait_until_online
 
 UUID = "blender-nogl01"
+EVERY_BLENDER_VERSION = True  # conftest.py: once per Blender version
 NO_OPENGL = {"DISPLAY": "", "LIBGL_DRIVERS_PATH": "/nonexistent", "MESA_LOADER_DRIVER_OVERRIDE": "nonexistent"}
 
 
