@@ -29,10 +29,9 @@ import time
 import bpy
 
 from .. import images, job_context
-from . import look_views, still_render
+from . import engines, look_views, still_render
 from .render_progress import RenderProgress
 
-ENGINES = ("CYCLES", "BLENDER_EEVEE", "BLENDER_WORKBENCH")
 MOVIE_FORMATS = {"FFMPEG", "AVI_JPEG", "AVI_RAW"}
 FILE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".exr": "OPEN_EXR", ".tif": "TIFF",
                 ".tiff": "TIFF", ".bmp": "BMP", ".tga": "TARGA", ".webp": "WEBP"}
@@ -83,21 +82,19 @@ def _whole(value, name: str, low: int, high: int | None = None) -> int | None:
 
 
 def _engine(scene, engine: str | None) -> str | None:
-    """The engine's identifier in this Blender, found by setting it on the scene for a moment (and
-    putting the scene's back): Blender knows its engines, static and add-on ones, better than any list."""
+    """The engine's identifier in this Blender (commands/engines.py: Eevee's changed between
+    versions), checked by setting it on the scene for a moment (and putting the scene's back)."""
     if engine is None:
         return None
-    name = str(engine).upper()
-    candidates = [name, "BLENDER_EEVEE_NEXT"] if name == "BLENDER_EEVEE" else [name]
-    if name in ENGINES:
-        for candidate in candidates:
-            try:
-                with still_render.overridden() as overrides:
-                    overrides.set(scene.render, "engine", candidate)
-                return candidate
-            except TypeError:
-                continue
-    raise ValueError(f"Unsupported engine: {engine}. Use {', '.join(ENGINES)}")
+    tried = engines.candidates(engine, bpy.app.version)
+    for candidate in tried:
+        try:
+            with still_render.overridden() as overrides:
+                overrides.set(scene.render, "engine", candidate)
+            return candidate
+        except TypeError:
+            continue
+    raise ValueError(f"This Blender ({bpy.app.version_string}) has no render engine {' or '.join(tried)}")
 
 
 def _output(scene, filepath: str | None, frame: int) -> tuple[str, str | None]:
@@ -202,8 +199,7 @@ def _run(copy: str, options: dict, report, cancel: threading.Event) -> RenderPro
     finally:
         _stop(process)
     if process.returncode != 0 or progress.result is None:
-        reason = progress.error or " | ".join(progress.tail[-3:]) or f"exit status {process.returncode}"
-        raise RuntimeError(f"The render failed: {reason}")
+        raise RuntimeError(f"The render failed: {progress.failure(process.returncode)}")
     return progress
 
 

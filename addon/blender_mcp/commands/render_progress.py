@@ -10,11 +10,16 @@ without the time rendered so far, which is then the time since the START line. I
 (every 30 s, plus the first sample), so between two lines the progress is estimated from its
 `Remaining:` figure, never beyond 97 % before the render has finished. Progress only grows.
 The render process adds its own lines, marked `BLENDER_MCP_RENDER_<WHAT> `.
+
+When the process fails, `failure` words why: its own error line, else an OpenGL context that
+could not be made (Eevee and Workbench draw through OpenGL, also in -b; Blender 3.4 then aborts),
+else the signal that ended it and its last lines.
 """
 from __future__ import annotations
 
 import json
 import re
+import signal
 from dataclasses import dataclass
 
 START, RESULT, ERROR = "BLENDER_MCP_RENDER_START ", "BLENDER_MCP_RENDER_RESULT ", "BLENDER_MCP_RENDER_ERROR "
@@ -25,6 +30,13 @@ _SAMPLE = re.compile(r"\bSample (\d+)/(\d+)")
 _EEVEE = re.compile(r"\bRendering (\d+) / (\d+) samples")
 _TIME = re.compile(r"\| Time:([\d:.]+)")
 _REMAINING = re.compile(r"(?:^|\| )Remaining: ?([\d:.]+)")
+# What Blender (3.4, through libepoxy) prints when it finds no OpenGL at all: no display, and EGL
+# (surfaceless, Mesa) not usable either.
+_NO_OPENGL = re.compile(r"Couldn't find current GLX or EGL context|No OpenGL vendor detected")
+NO_OPENGL_ADVICE = ("Blender found no OpenGL context to render with (no GPU, no display and no usable EGL "
+                    "here); Eevee and Workbench draw through OpenGL even in background mode. Render with "
+                    "CYCLES, which needs none, or run Blender where OpenGL works (a GPU driver, Mesa's "
+                    "EGL, or a display such as xvfb-run)")
 
 
 def seconds(timecode: str) -> float | None:
@@ -55,6 +67,7 @@ class RenderProgress:
         self.started: dict | None = None
         self.error: str | None = None
         self.tail: list[str] = []  # the last lines, for a failure's message
+        self.opengl_missing: str | None = None  # the line saying there is no OpenGL, if one did
         self._basis: tuple[float, float, float, str] | None = None  # (arrived, render time, total, step)
         self._started_at: float | None = None
 
@@ -68,6 +81,8 @@ class RenderProgress:
             return None
         if text.strip():
             self.tail = (self.tail + [text])[-12:]
+            if self.opengl_missing is None and _NO_OPENGL.search(text):
+                self.opengl_missing = text.strip()
         if text.startswith(START):
             self._started_at = now
             self.started = json.loads(text[len(START):])
@@ -102,8 +117,27 @@ class RenderProgress:
         left = max(0.0, total - rendered - (now - arrived))
         return self._grow(percent, f"{step}, about {left:.0f} s left (estimated)")
 
+    def failure(self, returncode: int | None) -> str:
+        """Why the render process failed, for `The render failed: ...` (returncode: its exit status,
+        negative for the signal that ended it)."""
+        if self.error:
+            return self.error
+        if self.opengl_missing is not None:
+            return f"{NO_OPENGL_ADVICE}. Blender said: {self.opengl_missing}"
+        last = " | ".join(self.tail[-3:])
+        if returncode is not None and returncode < 0:
+            return f"the render process was ended by signal {_signal_name(-returncode)}" + (f": {last}" if last else "")
+        return last or f"exit status {returncode}"
+
     def _grow(self, percent: float, message: str) -> Update | None:
         if percent <= self.percent:
             return None
         self.percent = percent
         return Update(round(percent, 1), message)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)

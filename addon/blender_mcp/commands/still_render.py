@@ -13,10 +13,9 @@ from typing import Any, Iterator
 import bpy
 
 from ..images import JPEG_QUALITY, Picture
+from . import engines
 
-WORKBENCH = "BLENDER_WORKBENCH"
-EEVEE = "BLENDER_EEVEE"
-CYCLES = "CYCLES"
+WORKBENCH, EEVEE, CYCLES = engines.WORKBENCH, engines.EEVEE, engines.CYCLES
 _MISSING = object()
 
 
@@ -100,15 +99,20 @@ def prepare_output(overrides: Overrides, scene: "bpy.types.Scene", path: str, wi
 
 
 def use_engine(overrides: Overrides, scene: "bpy.types.Scene", engine: str) -> str:
-    """Sets the render engine; Eevee is BLENDER_EEVEE_NEXT in Blender 4.2 to 4.4. Returns the one set."""
+    """Sets the render engine, Eevee under this Blender's identifier for it (commands/engines.py);
+    an engine of an add-on (the scene's own, for `rendered`) as it is. Returns the one set."""
     try:
-        overrides.set(scene.render, "engine", engine)
-    except TypeError:
-        if engine != EEVEE:
-            raise
-        engine = EEVEE + "_NEXT"
-        overrides.set(scene.render, "engine", engine)
-    return engine
+        tried = engines.candidates(engine, bpy.app.version)
+    except ValueError:
+        tried = [engine]
+    for candidate in tried[:-1]:
+        try:
+            overrides.set(scene.render, "engine", candidate)
+            return candidate
+        except TypeError:
+            continue
+    overrides.set(scene.render, "engine", tried[-1])
+    return tried[-1]
 
 
 def save_image(image: "bpy.types.Image") -> None:

@@ -217,7 +217,9 @@ std::vector<DispatchTool> build_table() {
        "content[0] is the envelope (`result`: filepath, width, height, engine, samples, frame, "
        "render_seconds, notes, images); content[1] is the render scaled to max_size.",
        {optional("engine", kStringOrNull, nullptr,
-                 "CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH; null keeps the scene's"),
+                 "CYCLES, BLENDER_EEVEE or BLENDER_WORKBENCH (also cycles, eevee, workbench; "
+                 "Eevee is BLENDER_EEVEE_NEXT on Blender 4.2 to 4.5, which is also accepted); "
+                 "null keeps the scene's"),
         optional("samples", kIntegerOrNull, nullptr,
                  "Samples for Cycles or Eevee; null keeps the scene's"),
         optional("resolution_percentage", kIntegerOrNull, nullptr,

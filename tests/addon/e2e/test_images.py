@@ -1,6 +1,6 @@
 """Pictures from real Blender 3.4 (`blender -b`, run_background() as blender-demo01), docs/images.md:
 the screenshot's picture as the second content item, blender_look's views and shadings,
-blender_render with progress and cancellation, and the bound on picture bytes per reply.
+blender_render (Cycles with progress and cancellation, Eevee), and the bound on picture bytes per reply.
 
 Every picture is decoded here (PNG with the standard library; a JPEG's frame header here and its
 pixels by Blender), its size compared with what the envelope says, and checked not to be one flat
@@ -180,6 +180,27 @@ def test_render_reports_progress_writes_the_file_and_returns_it_scaled(raw, work
     assert values[0] == 0 and values[-1] == 100
     assert all(params["total"] == 100 for _, params in call.progress)
     assert scene_state(raw) == before  # the render ran on a copy
+
+
+EEVEE_IDENTIFIERS = {"3.4": "BLENDER_EEVEE", "4.2": "BLENDER_EEVEE_NEXT", "4.5": "BLENDER_EEVEE_NEXT",
+                     "5.0": "BLENDER_EEVEE"}
+
+
+def test_render_with_eevee_headless_maps_the_name_to_this_versions_identifier(raw, worker, runtime, tmp_path):
+    # No GPU here: Eevee draws through OpenGL on Mesa's llvmpipe (3.4 falls back to a surfaceless
+    # EGL context in -b), so the picture is small and has few samples.
+    path = tmp_path / "eevee.png"
+    before = scene_state(raw)
+    result = raw.call_result("blender_render", {"engine": "eevee", "samples": 2, "resolution_percentage": 10,
+                                                "filepath": str(path), "max_size": 160}, timeout=RENDER_WAIT)
+    _, rendered, [(item, data)] = pictures_of(result)
+    assert (rendered["engine"], rendered["samples"]) == (EEVEE_IDENTIFIERS[runtime.version], 2)
+    assert (rendered["filepath"], rendered["width"], rendered["height"]) == (str(path), 192, 108)
+    assert decode_png(path.read_bytes())[:2] == (192, 108)
+    assert item["mimeType"] == "image/png"
+    assert (rendered["images"][0]["width"], rendered["images"][0]["height"]) == (160, 90)
+    check_png(data, 160, 90)
+    assert scene_state(raw) == before
 
 
 def render_processes() -> list[int]:

@@ -59,3 +59,41 @@ def test_blender_5_stats_lines_of_the_render_process_count_with_the_time_since_t
     # 2 s rendered (since the start line), 8 s left: 10 s in all
     assert progress.estimate(15.0) == Update(49.5, "Sample 1/16, about 5 s left (estimated)")
     assert progress.line("BLENDER_MCP_RENDER_STATS Mem: 6M | Sample 16/16", 20.0) == Update(97.0, "Sample 16/16")
+
+
+# What Blender 3.4 printed rendering with Eevee in -b with no display and Mesa's drivers out of
+# reach (LIBGL_DRIVERS_PATH=/nonexistent), before it aborted.
+NO_OPENGL_OUTPUT = [
+    'BLENDER_MCP_RENDER_START {"engine": "BLENDER_EEVEE", "samples": 2, "frame": 1}',
+    "EGL Error (0x3001): EGL_NOT_INITIALIZED: EGL is not initialized, or could not be initialized, for the "
+    "specified EGL display connection.",
+    "libEGL warning: MESA-LOADER: failed to open swrast: /nonexistent/swrast_dri.so: cannot open shared object file",
+    "Warning: No OpenGL vendor detected.",
+    "blender: ../src/dispatch_common.c:872: epoxy_get_proc_address: Assertion `0 && \"Couldn't find current GLX or "
+    "EGL context.\\n\"' failed.",
+]
+
+
+def test_a_render_without_opengl_fails_naming_the_reason_and_the_way_out():
+    progress = RenderProgress()
+    for number, text in enumerate(NO_OPENGL_OUTPUT):
+        progress.line(text + "\n", float(number))
+    reason = progress.failure(-6)
+    assert reason.startswith("Blender found no OpenGL context to render with (no GPU, no display and no usable "
+                             "EGL here); Eevee and Workbench draw through OpenGL even in background mode. Render "
+                             "with CYCLES, which needs none")
+    assert reason.endswith("Blender said: Warning: No OpenGL vendor detected.")
+
+
+def test_the_process_own_error_comes_first_then_the_signal_then_its_last_lines():
+    progress = RenderProgress()
+    progress.line("Warning: No OpenGL vendor detected.", 0.0)
+    progress.line("BLENDER_MCP_RENDER_ERROR Blender did not write /tmp/x.png", 1.0)
+    assert progress.failure(1) == "Blender did not write /tmp/x.png"
+    progress = RenderProgress()
+    for number, text in enumerate(["one", "two", "", "three", "four"]):
+        progress.line(text, float(number))
+    assert progress.failure(-9) == "the render process was ended by signal SIGKILL: two | three | four"
+    assert progress.failure(2) == "two | three | four"
+    assert RenderProgress().failure(-11) == "the render process was ended by signal SIGSEGV"
+    assert RenderProgress().failure(3) == "exit status 3"
