@@ -1,7 +1,7 @@
-"""The web console on a cluster of two nodes (docs/console.md, "Cluster mode"): each node signs in
-its own browsers; the Clients page lists the whole cluster's clients of the user (read from the
-shared store), and jobs, the bus tail and images show what any node started or routed (relayed
-between the nodes), each once."""
+"""The web console on a cluster of two nodes (docs/console.md, "Cluster mode"): sign-ins are shared
+(a cookie of one node works on the other, a sign-out anywhere ends it everywhere); the Clients page
+lists the whole cluster's clients of the user (read from the shared store), and jobs, the bus tail
+and images show what any node started or routed (relayed between the nodes), each once."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ import time
 import pytest
 
 from blackbox.bus_helpers import Bus, bus_for, decoded, job_update_ok, send_ok  # noqa: F401
-from blackbox.console_client import signed_in
+from blackbox.console_client import Console, signed_in
 from blackbox.console_clients import check_queue_depths_and_reports
 from blackbox.wire import Http, login_ok
 from support.prometheus import parse_samples
@@ -27,12 +27,6 @@ def events_named(stream, name: str) -> list[dict]:
 def test_each_node_serves_the_console_and_lists_the_clusters_clients(server, new_user, bus_for, http_for) -> None:
     username, password = new_user(server)
     first = signed_in(http_for(server.nodes[0]), username, password)
-    # A session cookie of one node means nothing on the other: sign-ins are per node.
-    other = Http(server.nodes[1].base_url)
-    try:
-        assert other.request("GET", "/console/api/me", headers=first.headers()).status == 401
-    finally:
-        other.close()
     stream = first.events()
     try:
         assert stream.wait_for(lambda s: len(events_named(s, "clients")) >= 1, 5.0)
@@ -50,6 +44,52 @@ def test_each_node_serves_the_console_and_lists_the_clusters_clients(server, new
     finally:
         stream.close()
     assert first.get("/me").status == 200
+
+
+def same_browser_on(console: Console, http: Http) -> Console:
+    """The browser of `console` (its cookie and CSRF token) talking to another node."""
+    moved = Console(http)
+    moved.cookie, moved.csrf = console.cookie, console.csrf
+    return moved
+
+
+def test_a_sign_in_on_one_node_is_used_and_ended_on_the_other(server, new_user, bus_for, http_for) -> None:
+    """No sticky routing: node 1 signs the browser in, node 2 serves it (me, the clients list, a
+    state-changing call with the CSRF token) and signs it out, and node 1 then refuses the cookie."""
+    username, password = new_user(server)
+    on_a = signed_in(http_for(server.nodes[0]), username, password)
+    on_b = same_browser_on(on_a, http_for(server.nodes[1]))
+
+    me = on_b.get("/me")
+    assert me.status == 200, me
+    assert me.json()["username"] == username and me.json()["csrf_token"] == on_a.csrf, me.json()
+    bus: Bus = bus_for(server, username, password)
+    bus.join("blender-shared-sign-in", "blender", is_persistent=True)
+    stream = on_b.events()
+    try:
+        def listed(s) -> set[str]:
+            lists = events_named(s, "clients")
+            last = lists[-1] if lists else {}
+            return {c["uuid"] for c in last.get("persistent", []) + last.get("ephemeral", [])}
+
+        assert stream.wait_for(lambda s: "blender-shared-sign-in" in listed(s), 5.0), events_named(stream, "clients")
+    finally:
+        stream.close()
+
+    # A state-changing call on node 2: refused without the CSRF token, served with node 1's.
+    refused = on_b.post("/run", {"tool": "blender_get_scene_info"}, csrf="0" * 64)
+    assert refused.status == 403, refused
+    ran = on_b.post("/run", {"tool": "blender_get_scene_info", "target_uuid": "no-such-blender"})
+    assert ran.status == 200, ran
+    assert "result" in ran.json()["response"] or "error" in ran.json()["response"], ran.json()
+    # Node 1 runs the next call with the run box's MCP session that node 2 recorded.
+    assert on_a.post("/run", {"tool": "blender_get_scene_info", "target_uuid": "no-such-blender"}).status == 200
+
+    out = on_b.post("/logout")
+    assert out.status == 200, out
+    assert on_a.get("/me").status == 401
+    assert on_b.get("/me").status == 401
+    assert on_a.post("/logout").status == 401
 
 
 def test_queue_depths_and_held_counts_of_clients_on_the_other_node_come_from_the_shared_store(
@@ -187,3 +227,32 @@ def test_text_on_the_relay_channel_that_is_no_event_is_ignored_and_counted(serve
     # Neither node is harmed by it.
     for http in https:
         assert http.request("GET", "/health").status == 200
+
+
+def test_while_redis_is_down_the_console_answers_503_naming_the_shared_store_and_signs_nobody_out(
+        spawn, new_user, http_for) -> None:
+    cluster = spawn()  # a cluster of its own: its Redis goes away
+    username, password = new_user(cluster)
+    browser = signed_in(http_for(cluster.nodes[0]), username, password)
+    elsewhere = same_browser_on(browser, http_for(cluster.nodes[1]))
+    cluster.redis.stop(graceful=True)  # the append-only file keeps the sign-in
+    try:
+        deadline = time.monotonic() + 10
+        while (me := elsewhere.get("/me")).status == 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert me.status == 503, me
+        assert "shared store" in me.json()["detail"] and me.headers.get("retry-after") == "2", me
+        for console in (browser, elsewhere):
+            for reply in (console.get("/me"), console.post("/run", {"tool": "blender_get_scene_info"}),
+                          console.post("/logout")):
+                assert reply.status == 503 and "shared store" in reply.json()["detail"], reply
+        refused = Console(http_for(cluster.nodes[1])).sign_in(username, password)
+        assert refused.status == 503 and "shared store" in refused.json()["detail"], refused
+        assert "set-cookie" not in {k.lower() for k in refused.headers.keys()}, refused
+    finally:
+        cluster.redis.start()
+    deadline = time.monotonic() + 20
+    while (me := elsewhere.get("/me")).status != 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert me.status == 200 and me.json()["username"] == username, me
+    assert browser.get("/me").status == 200

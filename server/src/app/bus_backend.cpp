@@ -8,9 +8,11 @@
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_job_store.hpp"
 #include "cluster/redis_session_directory.hpp"
+#include "console/memory_console_sessions.hpp"
 #include "core/random.hpp"
 #include "jobs/memory_job_store.hpp"
 #include "redis/redis_url.hpp"
+#include "signins/redis_console_sessions.hpp"
 #include "tools/session_endpoint.hpp"
 
 namespace bmcp::app {
@@ -33,6 +35,10 @@ class EmbeddedBackend final : public BusBackend {
   }
   std::unique_ptr<feedrelay::ConsoleRelay> relay_console(console::ConsoleFeed&) override {
     return nullptr;
+  }
+  std::unique_ptr<console::ConsoleSessions> console_sessions(
+      const Clock& clock, console::ConsoleSessionLimits limits) override {
+    return std::make_unique<console::MemoryConsoleSessions>(clock, limits);
   }
 
  private:
@@ -114,6 +120,10 @@ class ClusterBackend final : public BusBackend {
   }
   std::unique_ptr<feedrelay::ConsoleRelay> relay_console(console::ConsoleFeed& feed) override {
     return std::make_unique<feedrelay::ConsoleRelay>(feed, store_, node_id_);
+  }
+  std::unique_ptr<console::ConsoleSessions> console_sessions(
+      const Clock& clock, console::ConsoleSessionLimits limits) override {
+    return std::make_unique<signins::RedisConsoleSessions>(store_, clock, limits);
   }
 
  private:

@@ -10,6 +10,7 @@
 #include "app/config.hpp"
 #include "bus/bus_service.hpp"
 #include "console/console_feed.hpp"
+#include "console/console_sessions.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "feedrelay/console_relay.hpp"
@@ -55,6 +56,11 @@ class BusBackend {
   // (the feed itself hears everything); in a cluster a relay that also passes this node's
   // console events to the other nodes and theirs to `feed`. Destroy it before `feed`.
   virtual std::unique_ptr<feedrelay::ConsoleRelay> relay_console(console::ConsoleFeed& feed) = 0;
+  // The console's sign-ins: in this process on one node; in a cluster in the shared store, so
+  // that any node serves any signed-in browser (no sticky routing). Destroy it before the
+  // backend.
+  virtual std::unique_ptr<console::ConsoleSessions> console_sessions(
+      const Clock& clock, console::ConsoleSessionLimits limits) = 0;
 };
 
 struct BusBackendOptions {

@@ -836,6 +836,139 @@ local function job_apply(keys, args)
   return apply_job_update(args, 1)
 end
 
+-- Console sign-ins (signins::RedisConsoleSessions). Keys, none under a user's prefix (a
+-- session is found by its id alone):
+--   bmcp:console:s:<digest>  HASH  user, uid, roles, scopes (JSON arrays), csrf, address,
+--                                  created, seen (Unix seconds), idle_until, absolute_until
+--                                  (Unix ms), mcp (the run box's MCP session); <digest> is the
+--                                  SHA-256 of the session id (the cookie itself is nowhere),
+--                                  expiring at idle_until
+--   bmcp:console:u:<user>    ZSET  digest -> created (ms): the user's sessions
+--   bmcp:console:all         ZSET  digest -> created (ms): every session, for the total bound
+-- Members whose hash expired are dropped when met. Times come from the calling node's clock
+-- (`now` arguments, Unix ms), so the deadlines it stored are the ones it checks.
+
+local console_all = 'bmcp:console:all'
+
+local function console_key(digest) return 'bmcp:console:s:' .. digest end
+local function console_user_key(user) return 'bmcp:console:u:' .. user end
+-- Whole milliseconds as a command argument (never in exponent form).
+local function ms_text(ms) return string.format('%d', ms) end
+
+-- Ends one session: its hash and both index entries. Returns 1 when the hash was there.
+local function console_end(digest, user)
+  if not user then user = redis.call('HGET', console_key(digest), 'user') end
+  local removed = redis.call('DEL', console_key(digest))
+  redis.call('ZREM', console_all, digest)
+  if user then redis.call('ZREM', console_user_key(user), digest) end
+  return removed
+end
+
+-- The session's fields ({field, value, ...}) when it is live at `now`; an expired one ends.
+local function console_live(digest, now)
+  local fields = redis.call('HGETALL', console_key(digest))
+  if #fields == 0 then return nil end
+  local record = {}
+  for i = 1, #fields, 2 do record[fields[i]] = fields[i + 1] end
+  if now >= tonumber(record.idle_until) or now >= tonumber(record.absolute_until) then
+    console_end(digest, record.user)
+    return nil
+  end
+  return fields, record
+end
+
+-- Drops the members of an index whose session is gone.
+local function console_prune(index)
+  for _, digest in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    if redis.call('EXISTS', console_key(digest)) == 0 then redis.call('ZREM', index, digest) end
+  end
+end
+
+-- Args: digest, user, now (ms), idle (ms), absolute (ms), max per user, max in all, uid, roles,
+-- scopes, csrf, address, created (Unix seconds). Signs out the user's oldest sessions beyond
+-- its bound and the oldest of all beyond the total, then stores the new one. Returns 1.
+local function console_create(keys, args)
+  local digest, user = args[1], args[2]
+  local now, idle, absolute = tonumber(args[3]), tonumber(args[4]), tonumber(args[5])
+  local max_user, max_all = tonumber(args[6]), tonumber(args[7])
+  local user_key = console_user_key(user)
+  console_prune(user_key)
+  while redis.call('ZCARD', user_key) >= max_user do
+    console_end(redis.call('ZRANGE', user_key, 0, 0)[1], user)
+  end
+  if redis.call('ZCARD', console_all) >= max_all then console_prune(console_all) end
+  while redis.call('ZCARD', console_all) >= max_all do
+    console_end(redis.call('ZRANGE', console_all, 0, 0)[1], nil)
+  end
+  local idle_until = math.min(now + idle, now + absolute)
+  local key = console_key(digest)
+  redis.call('HSET', key, 'user', user, 'uid', args[8], 'roles', args[9], 'scopes', args[10],
+             'csrf', args[11], 'address', args[12], 'created', args[13], 'seen', args[13],
+             'idle_until', ms_text(idle_until), 'absolute_until', ms_text(now + absolute),
+             'mcp', '')
+  redis.call('PEXPIRE', key, ms_text(idle_until - now))
+  redis.call('ZADD', user_key, ms_text(now), digest)
+  redis.call('ZADD', console_all, ms_text(now), digest)
+  redis.call('PEXPIRE', user_key, ms_text(absolute))
+  redis.call('PEXPIRE', console_all, ms_text(absolute))
+  return 1
+end
+
+-- Args: digest, now (ms), idle (ms) or '' (only look), seen (Unix seconds). The live session's
+-- fields after moving its idle deadline on (when asked), or nil.
+local function console_find(keys, args)
+  local digest, now = args[1], tonumber(args[2])
+  local fields, record = console_live(digest, now)
+  if not fields then return nil end
+  if args[3] ~= '' then
+    local idle_until = math.min(now + tonumber(args[3]), tonumber(record.absolute_until))
+    local key = console_key(digest)
+    redis.call('HSET', key, 'seen', args[4], 'idle_until', ms_text(idle_until))
+    redis.call('PEXPIRE', key, ms_text(idle_until - now))
+    fields = redis.call('HGETALL', key)
+  end
+  return fields
+end
+
+-- Args: digest. Returns 1 when there was a session.
+local function console_remove(keys, args)
+  return console_end(args[1], nil)
+end
+
+-- Args: user. Ends every session of the user; returns how many there were.
+local function console_remove_user(keys, args)
+  local user_key = console_user_key(args[1])
+  local count = 0
+  for _, digest in ipairs(redis.call('ZRANGE', user_key, 0, -1)) do
+    count = count + console_end(digest, args[1])
+  end
+  redis.call('DEL', user_key)
+  return count
+end
+
+-- Args: digest, MCP session id. Kept only while the session is there. Returns 1 or 0.
+local function console_set_mcp(keys, args)
+  local key = console_key(args[1])
+  if redis.call('EXISTS', key) == 0 then return 0 end
+  redis.call('HSET', key, 'mcp', args[2])
+  return 1
+end
+
+-- Args: now (ms). The fields of every live session, oldest first.
+local function console_list(keys, args)
+  local now = tonumber(args[1])
+  local out = {}
+  for _, digest in ipairs(redis.call('ZRANGE', console_all, 0, -1)) do
+    local fields = console_live(digest, now)
+    if fields then
+      out[#out + 1] = fields
+    else
+      redis.call('ZREM', console_all, digest)
+    end
+  end
+  return out
+end
+
 -- Every node the cluster knows. Returns {{node, ms since its last heartbeat (negative: its
 -- expiry is still ahead, the value is -ms left), sessions it serves}...}, by node id.
 local function nodes(keys, args)
@@ -879,3 +1012,9 @@ redis.register_function('bmcp_heartbeat', heartbeat)
 redis.register_function('bmcp_reap', reap)
 redis.register_function('bmcp_expire_held', expire_held)
 redis.register_function('bmcp_stats', stats)
+redis.register_function('bmcp_console_create', console_create)
+redis.register_function('bmcp_console_find', console_find)
+redis.register_function('bmcp_console_remove', console_remove)
+redis.register_function('bmcp_console_remove_user', console_remove_user)
+redis.register_function('bmcp_console_set_mcp', console_set_mcp)
+redis.register_function('bmcp_console_list', console_list)

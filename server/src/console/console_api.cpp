@@ -1,5 +1,7 @@
 #include "console/console_api.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -58,6 +60,19 @@ WebReply store_refusal(const Error& error) {
   }
 }
 
+// The session table could not be read or changed (its shared store is unreachable): 503, so
+// that a browser neither loses its sign-in nor takes the failure for a sign-out. The detail
+// (the store's address, the reason) goes to the log, not to a client that may not be signed in.
+WebReply sessions_unavailable(const std::string& detail) {
+  spdlog::warn("console: sign-ins unavailable: {}", detail);
+  auto reply = error_reply(
+      503,
+      "console sign-ins are unavailable: this node cannot reach the shared store that keeps "
+      "them (Redis); try again shortly");
+  reply.headers.emplace_back("Retry-After", "2");
+  return reply;
+}
+
 bool is_admin_path(std::string_view path) {
   return path.substr(0, kApi.size() + 6) == "/console/api/admin/";
 }
@@ -101,7 +116,12 @@ std::string ConsoleApi::session_cookie(std::string_view value, long max_age) con
 
 Result<ConsoleSession, WebReply> ConsoleApi::signed_in(const WebRequest& request) {
   const auto id = cookie_value(request.cookies, kSessionCookie);
-  auto session = id ? sessions_.find(*id) : std::nullopt;
+  if (!id)
+    return Unexpected{error_reply(401, "not signed in")};
+  auto found = sessions_.find(*id);
+  if (!found)
+    return Unexpected{sessions_unavailable(found.error())};
+  auto& session = *found;
   if (!session)
     return Unexpected{error_reply(401, "not signed in")};
   bool exists = false;
@@ -111,7 +131,7 @@ Result<ConsoleSession, WebReply> ConsoleApi::signed_in(const WebRequest& request
     return Unexpected{error_reply(503, "User store unavailable; try again shortly")};
   }
   if (!exists) {
-    sessions_.remove(session->id);
+    (void)sessions_.remove(session->id);  // refused either way; the store expires it otherwise
     return Unexpected{error_reply(401, "the account was removed; sign in again")};
   }
   return std::move(*session);
@@ -161,7 +181,14 @@ void ConsoleApi::end_stale_pages() {
   for (const auto& [page, session_id] : feed_.pages()) {
     if (stale.contains(session_id))
       continue;
-    const auto session = sessions_.contains(session_id) ? sessions_.find(session_id) : std::nullopt;
+    const auto contained = sessions_.contains(session_id);
+    if (!contained)
+      continue;  // unknown while the session store is unreachable: checked again next time
+    auto found = *contained ? sessions_.find(session_id)
+                            : Result<std::optional<ConsoleSession>, std::string>(std::nullopt);
+    if (!found)
+      continue;
+    const auto& session = *found;
     bool gone = !session;
     if (session) {
       try {
@@ -170,7 +197,7 @@ void ConsoleApi::end_stale_pages() {
         gone = false;  // unknown while the store is unreachable: checked again next time
       }
       if (gone)
-        sessions_.remove(session_id);
+        (void)sessions_.remove(session_id);  // the pages end either way
     }
     if (gone)
       stale.insert(session_id);
@@ -193,9 +220,14 @@ WebReply ConsoleApi::login(const WebRequest& request) {
   if (!user)
     return refusal_of(user.error());
   // A session cookie that came with the request is signed out: one browser, one session.
-  if (const auto old = cookie_value(request.cookies, kSessionCookie))
-    sessions_.remove(*old);
-  const auto session = sessions_.create(user_of(*user), request.client_address);
+  if (const auto old = cookie_value(request.cookies, kSessionCookie)) {
+    if (auto removed = sessions_.remove(*old); !removed)
+      return sessions_unavailable(removed.error());
+  }
+  auto created = sessions_.create(user_of(*user), request.client_address);
+  if (!created)
+    return sessions_unavailable(created.error());
+  const auto& session = *created;
   auto reply = json_reply(200, json::object{{"username", session.user.username},
                                             {"roles", strings(session.user.roles)},
                                             {"admin", session.user.is_admin()},
@@ -206,7 +238,8 @@ WebReply ConsoleApi::login(const WebRequest& request) {
 }
 
 WebReply ConsoleApi::logout(const ConsoleSession& session) {
-  sessions_.remove(session.id);
+  if (auto removed = sessions_.remove(session.id); !removed)
+    return sessions_unavailable(removed.error());
   runner_.end_session(session.user, session.mcp_session_id);
   feed_.end_pages([&session](const std::string& tag) { return tag == session.id; });
   auto reply = json_reply(200, json::object{{"message", "signed out"}});
@@ -336,8 +369,11 @@ WebReply ConsoleApi::admin(const ConsoleSession& session, const WebRequest& requ
 }
 
 WebReply ConsoleApi::list_users() {
+  auto signed_in_now = sessions_.list();
+  if (!signed_in_now)
+    return sessions_unavailable(signed_in_now.error());
   std::map<std::string, std::size_t> console_sessions;
-  for (const auto& session : sessions_.list())
+  for (const auto& session : *signed_in_now)
     ++console_sessions[session.user.username];
   json::array users;
   for (const auto& user : users_.list()) {
@@ -401,9 +437,18 @@ WebReply ConsoleApi::reset_password(const json::object& body) {
   if (grants_ != nullptr)
     grants_->revoke_user(**username);
   const auto signed_out = sessions_.remove_user(**username);
+  if (!signed_out) {
+    spdlog::warn("console: sign-ins of '{}' not ended: {}", **username, signed_out.error());
+    auto reply = error_reply(503, "the password of '" + **username +
+                                      "' was changed, but its console sign-ins could not be ended: "
+                                      "this node cannot reach the shared store that keeps them "
+                                      "(Redis); reset the password again shortly");
+    reply.headers.emplace_back("Retry-After", "2");
+    return reply;
+  }
   end_stale_pages();
   return json_reply(
-      200, json::object{{"username", **username}, {"console_sessions_signed_out", signed_out}});
+      200, json::object{{"username", **username}, {"console_sessions_signed_out", *signed_out}});
 }
 
 WebReply ConsoleApi::set_roles(const json::object& body) {
@@ -443,14 +488,21 @@ WebReply ConsoleApi::remove_user(const json::object& body) {
     return username.error();
   if (auto removed = users_.remove(**username, auth::RemovePolicy::kKeepLastAdmin); !removed)
     return store_refusal(removed.error());
-  sessions_.remove_user(**username);
+  // The account is gone either way: its sessions are refused on their next use (signed_in
+  // checks the account) and leave the store by expiry if it cannot be reached now.
+  if (auto signed_out = sessions_.remove_user(**username); !signed_out)
+    spdlog::warn("console: sign-ins of removed user '{}' not ended: {}", **username,
+                 signed_out.error());
   end_stale_pages();
   return json_reply(200, json::object{{"username", **username}, {"removed", true}});
 }
 
 WebReply ConsoleApi::list_sessions() {
+  auto signed_in_now = sessions_.list();
+  if (!signed_in_now)
+    return sessions_unavailable(signed_in_now.error());
   json::array console;
-  for (const auto& session : sessions_.list()) {
+  for (const auto& session : *signed_in_now) {
     console.push_back(json::object{{"username", session.user.username},
                                    {"client_address", session.client_address},
                                    {"created_at", session.created_at},

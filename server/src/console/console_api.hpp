@@ -46,9 +46,10 @@ struct ConsoleRoute {
 // every other API call needs the session cookie, state-changing ones (POST) also the
 // session's CSRF token in X-CSRF-Token, admin ones the role admin (read from the user store on
 // each call). A bad input is refused with 400 and {"detail"} naming what was wrong, before
-// anything changed.
-// Blocking: handle() and signed_in() hash passwords and read the user store: call them on a
-// worker pool. Thread safety: every method is safe from any thread.
+// anything changed. While the session table cannot be reached (a cluster's shared store is
+// down), sign-in and every API call answer 503 naming the shared store; nobody is signed out.
+// Blocking: handle() and signed_in() hash passwords and read the user store and the session
+// table: call them on a worker pool. Thread safety: every method is safe from any thread.
 class ConsoleApi {
  public:
   using Reply = std::function<void(WebReply reply)>;

@@ -2,14 +2,13 @@
 
 #include <chrono>
 #include <cstddef>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/result.hpp"
 
 namespace bmcp::console {
 
@@ -43,36 +42,35 @@ struct ConsoleSessionLimits {
   std::size_t max_per_user = 16;    // the user's oldest session is signed out beyond it
 };
 
-// The console's sign-ins, in this process only (a cluster node signs in its own browsers).
-// Thread safety: every method is safe from any thread.
+// The console's sign-ins (docs/console.md): in this process (MemoryConsoleSessions, one node)
+// or in the cluster's shared store (signins::RedisConsoleSessions), where every node sees
+// every sign-in. Every call but limits() and set_mcp_session() fails when the sessions live in a
+// store that cannot be reached; the error text names the store and why (callers answer 503, never
+// "signed out"). Thread safety: every method is safe from any thread.
 class ConsoleSessions {
  public:
-  ConsoleSessions(const Clock& clock, ConsoleSessionLimits limits);
+  virtual ~ConsoleSessions() = default;
 
-  const ConsoleSessionLimits& limits() const { return limits_; }
+  virtual const ConsoleSessionLimits& limits() const = 0;
   // A new session for `user`, signing out the oldest ones beyond the bounds.
-  ConsoleSession create(ConsoleUser user, std::string client_address);
+  virtual Result<ConsoleSession, std::string> create(ConsoleUser user,
+                                                     std::string client_address) = 0;
   // The live session of that id, its idle deadline moved on; nullopt when unknown or expired.
-  std::optional<ConsoleSession> find(std::string_view id);
+  virtual Result<std::optional<ConsoleSession>, std::string> find(std::string_view id) = 0;
   // Whether a live session has that id; unlike find(), its idle deadline stays.
-  bool contains(std::string_view id);
+  virtual Result<bool, std::string> contains(std::string_view id) = 0;
   // Signs the session out; false when there was none.
-  bool remove(std::string_view id);
+  virtual Result<bool, std::string> remove(std::string_view id) = 0;
   // Signs out every session of `username`; returns how many there were.
-  std::size_t remove_user(std::string_view username);
-  // Records the MCP session the run box of session `id` uses.
-  void set_mcp_session(std::string_view id, std::string mcp_session_id);
-  // Live sessions, oldest first.
-  std::vector<ConsoleSession> list();
-
- private:
-  void expire_locked(SteadyTime now);
-  void erase_oldest_locked(std::optional<std::string_view> username);
-
-  const Clock& clock_;
-  const ConsoleSessionLimits limits_;
-  mutable std::mutex mutex_;
-  std::map<std::string, ConsoleSession, std::less<>> sessions_;
+  virtual Result<std::size_t, std::string> remove_user(std::string_view username) = 0;
+  // Records the MCP session the run box of session `id` uses (nothing when `id` is gone).
+  // Never waits for a remote store: the run box calls it from whichever thread finished the
+  // tool call, which may be the store's own. A failure is logged; the next run then opens
+  // another MCP session.
+  virtual void set_mcp_session(std::string_view id, std::string mcp_session_id) = 0;
+  // Live sessions, oldest first. A store that keeps only digests of the ids (the shared one)
+  // leaves ConsoleSession::id empty here.
+  virtual Result<std::vector<ConsoleSession>, std::string> list() = 0;
 };
 
 }  // namespace bmcp::console
