@@ -40,13 +40,37 @@ const JobView& JobLog::start(const std::string& user_id, const jobs::JobRecord& 
   view.record = record;
   view.version = sequence;
   auto& stored = user.jobs.insert_or_assign(record.job_id, std::move(view)).first->second;
+  if (auto early = user.early.find(record.job_id); early != user.early.end()) {
+    const auto kept = std::move(early->second);
+    user.early.erase(early);
+    apply_to(stored, kept.event, kept.at);
+  }
   while (user.jobs.size() > max_per_user_) {
     const auto oldest = user.order.begin();
+    if (oldest->second == record.job_id)
+      break;  // the job just started stays (max_per_user_ is at least one)
     user.jobs.erase(oldest->second);
     user.sequence.erase(oldest->second);
     user.order.erase(oldest);
   }
-  return stored;
+  return user.jobs.at(record.job_id);
+}
+
+void JobLog::keep_early(const bus::JobEvent& event, double now) {
+  auto& early = users_[event.user_id].early;
+  auto& kept = early[event.update.job_id];
+  // A terminal update is not replaced by a later progress one.
+  if (kept.sequence != 0 && kept.event.terminal && !event.terminal)
+    return;
+  kept = EarlyUpdate{event, now, next_sequence_++};
+  while (early.size() > kMaxEarly) {
+    auto oldest = early.begin();
+    for (auto it = early.begin(); it != early.end(); ++it) {
+      if (it->second.sequence < oldest->second.sequence)
+        oldest = it;
+    }
+    early.erase(oldest);
+  }
 }
 
 JobView* JobLog::find(const std::string& user_id, const std::string& job_id) {
@@ -59,8 +83,16 @@ JobView* JobLog::find(const std::string& user_id, const std::string& job_id) {
 
 const JobView* JobLog::apply(const bus::JobEvent& event, double now) {
   JobView* view = find(event.user_id, event.update.job_id);
-  if (!view)
+  if (!view) {
+    if (event.pending)
+      keep_early(event, now);
     return nullptr;
+  }
+  return apply_to(*view, event, now);
+}
+
+const JobView* JobLog::apply_to(JobView& stored, const bus::JobEvent& event, double now) {
+  JobView* view = &stored;
   const bool was_timed_out = view->record.state == jobs::JobState::kTimedOut;
   if (view->record.finished() && !was_timed_out)
     return nullptr;  // settled: later updates change nothing, as in the job store

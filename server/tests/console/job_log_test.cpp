@@ -43,6 +43,37 @@ TEST(ConsoleJobLog, AJobGoesFromPendingThroughRunningToCompleted) {
   EXPECT_FALSE(log.apply(event("j1", "failed"), 103));  // settled
 }
 
+TEST(ConsoleJobLog, AReplyHeardBeforeItsJobStartedSettlesTheJobWhenItStarts) {
+  JobLog log(10);
+  auto done = event("j1", "completed", 1.0);
+  done.pending = true;
+  done.terminal = true;
+  EXPECT_FALSE(log.apply(done, 101));
+  auto progress = event("j1", "running", 0.5);
+  progress.pending = true;
+  EXPECT_FALSE(log.apply(progress, 101.5));  // does not replace the terminal one
+  const auto& started = log.start("demo", record("j1"), false);
+  EXPECT_EQ(started.status, "completed");
+  EXPECT_EQ(started.record.result, "done");
+  EXPECT_EQ(started.record.finished_at, 101.0);
+  // An update of no pending job is not kept; nor is one kept past its job's start.
+  EXPECT_FALSE(log.apply(event("j2", "completed"), 102));
+  EXPECT_EQ(log.start("demo", record("j2"), false).status, "pending");
+  EXPECT_EQ(log.start("demo", record("j1"), false).status, "pending");
+}
+
+TEST(ConsoleJobLog, EarlyUpdatesAreBoundedPerUserOldestFirst) {
+  JobLog log(100);
+  for (int i = 0; i < 40; ++i) {
+    auto early = event("e" + std::to_string(i), "completed");
+    early.pending = true;
+    early.terminal = true;
+    log.apply(early, 100 + i);
+  }
+  EXPECT_EQ(log.start("demo", record("e0"), false).status, "pending");  // dropped
+  EXPECT_EQ(log.start("demo", record("e39"), false).status, "completed");
+}
+
 TEST(ConsoleJobLog, AReplyAfterTheTimeoutIsMarkedLate) {
   JobLog log(10);
   log.start("demo", record("j1"), false);
