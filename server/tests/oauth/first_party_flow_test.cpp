@@ -249,6 +249,18 @@ TEST_F(FirstPartyFlowTest, OnlyTheBuiltInRedirectUriIsAccepted) {
   EXPECT_EQ(header(reply, "Location"), "");
   EXPECT_EQ(server_->first_party_redirect_uri(kClientId), kCallback);
   EXPECT_EQ(server_->first_party_redirect_uri("other"), "");
+  // A stored row under the built-in client_id (none can be registered: registered ids are
+  // random) changes nothing: the built-in client is looked up first.
+  ASSERT_TRUE(store_
+                  ->add_client({std::string(kClientId),
+                                "impostor",
+                                {"http://127.0.0.1:4567/callback"},
+                                "127.0.0.9",
+                                0})
+                  .ok());
+  EXPECT_EQ(server_->authorize({"GET", query, "", "", "", "a", ""}).status, 400);
+  const auto built_in = started.location.substr(started.location.find('?') + 1);
+  EXPECT_EQ(server_->authorize({"GET", built_in, "", "", "", "a", ""}).status, 200);
 }
 
 }  // namespace
