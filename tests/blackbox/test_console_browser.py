@@ -131,4 +131,4 @@ def test_the_console_in_a_browser(browser_ready, spawn, bus_for) -> None:
         browser.stop()
     shots = sorted(p.name for p in OUTPUT.glob("*.png"))
     assert shots == sorted(f"{name}.png" for name in ["signin", "clients", "jobs-running", "jobs-completed", "images",
-                                                       "tail", "run", "admin", "non-admin"]), shots
+                                                       "tail", "run", "admin", "non-admin", "oauth-signin"]), shots

@@ -126,6 +126,35 @@ try {
   await second.waitForSelector("#page-signin:not([hidden])", { timeout: TIMEOUT });
   const after = await second.evaluate(async () => (await fetch("/console/api/me")).status);
   if (after !== 401) throw new Error("signed out, /me answered " + after);
+
+  // A sign-in through the authorization server that failed comes back with a word the page
+  // turns into its message (the URL loses it, so a reload does not show it again).
+  await second.goto(baseUrl + "/console?signin_error=account_gone");
+  await second.waitForSelector("#page-signin:not([hidden])", { timeout: TIMEOUT });
+  const failed = await second.textContent("#signin-error");
+  if (failed !== "Your account no longer exists.") throw new Error("the failed sign-in shows " + JSON.stringify(failed));
+  if (second.url() !== baseUrl + "/console") throw new Error("the message stays in the URL: " + second.url());
+
+  // Sign in through the authorization server: the link leads to /authorize's sign-in form and
+  // back into the console; signed out of the console, the link comes back without the form.
+  const third = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  third.on("console", (message) => { if (message.type() === "error") consoleErrors.push(message.text()); });
+  await third.goto(baseUrl + "/console");
+  await third.waitForSelector("#page-signin:not([hidden])", { timeout: TIMEOUT });
+  await third.click("#signin-oauth");
+  await third.waitForSelector("form[action='/authorize'] #password", { timeout: TIMEOUT });
+  await shot(third, "oauth-signin");
+  await third.fill("#username", "console-added");
+  await third.fill("#password", "added-password-1");
+  await third.click("form[action='/authorize'] button[type=submit]");
+  await third.waitForSelector("#live.live", { timeout: TIMEOUT });
+  const viaServer = await third.textContent("#who-name");
+  if (viaServer !== "console-added") throw new Error("signed in through /authorize as " + viaServer);
+  await third.click("#sign-out");
+  await third.waitForSelector("#page-signin:not([hidden])", { timeout: TIMEOUT });
+  await third.click("#signin-oauth");
+  await third.waitForSelector("#live.live", { timeout: TIMEOUT });
+  if (!third.url().endsWith("/console")) throw new Error("the second sign-in ended at " + third.url());
   const cspErrors = consoleErrors.filter((text) => text.includes("Content Security Policy"));
   if (cspErrors.length) throw new Error("CSP violations: " + cspErrors.join("; "));
   say("done");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "console/console_api.hpp"
 #include "core/json_text.hpp"
 #include "jsonrpc/message.hpp"
 #include "oauth/scopes.hpp"
@@ -17,6 +18,9 @@ oauth::AuthorizationServerOptions server_options(const ServerConfig& config) {
   options.refresh_ttl = std::chrono::days(config.refresh_token_expire_days);
   options.refresh_grace = std::chrono::seconds(config.oauth_refresh_grace_seconds);
   options.external_issuer = config.oidc_issuer.value_or("");
+  options.first_party.push_back(oauth::FirstPartyClient{std::string(console::kOAuthClientId),
+                                                        std::string(console::kOAuthClientName),
+                                                        std::string(console::kOAuthCallbackPath)});
   return options;
 }
 
@@ -45,7 +49,9 @@ OAuthSurface::OAuthSurface(const ServerConfig& config, auth::AuthService& auth,
     : config_(config),
       documents_(client_documents, clock),
       server_(auth, users, store, clock, signing_key, server_options(config), &documents_),
-      endpoints_(server_, blocking, proxies) {}
+      endpoints_(server_, blocking, proxies),
+      console_sign_on_(server_, clock, std::string(console::kOAuthClientId), signing_key,
+                       std::string(console::kOAuthFlowCookie)) {}
 
 void OAuthSurface::add_routes(http::Router& router, transport::McpEndpoint& mcp) {
   endpoints_.add_routes(router);

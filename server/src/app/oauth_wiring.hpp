@@ -12,6 +12,7 @@
 #include "http/router.hpp"
 #include "http/trusted_proxies.hpp"
 #include "oauth/authorization_server.hpp"
+#include "oauth/first_party_flow.hpp"
 #include "transport/mcp_endpoint.hpp"
 #include "transport/oauth_endpoints.hpp"
 
@@ -36,6 +37,8 @@ class OAuthSurface {
   void start(std::uint16_t bound_port);
   // Deletes expired codes and refresh tokens (start-up and daily).
   void purge_expired();
+  // The console's sign-in through this server (its built-in client console::kOAuthClientId).
+  oauth::FirstPartyFlow& console_sign_on() { return console_sign_on_; }
   // The public /mcp URL (after start()).
   std::string resource_url() const { return server_.urls().resource; }
 
@@ -44,6 +47,7 @@ class OAuthSurface {
   oauth::ClientDocuments documents_;
   oauth::AuthorizationServer server_;
   transport::OAuthEndpoints endpoints_;
+  oauth::FirstPartyFlow console_sign_on_;
 };
 
 // The allowed browser origins: the configured ones plus the public URL's own origin, so that

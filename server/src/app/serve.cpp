@@ -338,9 +338,9 @@ int run_serve(const ServerConfig& config) {
   };
   console::ConsoleOptions console_options;
   console_options.secure_cookie = config.public_url && config.public_url->rfind("https://", 0) == 0;
-  console::ConsoleApi console_api(auth, *store->users, hasher, store->oauth.get(),
-                                  *console_sessions, console_feed, console_runner,
-                                  std::move(console_admin), console_options);
+  console::ConsoleApi console_api(
+      auth, *store->users, hasher, store->oauth.get(), *console_sessions, console_feed,
+      console_runner, std::move(console_admin), console_options, &oauth.console_sign_on());
   transport::ConsoleEndpoints console_endpoints(console_api, console_feed, blocking,
                                                 *trusted_proxies);
   console_endpoints.add_routes(router);

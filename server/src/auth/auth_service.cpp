@@ -137,6 +137,12 @@ Result<UserRecord, AuthFailure> AuthService::check_password(std::string_view use
   return counted_login(counters_, username, verify_password(username, password, remote_address));
 }
 
+void AuthService::count_login(std::string_view username, AuthOutcome outcome) {
+  counters_.count(AuthAction::kLogin, outcome);
+  log_with_fields(spdlog::level::info, "login",
+                  {{"user", log_safe_prefix(username)}, {"status", outcome_word(outcome)}});
+}
+
 Result<TokenPair, AuthFailure> AuthService::refresh(std::string_view refresh_token) {
   return counted(counters_, AuthAction::kRefresh, check_refresh(refresh_token));
 }

@@ -104,6 +104,10 @@ class AuthService {
                                                  std::string_view password,
                                                  std::string_view remote_address);
 
+  // A sign-in that did not go through a password here (the console signed in through the
+  // authorization server): counted and logged as a login of `username` with `outcome`.
+  void count_login(std::string_view username, AuthOutcome outcome);
+
   // Rotates a refresh token into a new pair. 401 with, in this order: "Invalid token: ...",
   // "Token missing sub", "Invalid token: missing uid", "Not a refresh token", "Invalid refresh
   // token" (unknown, revoked, rotated, or its user removed), "User not found" (also when the

@@ -73,6 +73,16 @@ WebReply sessions_unavailable(const std::string& detail) {
   return reply;
 }
 
+// A 303 to `location`, never cached, with the console's security headers.
+WebReply see_other(std::string location) {
+  WebReply reply;
+  reply.status = 303;
+  reply.headers.emplace_back("Location", std::move(location));
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  add_security_headers(reply);
+  return reply;
+}
+
 bool is_admin_path(std::string_view path) {
   return path.substr(0, kApi.size() + 6) == "/console/api/admin/";
 }
@@ -82,7 +92,7 @@ bool is_admin_path(std::string_view path) {
 ConsoleApi::ConsoleApi(auth::AuthService& auth, auth::UserStore& users,
                        const auth::PasswordHasher& hasher, auth::OAuthStore* grants,
                        ConsoleSessions& sessions, ConsoleFeed& feed, ToolRunner& runner,
-                       AdminSources admin, ConsoleOptions options)
+                       AdminSources admin, ConsoleOptions options, oauth::FirstPartyFlow* sign_on)
     : auth_(auth),
       users_(users),
       hasher_(hasher),
@@ -91,10 +101,14 @@ ConsoleApi::ConsoleApi(auth::AuthService& auth, auth::UserStore& users,
       feed_(feed),
       runner_(runner),
       admin_(std::move(admin)),
-      options_(options) {}
+      options_(options),
+      sign_on_(sign_on) {}
 
 std::vector<ConsoleRoute> ConsoleApi::routes() {
-  std::vector<ConsoleRoute> routes{{"/console", "GET"}, {"/console/", "GET"}};
+  std::vector<ConsoleRoute> routes{{"/console", "GET"},
+                                   {"/console/", "GET"},
+                                   {std::string(kOAuthStartPath), "GET"},
+                                   {std::string(kOAuthCallbackPath), "GET"}};
   for (const auto& file : embedded_files())
     routes.push_back({"/console/" + std::string(file.name), "GET"});
   for (const auto* path : {"me", "image", "admin/users", "admin/sessions", "admin/status"})
@@ -140,6 +154,14 @@ Result<ConsoleSession, WebReply> ConsoleApi::signed_in(const WebRequest& request
 void ConsoleApi::handle(const WebRequest& request, const Reply& reply) {
   if (request.method == "GET" && (request.path == "/console" || request.path == "/console/")) {
     reply(asset_reply(*find_asset("index.html")));
+    return;
+  }
+  if (request.method == "GET" && request.path == kOAuthStartPath) {
+    reply(oauth_start());
+    return;
+  }
+  if (request.method == "GET" && request.path == kOAuthCallbackPath) {
+    reply(oauth_callback(request));
     return;
   }
   if (request.path.substr(0, kApi.size()) != kApi) {
@@ -219,14 +241,9 @@ WebReply ConsoleApi::login(const WebRequest& request) {
   auto user = auth_.check_password(**username, **password, request.client_address);
   if (!user)
     return refusal_of(user.error());
-  // A session cookie that came with the request is signed out: one browser, one session.
-  if (const auto old = cookie_value(request.cookies, kSessionCookie)) {
-    if (auto removed = sessions_.remove(*old); !removed)
-      return sessions_unavailable(removed.error());
-  }
-  auto created = sessions_.create(user_of(*user), request.client_address);
+  auto created = open_session(*user, request);
   if (!created)
-    return sessions_unavailable(created.error());
+    return created.error();
   const auto& session = *created;
   auto reply = json_reply(200, json::object{{"username", session.user.username},
                                             {"roles", strings(session.user.roles)},
@@ -234,6 +251,72 @@ WebReply ConsoleApi::login(const WebRequest& request) {
                                             {"csrf_token", session.csrf_token}});
   reply.headers.emplace_back("Set-Cookie",
                              session_cookie(session.id, sessions_.limits().absolute.count()));
+  return reply;
+}
+
+Result<ConsoleSession, WebReply> ConsoleApi::open_session(const auth::UserRecord& user,
+                                                          const WebRequest& request) {
+  // A session cookie that came with the request is signed out: one browser, one session.
+  if (const auto old = cookie_value(request.cookies, kSessionCookie)) {
+    if (auto removed = sessions_.remove(*old); !removed)
+      return Unexpected{sessions_unavailable(removed.error())};
+  }
+  auto created = sessions_.create(user_of(user), request.client_address);
+  if (!created)
+    return Unexpected{sessions_unavailable(created.error())};
+  return std::move(*created);
+}
+
+WebReply ConsoleApi::oauth_start() {
+  if (sign_on_ == nullptr)
+    return see_other("/console?signin_error=unavailable");
+  auto started = sign_on_->start();
+  auto reply = see_other(started.location);
+  reply.headers.emplace_back("Set-Cookie", std::move(started.set_cookie));
+  return reply;
+}
+
+// Every outcome goes back to the console page: to it signed in, or to its sign-in form with
+// ?signin_error=<word> (oauth::failure_word), which the page turns into a message. The flow's
+// cookie is deleted either way.
+WebReply ConsoleApi::oauth_callback(const WebRequest& request) {
+  if (sign_on_ == nullptr)
+    return see_other("/console?signin_error=unavailable");
+  using Failure = oauth::FirstPartyFlow::Failure;
+  const auto fail = [this](Failure failure) {
+    auto reply = see_other("/console?signin_error=" + std::string(oauth::failure_word(failure)));
+    reply.headers.emplace_back("Set-Cookie", sign_on_->clear_cookie());
+    return reply;
+  };
+  auto user = sign_on_->finish(request.query, request.cookies);
+  if (!user) {
+    // Only a redeemed code is an attempt to sign in as someone; a bad state or a refusal at
+    // /authorize is not counted.
+    switch (user.error()) {
+      case Failure::kInvalidCode:
+        auth_.count_login("", auth::AuthOutcome::kInvalidCredentials);
+        break;
+      case Failure::kAccountGone:
+        auth_.count_login("", auth::AuthOutcome::kUserNotFound);
+        break;
+      case Failure::kUnavailable:
+        auth_.count_login("", auth::AuthOutcome::kStoreUnavailable);
+        break;
+      default:
+        break;
+    }
+    return fail(user.error());
+  }
+  auto created = open_session(*user, request);
+  if (!created) {
+    auth_.count_login(user->username, auth::AuthOutcome::kStoreUnavailable);
+    return fail(Failure::kUnavailable);
+  }
+  auth_.count_login(user->username, auth::AuthOutcome::kSuccess);
+  auto reply = see_other("/console");
+  reply.headers.emplace_back("Set-Cookie", sign_on_->clear_cookie());
+  reply.headers.emplace_back("Set-Cookie",
+                             session_cookie(created->id, sessions_.limits().absolute.count()));
   return reply;
 }
 

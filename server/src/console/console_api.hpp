@@ -14,12 +14,20 @@
 #include "console/tool_runner.hpp"
 #include "console/web.hpp"
 #include "core/result.hpp"
+#include "oauth/first_party_flow.hpp"
 
 namespace bmcp::console {
 
 inline constexpr std::string_view kConsolePath = "/console";
 inline constexpr std::string_view kEventsPath = "/console/api/events";
 inline constexpr std::string_view kSessionCookie = "bmcp_console";
+// Sign-in through the authorization server (docs/console.md): the console is its built-in
+// client kOAuthClientId, whose only redirect URI is the public URL + kOAuthCallbackPath.
+inline constexpr std::string_view kOAuthStartPath = "/console/oauth/start";
+inline constexpr std::string_view kOAuthCallbackPath = "/console/oauth/callback";
+inline constexpr std::string_view kOAuthClientId = "blender-mcp-console";
+inline constexpr std::string_view kOAuthClientName = "blender-mcp console";
+inline constexpr std::string_view kOAuthFlowCookie = "bmcp_console_oauth";
 
 // What the admin pages read from the rest of the server.
 struct AdminSources {
@@ -55,9 +63,13 @@ class ConsoleApi {
   using Reply = std::function<void(WebReply reply)>;
 
   // Everything given must outlive the API; `grants` may be null (no authorization server).
+  // `sign_on`, the console's flow as the authorization server's built-in client, may be null:
+  // then only passwords sign in (kOAuthStartPath sends back to the sign-in page with a
+  // message).
   ConsoleApi(auth::AuthService& auth, auth::UserStore& users, const auth::PasswordHasher& hasher,
              auth::OAuthStore* grants, ConsoleSessions& sessions, ConsoleFeed& feed,
-             ToolRunner& runner, AdminSources admin, ConsoleOptions options);
+             ToolRunner& runner, AdminSources admin, ConsoleOptions options,
+             oauth::FirstPartyFlow* sign_on = nullptr);
 
   // Every path and method handle() answers (the events stream is the transport's).
   static std::vector<ConsoleRoute> routes();
@@ -72,6 +84,12 @@ class ConsoleApi {
 
  private:
   WebReply login(const WebRequest& request);
+  // A new session for `user` (the one of a cookie that came with the request ends), or the
+  // reply that says why not.
+  Result<ConsoleSession, WebReply> open_session(const auth::UserRecord& user,
+                                                const WebRequest& request);
+  WebReply oauth_start();
+  WebReply oauth_callback(const WebRequest& request);
   WebReply logout(const ConsoleSession& session);
   WebReply me(const ConsoleSession& session) const;
   WebReply image(const ConsoleSession& session, const WebRequest& request) const;
@@ -95,6 +113,7 @@ class ConsoleApi {
   ToolRunner& runner_;
   AdminSources admin_;
   ConsoleOptions options_;
+  oauth::FirstPartyFlow* sign_on_;
 };
 
 }  // namespace bmcp::console

@@ -120,6 +120,22 @@ ServerUrls AuthorizationServer::urls() const {
   return urls_;
 }
 
+std::optional<auth::OAuthClient> AuthorizationServer::first_party_client(
+    std::string_view client_id) const {
+  for (const auto& client : options_.first_party) {
+    if (client.client_id == client_id) {
+      return auth::OAuthClient{
+          client.client_id, client.client_name, {urls().issuer + client.redirect_path}, "", 0};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string AuthorizationServer::first_party_redirect_uri(std::string_view client_id) const {
+  const auto client = first_party_client(client_id);
+  return client ? client->redirect_uris.front() : std::string{};
+}
+
 std::int64_t AuthorizationServer::now() const {
   return static_cast<std::int64_t>(clock_.unix_seconds());
 }
@@ -166,8 +182,9 @@ WebReply AuthorizationServer::authorize(const WebRequest& request) {
   }
   // Until the client and its redirect URI are known, nothing may redirect: an error page.
   const auto client_id = field(*fields, "client_id");
-  std::optional<auth::OAuthClient> client;
-  if (is_url_client_id(client_id)) {
+  // A built-in client is looked up first: no stored row can stand in for it.
+  std::optional<auth::OAuthClient> client = first_party_client(client_id);
+  if (!client && is_url_client_id(client_id)) {
     if (documents_ == nullptr) {
       return error_page_reply(400, "Unknown application",
                               "This server does not accept client_id URLs (client metadata "
@@ -279,7 +296,32 @@ WebReply AuthorizationServer::authorize_checked(const WebRequest& request, const
       return std::nullopt;
     return std::move(*user);
   };
+  // The redirect back to the client with a new code for `user` (the consent given).
+  auto grant_code = [&](const auth::UserRecord& user) {
+    const auto code = random_secret(kSecretBytes);
+    auth::AuthorizationCode record{
+        secret_digest(code),
+        auth::OAuthGrant{random_secret(kSecretBytes), checked.client.client_id, user.username,
+                         user.uid, grantable_scopes(checked.scopes, user.roles), checked.resource},
+        checked.redirect_uri, checked.code_challenge, now() + options_.code_ttl.count()};
+    if (auto added = store_.add_code(record); !added)
+      throw auth::StoreError(added.error().message);
+    spdlog::info("oauth: {} allowed client {} ({})", user.username, checked.client.client_id,
+                 shown.name);
+    std::string query = "code=" + url_encode(code);
+    if (!checked.state.empty())
+      query += "&state=" + url_encode(checked.state);
+    query += "&iss=" + url_encode(urls.issuer);
+    auto reply = redirect(with_query(checked.redirect_uri, query));
+    for (auto& set : set_cookies)
+      reply.headers.emplace_back("Set-Cookie", set);
+    return reply;
+  };
+  // A built-in client is this server's own page: nothing to consent to, the code goes at once.
+  const bool first_party = first_party_client(checked.client.client_id).has_value();
   auto consent = [&](const auth::UserRecord& user) {
+    if (first_party)
+      return grant_code(user);
     return page(200, consent_page(form, shown, user.username,
                                   grantable_scopes(checked.scopes, user.roles), nonce));
   };
@@ -348,23 +390,10 @@ WebReply AuthorizationServer::authorize_checked(const WebRequest& request, const
     if (!user) {
       return page(401, login_page(form, shown, "Your sign-in has expired. Sign in again.", nonce));
     }
-    std::string query;
-    if (action == "deny") {
-      query = "error=access_denied&error_description=" + url_encode("The person refused access");
-    } else {
-      const auto code = random_secret(kSecretBytes);
-      auth::AuthorizationCode record{
-          secret_digest(code),
-          auth::OAuthGrant{random_secret(kSecretBytes), checked.client.client_id, user->username,
-                           user->uid, grantable_scopes(checked.scopes, user->roles),
-                           checked.resource},
-          checked.redirect_uri, checked.code_challenge, now() + options_.code_ttl.count()};
-      if (auto added = store_.add_code(record); !added)
-        throw auth::StoreError(added.error().message);
-      query = "code=" + url_encode(code);
-      spdlog::info("oauth: {} allowed client {} ({})", user->username, checked.client.client_id,
-                   shown.name);
-    }
+    if (action == "allow")
+      return grant_code(*user);
+    std::string query =
+        "error=access_denied&error_description=" + url_encode("The person refused access");
     if (!checked.state.empty())
       query += "&state=" + url_encode(checked.state);
     query += "&iss=" + url_encode(urls.issuer);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "auth/oauth_store.hpp"
 #include "auth/user_store.hpp"
 #include "core/clock.hpp"
+#include "core/result.hpp"
 #include "core/web_text.hpp"
 #include "oauth/browser_session.hpp"
 #include "oauth/client_documents.hpp"
@@ -37,6 +39,29 @@ struct WebReply {
   std::string body;
 };
 
+// A client built into this server (the web console): known by a fixed client_id, never
+// stored and so never changed through registration; its only redirect URI is the public URL
+// plus `redirect_path`. It signs people into this server's own pages: the consent page is
+// skipped for it, and its codes are redeemed in-process (redeem_first_party_code), never at
+// /token, so it never holds tokens.
+struct FirstPartyClient {
+  std::string client_id;
+  std::string client_name;
+  std::string redirect_path;  // starts with '/'
+};
+
+// Why a code was not redeemed.
+struct CodeRefusal {
+  enum class Kind {
+    kInvalidRequest,  // a parameter is missing or malformed
+    kInvalidClient,   // the client is not known (or not one that may redeem here)
+    kInvalidGrant,    // unknown, expired, reused, another client's, wrong redirect or verifier
+    kAccountGone,     // the account that approved it was removed (or replaced) since
+  };
+  Kind kind;
+  std::string description;
+};
+
 struct AuthorizationServerOptions {
   std::chrono::seconds code_ttl{60};
   std::chrono::seconds refresh_ttl{7 * 86400};
@@ -49,6 +74,8 @@ struct AuthorizationServerOptions {
   // An external OpenID provider whose access tokens /mcp accepts too (--oidc-issuer), listed
   // after this server in the Protected Resource Metadata; "" for none.
   std::string external_issuer{};
+  // The built-in clients (FirstPartyClient).
+  std::vector<FirstPartyClient> first_party{};
 };
 
 // The OAuth 2.1 authorization server of the MCP authorization spec (docs/authorization.md):
@@ -91,6 +118,19 @@ class AuthorizationServer {
   // The WWW-Authenticate value of a 403 for a missing scope (RFC 6750 section 3.1).
   std::string insufficient_scope(std::string_view scope) const;
 
+  // Redeems a code issued to the built-in client `client_id` with the checks of the
+  // authorization_code grant (one use, expiry, client, redirect_uri, PKCE S256, the account
+  // still there), without issuing tokens: the account that approved it. A code of any other
+  // client is refused (kInvalidClient) and not spent. Throws auth::StoreUnavailable when a
+  // store cannot be reached.
+  Result<auth::UserRecord, CodeRefusal> redeem_first_party_code(std::string_view client_id,
+                                                                std::string_view code,
+                                                                std::string_view redirect_uri,
+                                                                std::string_view code_verifier);
+  // The redirect URI of built-in client `client_id` under the current public URL, "" when no
+  // such client is built in.
+  std::string first_party_redirect_uri(std::string_view client_id) const;
+
   // Deletes expired codes and refresh tokens; returns how many rows went.
   int purge_expired();
 
@@ -100,6 +140,11 @@ class AuthorizationServer {
   WebReply issue_tokens(const auth::OAuthGrant& grant, const auth::UserRecord& user,
                         const std::vector<std::string>& scopes);
   WebReply code_grant(const FormFields& fields);
+  // The checks every code redemption makes once its client is known; spends the code.
+  Result<std::pair<auth::AuthorizationCode, auth::UserRecord>, CodeRefusal> take_checked_code(
+      std::string_view client_id, std::string_view code, std::string_view redirect_uri,
+      std::string_view code_verifier);
+  std::optional<auth::OAuthClient> first_party_client(std::string_view client_id) const;
   WebReply refresh_grant(const FormFields& fields);
   std::int64_t now() const;
 

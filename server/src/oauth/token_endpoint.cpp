@@ -50,42 +50,81 @@ WebReply AuthorizationServer::code_grant(const FormFields& fields) {
       return oauth_error("invalid_request", std::string(name) + " is required");
   }
   const auto client_id = field(fields, "client_id");
+  // A built-in client never holds tokens: its codes are redeemed in-process only.
+  if (first_party_client(client_id)) {
+    return oauth_error("invalid_client",
+                       "this built-in client's codes are not redeemed at the token endpoint", 401);
+  }
   // A client_id URL was checked against its document at /authorize; the code is bound to it.
   const bool known = is_url_client_id(client_id) ? documents_ != nullptr
                                                  : store_.find_client(client_id).has_value();
   if (!known)
     return oauth_error("invalid_client", "no client is registered with this client_id", 401);
-  const auto verifier = field(fields, "code_verifier");
-  if (!valid_pkce_text(verifier)) {
-    return oauth_error("invalid_request",
-                       "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~");
+  auto taken = take_checked_code(client_id, field(fields, "code"), field(fields, "redirect_uri"),
+                                 field(fields, "code_verifier"));
+  if (!taken) {
+    const auto& refusal = taken.error();
+    return oauth_error(
+        refusal.kind == CodeRefusal::Kind::kInvalidRequest ? "invalid_request" : "invalid_grant",
+        refusal.description);
   }
-  const auto outcome = store_.take_code(secret_digest(field(fields, "code")), now());
-  if (outcome.use == auth::CodeUse::kReused) {
-    // A code used twice may have leaked: the tokens issued for it die too (OAuth 2.1 4.1.3).
-    store_.revoke_family(outcome.code->grant.family_id);
-    return oauth_error("invalid_grant", "the authorization code was already used");
-  }
-  if (outcome.use != auth::CodeUse::kTaken)
-    return oauth_error("invalid_grant", "the authorization code is invalid or expired");
-  const auto& code = *outcome.code;
-  if (code.grant.client_id != client_id)
-    return oauth_error("invalid_grant", "the authorization code was issued to another client");
-  if (code.redirect_uri != field(fields, "redirect_uri"))
-    return oauth_error("invalid_grant", "redirect_uri is not the one of the authorization request");
-  if (!same_secret(s256_challenge(verifier), code.code_challenge))
-    return oauth_error("invalid_grant", "the code_verifier does not match the code_challenge");
+  const auto& [code, user] = *taken;
   if (const auto resource = field(fields, "resource"); !resource.empty() &&
                                                        resource != code.grant.resource &&
                                                        resource != code.grant.resource + "/") {
     return oauth_error("invalid_target", "resource is not the one the code was issued for");
   }
-  const auto user = users_.find(code.grant.username);
-  if (!user || user->uid != code.grant.uid)
-    return oauth_error("invalid_grant", "the account no longer exists");
   if (auto added = store_.add_family(code.grant, now()); !added)
     throw auth::StoreError(added.error().message);
-  return issue_tokens(code.grant, *user, code.grant.scopes);
+  return issue_tokens(code.grant, user, code.grant.scopes);
+}
+
+Result<std::pair<auth::AuthorizationCode, auth::UserRecord>, CodeRefusal>
+AuthorizationServer::take_checked_code(std::string_view client_id, std::string_view code_text,
+                                       std::string_view redirect_uri, std::string_view verifier) {
+  using Kind = CodeRefusal::Kind;
+  const auto refuse = [](Kind kind, std::string description) {
+    return Unexpected{CodeRefusal{kind, std::move(description)}};
+  };
+  if (!valid_pkce_text(verifier)) {
+    return refuse(Kind::kInvalidRequest,
+                  "code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~");
+  }
+  const auto outcome = store_.take_code(secret_digest(code_text), now());
+  if (outcome.use == auth::CodeUse::kReused) {
+    // A code used twice may have leaked: the tokens issued for it die too (OAuth 2.1 4.1.3).
+    store_.revoke_family(outcome.code->grant.family_id);
+    return refuse(Kind::kInvalidGrant, "the authorization code was already used");
+  }
+  if (outcome.use != auth::CodeUse::kTaken)
+    return refuse(Kind::kInvalidGrant, "the authorization code is invalid or expired");
+  const auto& code = *outcome.code;
+  if (code.grant.client_id != client_id)
+    return refuse(Kind::kInvalidGrant, "the authorization code was issued to another client");
+  if (code.redirect_uri != redirect_uri)
+    return refuse(Kind::kInvalidGrant, "redirect_uri is not the one of the authorization request");
+  if (!same_secret(s256_challenge(verifier), code.code_challenge))
+    return refuse(Kind::kInvalidGrant, "the code_verifier does not match the code_challenge");
+  auto user = users_.find(code.grant.username);
+  if (!user || user->uid != code.grant.uid)
+    return refuse(Kind::kAccountGone, "the account no longer exists");
+  return std::pair{code, std::move(*user)};
+}
+
+Result<auth::UserRecord, CodeRefusal> AuthorizationServer::redeem_first_party_code(
+    std::string_view client_id, std::string_view code, std::string_view redirect_uri,
+    std::string_view code_verifier) {
+  if (code.empty() || redirect_uri.empty() || code_verifier.empty())
+    return Unexpected{CodeRefusal{CodeRefusal::Kind::kInvalidRequest,
+                                  "code, redirect_uri and code_verifier are required"}};
+  if (!first_party_client(client_id)) {
+    return Unexpected{CodeRefusal{CodeRefusal::Kind::kInvalidClient,
+                                  "no client is built in with this client_id"}};
+  }
+  auto taken = take_checked_code(client_id, code, redirect_uri, code_verifier);
+  if (!taken)
+    return Unexpected{std::move(taken.error())};
+  return std::move(taken->second);
 }
 
 WebReply AuthorizationServer::refresh_grant(const FormFields& fields) {

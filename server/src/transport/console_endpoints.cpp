@@ -51,7 +51,7 @@ void ConsoleEndpoints::serve(http::HttpRequest request,
   const auto reply = [response](console::WebReply answer) {
     response->respond(to_http(std::move(answer)));
   };
-  if (web.path.rfind("/console/api/", 0) != 0) {
+  if (web.path.rfind("/console/api/", 0) != 0 && web.path.rfind("/console/oauth/", 0) != 0) {
     api_.handle(web, reply);  // an embedded asset: nothing blocks
     return;
   }

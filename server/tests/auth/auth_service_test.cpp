@@ -408,6 +408,15 @@ TEST_F(AuthServiceTest, ASignInFormsPasswordCheckIsCountedAsALogin) {
   EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kSuccess), 2u);
 }
 
+TEST_F(AuthServiceTest, ASignInWithoutAPasswordIsCountedAsALoginOfItsOutcome) {
+  const auto& counters = service_->counters();
+  service_->count_login("demo", AuthOutcome::kSuccess);
+  service_->count_login("", AuthOutcome::kUserNotFound);
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kSuccess), 1u);
+  EXPECT_EQ(counters.value(AuthAction::kLogin, AuthOutcome::kUserNotFound), 1u);
+  EXPECT_EQ(counters.value(AuthAction::kAccess, AuthOutcome::kSuccess), 0u);
+}
+
 TEST_F(AuthServiceTest, CountersRecordEachCallsOutcome) {
   add_demo();
   const auto& counters = service_->counters();

@@ -123,6 +123,26 @@ async function signIn(event) {
   }
 }
 
+// Why a sign-in through the authorization server sent the browser back here unsigned in
+// (/console?signin_error=<word>, from GET /console/oauth/callback).
+const SIGN_ON_ERRORS = {
+  bad_state: "That sign-in through the authorization server could not be checked (it expired, or was started in another browser). Start again.",
+  denied: "The authorization server did not let you in: access was refused.",
+  refused: "The authorization server refused the sign-in. Start again.",
+  invalid_code: "That sign-in was already used or has expired. Start again.",
+  account_gone: "Your account no longer exists.",
+  unavailable: "Signing in through the authorization server is unavailable right now; try again shortly or use your password.",
+};
+
+function showSignOnError() {
+  const params = new URLSearchParams(location.search);
+  const word = params.get("signin_error");
+  if (word === null) return;
+  $("signin-error").textContent = SIGN_ON_ERRORS[word] || SIGN_ON_ERRORS.refused;
+  // Not shown again on a reload.
+  history.replaceState(null, "", location.pathname + location.hash);
+}
+
 async function signOut() {
   try { await api("POST", "/console/api/logout"); } catch (_) { /* signed out either way */ }
   location.hash = "";
@@ -442,6 +462,7 @@ async function start() {
   $("metrics-filter").addEventListener("input", renderMetrics);
   window.addEventListener("hashchange", route);
   syncRunForm();
+  showSignOnError();
   try {
     signedIn(await api("GET", "/console/api/me"));
   } catch (_) {
