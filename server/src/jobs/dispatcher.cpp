@@ -74,12 +74,6 @@ std::shared_ptr<DispatchCall> Dispatcher::dispatch(DispatchRequest request, Disp
         if (auto alive = weak.lock())
           alive->on_progress(update);
       });
-  // The timer holds the call alive until the job settles one way or another.
-  const auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(call->request_.timeout);
-  {
-    std::lock_guard lock(call->mutex_);
-    call->timer_ = parts_.scheduler.schedule_after(timeout, [call] { call->on_timeout(); });
-  }
   const auto sent =
       parts_.bus.send_to_chosen(user, "blender", requested, std::move(send), true,
                                 [&](const std::string& target) { call->chosen(target, clock_); });
@@ -122,12 +116,17 @@ void DispatchCall::chosen(const std::string& target, const Clock& clock) {
   record.target_uuids = {target};
   record.created_at = clock.unix_seconds();
   parts_.store.start(request_.user_id, std::move(record));
+  // Armed only now, so a timeout always finds the target known and the job recorded. The timer
+  // holds the call alive until the job settles one way or another.
+  const auto timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(request_.timeout);
   std::optional<bus::JobUpdate> early;
   {
     std::lock_guard lock(mutex_);
     target_uuid_ = target;
     started_ = true;
     early.swap(early_reply_);
+    timer_ = parts_.scheduler.schedule_after(timeout,
+                                             [self = shared_from_this()] { self->on_timeout(); });
   }
   if (early)
     on_reply(*early);
@@ -174,15 +173,16 @@ void DispatchCall::on_timeout() {
 void DispatchCall::fail_unsent(json::object envelope) {
   if (!settle())
     return;
-  parts_.scheduler.cancel(timer_);
   parts_.waiter.remove(request_.user_id, job_id_);
   bool started = false;
   {
     std::lock_guard lock(mutex_);
     started = started_;
   }
-  if (started)
+  if (started) {
+    parts_.scheduler.cancel(timer_);
     parts_.store.forget(request_.user_id, job_id_);
+  }
   done_({std::move(envelope), nullptr});
 }
 

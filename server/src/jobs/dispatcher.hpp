@@ -73,9 +73,9 @@ class DispatchCall : public std::enable_shared_from_this<DispatchCall> {
   friend class Dispatcher;
   // Marks the call settled; the target, or nullopt when it was settled already.
   std::optional<std::string> settle();
-  // The bus chose `target` and the send goes ahead: records the job, and answers a reply
-  // that came before the choice was known here (a cluster's store chooses and sends in one
-  // step, so a fast reply can overtake the answer).
+  // The bus chose `target` and the send goes ahead: records the job, arms the timeout, and
+  // answers a reply that came before the choice was known here (a cluster's store chooses and
+  // sends in one step, so a fast reply can overtake the answer).
   void chosen(const std::string& target, const Clock& clock);
   void on_reply(const bus::JobUpdate& update);
   void on_progress(const bus::JobUpdate& update);
@@ -95,7 +95,7 @@ class DispatchCall : public std::enable_shared_from_this<DispatchCall> {
   std::string target_uuid_;  // once chosen
   bool started_ = false;     // the job store has its record
   std::optional<bus::JobUpdate> early_reply_;
-  Scheduler::TaskId timer_ = 0;
+  Scheduler::TaskId timer_ = 0;  // armed by chosen()
 };
 
 // The dispatch round trip (contract §5.2): register the waiter, choose the target and send

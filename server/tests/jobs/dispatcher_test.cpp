@@ -79,6 +79,102 @@ TEST_F(DispatcherTest, TheCommandGoesToTheOnlyBlenderAndTheReplyBecomesTheEnvelo
   EXPECT_EQ(scheduler_.pending(), 0u);
 }
 
+// A bus that, like a cluster's, tells the chosen target only after the send, and lets the
+// target's reply arrive in between (a fast Blender on another node).
+class ReplyFirstBus final : public bus::BusService {
+ public:
+  ReplyFirstBus(bus::BusHub& hub, std::string replying_session)
+      : hub_(hub), session_(std::move(replying_session)) {}
+  const bus::BusLimits& limits() const override { return hub_.limits(); }
+  const bus::BusCounters& counters() const override { return hub_.counters(); }
+  Result<json::object, std::pair<bus::RegisterError, std::string>> register_client(
+      const std::string& user, bus::Registration registration,
+      std::shared_ptr<bus::Endpoint> endpoint) override {
+    return hub_.register_client(user, std::move(registration), std::move(endpoint));
+  }
+  Result<bool, bus::Unavailable> unregister_client(const std::string& user,
+                                                   const std::string& uuid) override {
+    return hub_.unregister_client(user, uuid);
+  }
+  bus::SendOutcome send(const std::string& user, const bus::SendRequest& request,
+                        bool track) override {
+    return hub_.send(user, request, track);
+  }
+  bus::ChosenSend send_to_chosen(const std::string& user, const std::string& type,
+                                 const std::string& requested, bus::SendRequest request, bool track,
+                                 const bus::ChosenCallback& on_chosen) override {
+    std::string target;
+    auto chosen = hub_.send_to_chosen(user, type, requested, request, track,
+                                      [&](const std::string& uuid) { target = uuid; });
+    if (target.empty())
+      return chosen;
+    const auto job_id = request.payload.at("job_id").as_string();
+    EXPECT_TRUE(
+        hub_.job_update(user, session_, {std::string(job_id), "completed", "early", "", {}, {}}));
+    on_chosen(target);
+    return chosen;
+  }
+  std::optional<bus::SendRefusal> size_refusal(const std::string& user,
+                                               const bus::SendRequest& request) override {
+    return hub_.size_refusal(user, request);
+  }
+  Result<bus::JobUpdateOutcome, bus::JobUpdateError> job_update(
+      const std::string& user, const std::string& session, const bus::JobUpdate& update) override {
+    return hub_.job_update(user, session, update);
+  }
+  void add_job_listener(bus::JobListener listener) override {
+    hub_.add_job_listener(std::move(listener));
+  }
+  void add_job_start_listener(bus::JobStartListener listener) override {
+    hub_.add_job_start_listener(std::move(listener));
+  }
+  Result<bus::ClientLists, bus::Unavailable> list(const std::string& user) const override {
+    return hub_.list(user);
+  }
+  Result<std::vector<bus::Candidate>, bus::Unavailable> clients_of_type(
+      const std::string& user, const std::string& type) const override {
+    return hub_.clients_of_type(user, type);
+  }
+  Result<bus::BusStats, bus::Unavailable> stats(const std::string& user) const override {
+    return hub_.stats(user);
+  }
+  Result<std::vector<bus::ClientDetail>, bus::Unavailable> client_details(
+      const std::string& user) const override {
+    return hub_.client_details(user);
+  }
+  void end_session(const std::string& user, const std::string& session) override {
+    hub_.end_session(user, session);
+  }
+  void drop_user(const std::string& user) override { hub_.drop_user(user); }
+  void sweep() override { hub_.sweep(); }
+  bus::HubCounts counts() const override { return hub_.counts(); }
+  std::vector<bus::ClientState> client_states() const override { return hub_.client_states(); }
+
+ private:
+  bus::BusHub& hub_;
+  const std::string session_;
+};
+
+TEST_F(DispatcherTest, AReplyThatOvertakesTheChoiceIsAnsweredOnceTheTargetIsKnown) {
+  blender("blender-1", "s1");
+  ReplyFirstBus bus(hub_, "s1");
+  Dispatcher dispatcher{bus, waiter_, store_, scheduler_, clock_};
+  const auto call = dispatcher.dispatch(
+      {"demo", "get_scene_info", json::object{}, "", std::chrono::duration<double>(30)},
+      [this](DispatchReply reply) { envelopes_.push_back(std::move(reply.envelope)); });
+  ASSERT_TRUE(call);
+  ASSERT_EQ(envelopes_.size(), 1u);
+  EXPECT_EQ(envelopes_[0].at("status"), "completed");
+  EXPECT_EQ(envelopes_[0].at("target_uuid"), "blender-1");
+  EXPECT_EQ(envelopes_[0].at("result"), "early");
+  // Settled: no timer left, and the job is recorded with its command and target.
+  EXPECT_EQ(scheduler_.pending(), 0u);
+  const auto record = find(call->job_id());
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->command, "get_scene_info");
+  EXPECT_EQ(record->target_uuids, std::vector<std::string>{"blender-1"});
+}
+
 TEST_F(DispatcherTest, TheImagesOfTheReplyComeWithTheEnvelopeAndStayOutOfIt) {
   blender("blender-1", "s1");
   const auto call = run();
