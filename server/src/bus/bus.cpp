@@ -125,6 +125,8 @@ std::shared_ptr<Message> make_message(const std::string& user_id, const SendRequ
   message->job_id = request.job_id.value_or(message->message_id);
   message->priority = request.priority;
   message->timestamp = wire_timestamp(unix_seconds);
+  // Rendered once here, for its measured size and for every recipient's record.
+  message->text = std::make_shared<const RecordText>(render_record_text(*message));
   message->text_bytes = record_text_bytes(*message);
   return message;
 }

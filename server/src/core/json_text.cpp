@@ -149,6 +149,10 @@ std::optional<json::value> parse_json(std::string_view text) {
   return value;
 }
 
+void append_json_string(std::string& out, std::string_view text) {
+  write_string(out, text);
+}
+
 std::string to_json_text(const json::value& value) {
   std::string out;
   out.reserve(128);

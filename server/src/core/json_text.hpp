@@ -18,6 +18,8 @@ std::optional<json::value> parse_json(std::string_view text);
 // Doubles are written in their shortest round-trip form, in plain notation when that is
 // shorter (wire timestamps read 1763726432.004), and always with a fraction or exponent.
 std::string to_json_text(const json::value& value);
+// Appends `text` as the JSON string to_json_text() writes for it (quoted and escaped).
+void append_json_string(std::string& out, std::string_view text);
 
 // Typed lookups that return nullptr/nullopt when the key is absent or of another type.
 const json::object* find_object(const json::object& object, std::string_view key);

@@ -2,12 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace bmcp::mcp {
 
 std::string format_sse_event(std::uint64_t id, std::string_view json_text) {
-  if (id == 0)
-    return fmt::format("event: message\ndata: {}\n\n", json_text);
-  return fmt::format("id: {}\nevent: message\ndata: {}\n\n", id, json_text);
+  // Built in place (one allocation): every recipient of a broadcast gets its own frame.
+  constexpr std::string_view kEvent = "event: message\ndata: ";
+  std::string frame;
+  if (id == 0) {
+    frame.reserve(kEvent.size() + json_text.size() + 2);
+  } else {
+    const auto digits = fmt::format_int(id);
+    frame.reserve(4 + digits.size() + 1 + kEvent.size() + json_text.size() + 2);
+    frame += "id: ";
+    frame.append(digits.data(), digits.size());
+    frame += '\n';
+  }
+  frame += kEvent;
+  frame += json_text;
+  frame += "\n\n";
+  return frame;
 }
 
 StandaloneStream::StandaloneStream(const Clock& clock, StandaloneStreamLimits limits)
@@ -75,15 +90,13 @@ bool StandaloneStream::make_room_locked(const std::shared_ptr<ByteBudget>& budge
 }
 
 bool StandaloneStream::drop_oldest_undelivered_locked() {
-  for (auto it = events_.begin(); it != events_.end(); ++it) {
-    if (it->id <= delivered_through_)
-      continue;
-    queued_bytes_ -= it->frame->size();
-    events_.erase(it);
-    ++stats_.dropped_overflow;
-    return true;
-  }
-  return false;
+  const auto it = first_after_locked(delivered_through_);
+  if (it == events_.end())
+    return false;
+  queued_bytes_ -= it->frame->size();
+  events_.erase(it);
+  ++stats_.dropped_overflow;
+  return true;
 }
 
 void StandaloneStream::attach(std::shared_ptr<EventSink> sink,
@@ -117,13 +130,19 @@ void StandaloneStream::resume(const EventSink* sink) {
   trim_locked();
 }
 
+std::deque<StandaloneStream::Event>::iterator StandaloneStream::first_after_locked(
+    std::uint64_t id) {
+  // Ids in events_ grow: a binary search skips the retained events, which may be hundreds.
+  return std::upper_bound(events_.begin(), events_.end(), id,
+                          [](std::uint64_t value, const Event& event) { return value < event.id; });
+}
+
 void StandaloneStream::pump_locked() {
   bool waited = false;
-  for (auto& event : events_) {
+  for (auto it = first_after_locked(sent_through_); it != events_.end(); ++it) {
+    auto& event = *it;
     if (!sink_)
       return;
-    if (event.id <= sent_through_)
-      continue;
     const std::size_t size = event.frame->size();
     if (size > sink_->room()) {
       if (size > sink_->capacity() && event.id > delivered_through_) {
@@ -210,9 +229,8 @@ void StandaloneStream::trim_locked() {
   // Delivered events form a prefix of events_ (ids are delivered in order). The retained
   // bounds forget the oldest of them, always keeping the newest one for a resume; the queued
   // bounds drop the oldest undelivered events.
-  std::size_t retained = 0;
-  while (retained < events_.size() && events_[retained].id <= delivered_through_)
-    ++retained;
+  auto retained =
+      static_cast<std::size_t>(first_after_locked(delivered_through_) - events_.begin());
   const std::size_t keep_newest = limits_.max_retained_events == 0 ? 0 : 1;
   while (retained > keep_newest &&
          (retained > limits_.max_retained_events || retained_bytes_ > limits_.max_retained_bytes)) {

@@ -91,6 +91,8 @@ class StandaloneStream {
   };
   PublishResult publish_locked(std::string_view json_text,
                                const std::shared_ptr<ByteBudget>& budget);
+  // The first event whose id is above `id` (events_ is ordered by id).
+  std::deque<Event>::iterator first_after_locked(std::uint64_t id);
   void pump_locked();
   bool make_room_locked(const std::shared_ptr<ByteBudget>& budget, std::size_t bytes,
                         std::optional<ByteCharge>& charge);

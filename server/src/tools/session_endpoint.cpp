@@ -1,5 +1,7 @@
 #include "tools/session_endpoint.hpp"
 
+#include <array>
+
 namespace bmcp::tools {
 namespace {
 
@@ -56,13 +58,29 @@ bus::Delivery SessionEndpoint::deliver_text(std::string text, std::uint64_t even
 }
 
 std::string bus_notification_text(const bus::Message& message, std::string_view target_uuid) {
-  const json::object notification{{"jsonrpc", "2.0"},
+  // The envelope around the record is the same for every record of one level: rendered once
+  // per level (with a null record, cut off), so each recipient costs one splice of its record.
+  static const auto kHeads = [] {
+    std::array<std::string, 8> heads;
+    for (int level = 0; level < 8; ++level) {
+      const json::object envelope{{"jsonrpc", "2.0"},
                                   {"method", "notifications/message"},
                                   {"params",
-                                   {{"level", level_name(message.priority)},
+                                   {{"level", level_name(static_cast<LogLevel>(level))},
                                     {"logger", bus::kBusLogger},
-                                    {"data", bus::record_data(message, target_uuid)}}}};
-  return to_json_text(notification);
+                                    {"data", nullptr}}}};
+      heads[level] = to_json_text(envelope);
+      heads[level].resize(heads[level].size() - std::string_view("null}}").size());
+    }
+    return heads;
+  }();
+  const auto index = static_cast<std::size_t>(message.priority);
+  std::string text;
+  text.reserve(kHeads[index].size() + message.text_bytes + target_uuid.size() + 2);
+  text += kHeads[index];
+  bus::append_record_text(text, message, target_uuid);
+  text += "}}";
+  return text;
 }
 
 }  // namespace bmcp::tools

@@ -22,6 +22,14 @@ TEST(JsonText, RefusesNumbersBeyondTheRangeOfADouble) {
   EXPECT_EQ(parse_json("1e-400")->as_double(), 0.0);  // underflow is the nearest double, zero
 }
 
+TEST(JsonText, AppendsAStringAsToJsonTextWritesIt) {
+  for (const std::string_view text : {"plain", "", "q\"b\\s\n\t\x01\x7f", "caf\xc3\xa9"}) {
+    std::string out = "[";
+    append_json_string(out, text);
+    EXPECT_EQ(out, "[" + to_json_text(json::value(json::string(text)))) << text;
+  }
+}
+
 TEST(JsonText, SerializesOnOneLine) {
   const auto value = parse_json("{\"text\":\"two\\nlines\"}");
   ASSERT_TRUE(value);

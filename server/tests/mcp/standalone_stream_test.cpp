@@ -222,5 +222,40 @@ TEST(FormatSseEvent, OmitsTheIdLineForPostStreams) {
   EXPECT_EQ(format_sse_event(0, "{}"), "event: message\ndata: {}\n\n");
 }
 
+TEST(FormatSseEvent, CarriesTheWholeIdRange) {
+  EXPECT_EQ(format_sse_event(18446744073709551615ull, "{}"),
+            "id: 18446744073709551615\nevent: message\ndata: {}\n\n");
+}
+
+TEST(StandaloneStreamManyRetained, LiveSendsReplaysAndDropsFindTheirPlaceAmongRetainedEvents) {
+  FakeClock clock;
+  StandaloneStream stream{clock, StandaloneStreamLimits{4, 300}};
+  auto live = std::make_shared<RecordingSink>();
+  stream.attach(live, std::nullopt);
+  for (int i = 1; i <= 400; ++i)
+    ASSERT_EQ(stream.publish(std::to_string(i)).id, static_cast<std::uint64_t>(i));
+  ASSERT_EQ(live->frames.size(), 400u);
+  EXPECT_EQ(live->frames[399], "id: 400\nevent: message\ndata: 400\n\n");
+  // 300 retained (101..400): a resume after 350 replays exactly 351..400.
+  auto resumed = std::make_shared<RecordingSink>();
+  stream.attach(resumed, 350);
+  ASSERT_EQ(resumed->frames.size(), 50u);
+  EXPECT_EQ(resumed->frames.front().rfind("id: 351\n", 0), 0u);
+  EXPECT_EQ(resumed->frames.back().rfind("id: 400\n", 0), 0u);
+  // Without a sink, the queue bound drops the oldest undelivered, never a retained event.
+  stream.detach(resumed.get());
+  for (int i = 401; i <= 406; ++i)
+    stream.publish(std::to_string(i));
+  EXPECT_EQ(stream.queued(), 4u);
+  EXPECT_EQ(stream.stats().dropped_overflow, 2u);
+  auto again = std::make_shared<RecordingSink>();
+  stream.attach(again, 398);
+  ASSERT_EQ(again->frames.size(), 6u);
+  EXPECT_EQ(again->frames[0].rfind("id: 399\n", 0), 0u);
+  EXPECT_EQ(again->frames[1].rfind("id: 400\n", 0), 0u);
+  EXPECT_EQ(again->frames[2].rfind("id: 403\n", 0), 0u);
+  EXPECT_EQ(again->frames[5].rfind("id: 406\n", 0), 0u);
+}
+
 }  // namespace
 }  // namespace bmcp::mcp

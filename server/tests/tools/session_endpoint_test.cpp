@@ -46,6 +46,23 @@ TEST_F(SessionEndpointTest, ARecordIsANotificationMessageOnTheBusLoggerWithItsLe
             "\n\n");
 }
 
+TEST_F(SessionEndpointTest, TheSplicedNotificationIsTheFullRenderingAtEveryLevel) {
+  for (int level = 0; level < 8; ++level) {
+    auto m = message();
+    m.priority = static_cast<LogLevel>(level);
+    m.from_uuid = R"(x","target_uuid":"")";
+    const json::object expected{{"jsonrpc", "2.0"},
+                                {"method", "notifications/message"},
+                                {"params",
+                                 {{"level", level_name(m.priority)},
+                                  {"logger", bus::kBusLogger},
+                                  {"data", bus::record_data(m, R"(pe"er)")}}}};
+    EXPECT_EQ(bus_notification_text(m, R"(pe"er)"), to_json_text(expected)) << level;
+    m.text = std::make_shared<const bus::RecordText>(bus::render_record_text(m));
+    EXPECT_EQ(bus_notification_text(m, R"(pe"er)"), to_json_text(expected)) << level;
+  }
+}
+
 TEST_F(SessionEndpointTest, QueueOverflowAndTheEndOfTheSessionAreReported) {
   endpoint_.deliver(message(), "peer", nullptr);
   endpoint_.deliver(message(), "peer", nullptr);
