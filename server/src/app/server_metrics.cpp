@@ -182,6 +182,9 @@ void add_console_relay_collector(metrics::Registry& registry,
         {"published", counts.published}, {"shown", counts.shown}, {"ignored", counts.ignored}};
     for (const auto& [outcome, count] : outcomes)
       writer.sample("blender_mcp_console_relay_events_total", {{"outcome", outcome}}, count);
+    writer.family("blender_mcp_console_relay_messages_total", MetricType::kCounter,
+                  "Messages this node's published console events went out in (batched).");
+    writer.sample("blender_mcp_console_relay_messages_total", {}, counts.batches);
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace bmcp::feedrelay {
@@ -11,8 +12,19 @@ struct ConsoleRelay::Shared {
   console::ConsoleFeed* feed = nullptr;
   std::string node_id;
   std::atomic<std::uint64_t> published{0};
+  std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> shown{0};
   std::atomic<std::uint64_t> ignored{0};
+
+  // A message: one event, or several joined by newlines (encoded events hold none).
+  void hear_batch(const std::string& text) {
+    std::size_t begin = 0;
+    while (begin <= text.size()) {
+      const auto end = std::min(text.find('\n', begin), text.size());
+      hear(text.substr(begin, end - begin));
+      begin = end + 1;
+    }
+  }
 
   void hear(const std::string& text) {
     auto event = decode_relayed(text);
@@ -51,16 +63,19 @@ struct ConsoleRelay::Shared {
 };
 
 ConsoleRelay::ConsoleRelay(console::ConsoleFeed& feed, cluster::SharedStore& store,
-                           std::string node_id)
+                           std::string node_id, std::chrono::milliseconds batch_window)
     : feed_(feed),
       store_(store),
       node_id_(std::move(node_id)),
-      shared_(std::make_shared<Shared>()) {
+      batch_window_(batch_window),
+      shared_(std::make_shared<Shared>()),
+      batcher_([this] { run_batches(); }) {
   shared_->feed = &feed_;
   shared_->node_id = node_id_;
-  store_.subscriber().subscribe(
-      std::string(kChannel),
-      [shared = shared_](const std::string&, const std::string& text) { shared->hear(text); });
+  store_.subscriber().subscribe(std::string(kChannel),
+                                [shared = shared_](const std::string&, const std::string& text) {
+                                  shared->hear_batch(text);
+                                });
 }
 
 ConsoleRelay::~ConsoleRelay() {
@@ -68,6 +83,13 @@ ConsoleRelay::~ConsoleRelay() {
 }
 
 void ConsoleRelay::stop() {
+  {
+    std::lock_guard lock(batch_mutex_);
+    stopping_ = true;
+  }
+  batch_ready_.notify_all();
+  if (batcher_.joinable())
+    batcher_.join();
   {
     std::lock_guard lock(shared_->mutex);
     if (!shared_->feed)
@@ -77,19 +99,56 @@ void ConsoleRelay::stop() {
   store_.subscriber().unsubscribe(std::string(kChannel));
 }
 
+void ConsoleRelay::run_batches() {
+  std::unique_lock lock(batch_mutex_);
+  while (true) {
+    batch_ready_.wait(lock, [this] { return stopping_ || !batch_.empty(); });
+    if (!stopping_)
+      batch_ready_.wait_for(lock, batch_window_, [this] { return stopping_; });
+    std::vector<std::string> events;
+    events.swap(batch_);
+    const bool last = stopping_;
+    lock.unlock();
+    if (!events.empty()) {
+      std::string message;
+      for (const auto& event : events) {
+        if (!message.empty())
+          message += '\n';
+        message += event;
+      }
+      ++shared_->batches;
+      store_.command_async({"PUBLISH", std::string(kChannel), std::move(message)},
+                           [](Result<redis::Reply, std::string> published) {
+                             if (!published)
+                               spdlog::warn("console relay: events were not published: {}",
+                                            published.error());
+                           });
+    }
+    if (last)
+      return;
+    lock.lock();
+  }
+}
+
 RelayCounts ConsoleRelay::counts() const {
-  return RelayCounts{shared_->published.load(), shared_->shown.load(), shared_->ignored.load()};
+  return RelayCounts{shared_->published.load(), shared_->batches.load(), shared_->shown.load(),
+                     shared_->ignored.load()};
 }
 
 void ConsoleRelay::publish(RelayedEvent event) {
   event.node_id = node_id_;
+  auto text = encode_relayed(event);
+  bool first = false;
+  {
+    std::lock_guard lock(batch_mutex_);
+    if (stopping_)
+      return;
+    first = batch_.empty();
+    batch_.push_back(std::move(text));
+  }
   ++shared_->published;
-  store_.command_async({"PUBLISH", std::string(kChannel), encode_relayed(event)},
-                       [](Result<redis::Reply, std::string> published) {
-                         if (!published)
-                           spdlog::warn("console relay: an event was not published: {}",
-                                        published.error());
-                       });
+  if (first)
+    batch_ready_.notify_one();
 }
 
 void ConsoleRelay::publish_job(RelayedKind kind, const std::string& user_id,

@@ -125,6 +125,43 @@ TEST_F(ConsoleRelayTest, AJobStartedOnOneNodeIsListedOnTheOtherAndItsTimeOutToo)
   EXPECT_EQ(occurrences(a_->seen(), "event: job\n"), 2u);
 }
 
+TEST_F(ConsoleRelayTest, ABurstOfEventsTravelsInFewMessagesInOrderEachShownOnce) {
+  for (int i = 0; i < 50; ++i) {
+    bus::SendRequest request;
+    request.route = bus::Route::broadcast();
+    request.payload = json::object{{"text", "burst-" + std::to_string(i) + "-end"}};
+    request.origin = "llm-1";
+    a_->relay->on_send("demo", request, bus::SendOutcome{});
+  }
+  ASSERT_TRUE(eventually([this] { return b_->relay->counts().shown == 50; }));
+  const auto counts = a_->relay->counts();
+  EXPECT_EQ(counts.published, 50u);
+  EXPECT_LT(counts.batches, 10u);  // 50 events in a few 10 ms windows, not 50 messages
+  const auto page = b_->seen();
+  std::size_t last = 0;
+  for (int i = 0; i < 50; ++i) {
+    const auto at = page.find("burst-" + std::to_string(i) + "-end");
+    ASSERT_NE(at, std::string::npos) << i;
+    EXPECT_GT(at, last) << "event " << i << " out of order";
+    last = at;
+    EXPECT_EQ(occurrences(page, "burst-" + std::to_string(i) + "-end"), 1u);
+  }
+  // A message with a bad line among good ones: the good ones are shown, the bad one counted.
+  ASSERT_TRUE(a_->store.command({"PUBLISH", std::string(ConsoleRelay::kChannel), "not json"}));
+  ASSERT_TRUE(eventually([this] { return b_->relay->counts().ignored == 1; }));
+}
+
+TEST_F(ConsoleRelayTest, StoppingPublishesWhatWaits) {
+  a_.emplace(redis_.url(), "node-a2");
+  ASSERT_TRUE(eventually([this] {
+    auto reply = b_->store.command({"PUBSUB", "NUMSUB", std::string(ConsoleRelay::kChannel)});
+    return reply && reply->elements.size() == 2 && reply->elements[1].integer == 2;
+  }));
+  a_->relay->on_job_forgotten("demo", "job-1");
+  a_->relay->stop();  // inside the batch window: the event still goes out
+  EXPECT_TRUE(eventually([this] { return b_->relay->counts().shown == 1; }));
+}
+
 TEST_F(ConsoleRelayTest, TextThatIsNoEventIsIgnoredAndCounted) {
   const std::vector<std::string> bad_texts{
       "not json", R"({"v":1,"node":"x","user":"demo","kind":"?"})", "bmcp:console"};
