@@ -42,6 +42,11 @@ struct ConsoleSessionLimits {
   std::size_t max_per_user = 16;    // the user's oldest session is signed out beyond it
 };
 
+// A new session of `user` (fresh id and CSRF token) created at `created_at` (Unix seconds) and
+// `now` (steady), its deadlines from `limits`: what both implementations start from.
+ConsoleSession new_console_session(ConsoleUser user, std::string client_address, double created_at,
+                                   SteadyTime now, const ConsoleSessionLimits& limits);
+
 // The console's sign-ins (docs/console.md): in this process (MemoryConsoleSessions, one node)
 // or in the cluster's shared store (signins::RedisConsoleSessions), where every node sees
 // every sign-in. Every call but limits() and set_mcp_session() fails when the sessions live in a

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "core/random.hpp"
-
 namespace bmcp::console {
 
 MemoryConsoleSessions::MemoryConsoleSessions(const Clock& clock, ConsoleSessionLimits limits)
@@ -12,15 +10,8 @@ MemoryConsoleSessions::MemoryConsoleSessions(const Clock& clock, ConsoleSessionL
 Result<ConsoleSession, std::string> MemoryConsoleSessions::create(ConsoleUser user,
                                                                   std::string client_address) {
   const auto now = clock_.steady_now();
-  ConsoleSession session;
-  session.id = random_hex(32);
-  session.csrf_token = random_hex(32);
-  session.user = std::move(user);
-  session.client_address = std::move(client_address);
-  session.created_at = clock_.unix_seconds();
-  session.last_seen = session.created_at;
-  session.absolute_expiry = now + limits_.absolute;
-  session.expires = std::min(now + limits_.idle, session.absolute_expiry);
+  auto session = new_console_session(std::move(user), std::move(client_address),
+                                     clock_.unix_seconds(), now, limits_);
   std::lock_guard lock(mutex_);
   expire_locked(now);
   const auto& name = session.user.username;

@@ -286,6 +286,16 @@ WebReply AuthorizationServer::authorize_checked(const WebRequest& request, const
       reply.headers.emplace_back("Set-Cookie", set);
     return reply;
   };
+  // Back to the client with `query` (a code or an error), its state and this issuer.
+  auto back_to_client = [&](std::string query) {
+    if (!checked.state.empty())
+      query += "&state=" + url_encode(checked.state);
+    query += "&iss=" + url_encode(urls.issuer);
+    auto reply = redirect(with_query(checked.redirect_uri, query));
+    for (auto& set : set_cookies)
+      reply.headers.emplace_back("Set-Cookie", set);
+    return reply;
+  };
   // The signed-in account of this browser, if its cookie is valid and the account unchanged.
   auto signed_in = [&]() -> std::optional<auth::UserRecord> {
     const auto session = browser_.read_session(cookie(BrowserSessions::kSessionCookie), now());
@@ -308,14 +318,7 @@ WebReply AuthorizationServer::authorize_checked(const WebRequest& request, const
       throw auth::StoreError(added.error().message);
     spdlog::info("oauth: {} allowed client {} ({})", user.username, checked.client.client_id,
                  shown.name);
-    std::string query = "code=" + url_encode(code);
-    if (!checked.state.empty())
-      query += "&state=" + url_encode(checked.state);
-    query += "&iss=" + url_encode(urls.issuer);
-    auto reply = redirect(with_query(checked.redirect_uri, query));
-    for (auto& set : set_cookies)
-      reply.headers.emplace_back("Set-Cookie", set);
-    return reply;
+    return back_to_client("code=" + url_encode(code));
   };
   // A built-in client is this server's own page: nothing to consent to, the code goes at once.
   const bool first_party = first_party_client(checked.client.client_id).has_value();
@@ -392,15 +395,8 @@ WebReply AuthorizationServer::authorize_checked(const WebRequest& request, const
     }
     if (action == "allow")
       return grant_code(*user);
-    std::string query =
-        "error=access_denied&error_description=" + url_encode("The person refused access");
-    if (!checked.state.empty())
-      query += "&state=" + url_encode(checked.state);
-    query += "&iss=" + url_encode(urls.issuer);
-    auto reply = redirect(with_query(checked.redirect_uri, query));
-    for (auto& set : set_cookies)
-      reply.headers.emplace_back("Set-Cookie", set);
-    return reply;
+    return back_to_client("error=access_denied&error_description=" +
+                          url_encode("The person refused access"));
   } catch (const auth::StoreUnavailable&) {
     return error_page_reply(503, "Try again shortly",
                             "The user store cannot be reached right now.");

@@ -8,7 +8,6 @@
 #include <map>
 
 #include "core/json_text.hpp"
-#include "core/random.hpp"
 #include "oauth/secrets.hpp"
 
 namespace bmcp::signins {
@@ -101,16 +100,9 @@ std::int64_t RedisConsoleSessions::now_ms() const {
 Result<ConsoleSession, std::string> RedisConsoleSessions::create(console::ConsoleUser user,
                                                                  std::string client_address) {
   const auto now = now_ms();
-  const auto steady_now = clock_.steady_now();
-  ConsoleSession session;
-  session.id = random_hex(32);
-  session.csrf_token = random_hex(32);
-  session.user = std::move(user);
-  session.client_address = std::move(client_address);
-  session.created_at = static_cast<double>(now) / 1000.0;
-  session.last_seen = session.created_at;
-  session.absolute_expiry = steady_now + limits_.absolute;
-  session.expires = std::min(steady_now + limits_.idle, session.absolute_expiry);
+  const auto session =
+      new_console_session(std::move(user), std::move(client_address),
+                          static_cast<double>(now) / 1000.0, clock_.steady_now(), limits_);
   auto created =
       store_.call("bmcp_console_create",
                   {session_digest(session.id), session.user.username, std::to_string(now),
