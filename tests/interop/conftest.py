@@ -12,6 +12,7 @@ from typing import Iterator
 import pytest
 
 from interop.common import login
+from support.https_documents import DocumentServer
 from support.server_process import ServerProcess, binary_path, start_server
 
 
@@ -37,3 +38,20 @@ def server() -> Iterator[ServerProcess]:
 @pytest.fixture
 def token(server: ServerProcess) -> str:
     return login(server.base_url)["access_token"]
+
+
+@pytest.fixture(scope="module")
+def documents() -> Iterator[DocumentServer]:
+    """An https server on loopback for Client ID Metadata Documents, with its own test CA."""
+    served = DocumentServer()
+    yield served
+    served.close()
+
+
+@pytest.fixture(scope="module")
+def document_server(documents: DocumentServer) -> Iterator[ServerProcess]:
+    """A fixture server that trusts the documents' test CA and may fetch from 127.0.0.1."""
+    proc = start_server("--conformance-fixtures", "--oauth-metadata-allow", "127.0.0.1",
+                        "--oauth-metadata-ca-file", str(documents.ca_file))
+    yield proc
+    proc.stop()

@@ -21,8 +21,7 @@ from mcp.client.streamable_http import create_mcp_http_client, streamable_http_c
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 
 from interop.common import SIMPLE_TEXT
-from support.https_documents import DocumentServer
-from support.server_process import DEMO_PASSWORD, start_server
+from support.server_process import DEMO_PASSWORD
 
 pytestmark = pytest.mark.filterwarnings("ignore:The logging capability is deprecated")
 
@@ -152,22 +151,6 @@ def test_the_sdk_oauth_client_connects_with_the_url_alone(server):
 
 
 # Client ID Metadata Documents --------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def documents():
-    served = DocumentServer()
-    yield served
-    served.close()
-
-
-@pytest.fixture(scope="module")
-def document_server(documents):
-    """A fixture server that trusts the documents' test CA and may fetch from 127.0.0.1."""
-    proc = start_server("--conformance-fixtures", "--oauth-metadata-allow", "127.0.0.1",
-                        "--oauth-metadata-ca-file", str(documents.ca_file))
-    yield proc
-    proc.stop()
 
 
 async def _document_flow(server, client_metadata_url: str) -> dict[str, Any]:

@@ -12,8 +12,7 @@ import os
 import pytest
 
 from interop.common import NODE22, NODE_DIR, SIMPLE_TEXT, require, run_json
-from support.https_documents import DocumentServer
-from support.server_process import DEMO_PASSWORD, start_server
+from support.server_process import DEMO_PASSWORD
 
 CALLBACK = "http://127.0.0.1:47124/callback"  # the one of sdk_oauth_client.mjs
 
@@ -45,21 +44,6 @@ def _assert_revoked(report: dict, server) -> None:
     assert report["call_after_revoke"] == [SIMPLE_TEXT]
     assert report["tokens_saved_after_revoke"] == 0
     assert report["authorizations"] == 1
-
-
-@pytest.fixture(scope="module")
-def documents():
-    served = DocumentServer()
-    yield served
-    served.close()
-
-
-@pytest.fixture(scope="module")
-def document_server(documents):
-    proc = start_server("--conformance-fixtures", "--oauth-metadata-allow", "127.0.0.1",
-                        "--oauth-metadata-ca-file", str(documents.ca_file))
-    yield proc
-    proc.stop()
 
 
 def test_typescript_sdk_oauth_client_connects_with_a_client_metadata_document(document_server, documents):

@@ -69,29 +69,29 @@ void SessionFeed::wake(const std::string& message) {
   offer(member, {id, std::string_view(message).substr(third + 1)});
 }
 
-void SessionFeed::offer(const std::string& member, Entry entry) {
-  std::shared_ptr<Feed> feed;
-  std::string after;
-  bool follows = false;
-  {
-    std::lock_guard lock(mutex_);
-    const auto found = feeds_.find(member);
-    if (found == feeds_.end())
-      return;
-    feed = found->second;
-    if (feed->reading) {
-      feed->again = true;
-      return;
-    }
-    feed->reading = true;
-    feed->again = false;
-    after = feed->last_id;
-    follows = entry.id > 0 && after == "0-" + std::to_string(entry.id - 1);
+std::optional<SessionFeed::ReadStart> SessionFeed::start_reading(const std::string& member) {
+  std::lock_guard lock(mutex_);
+  const auto found = feeds_.find(member);
+  if (found == feeds_.end())
+    return std::nullopt;
+  const auto& feed = found->second;
+  if (feed->reading) {
+    feed->again = true;  // the read under way reads again when it is done
+    return std::nullopt;
   }
-  if (follows)
-    deliver(member, feed, {entry}, false);
+  feed->reading = true;
+  feed->again = false;
+  return ReadStart{feed, feed->last_id};
+}
+
+void SessionFeed::offer(const std::string& member, Entry entry) {
+  auto start = start_reading(member);
+  if (!start)
+    return;
+  if (entry.id > 0 && start->after == "0-" + std::to_string(entry.id - 1))
+    deliver(member, start->feed, {entry}, false);
   else
-    read(member, feed, std::move(after));
+    read(member, start->feed, std::move(start->after));
 }
 
 void SessionFeed::serve(const std::string& member, std::shared_ptr<bus::Endpoint> endpoint,
@@ -131,23 +131,8 @@ void SessionFeed::fetch_all() {
 }
 
 void SessionFeed::fetch(const std::string& member) {
-  std::shared_ptr<Feed> feed;
-  std::string after;
-  {
-    std::lock_guard lock(mutex_);
-    const auto found = feeds_.find(member);
-    if (found == feeds_.end())
-      return;
-    feed = found->second;
-    if (feed->reading) {
-      feed->again = true;
-      return;
-    }
-    feed->reading = true;
-    feed->again = false;
-    after = feed->last_id;
-  }
-  read(member, feed, std::move(after));
+  if (auto start = start_reading(member))
+    read(member, start->feed, std::move(start->after));
 }
 
 void SessionFeed::read(const std::string& member, const std::shared_ptr<Feed>& feed,

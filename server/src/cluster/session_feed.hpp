@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,13 @@ class SessionFeed {
     std::string_view text;
   };
   void wake(const std::string& message);
+  // The feed of `member` and the last id taken, marked as reading; nullopt when the member is
+  // not served here or a read is under way (which then reads again once it is done).
+  struct ReadStart {
+    std::shared_ptr<Feed> feed;
+    std::string after;
+  };
+  std::optional<ReadStart> start_reading(const std::string& member);
   // Delivers `entry` when it follows the last record taken; reads the stream otherwise.
   void offer(const std::string& member, Entry entry);
   void fetch(const std::string& member);
