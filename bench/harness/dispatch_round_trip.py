@@ -13,17 +13,20 @@ LEVELS = (1, 8, 32)
 TOOL = "blender_get_scene_info"
 
 
-def run(ctx: Context) -> dict:
+BUSY_POLL_US = 200
+
+
+def _run_levels(ctx: Context, label: str, extra_args: list[str]) -> dict:
     results: dict[int, dict] = {}
-    ours = processes.start_blender_mcp(ctx.binary, ctx.data_dir, ctx.log("p2-blender-mcp"), ctx.server_cpus,
-                                       ctx.server_threads, ctx.admin_password)
+    ours = processes.start_blender_mcp(ctx.binary, ctx.data_dir, ctx.log(f"p2-blender-mcp-{label}"), ctx.server_cpus,
+                                       ctx.server_threads, ctx.admin_password, extra_args=extra_args)
     peer = None
     try:
         token = login(ours.base_url, ctx.user(0), ctx.user_password)
         peer, _ = processes.start_logged(
             "bench_peer", processes.pinned([ctx.program("bench_peer"), "--url", ours.mcp_url, "--token", token,
                                             "--uuid", "blender-bench-peer"], ctx.load_cpus),
-            ctx.log("p2-peer"), re.compile(r"ready blender-bench-peer"))
+            ctx.log(f"p2-peer-{label}"), re.compile(r"ready blender-bench-peer"))
         for clients in LEVELS:
             cmd = [ctx.program("bench_load"), "--url", ours.mcp_url, "--token", token, "--clients", str(clients),
                    "--tool", TOOL, "--arguments", '{"target_uuid":"blender-bench-peer"}', "--peer-time",
@@ -35,3 +38,11 @@ def run(ctx: Context) -> dict:
             processes.stop(peer)
         ours.stop()
     return results
+
+
+def run(ctx: Context) -> dict:
+    """The server as it starts by default (its I/O thread sleeps in epoll_wait as soon as it has
+    nothing to do), and with --busy-poll-us (it polls that long first)."""
+    return {"sleeping": _run_levels(ctx, "sleeping", []),
+            "busy_poll": _run_levels(ctx, "busy-poll", ["--busy-poll-us", str(BUSY_POLL_US)]),
+            "busy_poll_us": BUSY_POLL_US}

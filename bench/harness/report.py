@@ -67,6 +67,7 @@ def protocol_overhead(p1: dict) -> list[str]:
 
 
 def dispatch(p2: dict) -> list[str]:
+    poll_us = p2["busy_poll_us"]
     lines = ["## 2. Dispatch round trip: `blender_get_scene_info` → bus → fast C++ peer → `blender_job_update`",
              "",
              "N LLM sessions call the dispatch tool in a closed loop; `bench_peer` answers each `command_dispatch` "
@@ -74,14 +75,20 @@ def dispatch(p2: dict) -> list[str]:
              "the event to starting to write the reply, queueing for its single POST connection included). "
              "No SDK offers a dispatch bus, so there is no contender; the ratio is against the 200 µs target.",
              "",
+             f"Two servers: as started by default (its I/O thread sleeps in `epoll_wait` as soon as it has nothing "
+             f"to do, so each request and each reply first wakes it), and with `--busy-poll-us {poll_us}` (it polls "
+             f"for {poll_us} µs after its last event before it sleeps, keeping its core busy while traffic flows).",
+             "",
              "| Workload | round trips/s | round trip p50 / p99 µs | server-added p50 / p99 µs "
              "| peer time p50 / p99 µs | server-added p50 vs 200 µs target |",
              "|---|---:|---:|---:|---:|---:|"]
-    for clients in sorted(p2, key=int):
-        r = p2[clients]
-        lines.append(f"| {clients} LLM session{'s' if int(clients) > 1 else ''}{_errors(r)} | {_n(r['rps'])} "
-                     f"| {_lat(r)} | {_lat(r, 'server_added')} | {_lat(r, 'peer')} "
-                     f"| {r['server_added']['p50_us'] / 200:.2f}× |")
+    for mode, label in (("sleeping", "default"), ("busy_poll", f"--busy-poll-us {poll_us}")):
+        runs = p2[mode]
+        for clients in sorted(runs, key=int):
+            r = runs[clients]
+            lines.append(f"| {clients} LLM session{'s' if int(clients) > 1 else ''}, {label}{_errors(r)} "
+                         f"| {_n(r['rps'])} | {_lat(r)} | {_lat(r, 'server_added')} | {_lat(r, 'peer')} "
+                         f"| {r['server_added']['p50_us'] / 200:.2f}× |")
     return lines
 
 
@@ -323,9 +330,10 @@ def targets(parts: dict) -> list[str]:
         row("64 clients: ≥ 40% of the HTTP ceiling", f"{100 * o['rps'] / w['rps']:.0f}%", o["rps"] >= 0.4 * w["rps"])
     p2 = parts.get("2")
     if p2:
-        r = p2.get(1) or p2.get("1")
-        row("Server-added dispatch latency p50 < 200 µs (1 session)", f"{r['server_added']['p50_us']:,.0f} µs",
-            r["server_added"]["p50_us"] < 200)
+        for mode, label in (("sleeping", "default"), ("busy_poll", f"--busy-poll-us {p2['busy_poll_us']}")):
+            r = _level(p2[mode], 1)
+            row(f"Server-added dispatch latency p50 < 200 µs (1 session, {label})",
+                f"{r['server_added']['p50_us']:,.0f} µs", r["server_added"]["p50_us"] < 200)
     p4 = parts.get("4")
     if p4:
         ours = p4["blender-mcp"]

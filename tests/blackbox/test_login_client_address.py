@@ -117,6 +117,10 @@ def test_trusted_proxies_can_come_from_the_environment(spawn):
     (["--max-connections", "0"], {}, "--max-connections must be greater than 0, got '0'"),
     ([], {"BLENDER_MCP_MAX_CONNECTIONS": "lots"},
      "BLENDER_MCP_MAX_CONNECTIONS must be a positive integer, got 'lots'"),
+    (["--busy-poll-us", "20000"], {},
+     "--busy-poll-us must be between 0 and 10000 (microseconds), got '20000'"),
+    ([], {"BLENDER_MCP_BUSY_POLL_US": "soon"},
+     "BLENDER_MCP_BUSY_POLL_US must be a whole number of microseconds, got 'soon'"),
 ])
 def test_a_bad_setting_exits_2_naming_it(tmp_path, args, env, message):
     result = expect_startup_refused("serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",

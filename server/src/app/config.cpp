@@ -85,6 +85,28 @@ Result<std::int64_t, Error> parse_positive(std::string_view source, std::string_
   return value;
 }
 
+// Busy polling (ServerOptions::busy_poll) beyond 10 ms would only burn a core for nothing: a
+// wake-up costs tens of microseconds.
+constexpr std::int64_t kMaxBusyPollMicroseconds = 10'000;
+
+Result<std::int64_t, Error> check_busy_poll(std::string_view source, std::int64_t value) {
+  if (value < 0 || value > kMaxBusyPollMicroseconds) {
+    return Unexpected{fmt::format("{} must be between 0 and {} (microseconds), got '{}'", source,
+                                  kMaxBusyPollMicroseconds, value)};
+  }
+  return value;
+}
+
+Result<std::int64_t, Error> parse_busy_poll(std::string_view source, std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return Unexpected{
+        fmt::format("{} must be a whole number of microseconds, got '{}'", source, text)};
+  }
+  return check_busy_poll(source, value);
+}
+
 Result<std::uint16_t, Error> check_port(std::string_view source, std::int64_t value,
                                         bool allow_zero) {
   if (value < (allow_zero ? 0 : 1) || value > 65535) {
@@ -234,6 +256,7 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
                                                             "log_format",
                                                             "allowed_origins",
                                                             "threads",
+                                                            "busy_poll_us",
                                                             "max_connections",
                                                             "trusted_proxies",
                                                             "public_url",
@@ -349,6 +372,15 @@ Result<void, Error> apply_toml_table(ServerConfig& config, const toml::table& ta
       return wrong_type("threads", "a positive integer");
     }
     config.threads = static_cast<std::size_t>(node->value<std::int64_t>().value());
+  }
+  if (const auto* node = table.get("busy_poll_us")) {
+    if (!node->is_integer())
+      return wrong_type("busy_poll_us", "an integer");
+    auto value = check_busy_poll(fmt::format("config file {}: 'busy_poll_us'", path),
+                                 node->value<std::int64_t>().value());
+    if (!value)
+      return Unexpected{value.error()};
+    config.busy_poll_us = *value;
   }
   if (const auto* node = table.get("max_connections")) {
     if (!node->is_integer() || node->value<std::int64_t>().value() <= 0) {
@@ -521,6 +553,12 @@ Result<void, Error> apply_env(ServerConfig& config, const EnvLookup& env) {
   if (auto origins = non_empty(env("BLENDER_MCP_ALLOWED_ORIGINS"))) {
     config.allowed_origins = split_list(*origins);
   }
+  if (auto text = non_empty(env("BLENDER_MCP_BUSY_POLL_US"))) {
+    auto value = parse_busy_poll("BLENDER_MCP_BUSY_POLL_US", *text);
+    if (!value)
+      return Unexpected{value.error()};
+    config.busy_poll_us = *value;
+  }
   if (auto text = non_empty(env("BLENDER_MCP_MAX_CONNECTIONS"))) {
     auto number = parse_positive("BLENDER_MCP_MAX_CONNECTIONS", *text);
     if (!number)
@@ -611,6 +649,12 @@ Result<void, Error> apply_flags(ServerConfig& config, const ServeFlags& flags) {
           fmt::format("--threads must be between 1 and 256, got '{}'", *flags.threads)};
     }
     config.threads = static_cast<std::size_t>(*flags.threads);
+  }
+  if (flags.busy_poll_us) {
+    auto value = check_busy_poll("--busy-poll-us", *flags.busy_poll_us);
+    if (!value)
+      return Unexpected{value.error()};
+    config.busy_poll_us = *value;
   }
   if (flags.max_connections) {
     if (*flags.max_connections <= 0) {

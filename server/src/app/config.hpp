@@ -63,6 +63,9 @@ struct ServerConfig {
   std::optional<BindAddress> metrics_bind;
   std::vector<std::string> allowed_origins;
   std::size_t threads = 2;
+  // Microseconds each I/O thread keeps polling after its last event before it sleeps
+  // (http::ServerOptions::busy_poll); 0 sleeps at once.
+  std::int64_t busy_poll_us = 0;
   // Connections served at once; nullopt: as many as RLIMIT_NOFILE allows. Either way `serve`
   // lowers it to what the descriptor limit allows (http::effective_max_connections).
   std::optional<std::int64_t> max_connections;
@@ -109,6 +112,7 @@ struct ServeFlags {
   std::optional<std::string> log_format;
   std::optional<std::string> metrics_bind;  // HOST:PORT
   std::optional<std::int64_t> threads;
+  std::optional<std::int64_t> busy_poll_us;
   std::optional<std::int64_t> max_connections;
   std::optional<std::int64_t> max_image_bytes;
   // Each --trusted-proxy value; a value may itself be a comma-separated list.

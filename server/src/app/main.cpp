@@ -82,6 +82,9 @@ int main(int argc, char** argv) {
                     "HOST:PORT of a second listener that serves GET /metrics without "
                     "authentication (default: /metrics on the main listener, admins only)");
     app->add_option("--threads", flags.threads, "I/O threads (default 2)");
+    app->add_option("--busy-poll-us", flags.busy_poll_us,
+                    "Microseconds each I/O thread keeps polling after its last event before it "
+                    "sleeps: lower latency for a busy core (default 0, sleep at once; max 10000)");
     app->add_option("--max-connections", flags.max_connections,
                     "Connections served at once (default and ceiling: RLIMIT_NOFILE - 80)");
     app->add_option("--max-image-bytes", flags.max_image_bytes,

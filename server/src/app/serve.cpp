@@ -351,6 +351,11 @@ int run_serve(const ServerConfig& config) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
+  options.busy_poll = std::chrono::microseconds(config.busy_poll_us);
+  if (config.busy_poll_us > 0) {
+    spdlog::info("each of the {} I/O threads polls for {} us after its last event before it sleeps",
+                 config.threads, config.busy_poll_us);
+  }
   options.limits.max_stream_buffer_bytes = static_cast<std::size_t>(config.stream_buffer_bytes);
   options.limits.keepalive_interval = std::chrono::seconds(config.keepalive_seconds);
   options.limits.max_connections = max_connections(config);

@@ -604,6 +604,31 @@ struct HttpServer::Impl {
   ServerStats stats;
 };
 
+namespace {
+
+// One I/O thread's loop: io_context::run(), or with `busy_poll` a loop that handles ready work
+// (poll() asks epoll without waiting) and sleeps in run_one() only once nothing has come for
+// `busy_poll`. Both end when the io_context stops.
+void run_io_thread(net::io_context& io, std::chrono::microseconds busy_poll) {
+  if (busy_poll.count() <= 0) {
+    io.run();
+    return;
+  }
+  using Clock = std::chrono::steady_clock;
+  auto last_work = Clock::now();
+  while (!io.stopped()) {
+    if (io.poll() > 0) {
+      last_work = Clock::now();
+    } else if (Clock::now() - last_work >= busy_poll) {
+      if (io.run_one() == 0)
+        return;
+      last_work = Clock::now();
+    }
+  }
+}
+
+}  // namespace
+
 HttpServer::HttpServer(ServerOptions options, Handler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
@@ -645,9 +670,9 @@ void HttpServer::run(std::function<void()> on_signal) {
   net::co_spawn(impl_->accept_strand, impl_->accept_loop(), net::detached);
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < impl_->options.threads; ++i) {
-    threads.emplace_back([this] { impl_->io.run(); });
+    threads.emplace_back([this] { run_io_thread(impl_->io, impl_->options.busy_poll); });
   }
-  impl_->io.run();
+  run_io_thread(impl_->io, impl_->options.busy_poll);
   for (auto& thread : threads)
     thread.join();
 }

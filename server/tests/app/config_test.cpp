@@ -228,6 +228,43 @@ TEST_F(LoadConfigTest, MaxConnectionsMustBePositive) {
             std::string::npos);
 }
 
+TEST_F(LoadConfigTest, BusyPollIsOffByDefaultAndComesFromFileEnvironmentOrFlag) {
+  EXPECT_EQ(load_config({}, env())->busy_poll_us, 0);
+  ServeFlags flags;
+  flags.config_file = write_toml("busy_poll_us = 100\n");
+  EXPECT_EQ(load_config(flags, env())->busy_poll_us, 100);
+  env_["BLENDER_MCP_BUSY_POLL_US"] = "200";
+  EXPECT_EQ(load_config(flags, env())->busy_poll_us, 200);
+  flags.busy_poll_us = 0;
+  EXPECT_EQ(load_config(flags, env())->busy_poll_us, 0);
+}
+
+TEST_F(LoadConfigTest, BusyPollOutsideItsRangeIsRefusedNamingTheSetting) {
+  ServeFlags flags;
+  flags.busy_poll_us = 10'001;
+  auto from_flag = load_config(flags, env());
+  ASSERT_FALSE(from_flag.ok());
+  EXPECT_EQ(from_flag.error(),
+            "--busy-poll-us must be between 0 and 10000 (microseconds), got '10001'");
+  flags.busy_poll_us = -1;
+  EXPECT_FALSE(load_config(flags, env()).ok());
+  env_["BLENDER_MCP_BUSY_POLL_US"] = "50us";
+  auto from_env = load_config({}, env());
+  ASSERT_FALSE(from_env.ok());
+  EXPECT_EQ(from_env.error(),
+            "BLENDER_MCP_BUSY_POLL_US must be a whole number of microseconds, got '50us'");
+  env_.clear();
+  flags = {};
+  flags.config_file = write_toml("busy_poll_us = 1.5\n");
+  auto from_file = load_config(flags, env());
+  ASSERT_FALSE(from_file.ok());
+  EXPECT_NE(from_file.error().find("'busy_poll_us' must be an integer"), std::string::npos);
+  flags.config_file = write_toml("busy_poll_us = 20000\n");
+  auto too_long = load_config(flags, env());
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_NE(too_long.error().find("'busy_poll_us' must be between 0 and 10000"), std::string::npos);
+}
+
 TEST_F(LoadConfigTest, TrustedProxiesComeFromListsInFileEnvironmentOrFlags) {
   EXPECT_TRUE(load_config({}, env())->trusted_proxies.empty());
   ServeFlags flags;

@@ -272,6 +272,42 @@ TEST_F(HttpServerOnFourThreadsTest, StopWhileConnectionsKeepArrivingEndsRun) {
   thread_ = std::thread([] {});  // for TearDown, which stops the stopped server again
 }
 
+// Busy polling changes only how the I/O threads wait: everything is served as before, also after
+// a pause long enough for the threads to go back to sleep, and stop() still ends run().
+class HttpServerBusyPollingTest : public HttpServerTest {
+ protected:
+  void adjust(ServerOptions& options) override {
+    options.threads = 2;
+    options.busy_poll = std::chrono::microseconds(300);
+  }
+};
+
+TEST_F(HttpServerBusyPollingTest, ServesRequestsAndEventStreamsBeforeAndAfterTheThreadsSleep) {
+  RawClient client(port_);
+  ASSERT_TRUE(client.connected());
+  for (int i = 0; i < 3; ++i) {
+    client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nping");
+    EXPECT_NE(client.read_until("}").find("\"detail\":\"ping\""), std::string::npos);
+    // Far beyond the polling time: the next request finds both threads asleep.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  RawClient events(port_);
+  ASSERT_TRUE(events.connected());
+  events.send("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const auto body = events.read_until("0\r\n\r\n");
+  EXPECT_LT(body.find("data: one"), body.find("data: two"));
+}
+
+TEST_F(HttpServerBusyPollingTest, StopEndsRunWhileTheThreadsPoll) {
+  RawClient client(port_);
+  ASSERT_TRUE(client.connected());
+  client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_NE(client.read_until("}").find("200 OK"), std::string::npos);
+  server_->stop();  // within the polling time of that request
+  thread_.join();
+  thread_ = std::thread([] {});  // for TearDown, which stops the stopped server again
+}
+
 // One connection is served; one more may ask for /health within a second.
 class HttpServerAtItsLimitTest : public HttpServerTest {
  protected:
