@@ -211,7 +211,8 @@ std::string failure(std::string_view step, const boost::system::error_code& erro
 
 }  // namespace
 
-Result<std::unique_ptr<HttpsFetcher>, std::string> HttpsFetcher::create(FetchOptions options) {
+Result<std::unique_ptr<HttpsFetcher::Tls>, std::string> HttpsFetcher::make_tls(
+    const FetchOptions& options) {
   auto tls = std::make_unique<Tls>();
   boost::system::error_code error;
   tls->context.set_default_verify_paths(error);
@@ -226,11 +227,33 @@ Result<std::unique_ptr<HttpsFetcher>, std::string> HttpsFetcher::create(FetchOpt
   }
   ::SSL_CTX_set_min_proto_version(tls->context.native_handle(), TLS1_2_VERSION);
   tls->context.set_verify_mode(ssl::verify_peer);
+  return tls;
+}
+
+Result<std::unique_ptr<HttpsFetcher>, std::string> HttpsFetcher::create(FetchOptions options) {
+  std::unique_ptr<Tls> tls;
+  if (!options.extra_ca_file.empty()) {
+    auto made = make_tls(options);
+    if (!made)
+      return Unexpected{made.error()};
+    tls = std::move(*made);
+  }
   return std::unique_ptr<HttpsFetcher>(new HttpsFetcher(std::move(options), std::move(tls)));
 }
 
 HttpsFetcher::HttpsFetcher(FetchOptions options, std::unique_ptr<Tls> tls)
     : options_(std::move(options)), tls_(std::move(tls)) {}
+
+Result<HttpsFetcher::Tls*, std::string> HttpsFetcher::tls() const {
+  std::lock_guard lock(tls_mutex_);
+  if (!tls_) {
+    auto made = make_tls(options_);
+    if (!made)
+      return Unexpected{made.error()};
+    tls_ = std::move(*made);
+  }
+  return tls_.get();
+}
 
 HttpsFetcher::~HttpsFetcher() = default;
 
@@ -261,8 +284,11 @@ Result<FetchedBody, std::string> HttpsFetcher::get(std::string_view url) const {
     endpoints.push_back(endpoint_of(address, target->port));
   }
 
+  auto tls = this->tls();
+  if (!tls)
+    return Unexpected{tls.error()};
   asio::io_context io;
-  beast::ssl_stream<beast::tcp_stream> stream(io, tls_->context);
+  beast::ssl_stream<beast::tcp_stream> stream(io, (*tls)->context);
   if (!target->host_is_address &&
       ::SSL_set_tlsext_host_name(stream.native_handle(), target->host.c_str()) != 1) {
     return Unexpected{std::string("cannot set the TLS server name")};

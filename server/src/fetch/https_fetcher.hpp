@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,9 @@ struct FetchedBody {
 // Thread safety: get() may be called from several threads at once; each call blocks its
 // thread for at most time_limit (a name resolution still running then is left to finish on a
 // thread of its own).
+// The TLS context (the system's CAs parsed, several MiB of a process's memory) is made by the
+// first get(), so a server that never fetches never pays for it; with an extra_ca_file it is
+// made by create(), so that a bad file is an error at start-up.
 class HttpsFetcher {
  public:
   // Fails when extra_ca_file cannot be read as PEM certificates.
@@ -57,9 +61,13 @@ class HttpsFetcher {
  private:
   struct Tls;
   HttpsFetcher(FetchOptions options, std::unique_ptr<Tls> tls);
+  static Result<std::unique_ptr<Tls>, std::string> make_tls(const FetchOptions& options);
+  // The context, made on the first call when create() did not make it.
+  Result<Tls*, std::string> tls() const;
 
   FetchOptions options_;
-  std::unique_ptr<Tls> tls_;
+  mutable std::mutex tls_mutex_;
+  mutable std::unique_ptr<Tls> tls_;  // under tls_mutex_ until set, then never changed
 };
 
 }  // namespace bmcp::fetch
