@@ -15,9 +15,15 @@ import threading
 from typing import Callable, Iterator, Optional
 
 Reporter = Callable[..., None]
+# Waits at most the given seconds until the add-on's network threads run no Python; True when they
+# do not. Installed by the live client (runtime.AddonClient).
+QuietWait = Callable[[float], bool]
+
+QUIET_TIMEOUT = 1.0
 
 _current: Optional[Reporter] = None
 _cancel: Optional[threading.Event] = None
+_quiet: Optional[QuietWait] = None
 
 
 class JobCancelled(BaseException):
@@ -47,3 +53,20 @@ def cancel_event() -> threading.Event:
 
 def cancelled() -> bool:
     return _cancel is not None and _cancel.is_set()
+
+
+def install_network_quiet(wait: Optional[QuietWait]) -> None:
+    global _quiet
+    _quiet = wait
+
+
+def quiet_network(timeout: float = QUIET_TIMEOUT) -> bool:
+    """Call before an operator that must not overlap Python running on the network threads.
+    bpy.ops releases the GIL while an operator runs, so those threads may run Python meanwhile,
+    and Blender 3.4's screen.screenshot_area (in the UI, under Xvfb) crashed Blender when a network
+    thread was parsing the reply to the job's `running` update at that moment (a segmentation
+    fault in Python's allocator, within a few screenshots). Waits until the job's updates are sent
+    and the control thread sleeps, at most `timeout` s; True when it does (and when no client is
+    installed)."""
+    wait = _quiet
+    return True if wait is None else wait(timeout)

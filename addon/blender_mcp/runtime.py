@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from . import whereabouts
+from . import job_context, whereabouts
 from .job_queue import JobQueue
 from .net import auth
 from .net.backoff import DELAYS
@@ -100,9 +100,11 @@ def active() -> AddonClient | None:
 
 
 def set_active(client: AddonClient | None) -> None:
+    """The live client; commands wait for its network threads through job_context.quiet_network."""
     global _active
     with _lock:
         _active = client
+        job_context.install_network_quiet(client.connection.wait_quiet if client is not None else None)
 
 
 def stop_active(wait: float = 3.0) -> None:

@@ -18,7 +18,7 @@ import tempfile
 
 import bpy
 
-from .. import images
+from .. import images, job_context
 from . import still_render
 
 VIEW_SENSOR_WIDTH = 72.0
@@ -75,6 +75,7 @@ def _screenshot_area(max_size: int, filepath: str, file_format: str) -> dict:
     handle, raw_path = tempfile.mkstemp(suffix=".png", prefix="blender_mcp_shot_")
     os.close(handle)
     try:
+        job_context.quiet_network()
         with bpy.context.temp_override(window=window, screen=window.screen, area=area, region=region):
             bpy.ops.screen.screenshot_area(filepath=raw_path, check_existing=False)
         image = bpy.data.images.load(raw_path, check_existing=False)

@@ -100,6 +100,7 @@ class Connection:
         self._log = log
         self._session = McpSession(config.base_url + "/mcp", tokens.access_token, config.client_version)
         self._cond = threading.Condition()
+        self._sleeping = False  # the control thread waits on _cond (under _cond)
         self._stopping = False
         self._session_lost = False
         self._unauthorized = False
@@ -136,6 +137,13 @@ class Connection:
     def wake(self) -> None:
         with self._cond:
             self._cond.notify_all()
+
+    def wait_quiet(self, timeout: float) -> bool:
+        """Waits at most `timeout` s until the control thread has nothing left to send and sleeps
+        (it then runs no Python until woken); True when it does. The stream thread is not waited
+        for: it runs Python only when a record arrives."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._sleeping and not len(self.outbox), timeout)
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Unregisters, ends the MCP session and stops both threads, waiting at most `timeout` s."""
@@ -233,7 +241,7 @@ class Connection:
         with self._cond:
             if self._stopping or self._session_lost or self._unauthorized or len(self.outbox):
                 return
-            self._cond.wait(min(timeout, 5.0))
+            self._sleep_locked(min(timeout, 5.0))
 
     def _refresh_due(self, now: float) -> bool:
         due = self.tokens.refresh_due_at()
@@ -272,8 +280,17 @@ class Connection:
         self._status(f"reconnecting in {delay:g} s: {message}")
         with self._cond:
             if not self._stopping:
-                self._cond.wait(delay)
+                self._sleep_locked(delay)
         self._update(control_retry_at=None)
+
+    def _sleep_locked(self, timeout: float) -> None:
+        """The control thread's waits (under _cond): wait_quiet callers hear that it sleeps."""
+        self._sleeping = True
+        self._cond.notify_all()
+        try:
+            self._cond.wait(timeout)
+        finally:
+            self._sleeping = False
 
     def _drop_session(self) -> None:
         self.registered.clear()

@@ -177,3 +177,36 @@ def test_a_stream_that_broke_before_any_event_reopens_from_before_the_first_even
             assert reopened_with[0] == "0"
     finally:
         proxy.close()
+
+
+def test_wait_quiet_holds_a_command_until_the_jobs_updates_are_sent_and_the_control_thread_sleeps(server, demo):
+    raw, answer = demo
+    proxy = TcpProxy("127.0.0.1", urllib.parse.urlsplit(server.base_url).port)
+    try:
+        with Running(proxy.url, tokens_of(answer), "blender-unit-q") as running:
+            connection = running.client.connection
+            assert connection.registered.wait(WAIT)
+            assert connection.wait_quiet(WAIT)  # connected, nothing to send
+            proxy.cut(block=True)
+            connection.outbox.put("blender_job_update", {"job_id": "j-quiet", "status": "running"})
+            started = time.monotonic()
+            assert not connection.wait_quiet(0.5)  # the update cannot leave
+            assert 0.4 < time.monotonic() - started < 5
+            proxy.unblock()
+            assert connection.wait_quiet(WAIT)  # sent once the server is reachable again
+            assert len(connection.outbox) == 0
+    finally:
+        proxy.close()
+
+
+def test_quiet_network_asks_the_live_client_and_is_true_without_one():
+    from blender_mcp import job_context
+
+    asked: list[float] = []
+    job_context.install_network_quiet(lambda timeout: asked.append(timeout) or False)
+    try:
+        assert job_context.quiet_network(0.25) is False
+        assert asked == [0.25]
+    finally:
+        job_context.install_network_quiet(None)
+    assert job_context.quiet_network() is True
