@@ -21,8 +21,10 @@ import pytest
 
 from blackbox.bus_helpers import (Bus, Peer, Record, assert_invalid_arguments, assert_no_new_records,  # noqa: F401
                                   assert_record, bus_for, call, decoded, job_update_ok, own_bus, read_resource)
-from blackbox.wire import JSON, JSON_AND_SSE, SSE, SseEvent, SseParser, Session, make_http_client, rpc
+from blackbox.wire import JSON, JSON_AND_SSE, SSE, SseEvent, SseParser, Session, login_ok, make_http_client, rpc
 from support.cluster import TOPOLOGIES
+from support.prometheus import parse_samples, value
+from support.server_process import ADMIN_PASSWORD
 
 # Every test runs against one node and against a cluster of two (its clients spread over both).
 pytestmark = pytest.mark.parametrize("topology", TOPOLOGIES, indirect=True, scope="session")
@@ -185,6 +187,29 @@ def test_target_uuid_chooses_one_of_two_blender_clients_and_only_it_gets_the_com
     assert envelope == {"status": "completed", "command": "get_object_info", "target_uuid": "blender-def",
                         "job_id": job_id, "result": reply, "error": ""}
     assert_no_new_records(other, 0, own_bus.observer)
+
+
+def jobs_gauge(server, http_for) -> list[float]:
+    """blender_mcp_jobs as each node's /metrics says (one value for one node)."""
+    values = []
+    for node in getattr(server, "nodes", [server]):
+        http = http_for(node)
+        reply = http.request("GET", "/metrics", token=login_ok(http, "admin", ADMIN_PASSWORD).access)
+        assert reply.status == 200, reply
+        values.append(value(parse_samples(reply.text), "blender_mcp_jobs"))
+    return values
+
+
+def test_a_dispatch_job_is_counted_by_the_jobs_gauge_of_every_node(server, own_bus, background, http_for):
+    before = jobs_gauge(server, http_for)
+    peer = blender(own_bus, "blender-counted")
+    pending = start_tool(background, own_bus.observer, "blender_get_scene_info")
+    job_id = assert_command_record(next_record(peer, 0), own_bus, "blender-counted", "get_scene_info", {})
+    job_update_ok(peer.session, job_id, "completed", result="{}", error="")
+    assert pending.result(CALL_TIMEOUT)["status"] == "completed"
+    after = jobs_gauge(server, http_for)
+    assert len(set(before)) == 1 and len(set(after)) == 1, (before, after)  # every node counts them all
+    assert after[0] == before[0] + 1, (before, after)
 
 
 def test_a_single_online_blender_client_is_picked_and_the_envelope_carries_its_failure(own_bus, background):

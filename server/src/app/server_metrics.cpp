@@ -161,7 +161,7 @@ void add_server_collectors(metrics::Registry& registry, const MetricSources& sou
   registry.add(
       [&dispatch = sources.dispatch](ExpositionWriter& writer) { dispatch.render(writer); });
   registry.add([&jobs = sources.jobs](ExpositionWriter& writer) {
-    // A cluster's job store does not count its records: the metric is absent there.
+    // Absent while a cluster's store cannot be reached.
     if (const auto size = jobs.size()) {
       writer.single("blender_mcp_jobs", MetricType::kGauge,
                     "Jobs kept in the job store now, running or settled, of every user.", *size);

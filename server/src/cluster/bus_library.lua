@@ -25,7 +25,9 @@
 --   hb             HASH  uuid -> bytes held for it
 --   pj:<job_id>    HASH  originator, targets (JSON text), generation; expires with the TTL
 --   pjz            ZSET  job_id -> generation, for the per-user bound
--- Cluster-wide keys: bmcp:nodes (ZSET node -> expiry in ms), bmcp:node:<node> (SET of
+-- Cluster-wide keys: bmcp:job-records (ZSET job record key -> its expiry in ms: the count of
+-- job records; every write of a record with a time to live goes through index_job),
+-- bmcp:nodes (ZSET node -> expiry in ms), bmcp:node:<node> (SET of
 -- "<prefix>\n<session>" the node serves), bmcp:holds (SET of "<prefix>\n<uuid>" holding
 -- records), bmcp:users (SET of the prefixes of users with clients), bmcp:orphans (ZSET of
 -- released sessions waiting for a node), bmcp:generation (STRING). Wake-ups: PUBLISH
@@ -507,6 +509,23 @@ local function report_queued(keys, args)
   return 1
 end
 
+local jobs_index = 'bmcp:job-records'
+
+-- Redis's clock in milliseconds.
+local function now_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+
+-- A job record `key` was written to live `seconds` more: the count of job records sees it until
+-- then. Entries of expired records go here too, so that the index stays as small as the records
+-- kept even when nobody counts (each entry is removed once: amortised O(log n) per write).
+local function index_job(key, seconds)
+  local now = now_ms()
+  redis.call('ZREMRANGEBYSCORE', jobs_index, '-inf', now)
+  redis.call('ZADD', jobs_index, now + tonumber(seconds) * 1000, key)
+end
+
 -- A job update applied to the job's record (the record is JSON text, as RedisJobStore writes
 -- it). `a` holds, from index `at` on: key, job id, progress ('' for none), terminal state (''
 -- for none), result, error, now (Unix seconds), create (0/1: start a pending record when there
@@ -538,6 +557,7 @@ local function apply_job_update(a, at)
   local keep = a[at + 9]
   if record.state ~= 'pending' then keep = a[at + 8] end
   redis.call('SET', key, cjson.encode(record), 'EX', keep)
+  index_job(key, keep)
   return 1
 end
 
@@ -790,6 +810,7 @@ local function drop_user(keys, args)
       end
       local uuid = string.match(key, '^.*}:h:(.*)$')
       if uuid then redis.call('SREM', 'bmcp:holds', prefix .. '\n' .. uuid) end
+      if string.match(key, '^.*}:job:') then redis.call('ZREM', jobs_index, key) end
       redis.call('DEL', key)
     end
   until cursor == '0'
@@ -808,7 +829,28 @@ local function job_put(keys, args)
   local current = redis.call('GET', args[1])
   if (current or '') ~= args[2] then return 0 end
   redis.call('SET', args[1], args[3], 'EX', args[4])
+  index_job(args[1], args[4])
   return 1
+end
+
+-- A tracked job's first record, unless one is there already (a reply that overtook it). Args:
+-- key, record (JSON text), seconds to keep. Returns 1 when written.
+local function job_track(keys, args)
+  if not redis.call('SET', args[1], args[2], 'EX', args[3], 'NX') then return 0 end
+  index_job(args[1], args[3])
+  return 1
+end
+
+-- Args: key. Forgets a job record. Returns 1 when it was there.
+local function job_forget(keys, args)
+  redis.call('ZREM', jobs_index, args[1])
+  return redis.call('DEL', args[1])
+end
+
+-- The job records kept now, of every user (the index's expired entries are dropped first).
+local function job_count(keys, args)
+  redis.call('ZREMRANGEBYSCORE', jobs_index, '-inf', now_ms())
+  return redis.call('ZCARD', jobs_index)
 end
 
 -- A dispatch job's record, written once its send went ahead. Args: key, record (JSON text,
@@ -820,6 +862,7 @@ local function job_start(keys, args)
   local text = redis.call('GET', key)
   if not text then
     redis.call('SET', key, args[2], 'EX', args[3])
+    index_job(key, args[3])
     return 1
   end
   local record = cjson.decode(text)
@@ -998,6 +1041,9 @@ redis.register_function('bmcp_client_states', client_states)
 redis.register_function('bmcp_job_get', job_get)
 redis.register_function('bmcp_job_put', job_put)
 redis.register_function('bmcp_job_start', job_start)
+redis.register_function('bmcp_job_track', job_track)
+redis.register_function('bmcp_job_forget', job_forget)
+redis.register_function('bmcp_job_count', job_count)
 redis.register_function('bmcp_drop_user', drop_user)
 redis.register_function('bmcp_register', register)
 redis.register_function('bmcp_unregister', unregister)

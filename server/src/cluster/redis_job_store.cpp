@@ -94,13 +94,13 @@ void RedisJobStore::start(const std::string& user_id, jobs::JobRecord record) {
 }
 
 void RedisJobStore::track(const std::string& user_id, jobs::JobRecord record) {
-  store_.command_async({"SET", job_key(user_id, record.job_id), encode_job_record(record), "EX",
-                        ttl_of(record), "NX"},
-                       [job_id = record.job_id](Result<redis::Reply, std::string> reply) {
-                         if (!reply || reply->is_error())
-                           spdlog::warn("cluster: job {} not recorded: {}", job_id,
-                                        reply ? reply->text : reply.error());
-                       });
+  store_.call_async("bmcp_job_track",
+                    {job_key(user_id, record.job_id), encode_job_record(record), ttl_of(record)},
+                    [job_id = record.job_id](Result<redis::Reply, std::string> reply) {
+                      if (!reply || reply->is_error())
+                        spdlog::warn("cluster: job {} not recorded: {}", job_id,
+                                     reply ? reply->text : reply.error());
+                    });
 }
 
 template <class Change, class Create>
@@ -162,7 +162,8 @@ void RedisJobStore::mark_cancelled(const std::string& user_id, const std::string
 }
 
 void RedisJobStore::forget(const std::string& user_id, const std::string& job_id) {
-  store_.command_async({"DEL", job_key(user_id, job_id)}, [](Result<redis::Reply, std::string>) {});
+  store_.call_async("bmcp_job_forget", {job_key(user_id, job_id)},
+                    [](Result<redis::Reply, std::string>) {});
 }
 
 std::vector<std::string> RedisJobStore::apply_arguments(const bus::JobEvent& event) const {
@@ -202,6 +203,13 @@ Result<std::optional<jobs::JobRecord>, std::string> RedisJobStore::find(
   if (reply->is_nil())
     return std::optional<jobs::JobRecord>();
   return decode_job_record(reply->text);
+}
+
+std::optional<std::size_t> RedisJobStore::size() const {
+  auto reply = store_.call("bmcp_job_count", {});
+  if (!reply || reply->type != redis::Reply::Type::kInteger || reply->integer < 0)
+    return std::nullopt;
+  return static_cast<std::size_t>(reply->integer);
 }
 
 }  // namespace bmcp::cluster

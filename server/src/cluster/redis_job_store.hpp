@@ -38,8 +38,9 @@ class RedisJobStore final : public jobs::JobStore {
       const std::string& user_id, const std::string& job_id) const override;
   // Records expire by themselves.
   void sweep() override {}
-  // Not counted: the records are spread over users' keys and expire on their own.
-  std::optional<std::size_t> size() const override { return std::nullopt; }
+  // Counted through the cluster-wide index of job records (bmcp:job-records, expiry times); one
+  // waited-for call. nullopt while the store cannot be reached.
+  std::optional<std::size_t> size() const override;
 
  private:
   // Reads the record, lets `change` edit it (false: leave it), writes it back if it is still

@@ -46,8 +46,8 @@ class JobStore {
                                                              const std::string& job_id) const = 0;
   // Forgets settled jobs older than the retention time.
   virtual void sweep() = 0;
-  // Jobs kept now, of every user, running or settled; nullopt when the store does not count
-  // them (the cluster's store: its records expire by themselves).
+  // Jobs kept now, of every user, running or settled; nullopt when the store cannot say now
+  // (the cluster's store while Redis cannot be reached).
   virtual std::optional<std::size_t> size() const = 0;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "../redis/redis_server.hpp"
 #include "redis/redis_url.hpp"
 
@@ -102,6 +104,33 @@ TEST_F(RedisJobStoreTest, ADispatchStartAfterItsReplyCompletesTheRecordInsteadOf
   const auto ttl = store_->command({"TTL", "bmcp:{demo}:job:j-3"});
   ASSERT_TRUE(ttl);
   EXPECT_GT(ttl->integer, 3000);
+}
+
+TEST_F(RedisJobStoreTest, EveryNodeCountsTheJobRecordsOfEveryUserUntilTheyExpireOrAreForgotten) {
+  EXPECT_EQ(a_->size(), 0u);
+  jobs::JobRecord record;
+  record.job_id = "j-count-1";
+  a_->start("demo", record);
+  record.job_id = "j-count-2";
+  b_->track("other", record);
+  b_->apply(event("j-count-3", "completed"));  // a reply with no record yet makes one
+  record.job_id = "j-count-1";
+  b_->track("demo", record);  // already there: not counted twice
+  EXPECT_EQ(a_->size(), 3u);
+  EXPECT_EQ(b_->size(), 3u);
+  a_->forget("demo", "j-count-1");
+  EXPECT_EQ(b_->size(), 2u);
+  // A store keeping settled records one second: they leave the count when they expire.
+  RedisJobStore brief(*store_, clock_, jobs::JobStoreLimits{.retention = 1s}, 1s);
+  brief.apply(event("j-count-4", "completed"));
+  EXPECT_EQ(brief.size(), 3u);
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(brief.size(), 2u);
+  // Writes drop the index entries of expired records even when nobody counts.
+  brief.apply(event("j-count-5", "completed"));
+  std::this_thread::sleep_for(1200ms);
+  brief.apply(event("j-count-6", "completed"));
+  EXPECT_EQ(store_->command({"ZCARD", "bmcp:job-records"})->integer, 3);
 }
 
 TEST_F(RedisJobStoreTest, AStoppedStoreSaysSoOnRead) {
