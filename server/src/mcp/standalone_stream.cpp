@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace bmcp::mcp {
 
@@ -132,7 +133,14 @@ void StandaloneStream::resume(const EventSink* sink) {
 
 std::deque<StandaloneStream::Event>::iterator StandaloneStream::first_after_locked(
     std::uint64_t id) {
-  // Ids in events_ grow: a binary search skips the retained events, which may be hundreds.
+  // Ids in events_ grow. Most calls ask for what follows the event sent last, which is the
+  // newest or the one before it: those are looked at first, touching only the tail (a broadcast
+  // reaches a thousand streams whose deques are all cold in the cache). Otherwise a binary search
+  // skips the retained events, which may be hundreds.
+  if (events_.empty() || events_.back().id <= id)
+    return events_.end();
+  if (events_.size() == 1 || events_[events_.size() - 2].id <= id)
+    return std::prev(events_.end());
   return std::upper_bound(events_.begin(), events_.end(), id,
                           [](std::uint64_t value, const Event& event) { return value < event.id; });
 }
