@@ -14,6 +14,7 @@ from support.server_process import (ADMIN_PASSWORD, DEMO_PASSWORD, StderrWatch, 
 
 CLI_TIMEOUT = 60.0
 START_TIMEOUT = 20.0
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def clean_env(extra: dict[str, str] | None = None, remove: Iterable[str] = (),
@@ -129,3 +130,10 @@ def expect_startup_refused(*args: str, env: dict[str, str] | None = None) -> Boo
         result.stop()
         raise AssertionError(f"server started at {result.url} but should have refused:\n{result.stderr}")
     return result
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (/proc/<pid>/stat utime + stime)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS

@@ -3,20 +3,13 @@ once. Everything is served as without it, and an idle server does not keep a cor
 polling ends the set time after the last event."""
 from __future__ import annotations
 
-import os
 import time
 
+from blackbox.processes import cpu_seconds
 from blackbox.wire import Http, Mcp, login_ok
 from support.server_process import ServerProcess
 
-TICKS = os.sysconf("SC_CLK_TCK")
 
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (/proc/<pid>/stat utime + stime)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def call_tools(server: ServerProcess, calls: int) -> None:

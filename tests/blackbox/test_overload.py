@@ -6,7 +6,6 @@ both cores at 100 %, a log line per failure, and /health unanswered.
 """
 from __future__ import annotations
 
-import os
 import re
 import resource
 import socket
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from blackbox.checks import assert_detail
+from blackbox.processes import cpu_seconds
 from blackbox.wire import Http, Mcp, login_ok, wait_until
 from support.server_process import ServerProcess
 
@@ -27,14 +27,7 @@ OPEN_FILES = 256
 MAX_CONNECTIONS = OPEN_FILES - 64 - 16
 HEALTH_RESERVE = 16
 FLOOD = 400
-TICKS = os.sysconf("SC_CLK_TCK")
 
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a process so far (/proc/<pid>/stat utime + stime)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 @contextmanager

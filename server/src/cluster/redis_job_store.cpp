@@ -80,11 +80,9 @@ std::string RedisJobStore::ttl_of(const jobs::JobRecord& record) const {
   return std::to_string((settled ? limits_.retention : pending_ttl_).count());
 }
 
-void RedisJobStore::start(const std::string& user_id, jobs::JobRecord record) {
-  // Without waiting. The record is started once the job's send went ahead (the store chose its
-  // target), so the reply may have been applied already: bmcp_job_start then completes that
-  // record instead of replacing it.
-  store_.call_async("bmcp_job_start",
+void RedisJobStore::write_first_record(const char* function, const std::string& user_id,
+                                       const jobs::JobRecord& record) {
+  store_.call_async(function,
                     {job_key(user_id, record.job_id), encode_job_record(record), ttl_of(record)},
                     [job_id = record.job_id](Result<redis::Reply, std::string> reply) {
                       if (!reply || reply->is_error())
@@ -93,14 +91,15 @@ void RedisJobStore::start(const std::string& user_id, jobs::JobRecord record) {
                     });
 }
 
+void RedisJobStore::start(const std::string& user_id, jobs::JobRecord record) {
+  // Without waiting. The record is started once the job's send went ahead (the store chose its
+  // target), so the reply may have been applied already: bmcp_job_start then completes that
+  // record instead of replacing it.
+  write_first_record("bmcp_job_start", user_id, record);
+}
+
 void RedisJobStore::track(const std::string& user_id, jobs::JobRecord record) {
-  store_.call_async("bmcp_job_track",
-                    {job_key(user_id, record.job_id), encode_job_record(record), ttl_of(record)},
-                    [job_id = record.job_id](Result<redis::Reply, std::string> reply) {
-                      if (!reply || reply->is_error())
-                        spdlog::warn("cluster: job {} not recorded: {}", job_id,
-                                     reply ? reply->text : reply.error());
-                    });
+  write_first_record("bmcp_job_track", user_id, record);
 }
 
 template <class Change, class Create>

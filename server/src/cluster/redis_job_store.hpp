@@ -49,6 +49,10 @@ class RedisJobStore final : public jobs::JobStore {
   template <class Change, class Create>
   void update(const std::string& user_id, const std::string& job_id, Change change, Create create);
   std::string ttl_of(const jobs::JobRecord& record) const;
+  // A job's first record through `function` (bmcp_job_start or bmcp_job_track), without
+  // waiting; a failure is logged.
+  void write_first_record(const char* function, const std::string& user_id,
+                          const jobs::JobRecord& record);
 
   SharedStore& store_;
   const Clock& clock_;
