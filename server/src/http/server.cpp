@@ -238,6 +238,7 @@ HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
   out.path = out.target.substr(0, out.target.find('?'));
+  out.headers.reserve(static_cast<std::size_t>(std::distance(in.begin(), in.end())));
   for (const auto& field : in) {
     out.headers.add(std::string(field.name_string()), std::string(field.value()));
   }

@@ -1,14 +1,22 @@
 #include "http/types.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace bmcp::http {
 
+namespace {
+
+// ASCII only, without the locale lookup of std::tolower: header names and the tokens compared
+// here are ASCII, and this runs for every header lookup of every request.
+constexpr char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+}  // namespace
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return ascii_lower(x) == ascii_lower(y);
          });
 }
 
@@ -23,6 +31,10 @@ std::optional<std::string_view> Headers::get(std::string_view name) const {
 void Headers::set(std::string name, std::string value) {
   std::erase_if(fields_, [&](const auto& field) { return iequals(field.first, name); });
   fields_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::reserve(std::size_t fields) {
+  fields_.reserve(fields);
 }
 
 void Headers::add(std::string name, std::string value) {

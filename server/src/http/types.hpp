@@ -16,6 +16,7 @@ class Headers {
   std::optional<std::string_view> get(std::string_view name) const;
   void set(std::string name, std::string value);  // replaces every field of that name
   void add(std::string name, std::string value);
+  void reserve(std::size_t fields);
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
 
  private:

@@ -12,6 +12,15 @@ TEST(Headers, LookupIgnoresCase) {
   EXPECT_FALSE(headers.get("accept").has_value());
 }
 
+TEST(Iequals, FoldsAsciiLettersOnly) {
+  EXPECT_TRUE(iequals("Mcp-Session-Id", "mcp-session-id"));
+  EXPECT_TRUE(iequals("X-Z", "x-z"));
+  EXPECT_FALSE(iequals("a-b", "a_b"));
+  EXPECT_FALSE(iequals("[", "{"));  // 0x5B and 0x7B differ by the case bit, but are no letters
+  EXPECT_FALSE(iequals("Accept", "Accepts"));
+  EXPECT_FALSE(iequals("\xC4", "\xE4"));  // bytes above ASCII are compared as they are
+}
+
 TEST(Headers, SetReplacesEveryFieldOfThatName) {
   Headers headers;
   headers.add("X", "1");
