@@ -23,6 +23,8 @@ struct BindAddress {
 // Everything `serve` needs, after defaults, the TOML file, the environment and the flags have
 // been merged. Precedence, highest first: command-line flags, environment, TOML file, defaults.
 struct ServerConfig {
+  // What serves malloc in this binary, for the start-up log (set by main: the binary's link).
+  std::string memory_allocator = "the C library's malloc";
   std::string host = "127.0.0.1";
   std::uint16_t port = 8000;
   std::optional<std::string> data_dir;  // resolved later (contract §3.6)

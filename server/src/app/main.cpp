@@ -3,7 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "app/config.hpp"
 #include "app/db_command.hpp"
@@ -12,6 +14,10 @@
 #include "app/user_cli.hpp"
 #include "auth/data_dir.hpp"
 #include "pgstore/database_url.hpp"
+
+#ifdef BMCP_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 namespace {
 
@@ -47,6 +53,22 @@ std::optional<bmcp::app::StoreLocation> command_store_location(
     return std::nullopt;
   }
   return app::StoreLocation{std::nullopt, *dir};
+}
+
+// What serves malloc in this process. With mimalloc linked (BMCP_MIMALLOC), a block from malloc()
+// is looked up in mimalloc's heap, so the log says whether the override took effect.
+std::string memory_allocator() {
+#ifdef BMCP_MIMALLOC
+  const int version = mi_version();  // e.g. 209 for 2.0.9
+  void* probe = std::malloc(64);
+  const bool overridden = mi_is_in_heap_region(probe);
+  std::free(probe);
+  return "mimalloc " + std::to_string(version / 100) + "." + std::to_string(version / 10 % 10) +
+         "." + std::to_string(version % 10) +
+         (overridden ? "" : " (linked, but malloc is still the C library's)");
+#else
+  return "the C library's malloc";
+#endif
 }
 
 }  // namespace
@@ -171,5 +193,6 @@ int main(int argc, char** argv) {
     std::cerr << "blender-mcp: " << config.error() << "\n";
     return 2;
   }
+  config->memory_allocator = memory_allocator();
   return app::run_serve(*config);
 }

@@ -86,6 +86,7 @@ class PoolsShutdown {
 
 void print_login_hint(const ServerConfig& config, std::string_view url) {
   spdlog::info("blender-mcp listening on {}", url);
+  spdlog::info("memory allocator: {}", config.memory_allocator);
   if (config.admin_password) {
     spdlog::info(
         "log in as admin with the password from ADMIN_PASSWORD: curl -s -X POST {}/auth/login "
