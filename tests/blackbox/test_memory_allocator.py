@@ -15,6 +15,7 @@ def linked_with_mimalloc() -> bool:
 
 def test_the_start_up_log_names_the_allocator_that_serves_malloc(spawn):
     server = spawn()
+    # Logged before the "listening" line that ends the start.
     lines = [line for line in server.stderr_lines if "memory allocator: " in line]
     assert len(lines) == 1, server.stderr_lines
     with open(f"/proc/{server.process.pid}/maps") as maps:

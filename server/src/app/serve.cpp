@@ -85,8 +85,9 @@ class PoolsShutdown {
 };
 
 void print_login_hint(const ServerConfig& config, std::string_view url) {
-  spdlog::info("blender-mcp listening on {}", url);
+  // Before the "listening" line, which tells watchers that start-up is over.
   spdlog::info("memory allocator: {}", config.memory_allocator);
+  spdlog::info("blender-mcp listening on {}", url);
   if (config.admin_password) {
     spdlog::info(
         "log in as admin with the password from ADMIN_PASSWORD: curl -s -X POST {}/auth/login "
