@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -25,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/report_throttle.hpp"
@@ -202,6 +204,10 @@ class ConnectionResponse final : public ResponseStream,
 
   std::function<void()> abort;  // closes the socket (a slow client); strand only
   bool client_gone = false;     // strand only
+  // Installed by the event-stream writer only while it waits with nothing to send (strand
+  // only): a wake-up then first offers the new events to it, and the writer's coroutine is
+  // woken only when it returns false (see DirectWriter).
+  std::function<bool()> write_now;
 
  private:
   bool overflow_flag() {
@@ -211,8 +217,12 @@ class ConnectionResponse final : public ResponseStream,
 
   void notify() {
     net::post(signal_.get_executor(), [self = shared_from_this()] {
-      if (self->overflow_flag() && self->abort)
-        self->abort();
+      if (self->overflow_flag()) {
+        if (self->abort)
+          self->abort();
+      } else if (self->write_now && self->write_now()) {
+        return;
+      }
       self->signal_.cancel();
     });
   }
@@ -326,6 +336,69 @@ class EventWrite {
   std::vector<net::const_buffer> buffers_;
 };
 
+// Events that went out on the notifying handler's own turn, without the coroutine. Waking the
+// coroutine for each event costs a timer completion, a coroutine resumption and an asynchronous
+// write op with its completion (a broadcast to a thousand streams pays that a thousand times);
+// a stream whose writer is idle and whose socket takes the events whole is written at once
+// instead, with one non-blocking send. Whatever the socket does not take whole (a slow
+// client), the end of the stream and an overflow are left to the coroutine: `leftover` holds
+// the drained frames and how many of their bytes already went out, and it writes the rest
+// before anything else. Strand only, like the coroutine; armed only while it waits in wait(),
+// never during one of its writes.
+class DirectWriter {
+ public:
+  struct Leftover {
+    ConnectionResponse::Drained drained;
+    std::size_t bytes_sent = 0;
+  };
+
+  DirectWriter(tcp::socket& socket, ConnectionResponse& response)
+      : socket_(socket), response_(response) {}
+  DirectWriter(const DirectWriter&) = delete;
+  DirectWriter& operator=(const DirectWriter&) = delete;
+  ~DirectWriter() { disarm(); }
+
+  void arm() {
+    response_.write_now = [this] { return write(); };
+  }
+  void disarm() { response_.write_now = nullptr; }
+
+  std::optional<Leftover> take_leftover() { return std::exchange(leftover_, std::nullopt); }
+  SteadyTime last_write() const { return last_write_; }
+
+ private:
+  // True when everything queued went out (or nothing was queued): the coroutine sleeps on.
+  bool write() {
+    // A wake-up already handed something to the coroutine, which has not run yet: what came
+    // since waits for it too, behind that, in order.
+    if (leftover_)
+      return false;
+    auto drained = response_.drain();
+    if (drained.frames.empty() && !drained.end_requested)
+      return true;
+    std::size_t sent = 0;
+    if (!drained.end_requested && !drained.overflow) {
+      const EventWrite write(nullptr, drained.frames, false);
+      beast::error_code ec;
+      sent = socket_.write_some(write.buffers(), ec);  // the socket is non-blocking
+      if (!ec && sent == net::buffer_size(write.buffers())) {
+        response_.written(drained.frame_bytes);
+        last_write_ = std::chrono::steady_clock::now();
+        return true;
+      }
+      if (ec)
+        sent = 0;  // would block, or failed: the coroutine's write finds out which
+    }
+    leftover_.emplace(Leftover{std::move(drained), sent});
+    return false;
+  }
+
+  tcp::socket& socket_;
+  ConnectionResponse& response_;
+  std::optional<Leftover> leftover_;
+  SteadyTime last_write_ = SteadyTime::min();
+};
+
 net::awaitable<bool> write_events(beast::tcp_stream& stream,
                                   std::shared_ptr<ConnectionResponse> response, bool keep_alive,
                                   const ServerLimits& limits) {
@@ -346,8 +419,26 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   // Event streams live long: no per-operation timeout; a stuck client is cut by the buffer
   // bound (abort) instead.
   stream.expires_never();
+  // Asynchronous operations are not affected; DirectWriter's send must not block.
+  beast::error_code ignored;
+  socket.non_blocking(true, ignored);
+  DirectWriter direct(socket, *response);
   auto next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
   for (;;) {
+    if (auto leftover = direct.take_leftover()) {
+      // What a direct write drained but could not send whole: the rest goes first.
+      const EventWrite write(nullptr, leftover->drained.frames, leftover->drained.end_requested);
+      beast::buffers_suffix<std::vector<net::const_buffer>> rest(write.buffers());
+      rest.consume(leftover->bytes_sent);
+      auto [ec, n] = co_await net::async_write(socket, rest, kTuple);
+      if (ec)
+        co_return false;
+      response->written(leftover->drained.frame_bytes);
+      if (leftover->drained.end_requested)
+        co_return keep_alive && !watch;
+      next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
+      continue;
+    }
     auto drained = response->drain();
     if (drained.overflow || response->client_gone)
       co_return false;
@@ -374,10 +465,24 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
         next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
       continue;
     }
-    if (!co_await response->wait(unsent_header ? std::min(header_due, next_keepalive)
-                                               : next_keepalive)) {
+    // Idle with the header sent: new events may go out at once (DirectWriter).
+    if (!unsent_header)
+      direct.arm();
+    const bool woken = co_await response->wait(unsent_header ? std::min(header_due, next_keepalive)
+                                                             : next_keepalive);
+    direct.disarm();
+    if (!woken) {
       if (unsent_header)
         continue;  // the header is due: it goes out first, alone
+      // Events written directly count as traffic: no keep-alive comment is due before the
+      // interval has passed since the last of them.
+      const auto quiet_until = direct.last_write() == SteadyTime::min()
+                                   ? SteadyTime::min()
+                                   : direct.last_write() + limits.keepalive_interval;
+      if (std::chrono::steady_clock::now() < quiet_until) {
+        next_keepalive = quiet_until;
+        continue;
+      }
       static const std::string kKeepalive = ": keepalive\n\n";
       auto [ec, n] =
           co_await net::async_write(socket, bhttp::make_chunk(net::buffer(kKeepalive)), kTuple);

@@ -21,8 +21,11 @@ namespace {
 // A blocking loopback client: enough to speak raw HTTP/1.1 to the server under test.
 class RawClient {
  public:
-  explicit RawClient(std::uint16_t port) {
+  // `receive_buffer` > 0: SO_RCVBUF, set before connecting (a client that takes little at a time).
+  explicit RawClient(std::uint16_t port, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0)
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
@@ -306,6 +309,58 @@ TEST_F(HttpServerBusyPollingTest, StopEndsRunWhileTheThreadsPoll) {
   server_->stop();  // within the polling time of that request
   thread_.join();
   thread_ = std::thread([] {});  // for TearDown, which stops the stopped server again
+}
+
+// Events pushed while the stream's writer waits are written on the notifying handler's turn
+// when the socket takes them whole; what it does not take (a client that stopped reading) is
+// finished by the writer's coroutine. Either way every event arrives once and in order.
+class HttpServerBurstTest : public HttpServerTest {
+ protected:
+  static constexpr int kEvents = 400;
+  static constexpr std::size_t kEventBytes = 4096;
+
+  void adjust(ServerOptions& options) override {
+    options.limits.max_stream_buffer_bytes = 8u << 20;
+    router_.add("/burst", "GET", [this](HttpRequest, std::shared_ptr<ResponseStream> r) {
+      r->start_events({}, false);
+      spawn([r] {
+        for (int i = 0; i < kEvents; ++i) {
+          std::string frame = "data: seq-" + std::to_string(i) + " ";
+          frame.append(kEventBytes - frame.size() - 2, 'x');
+          frame += "\n\n";
+          ASSERT_TRUE(r->push_event(std::make_shared<const std::string>(std::move(frame))));
+          if (i % 10 == 9)  // lets the writer go idle between bursts
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        r->end();
+      });
+    });
+  }
+
+  static void expect_every_event_once_in_order(const std::string& stream) {
+    std::size_t at = 0;
+    for (int i = 0; i < kEvents; ++i) {
+      const std::string mark = "data: seq-" + std::to_string(i) + " ";
+      const auto found = stream.find(mark, at);
+      ASSERT_NE(found, std::string::npos) << "event " << i << " missing or out of order";
+      at = found + mark.size();
+    }
+    EXPECT_EQ(stream.find("data: seq-", at), std::string::npos);  // nothing twice
+  }
+};
+
+TEST_F(HttpServerBurstTest, AReadingClientGetsEveryEventOnceInOrder) {
+  RawClient client(port_);
+  client.send("GET /burst HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  expect_every_event_once_in_order(client.read_until("0\r\n\r\n"));
+}
+
+TEST_F(HttpServerBurstTest, AClientThatStopsReadingGetsTheRestInOrderWhenItReadsAgain) {
+  RawClient client(port_, 4096);
+  client.send("GET /burst HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  // 1.6 MB of events against a small receive buffer: sends block part way while it sleeps.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  expect_every_event_once_in_order(client.read_until("0\r\n\r\n"));
 }
 
 // One connection is served; one more may ask for /health within a second.
