@@ -396,7 +396,7 @@ class DirectWriter {
   tcp::socket& socket_;
   ConnectionResponse& response_;
   std::optional<Leftover> leftover_;
-  SteadyTime last_write_ = SteadyTime::min();
+  SteadyTime last_write_ = SteadyTime::min();  // min() + an interval is still long ago
 };
 
 net::awaitable<bool> write_events(beast::tcp_stream& stream,
@@ -425,21 +425,11 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   DirectWriter direct(socket, *response);
   auto next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
   for (;;) {
-    if (auto leftover = direct.take_leftover()) {
-      // What a direct write drained but could not send whole: the rest goes first.
-      const EventWrite write(nullptr, leftover->drained.frames, leftover->drained.end_requested);
-      beast::buffers_suffix<std::vector<net::const_buffer>> rest(write.buffers());
-      rest.consume(leftover->bytes_sent);
-      auto [ec, n] = co_await net::async_write(socket, rest, kTuple);
-      if (ec)
-        co_return false;
-      response->written(leftover->drained.frame_bytes);
-      if (leftover->drained.end_requested)
-        co_return keep_alive && !watch;
-      next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
-      continue;
-    }
-    auto drained = response->drain();
+    // What a direct write drained but could not send whole goes first: its first
+    // `already_sent` bytes are on the wire (DirectWriter::Leftover).
+    auto leftover = direct.take_leftover();
+    const std::size_t already_sent = leftover ? leftover->bytes_sent : 0;
+    auto drained = leftover ? std::move(leftover->drained) : response->drain();
     if (drained.overflow || response->client_gone)
       co_return false;
     // The header goes with the first events, or alone once it is due (at once on a watched
@@ -451,7 +441,9 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
     const EventWrite write(send_header ? &*unsent_header : nullptr, drained.frames,
                            drained.end_requested);
     if (!write.empty()) {
-      auto [ec, n] = co_await net::async_write(socket, write.buffers(), kTuple);
+      beast::buffers_suffix<std::vector<net::const_buffer>> rest(write.buffers());
+      rest.consume(already_sent);
+      auto [ec, n] = co_await net::async_write(socket, rest, kTuple);
       if (ec)
         co_return false;
       response->written(drained.frame_bytes);
@@ -475,10 +467,8 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
       if (unsent_header)
         continue;  // the header is due: it goes out first, alone
       // Events written directly count as traffic: no keep-alive comment is due before the
-      // interval has passed since the last of them.
-      const auto quiet_until = direct.last_write() == SteadyTime::min()
-                                   ? SteadyTime::min()
-                                   : direct.last_write() + limits.keepalive_interval;
+      // interval has passed since the last of them (never written: long ago).
+      const auto quiet_until = direct.last_write() + limits.keepalive_interval;
       if (std::chrono::steady_clock::now() < quiet_until) {
         next_keepalive = quiet_until;
         continue;
