@@ -6,19 +6,14 @@ from __future__ import annotations
 import time
 
 from blackbox.processes import cpu_seconds
-from blackbox.wire import Http, Mcp, login_ok
+from blackbox.wire import Mcp, demo_access_token
 from support.server_process import ServerProcess
 
 
 
 
 def call_tools(server: ServerProcess, calls: int) -> None:
-    client = Http(server.base_url)
-    try:
-        tokens = login_ok(client)
-    finally:
-        client.close()
-    mcp = Mcp(server.base_url, tokens.access)
+    mcp = Mcp(server.base_url, demo_access_token(server.base_url))
     try:
         session = mcp.initialize()
         for _ in range(calls):

@@ -18,7 +18,7 @@ import httpx
 
 from blackbox.checks import assert_detail
 from blackbox.processes import cpu_seconds
-from blackbox.wire import Http, Mcp, login_ok, wait_until
+from blackbox.wire import Http, Mcp, demo_access_token, wait_until
 from support.server_process import ServerProcess
 
 OPEN_FILES = 256
@@ -71,12 +71,7 @@ def login_answers(server: ServerProcess) -> bool:
 def assert_normal_service(server: ServerProcess) -> None:
     """Login, an MCP session and its deletion all work."""
     assert wait_until(lambda: login_answers(server), timeout=15), server.stderr_lines[-20:]
-    client = Http(server.base_url)
-    try:
-        tokens = login_ok(client)
-    finally:
-        client.close()
-    mcp = Mcp(server.base_url, tokens.access)
+    mcp = Mcp(server.base_url, demo_access_token(server.base_url))
     try:
         session = mcp.initialize()
         assert mcp.delete(session.id).status in (200, 204)

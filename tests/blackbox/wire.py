@@ -229,6 +229,15 @@ def login_ok(http: Http, username: str = "demo", password: str = "demo") -> Toke
     return Tokens(body["access_token"], body["refresh_token"], body)
 
 
+def demo_access_token(base_url: str) -> str:
+    """An access token of `demo`, from a login on a client of its own."""
+    client = Http(base_url)
+    try:
+        return login_ok(client).access
+    finally:
+        client.close()
+
+
 # --------------------------------------------------------------------------------------------------
 # MCP over Streamable HTTP
 
