@@ -50,7 +50,7 @@ const HttpResponseParser& BlockingConnection::open_stream(std::string_view reque
 
 bool BlockingConnection::pump() {
   char buffer[16384];
-  long n = read_some(fd_, buffer, sizeof buffer);
+  long n = read_some_stamped(fd_, buffer, sizeof buffer, &arrived_ns_);
   if (n <= 0)
     return false;
   parser_.feed(buffer, static_cast<std::size_t>(n));

@@ -1,6 +1,7 @@
 // One keep-alive HTTP/1.1 connection used with blocking reads: send a request, read its
 // whole response. Used for session set-up and by the programs that are not load generators.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,9 @@ class BlockingConnection {
                                         HttpResponseParser::BodySink sink);
   // Reads once (blocking) and feeds the stream; returns false when the peer closed.
   bool pump();
+  // When the bytes pump() is feeding arrived (see read_some_stamped); with
+  // enable_arrival_stamps(fd()) that is the kernel's receive time, else the read's.
+  std::int64_t arrived_ns() const { return arrived_ns_; }
 
   int fd() const { return fd_; }
   // Hands the socket and its parser state over to the caller (for non-blocking use).
@@ -32,6 +36,7 @@ class BlockingConnection {
  private:
   void read_until(bool (*enough)(const HttpResponseParser&));
   int fd_ = -1;
+  std::int64_t arrived_ns_ = 0;
   HttpResponseParser parser_;
 };
 

@@ -5,10 +5,12 @@
 // sender session calls blender_send_message (broadcast) with payload
 // {"kind":"announcement","text":"bench-fan-<round>"}; the program records when each recipient's
 // stream delivers that record. Reported per round: the time from the first send starting to
-// the last (and first) recipient. Sessions are spread over users of at most --per-user
-// recipients each, because the contract allows 64 MCP sessions per user; with several users
-// the senders (one per user, on their own threads) start together and every broadcast
-// reaches that user's recipients only.
+// the last (and first) recipient. "Arrived" is when the kernel received the record on the
+// recipient's socket (SO_TIMESTAMPNS), so this program's own pace of reading 1,000 sockets
+// does not count; "read" is when this program had read it. Sessions are spread over users of
+// at most --per-user recipients each, because the contract allows 64 MCP sessions per user;
+// with several users the one thread that reads the streams first writes every sender's
+// request back to back, and every broadcast reaches that user's recipients only.
 //
 //   bench_fanout --url http://127.0.0.1:PORT/mcp --login-base http://127.0.0.1:PORT
 //                --user-prefix bench --password P --sessions N [--per-user 63] [--repeats R]
@@ -22,13 +24,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -54,44 +53,14 @@ struct Recipient {
   std::unique_ptr<BlockingConnection> stream;
   std::unique_ptr<SseEventParser> events;
   std::int64_t arrived_round = -1;
-  std::int64_t arrived_ns = 0;
+  std::int64_t arrived_ns = 0;  // the kernel received the round's record
+  std::int64_t read_ns = 0;     // this program had read it
 };
 
 struct Sender {
   McpEndpoint endpoint;
   std::unique_ptr<BlockingConnection> connection;
   std::string session_id;
-};
-
-// Releases all sender threads at the start of a round and collects their start times.
-class RoundGate {
- public:
-  void start(std::int64_t round) {
-    std::lock_guard lock(mutex_);
-    round_ = round;
-    first_send_ns_ = 0;
-    changed_.notify_all();
-  }
-  std::int64_t wait_for(std::int64_t after) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return round_ > after; });
-    return round_;
-  }
-  void sending(std::int64_t t) {
-    std::lock_guard lock(mutex_);
-    if (first_send_ns_ == 0 || t < first_send_ns_)
-      first_send_ns_ = t;
-  }
-  std::int64_t first_send_ns() {
-    std::lock_guard lock(mutex_);
-    return first_send_ns_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::int64_t round_ = -1;
-  std::int64_t first_send_ns_ = 0;
 };
 
 std::string user_name(const std::string& prefix, std::size_t index) {
@@ -131,7 +100,8 @@ int main(int argc, char** argv) {
 
     // Recipients: initialize, level debug, register, then open the stream.
     std::vector<Recipient> recipients(sessions);
-    std::atomic<std::int64_t> current_round{-1};
+    std::int64_t current_round = -1;
+    std::int64_t chunk_arrived_ns = 0;  // when the bytes being parsed arrived
     for (std::size_t i = 0; i < sessions; ++i) {
       Recipient& r = recipients[i];
       r.user = i / per_user;
@@ -150,13 +120,15 @@ int main(int argc, char** argv) {
         if (!is_tool_success(registered))
           throw std::runtime_error("register failed: " + registered);
       }
-      r.events = std::make_unique<SseEventParser>([&r, &current_round](std::string_view data) {
-        auto round = integer_after(data, "bench-fan-");
-        if (round && *round == current_round.load() && r.arrived_round != *round) {
-          r.arrived_round = *round;
-          r.arrived_ns = now_ns();
-        }
-      });
+      r.events = std::make_unique<SseEventParser>(
+          [&r, &current_round, &chunk_arrived_ns](std::string_view data) {
+            auto round = integer_after(data, "bench-fan-");
+            if (round && *round == current_round && r.arrived_round != *round) {
+              r.arrived_round = *round;
+              r.read_ns = now_ns();
+              r.arrived_ns = std::min(chunk_arrived_ns, r.read_ns);
+            }
+          });
       r.stream = std::make_unique<BlockingConnection>(url);
       const auto& head =
           r.stream->open_stream(get_stream_request(endpoint, r.session_id),
@@ -184,93 +156,98 @@ int main(int argc, char** argv) {
       return 0;
     }
 
+    // Recipients' streams have indexes 0..N-1 in the epoll set, senders N..N+users-1.
     int epoll = epoll_create1(EPOLL_CLOEXEC);
-    for (std::size_t i = 0; i < sessions; ++i) {
-      set_nonblocking(recipients[i].stream->fd());
+    auto watch = [&](int fd, std::size_t index) {
+      set_nonblocking(fd);
       epoll_event ev{};
       ev.events = EPOLLIN;
-      ev.data.u64 = i;
-      if (epoll_ctl(epoll, EPOLL_CTL_ADD, recipients[i].stream->fd(), &ev) != 0)
+      ev.data.u64 = index;
+      if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev) != 0)
         throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
+    };
+    for (std::size_t i = 0; i < sessions; ++i) {
+      enable_arrival_stamps(recipients[i].stream->fd());
+      watch(recipients[i].stream->fd(), i);
     }
+    for (std::size_t u = 0; u < users; ++u)
+      watch(senders[u].connection->fd(), sessions + u);
 
-    RoundGate gate;
-    std::atomic<long> send_errors{0};
-    std::vector<std::thread> threads;
-    for (std::size_t u = 0; u < users; ++u) {
-      threads.emplace_back([&, u] {
-        std::int64_t seen = -1;
-        for (;;) {
-          seen = gate.wait_for(seen);
-          if (seen >= repeats)
-            return;
-          std::string body =
-              tool_call_body(10 + seen, "blender_send_message",
-                             "{\"payload\":{\"kind\":\"announcement\",\"text\":\"bench-fan-" +
-                                 std::to_string(seen) + "\"}}");
-          std::string request = post_request(senders[u].endpoint, senders[u].session_id, body);
-          gate.sending(now_ns());
-          try {
-            const auto& response = senders[u].connection->round_trip(request);
-            if (response.status() != 200)
-              ++send_errors;
-          } catch (const std::exception& e) {
-            ++send_errors;
-          }
-        }
-      });
-    }
-
-    std::vector<std::int64_t> last_ns, first_ns;
+    long send_errors = 0;
+    std::vector<std::int64_t> last_ns, first_ns, last_read_ns;
     long missing = 0;
     char buffer[65536];
     epoll_event events[512];
     for (std::int64_t round = 0; round < repeats; ++round) {
       current_round = round;
-      gate.start(round);
-      std::size_t arrived = 0;
+      std::vector<std::string> requests;
+      for (std::size_t u = 0; u < users; ++u) {
+        std::string body =
+            tool_call_body(10 + round, "blender_send_message",
+                           "{\"payload\":{\"kind\":\"announcement\",\"text\":\"bench-fan-" +
+                               std::to_string(round) + "\"}}");
+        requests.push_back(post_request(senders[u].endpoint, senders[u].session_id, body));
+        senders[u].connection->parser().reset();
+      }
+      const std::int64_t t0 = now_ns();
+      for (std::size_t u = 0; u < users; ++u)
+        write_all(senders[u].connection->fd(), requests[u]);
+      std::size_t arrived = 0, answered = 0;
       const std::int64_t deadline = now_ns() + 10'000'000'000LL;
-      while (arrived < sessions && now_ns() < deadline) {
+      while ((arrived < sessions || answered < users) && now_ns() < deadline) {
         int n = epoll_wait(epoll, events, 512, 100);
         for (int k = 0; k < n; ++k) {
-          Recipient& r = recipients[events[k].data.u64];
+          const auto index = static_cast<std::size_t>(events[k].data.u64);
+          BlockingConnection& connection =
+              index < sessions ? *recipients[index].stream : *senders[index - sessions].connection;
           for (;;) {
-            long got = read_some(r.stream->fd(), buffer, sizeof buffer);
+            long got = read_some_stamped(connection.fd(), buffer, sizeof buffer, &chunk_arrived_ns);
             if (got <= 0) {
               if (got == 0)
-                throw std::runtime_error("the server closed a recipient's stream");
+                throw std::runtime_error("the server closed a connection");
               break;
             }
+            if (index >= sessions) {
+              connection.parser().feed(buffer, static_cast<std::size_t>(got));
+              if (connection.parser().done()) {
+                ++answered;
+                if (connection.parser().status() != 200)
+                  ++send_errors;
+              }
+              continue;
+            }
+            Recipient& r = recipients[index];
             bool before = r.arrived_round == round;
-            r.stream->parser().feed(buffer, static_cast<std::size_t>(got));
+            connection.parser().feed(buffer, static_cast<std::size_t>(got));
             if (!before && r.arrived_round == round)
               ++arrived;
           }
         }
       }
       missing += static_cast<long>(sessions - arrived);
-      std::int64_t first = 0, last = 0;
+      send_errors += static_cast<long>(users - answered);
+      std::int64_t first = 0, last = 0, last_read = 0;
       for (const auto& r : recipients) {
         if (r.arrived_round != round)
           continue;
         if (first == 0 || r.arrived_ns < first)
           first = r.arrived_ns;
         last = std::max(last, r.arrived_ns);
+        last_read = std::max(last_read, r.read_ns);
       }
-      std::int64_t t0 = gate.first_send_ns();
       if (arrived == sessions) {
         last_ns.push_back(last - t0);
         first_ns.push_back(first - t0);
+        last_read_ns.push_back(last_read - t0);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    gate.start(repeats);
-    for (auto& t : threads)
-      t.join();
     const std::int64_t rss_after = rss_pid ? rss_kib(rss_pid) : 0;
 
     // Clean up: close the streams, then end every session so later runs start from zero.
     close(epoll);
+    for (auto& s : senders)
+      set_blocking(s.connection->fd());
     for (auto& r : recipients)
       r.stream.reset();
     for (std::size_t u = 0; u < users; ++u) {
@@ -283,11 +260,12 @@ int main(int argc, char** argv) {
 
     auto last = summarize(last_ns);
     auto first = summarize(first_ns);
+    auto last_read = summarize(last_read_ns);
     std::string out =
         "{\"sessions\":" + std::to_string(sessions) + ",\"users\":" + std::to_string(users) +
         ",\"repeats\":" + std::to_string(repeats) + ",\"missing\":" + std::to_string(missing) +
-        ",\"send_errors\":" + std::to_string(send_errors.load()) +
-        ",\"last_recipient\":" + last.json() + ",\"first_recipient\":" + first.json();
+        ",\"send_errors\":" + std::to_string(send_errors) + ",\"last_recipient\":" + last.json() +
+        ",\"first_recipient\":" + first.json() + ",\"last_recipient_read\":" + last_read.json();
     if (rss_pid) {
       out += ",\"rss_before_kib\":" + std::to_string(rss_before) +
              ",\"rss_open_kib\":" + std::to_string(rss_open) +

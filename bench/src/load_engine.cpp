@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -28,6 +29,7 @@ struct Connection {
   std::string out;  // request bytes not yet written
   std::size_t out_offset = 0;
   std::int64_t started_ns = 0;
+  std::int64_t arrived_ns = 0;  // the kernel received the last bytes read
   std::int64_t next_id = 1;
   bool in_flight = false;
   bool dead = false;
@@ -58,6 +60,8 @@ class LoadRun {
     for (std::size_t i = 0; i < connections_.size(); ++i) {
       int fd = connections_[i]->socket->fd();
       set_nonblocking(fd);
+      if (config_.peer_time)
+        enable_arrival_stamps(fd);
       epoll_event ev{};
       ev.events = EPOLLIN;
       ev.data.u64 = i;
@@ -147,13 +151,16 @@ class LoadRun {
       result_.latencies_ns.push_back(latency);
       if (config_.peer_time) {
         auto peer = integer_after(json, "peer_ns=");
-        if (!peer) {
+        auto peer_wake = integer_after(json, "wake_ns=");
+        if (!peer || !peer_wake) {
           ++result_.errors;
           if (result_.first_error.empty())
-            result_.first_error = "no peer_ns in result: " + json.substr(0, 300);
+            result_.first_error = "no peer_ns/wake_ns in result: " + json.substr(0, 300);
         } else {
+          std::int64_t arrived = std::min(c.arrived_ns, now);
           result_.peer_ns.push_back(*peer);
-          result_.server_added_ns.push_back(latency - *peer);
+          result_.server_added_ns.push_back(arrived - c.started_ns - *peer);
+          result_.load_wake_ns.push_back(now - arrived + *peer_wake);
         }
       }
       ++result_.measured;
@@ -173,7 +180,7 @@ class LoadRun {
     for (;;) {
       long n;
       try {
-        n = read_some(c.socket->fd(), buffer, sizeof buffer);
+        n = read_some_stamped(c.socket->fd(), buffer, sizeof buffer, &c.arrived_ns);
       } catch (const std::exception& e) {
         fail(c, e.what());
         return;

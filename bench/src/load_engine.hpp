@@ -23,7 +23,7 @@ struct LoadConfig {
   double warmup_seconds = 1.0;
   int rss_pid = 0;             // when set, sample this process's RSS ...
   std::int64_t rss_every = 0;  // ... every this many measured calls
-  bool peer_time = false;      // results carry "peer_ns=<n>" (the fast peer's own time)
+  bool peer_time = false;      // results carry "peer_ns=<n> wake_ns=<w>" (bench_peer's own time)
   std::string expect;          // when set, a response counts as an error unless it contains this
 };
 
@@ -31,9 +31,15 @@ struct LoadResult {
   std::int64_t measured = 0;
   std::int64_t errors = 0;
   double seconds = 0;
+  // From writing the request to this program reading the end of its response.
   std::vector<std::int64_t> latencies_ns;
-  std::vector<std::int64_t> server_added_ns;  // latency minus peer time (peer_time only)
+  // peer_time only. Server-added: from writing the request to the kernel receiving the end of
+  // its response (SO_TIMESTAMPNS), minus the peer's time; so neither this program's nor the
+  // peer's waking up counts. Load wake-ups: what that leaves out (this program's wake-up after
+  // the response arrived plus the peer's after the event arrived).
+  std::vector<std::int64_t> server_added_ns;
   std::vector<std::int64_t> peer_ns;
+  std::vector<std::int64_t> load_wake_ns;
   std::vector<std::pair<std::int64_t, std::int64_t>> rss_samples;  // (calls, KiB)
   std::string first_error;
 };

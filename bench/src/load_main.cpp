@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     if (config.peer_time) {
       out += ",\"server_added\":" + summarize(result.server_added_ns).json();
       out += ",\"peer\":" + summarize(result.peer_ns).json();
+      out += ",\"load_wake\":" + summarize(result.load_wake_ns).json();
     }
     if (!result.rss_samples.empty()) {
       out += ",\"rss_kib\":[";

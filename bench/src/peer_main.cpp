@@ -3,11 +3,12 @@
 // HTTP/1.1 keep-alive connections: one holds the session's GET SSE stream, the other POSTs.
 //
 // Every command_dispatch record addressed to its uuid is answered at once with
-// blender_job_update(status "completed", result "peer_ns=<n>"), where n is the time in
-// nanoseconds the job spent inside this peer: from the moment its event was parsed off the
-// stream to the moment the reply request starts to be written (queueing for the POST
-// connection included). The load generator subtracts it from the round trip to get the
-// server-added latency.
+// blender_job_update(status "completed", result "peer_ns=<n> wake_ns=<w>"): n is the time in
+// nanoseconds the job spent inside this peer, from the moment the kernel received its event on
+// the stream's socket (SO_TIMESTAMPNS) to the moment the reply request starts to be written
+// (waking up, parsing and queueing for the POST connection included); w is the part of it
+// before the event was parsed (mostly this process waking up). The load generator subtracts n
+// from the round trip to get the server-added latency.
 //
 //   bench_peer --url http://127.0.0.1:PORT/mcp (--token T | --login-base URL --user U --password P)
 //              [--uuid blender-bench-peer] [--duration S]
@@ -15,6 +16,7 @@
 // SIGINT or --duration, then ends its session and prints "answered <n> errors <e>" on stderr.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -29,6 +31,7 @@
 #include "cli_args.hpp"
 #include "clock.hpp"
 #include "mcp_session.hpp"
+#include "socket_io.hpp"
 #include "sse_event_parser.hpp"
 #include "text_scan.hpp"
 
@@ -38,7 +41,8 @@ namespace {
 
 struct Job {
   std::string job_id;
-  std::int64_t received_ns;
+  std::int64_t arrived_ns;  // the kernel received the event
+  std::int64_t parsed_ns;   // this process had parsed it
 };
 
 class JobQueue {
@@ -80,11 +84,11 @@ void answer_jobs(BlockingConnection& post, const McpEndpoint& endpoint,
   std::int64_t next_id = 100;
   for (;;) {
     Job job = queue.pop();
-    std::int64_t peer_ns = now_ns() - job.received_ns;
+    std::int64_t peer_ns = now_ns() - job.arrived_ns;
     std::string arguments =
         "{\"job_id\":" + json_string(job.job_id) +
         ",\"status\":\"completed\",\"result\":\"peer_ns=" + std::to_string(peer_ns) +
-        "\",\"error\":\"\"}";
+        " wake_ns=" + std::to_string(job.parsed_ns - job.arrived_ns) + "\",\"error\":\"\"}";
     try {
       const auto& response = post.round_trip(post_request(
           endpoint, session_id, tool_call_body(next_id++, "blender_job_update", arguments)));
@@ -128,17 +132,18 @@ int main(int argc, char** argv) {
 
     JobQueue queue;
     const std::string target_marker = "\"target_uuid\":" + json_string(uuid);
+    BlockingConnection stream(endpoint.url);
+    enable_arrival_stamps(stream.fd());
     SseEventParser events([&](std::string_view data) {
-      std::int64_t received = now_ns();
+      std::int64_t parsed = now_ns();
       if (data.find("\"command_dispatch\"") == std::string_view::npos)
         return;
       if (data.find(target_marker) == std::string_view::npos)
         return;
       auto job_id = string_field(data, "job_id");
       if (job_id)
-        queue.push({*job_id, received});
+        queue.push({*job_id, std::min(stream.arrived_ns(), parsed), parsed});
     });
-    BlockingConnection stream(endpoint.url);
     const auto& head = stream.open_stream(get_stream_request(endpoint, session_id),
                                           [&](std::string_view bytes) { events.feed(bytes); });
     if (head.status() != 200)

@@ -10,7 +10,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
+
+#include "clock.hpp"
 
 namespace bench {
 
@@ -77,6 +80,46 @@ long read_some(int fd, char* buffer, std::size_t size) {
       continue;
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
       throw os_error("recv");
+    return static_cast<long>(n);
+  }
+}
+
+void enable_arrival_stamps(int fd) {
+  int one = 1;
+  if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
+    throw os_error("setsockopt SO_TIMESTAMPNS");
+}
+
+long read_some_stamped(int fd, char* buffer, std::size_t size, std::int64_t* arrived_ns) {
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  for (;;) {
+    iovec data{buffer, size};
+    msghdr message{};
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(fd, &message, 0);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+      throw os_error("recvmsg");
+    // The stamp is wall-clock time: measure how long ago it was on the same clock, then
+    // take that from the monotonic now.
+    timespec wall{};
+    clock_gettime(CLOCK_REALTIME, &wall);
+    std::int64_t now = now_ns();
+    *arrived_ns = now;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS)
+        continue;
+      timespec stamp{};
+      std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+      std::int64_t ago = (static_cast<std::int64_t>(wall.tv_sec) - stamp.tv_sec) * 1'000'000'000 +
+                         (wall.tv_nsec - stamp.tv_nsec);
+      if (ago >= 0)
+        *arrived_ns = now - ago;
+    }
     return static_cast<long>(n);
   }
 }
