@@ -2,13 +2,17 @@
 
 #include <sys/random.h>
 
+#include <array>
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <vector>
 
 namespace bmcp {
 
-void random_bytes(void* out, std::size_t size) {
+namespace {
+
+void kernel_random_bytes(void* out, std::size_t size) {
   auto* cursor = static_cast<unsigned char*>(out);
   while (size > 0) {
     const ssize_t got = getrandom(cursor, size, 0);
@@ -20,6 +24,33 @@ void random_bytes(void* out, std::size_t size) {
     cursor += got;
     size -= static_cast<std::size_t>(got);
   }
+}
+
+constexpr std::size_t kPoolBytes = 512;
+constexpr std::size_t kLargestPooled = 64;
+
+// Bytes from the kernel not yet handed out: pool[used..kPoolBytes).
+struct RandomPool {
+  std::array<unsigned char, kPoolBytes> bytes{};
+  std::size_t used = kPoolBytes;
+};
+
+}  // namespace
+
+void random_bytes(void* out, std::size_t size) {
+  if (size > kLargestPooled) {
+    kernel_random_bytes(out, size);
+    return;
+  }
+  thread_local RandomPool pool;
+  if (kPoolBytes - pool.used < size) {
+    kernel_random_bytes(pool.bytes.data(), kPoolBytes);
+    pool.used = 0;
+  }
+  unsigned char* taken = pool.bytes.data() + pool.used;
+  std::memcpy(out, taken, size);
+  std::memset(taken, 0, size);
+  pool.used += size;
 }
 
 namespace {

@@ -419,9 +419,12 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   // Event streams live long: no per-operation timeout; a stuck client is cut by the buffer
   // bound (abort) instead.
   stream.expires_never();
-  // Asynchronous operations are not affected; DirectWriter's send must not block.
-  beast::error_code ignored;
-  socket.non_blocking(true, ignored);
+  // Asynchronous operations are not affected; DirectWriter's send must not block. The mode
+  // stays set for the connection's later responses, and is only asked of the kernel once.
+  if (!socket.non_blocking()) {
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+  }
   DirectWriter direct(socket, *response);
   auto next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
   for (;;) {
