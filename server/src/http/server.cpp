@@ -43,6 +43,13 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 
+class ConnectionResponse;
+
+// The response whose request handler is running on this thread (run_connection), and whether
+// that handler has since notified another request's answer (not an open event stream's).
+thread_local const ConnectionResponse* t_handling = nullptr;
+thread_local bool t_answered_others = false;
+
 // The connection's side of a ResponseStream. Handlers fill it from any thread; the connection
 // coroutine drains it on its strand. `signal_` is the wake-up: it is only touched on the strand.
 class ConnectionResponse final : public ResponseStream,
@@ -71,6 +78,7 @@ class ConnectionResponse final : public ResponseStream,
         return;
       event_headers_ = std::move(extra);
       watch_disconnect_ = watch_disconnect;
+      answers_request_ = !watch_disconnect;
       mode_ = Mode::kEvents;
     }
     notify();
@@ -216,6 +224,8 @@ class ConnectionResponse final : public ResponseStream,
   }
 
   void notify() {
+    if (t_handling != nullptr && t_handling != this && answers_request_)
+      t_answered_others = true;
     net::post(signal_.get_executor(), [self = shared_from_this()] {
       if (self->overflow_flag()) {
         if (self->abort)
@@ -229,6 +239,9 @@ class ConnectionResponse final : public ResponseStream,
 
   net::steady_timer signal_;
   const ServerLimits& limits_;
+  // False once the response is a watched (standalone) event stream; read without the lock by
+  // notify(), hence atomic.
+  std::atomic<bool> answers_request_{true};
   mutable std::mutex mutex_;
   Mode mode_ = Mode::kPending;
   std::optional<HttpResponse> full_;
@@ -340,20 +353,27 @@ class EventWrite {
 // coroutine for each event costs a timer completion, a coroutine resumption and an asynchronous
 // write op with its completion (a broadcast to a thousand streams pays that a thousand times);
 // a stream whose writer is idle and whose socket takes the events whole is written at once
-// instead, with one non-blocking send. Whatever the socket does not take whole (a slow
-// client), the end of the stream and an overflow are left to the coroutine: `leftover` holds
-// the drained frames and how many of their bytes already went out, and it writes the rest
-// before anything else. Strand only, like the coroutine; armed only while it waits in wait(),
-// never during one of its writes.
+// instead, with one non-blocking send. The same goes for a request's answer that arrives later
+// (a dispatch's envelope when its job is answered): its held-back header, its events and its
+// last chunk go out in that one send, and the coroutine, woken, finds the response complete
+// (ended()). Whatever the socket does not take whole (a slow client), an overflow, and the end
+// of a stream whose header went out before are left to the coroutine: `leftover` holds the
+// drained frames and how many of their bytes already went out, and it writes the rest before
+// anything else. Strand only, like the coroutine; armed only while it waits in wait(), never
+// during one of its writes.
 class DirectWriter {
  public:
   struct Leftover {
     ConnectionResponse::Drained drained;
     std::size_t bytes_sent = 0;
+    std::optional<std::string> header;  // the header, when the attempted write began with it
   };
 
-  DirectWriter(tcp::socket& socket, ConnectionResponse& response)
-      : socket_(socket), response_(response) {}
+  // `unsent_header` is the coroutine's: a direct write that sends it resets it. Not for
+  // watched streams (their header goes out at once, with a disconnect watch).
+  DirectWriter(tcp::socket& socket, ConnectionResponse& response,
+               std::optional<std::string>& unsent_header)
+      : socket_(socket), response_(response), unsent_header_(unsent_header) {}
   DirectWriter(const DirectWriter&) = delete;
   DirectWriter& operator=(const DirectWriter&) = delete;
   ~DirectWriter() { disarm(); }
@@ -365,6 +385,8 @@ class DirectWriter {
 
   std::optional<Leftover> take_leftover() { return std::exchange(leftover_, std::nullopt); }
   SteadyTime last_write() const { return last_write_; }
+  // The whole response went out in a direct write (header, events and last chunk).
+  bool ended() const { return ended_; }
 
  private:
   // True when everything queued went out (or nothing was queued): the coroutine sleeps on.
@@ -376,26 +398,36 @@ class DirectWriter {
     auto drained = response_.drain();
     if (drained.frames.empty() && !drained.end_requested)
       return true;
+    // The end goes out here only together with the header: the whole answer in one send.
+    const bool whole_answer = drained.end_requested && unsent_header_;
     std::size_t sent = 0;
-    if (!drained.end_requested && !drained.overflow) {
-      const EventWrite write(nullptr, drained.frames, false);
+    if ((!drained.end_requested || whole_answer) && !drained.overflow) {
+      const EventWrite write(unsent_header_ ? &*unsent_header_ : nullptr, drained.frames,
+                             drained.end_requested);
       beast::error_code ec;
       sent = socket_.write_some(write.buffers(), ec);  // the socket is non-blocking
-      if (!ec && sent == net::buffer_size(write.buffers())) {
-        response_.written(drained.frame_bytes);
-        last_write_ = std::chrono::steady_clock::now();
-        return true;
-      }
       if (ec)
         sent = 0;  // would block, or failed: the coroutine's write finds out which
+      // From here the header, if this write had it, is sent or travels with the leftover.
+      auto header = std::exchange(unsent_header_, std::nullopt);
+      if (sent == net::buffer_size(write.buffers())) {
+        response_.written(drained.frame_bytes);
+        last_write_ = std::chrono::steady_clock::now();
+        ended_ = drained.end_requested;
+        return !ended_;  // an ended response wakes the coroutine, which returns
+      }
+      leftover_.emplace(Leftover{std::move(drained), sent, std::move(header)});
+      return false;
     }
-    leftover_.emplace(Leftover{std::move(drained), sent});
+    leftover_.emplace(Leftover{std::move(drained), sent, std::nullopt});
     return false;
   }
 
   tcp::socket& socket_;
   ConnectionResponse& response_;
+  std::optional<std::string>& unsent_header_;
   std::optional<Leftover> leftover_;
+  bool ended_ = false;
   SteadyTime last_write_ = SteadyTime::min();  // min() + an interval is still long ago
 };
 
@@ -425,13 +457,16 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
     beast::error_code ignored;
     socket.non_blocking(true, ignored);
   }
-  DirectWriter direct(socket, *response);
+  DirectWriter direct(socket, *response, unsent_header);
   auto next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
   for (;;) {
     // What a direct write drained but could not send whole goes first: its first
     // `already_sent` bytes are on the wire (DirectWriter::Leftover).
     auto leftover = direct.take_leftover();
     const std::size_t already_sent = leftover ? leftover->bytes_sent : 0;
+    std::optional<std::string> leftover_header;
+    if (leftover)
+      leftover_header = std::move(leftover->header);
     auto drained = leftover ? std::move(leftover->drained) : response->drain();
     if (drained.overflow || response->client_gone)
       co_return false;
@@ -441,8 +476,9 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
     const bool has_events = !drained.frames.empty() || drained.end_requested;
     const bool send_header =
         unsent_header && (has_events || std::chrono::steady_clock::now() >= header_due);
-    const EventWrite write(send_header ? &*unsent_header : nullptr, drained.frames,
-                           drained.end_requested);
+    const std::string* header =
+        leftover_header ? &*leftover_header : (send_header ? &*unsent_header : nullptr);
+    const EventWrite write(header, drained.frames, drained.end_requested);
     if (!write.empty()) {
       beast::buffers_suffix<std::vector<net::const_buffer>> rest(write.buffers());
       rest.consume(already_sent);
@@ -460,12 +496,15 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
         next_keepalive = std::chrono::steady_clock::now() + limits.keepalive_interval;
       continue;
     }
-    // Idle with the header sent: new events may go out at once (DirectWriter).
-    if (!unsent_header)
+    // Idle: new events, or a request's whole answer, may go out at once (DirectWriter). A
+    // watched stream's header always went out first.
+    if (!(unsent_header && watch))
       direct.arm();
     const bool woken = co_await response->wait(unsent_header ? std::min(header_due, next_keepalive)
                                                              : next_keepalive);
     direct.disarm();
+    if (direct.ended())
+      co_return keep_alive && !watch;
     if (!woken) {
       if (unsent_header)
         continue;  // the header is due: it goes out first, alone
@@ -610,12 +649,20 @@ struct HttpServer::Impl {
         beast::error_code ignored;
         stream.socket().close(ignored);
       };
+      t_handling = response.get();
+      t_answered_others = false;
       try {
         handler(std::move(request), response);
       } catch (const std::exception& e) {
         spdlog::error("request handler failed: {}", e.what());
         response->respond(detail_response(500, "Internal Server Error"));
       }
+      t_handling = nullptr;
+      // A handler that answered other requests (a job's reply settles the dispatch call that
+      // waits for it) lets those answers go out before its own: they have waited longer, and
+      // their wake-ups, posted to their strands, would otherwise run only after this write.
+      if (std::exchange(t_answered_others, false))
+        co_await net::post(executor, net::use_awaitable);
       const bool reusable =
           co_await serve_response(stream, response, keep_alive, options.limits, stats);
       response->abort = nullptr;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -36,6 +37,7 @@ class RawClient {
   }
   ~RawClient() { ::close(fd_); }
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   void send(const std::string& data) {
     ASSERT_EQ(::write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size()));
   }
@@ -53,8 +55,10 @@ class RawClient {
   }
   // Reads until `marker` has been seen (or the peer closes / times out).
   std::string read_until(const std::string& marker) {
-    while (buffer_.find(marker) == std::string::npos) {
-      char chunk[4096];
+    std::size_t searched = 0;  // the marker does not start before this offset
+    while (buffer_.find(marker, searched) == std::string::npos) {
+      searched = buffer_.size() >= marker.size() ? buffer_.size() - marker.size() + 1 : 0;
+      char chunk[65536];
       const ssize_t n = ::read(fd_, chunk, sizeof chunk);
       if (n <= 0)
         break;
@@ -361,6 +365,134 @@ TEST_F(HttpServerBurstTest, AClientThatStopsReadingGetsTheRestInOrderWhenItReads
   // 1.6 MB of events against a small receive buffer: sends block part way while it sleeps.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   expect_every_event_once_in_order(client.read_until("0\r\n\r\n"));
+}
+
+// A request's answer that arrives after its handler returned (a dispatch's envelope when the
+// job is answered) leaves in one direct write, header included; what the socket does not take
+// is finished by the connection, which then serves the next request. And a handler that answers
+// another waiting request lets that answer go out before its own.
+class HttpServerLaterAnswerTest : public HttpServerTest {
+ protected:
+  // More than the server's socket can buffer (net.ipv4.tcp_wmem allows up to 4 MiB).
+  static constexpr std::size_t kBigEventBytes = 12u << 20;
+
+  void adjust(ServerOptions& options) override {
+    options.threads = 1;  // the order of the two answers is the one thread's
+    options.limits.max_stream_buffer_bytes = 32u << 20;
+    options.limits.request_header_hold = std::chrono::seconds(5);
+    auto later = [this](std::size_t bytes) {
+      return [this, bytes](HttpRequest, std::shared_ptr<ResponseStream> r) {
+        r->start_events({}, false);
+        spawn([r, bytes] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          std::string frame = "data: begin ";
+          frame.append(bytes, 'x');
+          frame += " end\n\n";
+          r->push_event(std::make_shared<const std::string>(std::move(frame)));
+          r->end();
+        });
+      };
+    };
+    router_.add("/later", "GET", later(10));
+    router_.add("/later-big", "GET", later(kBigEventBytes));
+    router_.add("/wait", "GET", [this](HttpRequest, std::shared_ptr<ResponseStream> r) {
+      r->start_events({}, false);
+      std::lock_guard lock(waiting_mutex_);
+      waiting_ = r;
+    });
+    router_.add("/settle", "GET", [this](HttpRequest, std::shared_ptr<ResponseStream> r) {
+      std::shared_ptr<ResponseStream> waiting;
+      {
+        std::lock_guard lock(waiting_mutex_);
+        waiting.swap(waiting_);
+      }
+      if (waiting) {
+        waiting->push_event(std::make_shared<const std::string>("data: settled\n\n"));
+        waiting->end();
+      }
+      r->respond(detail_response(200, waiting ? "settled" : "nothing waits"));
+    });
+  }
+
+  // When the kernel received the first bytes of the next read on `fd` (SO_TIMESTAMPNS).
+  static std::int64_t first_arrival_ns(int fd) {
+    char data[65536];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    iovec io{data, sizeof data};
+    msghdr message{};
+    message.msg_iov = &io;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    if (::recvmsg(fd, &message, 0) <= 0)
+      return -1;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        timespec stamp{};
+        std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+        return static_cast<std::int64_t>(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec;
+      }
+    }
+    return -1;
+  }
+
+  std::mutex waiting_mutex_;
+  std::shared_ptr<ResponseStream> waiting_;
+};
+
+TEST_F(HttpServerLaterAnswerTest, ALaterAnswerLeavesWholeAndTheConnectionServesTheNextRequest) {
+  RawClient client(port_);
+  for (int i = 0; i < 3; ++i) {
+    client.send("GET /later HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    const auto answer = client.read_until("\r\n0\r\n\r\n");
+    EXPECT_EQ(answer.find("HTTP/1.1 200 OK"), 0u) << answer;
+    EXPECT_NE(answer.find("Transfer-Encoding: chunked"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("data: begin xxxxxxxxxx end"), std::string::npos) << answer;
+  }
+  client.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_NE(client.read_until("}").find("hello 127.0.0.1"), std::string::npos);
+}
+
+TEST_F(HttpServerLaterAnswerTest, ALaterAnswerTooBigForTheSocketArrivesWholeInOrder) {
+  RawClient client(port_, 4096);
+  client.send("GET /later-big HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  // The answer comes while the client does not read: the direct write sends part of it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto answer = client.read_until("\r\n0\r\n\r\n");
+  ASSERT_EQ(answer.find("HTTP/1.1 200 OK"), 0u) << answer.substr(0, 200);
+  const auto body = answer.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  // One chunk: its size line, the event, the last chunk.
+  const auto size_end = answer.find("\r\n", body + 4);
+  const auto chunk_size = std::stoul(answer.substr(body + 4, size_end - body - 4), nullptr, 16);
+  const std::string expected_event = "data: begin " + std::string(kBigEventBytes, 'x') + " end\n\n";
+  EXPECT_EQ(chunk_size, expected_event.size());
+  EXPECT_EQ(answer.substr(size_end + 2), expected_event + "\r\n0\r\n\r\n");
+  client.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_NE(client.read_until("}").find("hello 127.0.0.1"), std::string::npos);
+}
+
+TEST_F(HttpServerLaterAnswerTest, AnAnswerAHandlerGivesAnotherRequestLeavesBeforeItsOwn) {
+  RawClient waiter(port_);
+  RawClient settler(port_);
+  int one = 1;
+  ASSERT_EQ(::setsockopt(waiter.fd(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one), 0);
+  ASSERT_EQ(::setsockopt(settler.fd(), SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one), 0);
+  waiter.send("GET /wait HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  for (int attempt = 0; attempt < 200; ++attempt) {  // until /wait's handler has run
+    {
+      std::lock_guard lock(waiting_mutex_);
+      if (waiting_)
+        break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  settler.send("GET /settle HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  const auto settled_at = first_arrival_ns(waiter.fd());
+  const auto answered_at = first_arrival_ns(settler.fd());
+  ASSERT_GT(settled_at, 0);
+  ASSERT_GT(answered_at, 0);
+  EXPECT_LT(settled_at, answered_at);
 }
 
 // One connection is served; one more may ask for /health within a second.
