@@ -45,10 +45,15 @@ constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 
 class ConnectionResponse;
 
-// The response whose request handler is running on this thread (run_connection), and whether
-// that handler has since notified another request's answer (not an open event stream's).
+// The response whose request handler is running on this thread (run_connection), and the other
+// responses that handler has notified. Their wake-ups run when it returns
+// (run_deferred_wakeups): outside every lock the handler held, so on this thread and at once for
+// each whose strand is free, instead of as handlers posted to the I/O threads' queue. A broadcast
+// to a thousand event streams is written in that one turn, and an answer a handler gives another
+// request (a job's reply settles the dispatch call that waits for it) goes out before the
+// handler's own.
 thread_local const ConnectionResponse* t_handling = nullptr;
-thread_local bool t_answered_others = false;
+thread_local std::vector<std::shared_ptr<ConnectionResponse>> t_deferred;
 
 // The connection's side of a ResponseStream. Handlers fill it from any thread; the connection
 // coroutine drains it on its strand. `signal_` is the wake-up: it is only touched on the strand.
@@ -78,7 +83,6 @@ class ConnectionResponse final : public ResponseStream,
         return;
       event_headers_ = std::move(extra);
       watch_disconnect_ = watch_disconnect;
-      answers_request_ = !watch_disconnect;
       mode_ = Mode::kEvents;
     }
     notify();
@@ -224,24 +228,40 @@ class ConnectionResponse final : public ResponseStream,
   }
 
   void notify() {
-    if (t_handling != nullptr && t_handling != this && answers_request_)
-      t_answered_others = true;
-    net::post(signal_.get_executor(), [self = shared_from_this()] {
-      if (self->overflow_flag()) {
-        if (self->abort)
-          self->abort();
-      } else if (self->write_now && self->write_now()) {
-        return;
-      }
-      self->signal_.cancel();
-    });
+    if (t_handling != nullptr && t_handling != this) {
+      if (t_deferred.empty() || t_deferred.back().get() != this)
+        t_deferred.push_back(shared_from_this());
+      return;
+    }
+    net::post(signal_.get_executor(), [self = shared_from_this()] { self->on_notified(); });
   }
+
+  // On the strand: an overflow aborts; new events go out directly when they can; otherwise
+  // the writer's coroutine is woken.
+  void on_notified() {
+    if (overflow_flag()) {
+      if (abort)
+        abort();
+    } else if (write_now && write_now()) {
+      return;
+    }
+    signal_.cancel();
+  }
+
+ public:
+  // Runs the wake-ups the handler that just returned on this thread deferred (see t_deferred).
+  static void run_deferred_wakeups() {
+    auto deferred = std::exchange(t_deferred, {});
+    for (auto& response : deferred) {
+      auto executor = response->signal_.get_executor();
+      net::dispatch(executor, [self = std::move(response)] { self->on_notified(); });
+    }
+  }
+
+ private:
 
   net::steady_timer signal_;
   const ServerLimits& limits_;
-  // False once the response is a watched (standalone) event stream; read without the lock by
-  // notify(), hence atomic.
-  std::atomic<bool> answers_request_{true};
   mutable std::mutex mutex_;
   Mode mode_ = Mode::kPending;
   std::optional<HttpResponse> full_;
@@ -650,7 +670,6 @@ struct HttpServer::Impl {
         stream.socket().close(ignored);
       };
       t_handling = response.get();
-      t_answered_others = false;
       try {
         handler(std::move(request), response);
       } catch (const std::exception& e) {
@@ -658,11 +677,7 @@ struct HttpServer::Impl {
         response->respond(detail_response(500, "Internal Server Error"));
       }
       t_handling = nullptr;
-      // A handler that answered other requests (a job's reply settles the dispatch call that
-      // waits for it) lets those answers go out before its own: they have waited longer, and
-      // their wake-ups, posted to their strands, would otherwise run only after this write.
-      if (std::exchange(t_answered_others, false))
-        co_await net::post(executor, net::use_awaitable);
+      ConnectionResponse::run_deferred_wakeups();
       const bool reusable =
           co_await serve_response(stream, response, keep_alive, options.limits, stats);
       response->abort = nullptr;
