@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -21,10 +22,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/container/small_vector.hpp>
 #include <csignal>
+#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -115,7 +119,10 @@ class ConnectionResponse final : public ResponseStream,
 
   void on_drained(std::function<void()> callback) override {
     std::lock_guard lock(mutex_);
-    drained_callbacks_.push_back(std::move(callback));
+    auto callbacks = drained_callbacks_ ? std::make_shared<DrainedCallbacks>(*drained_callbacks_)
+                                        : std::make_shared<DrainedCallbacks>();
+    callbacks->push_back(std::move(callback));
+    drained_callbacks_ = std::move(callbacks);
   }
 
   void end() override {
@@ -149,23 +156,32 @@ class ConnectionResponse final : public ResponseStream,
   };
 
   Drained drain() {
+    Drained out{};
+    drain_into(out);
+    return out;
+  }
+  // drain() into `out`, whose frame vector keeps its capacity (DirectWriter's, reused).
+  void drain_into(Drained& out) {
+    out.frames.clear();
+    out.frame_bytes = 0;
     std::lock_guard lock(mutex_);
-    Drained out{mode_, std::nullopt, {}, 0, end_requested_, overflow_};
+    out.mode = mode_;
+    out.full.reset();
     if (full_)
       out.full = std::move(*full_), full_.reset();
-    out.frames.reserve(frames_.size());
+    out.end_requested = end_requested_;
+    out.overflow = overflow_;
     for (auto& frame : frames_) {
       out.frame_bytes += frame->size();
       out.frames.push_back(std::move(frame));
     }
     frames_.clear();
-    return out;
   }
 
   // `bytes` of drained frames reached the socket: they leave the buffer bound, and producers
   // waiting for room hear of it.
   void written(std::size_t bytes) {
-    std::vector<std::function<void()>> callbacks;
+    std::shared_ptr<const DrainedCallbacks> callbacks;
     {
       std::lock_guard lock(mutex_);
       buffered_bytes_ -= bytes;
@@ -173,8 +189,10 @@ class ConnectionResponse final : public ResponseStream,
         return;
       callbacks = drained_callbacks_;
     }
-    for (auto& callback : callbacks)
-      callback();
+    if (callbacks) {
+      for (const auto& callback : *callbacks)
+        callback();
+    }
   }
 
   Mode mode() {
@@ -206,7 +224,7 @@ class ConnectionResponse final : public ResponseStream,
         return;
       finished_ = true;
       callbacks.swap(close_callbacks_);
-      drained_callbacks_.clear();
+      drained_callbacks_.reset();
     }
     for (auto& callback : callbacks)
       callback();
@@ -259,7 +277,6 @@ class ConnectionResponse final : public ResponseStream,
   }
 
  private:
-
   net::steady_timer signal_;
   const ServerLimits& limits_;
   mutable std::mutex mutex_;
@@ -269,7 +286,9 @@ class ConnectionResponse final : public ResponseStream,
   bool watch_disconnect_ = false;
   std::deque<std::shared_ptr<const std::string>> frames_;
   std::size_t buffered_bytes_ = 0;  // queued or being written
-  std::vector<std::function<void()>> drained_callbacks_;
+  // Copied on write: written() takes a reference under the lock and calls them outside it.
+  using DrainedCallbacks = std::vector<std::function<void()>>;
+  std::shared_ptr<const DrainedCallbacks> drained_callbacks_;
   bool end_requested_ = false;
   bool overflow_ = false;
   bool finished_ = false;
@@ -333,40 +352,41 @@ std::string header_text(const bhttp::response<bhttp::empty_body>& head) {
 // What an event stream has ready to send, gathered into one write: the header while it has not
 // been sent, the queued events as one chunk, and the last chunk once the response ended. A
 // response that is complete when the connection first looks at it (a request's SSE answer
-// with its result) therefore costs a single write.
+// with its result) therefore costs a single write. The buffers point into the frames (no copy;
+// `frames` keeps them alive) and into this object; a few frames need no allocation.
 class EventWrite {
  public:
   using Frames = std::vector<std::shared_ptr<const std::string>>;
 
-  // The frames are written from where they are (no copy); `frames` keeps them alive.
   EventWrite(const std::string* header, const Frames& frames, bool last) {
     if (header != nullptr)
       buffers_.emplace_back(net::buffer(*header));
     if (!frames.empty()) {
-      std::vector<net::const_buffer> pieces;
-      pieces.reserve(frames.size());
+      std::size_t bytes = 0;
       for (const auto& frame : frames)
-        pieces.emplace_back(net::buffer(*frame));
-      chunk_.emplace(bhttp::make_chunk(std::move(pieces)));
-      for (const auto buffer : beast::buffers_range_ref(*chunk_))
-        buffers_.push_back(buffer);
+        bytes += frame->size();
+      // A chunk: its size in hex, CRLF, the data, CRLF.
+      const int length = std::snprintf(size_line_, sizeof size_line_, "%zx\r\n", bytes);
+      buffers_.emplace_back(size_line_, static_cast<std::size_t>(length));
+      for (const auto& frame : frames)
+        buffers_.emplace_back(net::buffer(*frame));
+      buffers_.emplace_back(kCrlf.data(), kCrlf.size());
     }
-    if (last) {
-      for (const auto buffer : beast::buffers_range_ref(last_chunk_))
-        buffers_.push_back(buffer);
-    }
+    if (last)
+      buffers_.emplace_back(kLastChunk.data(), kLastChunk.size());
   }
-  // buffers_ points into this object's own chunks.
+  // buffers_ points into this object.
   EventWrite(const EventWrite&) = delete;
   EventWrite& operator=(const EventWrite&) = delete;
 
   bool empty() const { return buffers_.empty(); }
-  const std::vector<net::const_buffer>& buffers() const { return buffers_; }
+  const boost::container::small_vector<net::const_buffer, 8>& buffers() const { return buffers_; }
 
  private:
-  std::optional<bhttp::chunk_body<std::vector<net::const_buffer>>> chunk_;
-  bhttp::chunk_last<bhttp::chunk_crlf> last_chunk_ = bhttp::make_chunk_last();
-  std::vector<net::const_buffer> buffers_;
+  static constexpr std::string_view kCrlf = "\r\n";
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";  // no trailer fields
+  char size_line_[24];
+  boost::container::small_vector<net::const_buffer, 8> buffers_;
 };
 
 // Events that went out on the notifying handler's own turn, without the coroutine. Waking the
@@ -415,7 +435,8 @@ class DirectWriter {
     // since waits for it too, behind that, in order.
     if (leftover_)
       return false;
-    auto drained = response_.drain();
+    auto& drained = drained_;
+    response_.drain_into(drained);
     if (drained.frames.empty() && !drained.end_requested)
       return true;
     // The end goes out here only together with the header: the whole answer in one send.
@@ -431,6 +452,7 @@ class DirectWriter {
       // From here the header, if this write had it, is sent or travels with the leftover.
       auto header = std::exchange(unsent_header_, std::nullopt);
       if (sent == net::buffer_size(write.buffers())) {
+        drained.frames.clear();  // the frames go now; the vector's capacity stays
         response_.written(drained.frame_bytes);
         last_write_ = std::chrono::steady_clock::now();
         ended_ = drained.end_requested;
@@ -446,6 +468,7 @@ class DirectWriter {
   tcp::socket& socket_;
   ConnectionResponse& response_;
   std::optional<std::string>& unsent_header_;
+  ConnectionResponse::Drained drained_{};  // reused: its frame vector keeps its capacity
   std::optional<Leftover> leftover_;
   bool ended_ = false;
   SteadyTime last_write_ = SteadyTime::min();  // min() + an interval is still long ago
@@ -500,7 +523,8 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
         leftover_header ? &*leftover_header : (send_header ? &*unsent_header : nullptr);
     const EventWrite write(header, drained.frames, drained.end_requested);
     if (!write.empty()) {
-      beast::buffers_suffix<std::vector<net::const_buffer>> rest(write.buffers());
+      beast::buffers_suffix<boost::container::small_vector<net::const_buffer, 8>> rest(
+          write.buffers());
       rest.consume(already_sent);
       auto [ec, n] = co_await net::async_write(socket, rest, kTuple);
       if (ec)

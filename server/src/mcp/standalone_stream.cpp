@@ -127,6 +127,9 @@ void StandaloneStream::resume(const EventSink* sink) {
   std::lock_guard lock(mutex_);
   if (!sink_ || sink_.get() != sink)
     return;
+  // The writer reports every write; mostly everything was sent already.
+  if (events_.empty() || events_.back().id <= sent_through_)
+    return;
   pump_locked();
   trim_locked();
 }
