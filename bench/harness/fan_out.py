@@ -8,17 +8,34 @@ from .context import Context
 SIZES = ((10, 40), (100, 40), (1000, 20))  # (sessions, repeats)
 
 
+# The two-thread run (the server's default --threads): as in part 1, server and fan-out client
+# share both cores.
+BOTH_CORES = "0,1"
+TWO_THREAD_SIZE = (1000, 20)
+
+
+def _fan_out(ctx: Context, server, sessions: int, repeats: int, load_cpus: str) -> dict:
+    repeats = max(5, repeats // 4) if ctx.quick else repeats
+    cmd = [ctx.program("bench_fanout"), "--url", server.mcp_url, "--login-base", server.base_url,
+           "--password", ctx.user_password, "--sessions", str(sessions), "--repeats", str(repeats),
+           "--rss-pid", str(server.pid)]
+    return processes.run_json(cmd, load_cpus, timeout=240)
+
+
 def run(ctx: Context) -> dict:
-    results: dict[int, dict] = {}
+    results: dict = {}
     ours = processes.start_blender_mcp(ctx.binary, ctx.data_dir, ctx.log("p3-blender-mcp"), ctx.server_cpus,
                                        ctx.server_threads, ctx.admin_password)
     try:
         for sessions, repeats in SIZES:
-            repeats = max(5, repeats // 4) if ctx.quick else repeats
-            cmd = [ctx.program("bench_fanout"), "--url", ours.mcp_url, "--login-base", ours.base_url,
-                   "--password", ctx.user_password, "--sessions", str(sessions), "--repeats", str(repeats),
-                   "--rss-pid", str(ours.pid)]
-            results[sessions] = processes.run_json(cmd, ctx.load_cpus, timeout=240)
+            results[sessions] = _fan_out(ctx, ours, sessions, repeats, ctx.load_cpus)
     finally:
         ours.stop()
+    two = processes.start_blender_mcp(ctx.binary, ctx.data_dir, ctx.log("p3-blender-mcp-2t"), BOTH_CORES, 2,
+                                      ctx.admin_password)
+    try:
+        sessions, repeats = TWO_THREAD_SIZE
+        results["two_threads"] = {sessions: _fan_out(ctx, two, sessions, repeats, BOTH_CORES)}
+    finally:
+        two.stop()
     return results
