@@ -73,13 +73,15 @@ Error not_found(std::string_view username) {
 
 SqliteUserStore::PresenceCheck::PresenceCheck(const std::filesystem::path& db_file,
                                               const Clock& clock, std::chrono::milliseconds ttl)
-    : cache(clock, ttl), probe({db_file, std::filesystem::path(db_file.string() + "-wal")}) {
+    : cache(clock, ttl),
+      wal(db_file),
+      files({db_file, std::filesystem::path(db_file.string() + "-wal")}) {
   cache.enable();
 }
 
 void SqliteUserStore::PresenceCheck::forget_if_files_changed() {
   std::lock_guard lock(probe_mutex);
-  if (probe.changed()) {
+  if (wal.available() ? wal.changed() : files.changed()) {
     cache.forget_all();
   }
 }

@@ -10,6 +10,7 @@
 #include "auth/sqlite_database.hpp"
 #include "auth/user_presence_cache.hpp"
 #include "auth/user_store.hpp"
+#include "auth/wal_index_probe.hpp"
 #include "core/clock.hpp"
 
 namespace bmcp::auth {
@@ -20,12 +21,13 @@ namespace bmcp::auth {
 //
 // exists_with_uid() runs on every authenticated request. With a presence cache (the server's
 // store) it answers from a UserPresenceCache of each name's uid instead of a SQLite read, and
-// the whole cache is dropped whenever the database file or its write-ahead log changes
-// (FileChangeProbe: two stat() calls per check): every commit, this process's or another's
-// (`blender-mcp user remove`), appends to or rewrites the log, so the next request reads the
-// user again. An entry is also never older than the cache's ttl, which bounds the one case the
-// file times can miss (see FileChangeProbe). Without the cache (the `user` commands) every
-// call reads the database. The other methods never use the cache.
+// the whole cache is dropped whenever the database was written: every commit, this process's
+// or another's (`blender-mcp user remove`), updates the wal-index header that WalIndexProbe
+// reads from shared memory (no system call), so the next request reads the user again. Where
+// the wal-index cannot be mapped, FileChangeProbe looks at the database file and its log
+// instead (two stat() calls per check; file times can miss a change, so an entry is also
+// never older than the cache's ttl). Without the cache (the `user` commands) every call reads
+// the database. The other methods never use the cache.
 class SqliteUserStore final : public UserStore {
  public:
   // Opens or creates the database and brings its schema up to date. Fails with kIo, or
@@ -59,12 +61,13 @@ class SqliteUserStore final : public UserStore {
   struct PresenceCheck {
     PresenceCheck(const std::filesystem::path& db_file, const Clock& clock,
                   std::chrono::milliseconds ttl);
-    // Drops every remembered answer when the files changed since the last look.
+    // Drops every remembered answer when the database changed since the last look.
     void forget_if_files_changed();
 
     UserPresenceCache cache;
-    std::mutex probe_mutex;  // serialises the probe, and keeps its forget_all in step with it
-    FileChangeProbe probe;
+    std::mutex probe_mutex;  // serialises the probes, and keeps forget_all in step with them
+    WalIndexProbe wal;       // used when available()
+    FileChangeProbe files;   // otherwise
   };
 
   SqliteUserStore(std::shared_ptr<SqliteDatabase> database, const Clock& clock,
