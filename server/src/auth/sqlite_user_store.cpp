@@ -124,8 +124,8 @@ bool SqliteUserStore::exists_with_uid(std::string_view username, std::string_vie
     return read_uid(username) == uid;
   }
   presence_->forget_if_files_changed();
-  if (const auto known = presence_->cache.lookup(username)) {
-    return *known == uid;
+  if (const auto held = presence_->cache.holds(username, uid)) {
+    return *held;
   }
   const std::uint64_t generation = presence_->cache.generation();
   std::string current = read_uid(username);

@@ -13,20 +13,31 @@ constexpr std::size_t kMaxEntries = 100000;
 UserPresenceCache::UserPresenceCache(const Clock& clock, std::chrono::milliseconds ttl)
     : clock_(clock), ttl_(ttl) {}
 
-std::optional<std::string> UserPresenceCache::lookup(std::string_view username) {
-  std::lock_guard lock(mutex_);
+const UserPresenceCache::Entry* UserPresenceCache::find_locked(std::string_view username) {
   if (!enabled_) {
-    return std::nullopt;
+    return nullptr;
   }
   const auto found = entries_.find(std::string(username));
   if (found == entries_.end()) {
-    return std::nullopt;
+    return nullptr;
   }
   if (clock_.steady_now() - found->second.stored_at >= ttl_) {
     entries_.erase(found);
-    return std::nullopt;
+    return nullptr;
   }
-  return found->second.uid;
+  return &found->second;
+}
+
+std::optional<std::string> UserPresenceCache::lookup(std::string_view username) {
+  std::lock_guard lock(mutex_);
+  const Entry* entry = find_locked(username);
+  return entry ? std::optional<std::string>(entry->uid) : std::nullopt;
+}
+
+std::optional<bool> UserPresenceCache::holds(std::string_view username, std::string_view uid) {
+  std::lock_guard lock(mutex_);
+  const Entry* entry = find_locked(username);
+  return entry ? std::optional<bool>(entry->uid == uid) : std::nullopt;
 }
 
 std::uint64_t UserPresenceCache::generation() const {

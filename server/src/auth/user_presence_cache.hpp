@@ -34,6 +34,9 @@ class UserPresenceCache {
   // The remembered uid (kNoAccount: no such user), or nullopt when nothing is remembered (or
   // it is too old, or the cache is disabled).
   std::optional<std::string> lookup(std::string_view username);
+  // Whether the remembered account of `username` has `uid` (false for a remembered absence),
+  // or nullopt when nothing is remembered: lookup() without copying the uid out.
+  std::optional<bool> holds(std::string_view username, std::string_view uid);
   std::uint64_t generation() const;
   void remember(const std::string& username, std::string uid, std::uint64_t read_at_generation);
 
@@ -48,6 +51,9 @@ class UserPresenceCache {
     std::string uid;  // kNoAccount when no user has the name
     SteadyTime stored_at;
   };
+
+  // The live entry for `username`, or nullptr; drops it when it is too old. Under mutex_.
+  const Entry* find_locked(std::string_view username);
 
   const Clock& clock_;
   const std::chrono::milliseconds ttl_;

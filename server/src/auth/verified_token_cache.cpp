@@ -17,8 +17,9 @@ VerifiedTokenCache::VerifiedTokenCache(std::size_t capacity) : capacity_(capacit
   crypto_generichash_keygen(reinterpret_cast<unsigned char*>(key_.data()));
 }
 
-std::string VerifiedTokenCache::digest_of(std::string_view token) const {
-  std::string digest(crypto_generichash_BYTES, '\0');
+VerifiedTokenCache::Digest VerifiedTokenCache::digest_of(std::string_view token) const {
+  static_assert(kDigestBytes == crypto_generichash_BYTES);
+  Digest digest{};
   // libsodium declares its pointers nonnull, even for empty input.
   const char* data = token.data() != nullptr ? token.data() : "";
   crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
@@ -28,9 +29,9 @@ std::string VerifiedTokenCache::digest_of(std::string_view token) const {
 }
 
 std::optional<Claims> VerifiedTokenCache::lookup(std::string_view token, std::int64_t now_seconds) {
-  const std::string digest = digest_of(token);
+  const Digest digest = digest_of(token);
   std::lock_guard lock(mutex_);
-  const auto found = by_digest_.find(digest);
+  const auto found = by_digest_.find(std::string_view(digest.data(), digest.size()));
   if (found == by_digest_.end()) {
     return std::nullopt;
   }
@@ -42,12 +43,12 @@ std::optional<Claims> VerifiedTokenCache::lookup(std::string_view token, std::in
 }
 
 void VerifiedTokenCache::insert(std::string_view token, const Claims& claims) {
-  std::string digest = digest_of(token);
+  const Digest digest = digest_of(token);
   std::lock_guard lock(mutex_);
-  if (by_digest_.contains(digest)) {
+  if (by_digest_.contains(std::string_view(digest.data(), digest.size()))) {
     return;  // two requests verified it at once; the claims are the same
   }
-  order_.push_back(Entry{std::move(digest), claims});
+  order_.push_back(Entry{std::string(digest.data(), digest.size()), claims});
   const auto entry = std::prev(order_.end());
   by_digest_.emplace(entry->digest, entry);
   if (order_.size() > capacity_) {
@@ -56,9 +57,9 @@ void VerifiedTokenCache::insert(std::string_view token, const Claims& claims) {
 }
 
 bool VerifiedTokenCache::erase(std::string_view token) {
-  const std::string digest = digest_of(token);
+  const Digest digest = digest_of(token);
   std::lock_guard lock(mutex_);
-  const auto found = by_digest_.find(digest);
+  const auto found = by_digest_.find(std::string_view(digest.data(), digest.size()));
   if (found == by_digest_.end()) {
     return false;
   }

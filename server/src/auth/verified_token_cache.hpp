@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -53,7 +54,11 @@ class VerifiedTokenCache {
   };
   using Order = std::list<Entry>;  // oldest inserted first
 
-  std::string digest_of(std::string_view token) const;
+  // The keyed BLAKE2b digest (crypto_generichash_BYTES), on the stack: a lookup allocates
+  // nothing for it.
+  static constexpr std::size_t kDigestBytes = 32;
+  using Digest = std::array<char, kDigestBytes>;
+  Digest digest_of(std::string_view token) const;
   void erase_locked(Order::iterator entry);
 
   const std::size_t capacity_;

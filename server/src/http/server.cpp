@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -26,6 +27,7 @@
 #include <csignal>
 #include <cstdio>
 #include <deque>
+#include <memory_resource>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -295,7 +297,28 @@ class ConnectionResponse final : public ResponseStream,
   std::vector<std::function<void()>> close_callbacks_;
 };
 
-HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& remote) {
+// A request's header fields are allocated from a buffer of its connection (RequestFields),
+// not one heap allocation per field: the message lives only until to_request() copied it.
+using FieldAllocator = std::pmr::polymorphic_allocator<char>;
+using RequestMessage = bhttp::request<bhttp::string_body, bhttp::basic_fields<FieldAllocator>>;
+
+// The buffer for one request's fields at a time; beyond it, fields come from the heap.
+class RequestFields {
+ public:
+  // A fresh arena for the next request (the previous request's message is gone).
+  FieldAllocator next() {
+    arena_.emplace(buffer_.data(), buffer_.size());
+    return FieldAllocator(&*arena_);
+  }
+
+ private:
+  // Typical MCP request headers (a bearer token of ~300 bytes, a session id, a handful of
+  // short fields) fit, with Beast's per-field bookkeeping.
+  std::array<std::byte, 1536> buffer_;
+  std::optional<std::pmr::monotonic_buffer_resource> arena_;
+};
+
+HttpRequest to_request(RequestMessage& in, const std::string& remote) {
   HttpRequest out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -334,18 +357,27 @@ net::awaitable<void> watch_for_disconnect(tcp::socket& socket,
 }
 
 // The status line and fields of an event-stream response, as bytes, so they can go out in
-// one write with the first events.
-std::string header_text(const bhttp::response<bhttp::empty_body>& head) {
-  bhttp::response_serializer<bhttp::empty_body> serializer{head};
-  serializer.split(true);
+// one write with the first events. Written out directly (one allocation) rather than through
+// Beast's fields and serializer (one allocation per field); the extra fields are the server's
+// own (a session id), never a client's text.
+std::string event_stream_header(const Headers& extra, bool keep_alive) {
+  static constexpr std::string_view kFixed =
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Type: text/event-stream\r\n"
+      "Cache-Control: no-cache\r\n"
+      "X-Accel-Buffering: no\r\n";
   std::string text;
-  beast::error_code ec;
-  while (!ec && !serializer.is_header_done()) {
-    serializer.next(ec, [&](beast::error_code&, const auto& buffers) {
-      text += beast::buffers_to_string(buffers);
-      serializer.consume(beast::buffer_bytes(buffers));
-    });
+  text.reserve(256);
+  text += kFixed;
+  for (const auto& [name, value] : extra.fields()) {
+    text += name;
+    text += ": ";
+    text += value;
+    text += "\r\n";
   }
+  if (!keep_alive)
+    text += "Connection: close\r\n";
+  text += "Transfer-Encoding: chunked\r\n\r\n";
   return text;
 }
 
@@ -480,16 +512,8 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
   const bool watch = response->watch_disconnect();
   const SteadyTime header_due =
       watch ? SteadyTime::min() : std::chrono::steady_clock::now() + limits.request_header_hold;
-  bhttp::response<bhttp::empty_body> head{bhttp::status::ok, 11};
-  head.set(bhttp::field::content_type, "text/event-stream");
-  head.set(bhttp::field::cache_control, "no-cache");
-  head.set("X-Accel-Buffering", "no");
-  const Headers extra = response->take_event_headers();
-  for (const auto& [name, value] : extra.fields())
-    head.insert(name, value);
-  head.keep_alive(keep_alive && !watch);
-  head.chunked(true);
-  std::optional<std::string> unsent_header = header_text(head);
+  std::optional<std::string> unsent_header =
+      event_stream_header(response->take_event_headers(), keep_alive && !watch);
   auto& socket = stream.socket();
   // Event streams live long: no per-operation timeout; a stuck client is cut by the buffer
   // bound (abort) instead.
@@ -665,8 +689,10 @@ struct HttpServer::Impl {
     // a typical MCP request (headers with a bearer token, then the body: 700-2,000 bytes) took
     // two recvmsg calls. 4 KiB takes it in one.
     buffer.reserve(4096);
+    RequestFields request_fields;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
+      bhttp::request_parser<bhttp::string_body, FieldAllocator> parser(
+          std::piecewise_construct, std::make_tuple(), std::make_tuple(request_fields.next()));
       parser.header_limit(static_cast<std::uint32_t>(options.limits.max_header_bytes));
       parser.body_limit(options.limits.max_body_bytes);
       stream.expires_after(over_limit ? options.limits.over_limit_read_timeout

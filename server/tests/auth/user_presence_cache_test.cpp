@@ -33,6 +33,20 @@ TEST_F(UserPresenceCacheTest, RemembersUidsAndAbsencesUntilTheyAreTooOld) {
   EXPECT_EQ(cache_.lookup("alice"), std::nullopt);
 }
 
+TEST_F(UserPresenceCacheTest, HoldsComparesTheRememberedUidUntilItIsTooOld) {
+  cache_.remember("alice", std::string(kAliceUid), cache_.generation());
+  cache_.remember("ghost", none(), cache_.generation());
+  EXPECT_EQ(cache_.holds("alice", kAliceUid), true);
+  EXPECT_EQ(cache_.holds("alice", kBobUid), false);
+  EXPECT_EQ(cache_.holds("ghost", kBobUid), false);  // remembered: no such user
+  EXPECT_EQ(cache_.holds("bob", kBobUid), std::nullopt);
+  clock_.advance(milliseconds(3000));
+  EXPECT_EQ(cache_.holds("alice", kAliceUid), std::nullopt);
+  cache_.disable();
+  cache_.remember("alice", std::string(kAliceUid), cache_.generation());
+  EXPECT_EQ(cache_.holds("alice", kAliceUid), std::nullopt);
+}
+
 TEST_F(UserPresenceCacheTest, ANameRememberedAgainHoldsItsNewAccountsUid) {
   cache_.remember("alice", std::string(kAliceUid), cache_.generation());
   cache_.forget("alice");  // removed and created again
