@@ -5,13 +5,14 @@ from __future__ import annotations
 from . import processes
 from .context import Context
 
-SIZES = ((10, 40), (100, 40), (1000, 20))  # (sessions, repeats)
+# (sessions, repeats): 100 rounds each, so that p99 is not simply the slowest of a few rounds.
+SIZES = ((10, 100), (100, 100), (1000, 100))
 
 
 # The two-thread run (the server's default --threads): as in part 1, server and fan-out client
 # share both cores.
 BOTH_CORES = "0,1"
-TWO_THREAD_SIZE = (1000, 20)
+TWO_THREAD_SIZE = (1000, 100)
 
 
 def _fan_out(ctx: Context, server, sessions: int, repeats: int, load_cpus: str) -> dict:
