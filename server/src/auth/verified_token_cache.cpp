@@ -13,18 +13,18 @@ VerifiedTokenCache::VerifiedTokenCache(std::size_t capacity) : capacity_(capacit
   if (sodium_init() < 0) {
     throw std::runtime_error("libsodium failed to initialise");
   }
-  key_.resize(crypto_generichash_KEYBYTES);
-  crypto_generichash_keygen(reinterpret_cast<unsigned char*>(key_.data()));
+  key_.resize(crypto_shorthash_siphashx24_KEYBYTES);
+  randombytes_buf(key_.data(), key_.size());
 }
 
 VerifiedTokenCache::Digest VerifiedTokenCache::digest_of(std::string_view token) const {
-  static_assert(kDigestBytes == crypto_generichash_BYTES);
+  static_assert(kDigestBytes == crypto_shorthash_siphashx24_BYTES);
   Digest digest{};
   // libsodium declares its pointers nonnull, even for empty input.
   const char* data = token.data() != nullptr ? token.data() : "";
-  crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
-                     reinterpret_cast<const unsigned char*>(data), token.size(),
-                     reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+  crypto_shorthash_siphashx24(reinterpret_cast<unsigned char*>(digest.data()),
+                              reinterpret_cast<const unsigned char*>(data), token.size(),
+                              reinterpret_cast<const unsigned char*>(key_.data()));
   return digest;
 }
 
