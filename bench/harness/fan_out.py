@@ -4,7 +4,8 @@ time until the last recipient has it. The 1,000 run also gives part 4's memory p
 The baseline is bench_fanout_floor: the same 1,000 sockets written with one sendmsg each by a
 program that does nothing else, read and timed by the same client. It is what the kernel's
 loopback TCP takes on this machine (the sender's system call also delivers the segment and wakes
-its reader), the floor under any server's broadcast here."""
+its reader), the floor under any server's broadcast here. A third floor run batches each round's
+sends into one io_uring submission: what batching the system calls could save."""
 from __future__ import annotations
 
 import re
@@ -33,13 +34,13 @@ def _fan_out(ctx: Context, server, sessions: int, repeats: int, load_cpus: str) 
 
 
 def _floor(ctx: Context, sessions: int, repeats: int, threads: int, server_cpus: str, load_cpus: str,
-           data_bytes: int) -> dict:
+           data_bytes: int, io_uring: bool = False) -> dict:
     repeats = max(5, repeats // 4) if ctx.quick else repeats
     process, match = processes.start_logged(
         "bench_fanout_floor",
         processes.pinned([ctx.program("bench_fanout_floor"), "--threads", str(threads), "--data-bytes",
-                          str(data_bytes)], server_cpus),
-        ctx.log(f"p3-floor-{threads}t"), FLOOR_READY)
+                          str(data_bytes), *(["--io-uring"] if io_uring else [])], server_cpus),
+        ctx.log(f"p3-floor-{threads}t{'-io-uring' if io_uring else ''}"), FLOOR_READY)
     try:
         cmd = [ctx.program("bench_fanout"), "--floor", "--url", match.group(1), "--sessions", str(sessions),
                "--repeats", str(repeats)]
@@ -70,5 +71,7 @@ def run(ctx: Context) -> dict:
     results["floor"] = {
         "one_thread": _floor(ctx, sessions, repeats, 1, ctx.server_cpus, ctx.load_cpus, data_bytes),
         "two_threads": _floor(ctx, sessions, repeats, 2, BOTH_CORES, BOTH_CORES, data_bytes),
+        "one_thread_io_uring": _floor(ctx, sessions, repeats, 1, ctx.server_cpus, ctx.load_cpus, data_bytes,
+                                      io_uring=True),
     }
     return results

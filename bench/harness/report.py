@@ -113,7 +113,8 @@ def fan_out(p3: dict) -> list[str]:
              "No contender has a bus; the baseline is the kernel floor: `bench_fanout_floor` writes a record "
              "of the same size to 1,000 plain sockets with one `sendmsg` each and does nothing else, timed by "
              "the same client (on loopback the sender's system call also delivers the segment and wakes its "
-             "reader, so this is what any server's broadcast costs here at least). \"÷ floor\" is "
+             "reader, so this is what any server's broadcast costs here at least; a third floor row batches "
+             "each round's sends into one io_uring submission instead). \"÷ floor\" is "
              "last-recipient p50 ÷ the floor's p50 with the same threads. "
              "The 2-thread rows are the server's default `--threads 2` (and the floor split over two threads), "
              "sharing both cores with the fan-out client (as in part 1's two-thread run).",
@@ -136,7 +137,8 @@ def fan_out(p3: dict) -> list[str]:
         row(users(sessions, r), sessions, r, _fan_out_floor(p3, "one_thread") if int(sessions) == 1000 else None)
     for sessions, r in (p3.get("two_threads") or {}).items():
         row(users(sessions, r) + ", 2 threads", sessions, r, _fan_out_floor(p3, "two_threads"))
-    for key, label in (("one_thread", "1 thread"), ("two_threads", "2 threads")):
+    for key, label in (("one_thread", "1 thread"), ("two_threads", "2 threads"),
+                       ("one_thread_io_uring", "1 thread, one io_uring submission per round")):
         floor = _fan_out_floor(p3, key)
         if floor:
             row(f"kernel floor: {floor['sessions']:,} sockets, {label} (`bench_fanout_floor`)", floor["sessions"],

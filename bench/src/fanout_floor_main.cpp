@@ -5,7 +5,10 @@
 // its reader, inside the sender's system call), so blender-mcp's figures can be read as a ratio
 // to it rather than against a fixed number alone.
 //
-//   bench_fanout_floor [--port 0] [--threads 1] [--data-bytes 300]
+//   bench_fanout_floor [--port 0] [--threads 1] [--data-bytes 300] [--io-uring]
+//
+// With --io-uring each thread submits its part of a round as one batch of sends through an
+// io_uring (one system call for the batch instead of one per socket): what batching could save.
 //
 // Prints "bench_fanout_floor listening on http://127.0.0.1:PORT" once it accepts connections.
 // Protocol (one line each, "\n"-terminated; bench_fanout --floor speaks it):
@@ -17,6 +20,7 @@
 //   record, to every recipient (split into --threads equal parts, each written by its
 //   own thread), then answers "ok". The program ends when the sender closes its connection.
 #include <arpa/inet.h>
+#include <liburing.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -27,6 +31,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -77,24 +82,92 @@ std::string frame_for(std::uint64_t id, long round, std::size_t data_bytes) {
   return "id: " + std::to_string(id) + "\nevent: message\ndata: " + data + "\n\n";
 }
 
-// One sendmsg per socket, all of the frame (the sockets have room: the reader keeps up).
-void send_to(const std::vector<int>& fds, std::size_t begin, std::size_t end,
-             const std::string& frame) {
-  for (std::size_t i = begin; i < end; ++i) {
-    iovec data{const_cast<char*>(frame.data()), frame.size()};
-    msghdr message{};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    const ssize_t n = ::sendmsg(fds[i], &message, MSG_NOSIGNAL);
-    if (n != static_cast<ssize_t>(frame.size()))
-      fail("sendmsg to recipient " + std::to_string(i));
+// Writes a frame to a range of sockets, all of it to each (the sockets have room: the reader
+// keeps up). One per thread.
+class FrameWriter {
+ public:
+  virtual ~FrameWriter() = default;
+  virtual void send(const std::vector<int>& fds, std::size_t begin, std::size_t end,
+                    const std::string& frame) = 0;
+};
+
+// One sendmsg per socket, as blender-mcp's writers do.
+class SendmsgWriter final : public FrameWriter {
+ public:
+  void send(const std::vector<int>& fds, std::size_t begin, std::size_t end,
+            const std::string& frame) override {
+    for (std::size_t i = begin; i < end; ++i) {
+      iovec data{const_cast<char*>(frame.data()), frame.size()};
+      msghdr message{};
+      message.msg_iov = &data;
+      message.msg_iovlen = 1;
+      const ssize_t n = ::sendmsg(fds[i], &message, MSG_NOSIGNAL);
+      if (n != static_cast<ssize_t>(frame.size()))
+        fail("sendmsg to recipient " + std::to_string(i));
+    }
   }
+};
+
+// All the range's sends queued on an io_uring and submitted with one io_uring_enter.
+class UringWriter final : public FrameWriter {
+ public:
+  explicit UringWriter(unsigned entries) {
+    if (const int rc = io_uring_queue_init(entries, &ring_, 0); rc != 0) {
+      errno = -rc;
+      fail("io_uring_queue_init");
+    }
+  }
+  ~UringWriter() override { io_uring_queue_exit(&ring_); }
+  UringWriter(const UringWriter&) = delete;
+  UringWriter& operator=(const UringWriter&) = delete;
+
+  void send(const std::vector<int>& fds, std::size_t begin, std::size_t end,
+            const std::string& frame) override {
+    for (std::size_t i = begin; i < end; ++i) {
+      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+      if (sqe == nullptr)
+        throw std::runtime_error("the io_uring is smaller than a thread's part of the sockets");
+      io_uring_prep_send(sqe, fds[i], frame.data(), frame.size(), MSG_NOSIGNAL);
+    }
+    const auto count = static_cast<unsigned>(end - begin);
+    if (const int rc = io_uring_submit_and_wait(&ring_, count); rc < 0) {
+      errno = -rc;
+      fail("io_uring_submit_and_wait");
+    }
+    for (unsigned seen = 0; seen < count; ++seen) {
+      io_uring_cqe* cqe = nullptr;
+      if (const int rc = io_uring_wait_cqe(&ring_, &cqe); rc != 0) {
+        errno = -rc;
+        fail("io_uring_wait_cqe");
+      }
+      const int result = cqe->res;
+      io_uring_cqe_seen(&ring_, cqe);
+      if (result != static_cast<int>(frame.size())) {
+        errno = result < 0 ? -result : EIO;
+        fail("io_uring send");
+      }
+    }
+  }
+
+ private:
+  io_uring ring_{};
+};
+
+std::unique_ptr<FrameWriter> make_writer(bool io_uring, std::size_t sockets) {
+  if (!io_uring)
+    return std::make_unique<SendmsgWriter>();
+  unsigned entries = 1;
+  while (entries < sockets)
+    entries <<= 1;
+  return std::make_unique<UringWriter>(entries);
 }
 
 // Threads 1..T-1 each write their part of every round; thread 0 is the caller's.
 class SendCrew {
  public:
-  SendCrew(const std::vector<int>& fds, std::size_t threads) : fds_(fds), threads_(threads) {
+  SendCrew(const std::vector<int>& fds, std::size_t threads, bool io_uring)
+      : fds_(fds), threads_(threads), io_uring_(io_uring) {
+    own_ = make_writer(io_uring, part(0).second - part(0).first);
     for (std::size_t t = 1; t < threads; ++t)
       workers_.emplace_back([this, t] { work(t); });
   }
@@ -117,7 +190,7 @@ class SendCrew {
     }
     start_.notify_all();
     const auto [begin, end] = part(0);
-    send_to(fds_, begin, end, frame);
+    own_->send(fds_, begin, end, frame);
     std::unique_lock lock(mutex_);
     finished_.wait(lock, [this] { return pending_ == 0; });
   }
@@ -129,6 +202,8 @@ class SendCrew {
   }
 
   void work(std::size_t t) {
+    const auto [begin, end] = part(t);
+    const auto writer = make_writer(io_uring_, end - begin);
     std::uint64_t seen = 0;
     for (;;) {
       const std::string* frame = nullptr;
@@ -140,8 +215,7 @@ class SendCrew {
         seen = round_;
         frame = frame_;
       }
-      const auto [begin, end] = part(t);
-      send_to(fds_, begin, end, *frame);
+      writer->send(fds_, begin, end, *frame);
       std::lock_guard lock(mutex_);
       if (--pending_ == 0)
         finished_.notify_one();
@@ -150,6 +224,8 @@ class SendCrew {
 
   const std::vector<int>& fds_;
   const std::size_t threads_;
+  const bool io_uring_;
+  std::unique_ptr<FrameWriter> own_;
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable start_, finished_;
@@ -163,7 +239,7 @@ class SendCrew {
 
 int main(int argc, char** argv) {
   try {
-    CliArgs args(argc, argv, {"port", "threads", "data-bytes"}, {});
+    CliArgs args(argc, argv, {"port", "threads", "data-bytes"}, {"io-uring"});
     const auto port = args.integer("port", 0);
     const auto threads = args.integer("threads", 1);
     const auto data_bytes = args.integer("data-bytes", 300);
@@ -215,8 +291,10 @@ int main(int argc, char** argv) {
       }
     }
 
-    SendCrew crew(recipients, std::min<std::size_t>(static_cast<std::size_t>(threads),
-                                                    std::max<std::size_t>(recipients.size(), 1)));
+    SendCrew crew(recipients,
+                  std::min<std::size_t>(static_cast<std::size_t>(threads),
+                                        std::max<std::size_t>(recipients.size(), 1)),
+                  args.has("io-uring"));
     std::uint64_t next_id = 1;
     while (const auto line = read_line(sender)) {
       if (line->rfind("round ", 0) != 0)

@@ -29,8 +29,10 @@ class ResponseStream {
   virtual std::size_t event_room() const = 0;
   // event_room() of an empty buffer.
   virtual std::size_t event_capacity() const = 0;
-  // Runs (on the connection's strand, no lock held) each time queued frames have been
-  // written, so a producer that waited for event_room() can go on.
+  // Runs (on the connection's strand, no lock held) when queued frames have been written after
+  // event_room() was asked while the buffer was not empty, so a producer that waited for room
+  // can go on. (A producer that found the buffer empty had all the room there is: nothing it
+  // could wait for.)
   virtual void on_drained(std::function<void()> callback) = 0;
   // Finishes an event stream after the queued frames.
   virtual void end() = 0;

@@ -23,7 +23,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/container/small_vector.hpp>
 #include <csignal>
-#include <cstdio>
 #include <deque>
 #include <memory_resource>
 #include <mutex>
@@ -112,6 +111,9 @@ class ConnectionResponse final : public ResponseStream,
 
   std::size_t event_room() const override {
     std::lock_guard lock(mutex_);
+    // Less than all the room: the asker may wait for it, so the next write calls back.
+    if (buffered_bytes_ > 0)
+      room_asked_ = true;
     return limits_.max_stream_buffer_bytes - buffered_bytes_;
   }
 
@@ -179,14 +181,16 @@ class ConnectionResponse final : public ResponseStream,
   }
 
   // `bytes` of drained frames reached the socket: they leave the buffer bound, and producers
-  // waiting for room hear of it.
+  // that may wait for room hear of it. (A broadcast's recipient, whose buffer was empty, costs
+  // no callback.)
   void written(std::size_t bytes) {
     std::shared_ptr<const DrainedCallbacks> callbacks;
     {
       std::lock_guard lock(mutex_);
       buffered_bytes_ -= bytes;
-      if (bytes == 0 || finished_)
+      if (bytes == 0 || finished_ || !room_asked_)
         return;
+      room_asked_ = false;
       callbacks = drained_callbacks_;
     }
     if (callbacks) {
@@ -254,14 +258,15 @@ class ConnectionResponse final : public ResponseStream,
     net::post(signal_.get_executor(), [self = shared_from_this()] { self->on_notified(); });
   }
 
-  // On the strand: an overflow aborts; new events go out directly when they can; otherwise
-  // the writer's coroutine is woken.
+  // On the strand: new events go out directly when the writer is idle and they can (the direct
+  // write sees an overflow too, and leaves it to the coroutine, which closes the connection);
+  // otherwise the writer's coroutine is woken, and an overflow while it writes aborts.
   void on_notified() {
-    if (overflow_flag()) {
-      if (abort)
-        abort();
-    } else if (write_now && write_now()) {
-      return;
+    if (write_now) {
+      if (write_now())
+        return;
+    } else if (overflow_flag() && abort) {
+      abort();
     }
     signal_.cancel();
   }
@@ -286,6 +291,8 @@ class ConnectionResponse final : public ResponseStream,
   bool watch_disconnect_ = false;
   std::deque<std::shared_ptr<const std::string>> frames_;
   std::size_t buffered_bytes_ = 0;  // queued or being written
+  // event_room() was asked with frames buffered since the last drained callbacks ran.
+  mutable bool room_asked_ = false;
   // Copied on write: written() takes a reference under the lock and calls them outside it.
   using DrainedCallbacks = std::vector<std::function<void()>>;
   std::shared_ptr<const DrainedCallbacks> drained_callbacks_;
@@ -396,8 +403,7 @@ class EventWrite {
       for (const auto& frame : frames)
         bytes += frame->size();
       // A chunk: its size in hex, CRLF, the data, CRLF.
-      const int length = std::snprintf(size_line_, sizeof size_line_, "%zx\r\n", bytes);
-      buffers_.emplace_back(size_line_, static_cast<std::size_t>(length));
+      buffers_.emplace_back(size_line_, write_size_line(bytes));
       for (const auto& frame : frames)
         buffers_.emplace_back(net::buffer(*frame));
       buffers_.emplace_back(kCrlf.data(), kCrlf.size());
@@ -413,9 +419,25 @@ class EventWrite {
   const boost::container::small_vector<net::const_buffer, 8>& buffers() const { return buffers_; }
 
  private:
+  // "<hex>\r\n" into size_line_; its length.
+  std::size_t write_size_line(std::size_t bytes) {
+    char digits[2 * sizeof bytes];
+    std::size_t count = 0;
+    do {
+      digits[count++] = "0123456789abcdef"[bytes & 0xf];
+      bytes >>= 4;
+    } while (bytes != 0);
+    std::size_t length = 0;
+    while (count > 0)
+      size_line_[length++] = digits[--count];
+    size_line_[length++] = '\r';
+    size_line_[length++] = '\n';
+    return length;
+  }
+
   static constexpr std::string_view kCrlf = "\r\n";
   static constexpr std::string_view kLastChunk = "0\r\n\r\n";  // no trailer fields
-  char size_line_[24];
+  char size_line_[2 * sizeof(std::size_t) + 2];
   boost::container::small_vector<net::const_buffer, 8> buffers_;
 };
 

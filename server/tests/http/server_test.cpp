@@ -367,6 +367,77 @@ TEST_F(HttpServerBurstTest, AClientThatStopsReadingGetsTheRestInOrderWhenItReads
   expect_every_event_once_in_order(client.read_until("0\r\n\r\n"));
 }
 
+// on_drained callbacks reach producers that may wait for room: after a write, when event_room()
+// was asked while frames were buffered; never for a stream whose producer found the buffer empty
+// (a broadcast's recipient), which has nothing to wait for.
+class HttpServerDrainedTest : public HttpServerTest {
+ protected:
+  // More than the server's socket can buffer (net.ipv4.tcp_wmem allows up to 4 MiB): it stays
+  // counted in the buffer until the client has read most of it.
+  static constexpr std::size_t kBigFrameBytes = 12u << 20;
+  static constexpr std::size_t kCapacity = 32u << 20;
+
+  void adjust(ServerOptions& options) override {
+    options.limits.max_stream_buffer_bytes = kCapacity;
+    // Pushes `frames` (asking event_room() before each, as StandaloneStream does), then ends.
+    auto route = [this](std::vector<std::size_t> frames) {
+      return [this, frames](HttpRequest, std::shared_ptr<ResponseStream> r) {
+        r->start_events({}, false);
+        r->on_drained([this] { ++drained_; });
+        r->on_close([this] { closed_ = true; });
+        spawn([this, r, frames] {
+          for (const std::size_t bytes : frames) {
+            rooms_.push_back(r->event_room());
+            std::string frame = "data: ";
+            frame.append(bytes, 'x');
+            frame += "\n\n";
+            ASSERT_TRUE(r->push_event(std::make_shared<const std::string>(std::move(frame))));
+          }
+          r->end();
+        });
+      };
+    };
+    router_.add("/one-small", "GET", route({10}));
+    router_.add("/big-then-small", "GET", route({kBigFrameBytes, 10}));
+  }
+
+  // Waits until the connection reported the response over (every write and its written()).
+  void wait_closed() {
+    for (int i = 0; i < 500 && !closed_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(closed_);
+  }
+
+  std::atomic<int> drained_{0};
+  std::atomic<bool> closed_{false};
+  std::vector<std::size_t> rooms_;  // the producer thread's, read after wait_closed()
+};
+
+TEST_F(HttpServerDrainedTest, AProducerThatFoundTheBufferEmptyGetsNoCallback) {
+  RawClient client(port_);
+  client.send("GET /one-small HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_NE(client.read_until("0\r\n\r\n").find("data: xxxxxxxxxx\n\n"), std::string::npos);
+  wait_closed();
+  ASSERT_EQ(rooms_.size(), 1u);
+  EXPECT_EQ(rooms_[0], kCapacity);  // all the room there is
+  EXPECT_EQ(drained_, 0);
+}
+
+TEST_F(HttpServerDrainedTest, AWriteAfterRoomWasAskedWithFramesBufferedCallsBack) {
+  // A client that takes little at a time and reads late: the big frame is still buffered when
+  // the producer asks for room the second time.
+  RawClient client(port_, 4096);
+  client.send("GET /big-then-small HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto stream = client.read_until("0\r\n\r\n");
+  EXPECT_NE(stream.find("data: xxxxxxxxxx\n\n"), std::string::npos);
+  wait_closed();
+  ASSERT_EQ(rooms_.size(), 2u);
+  EXPECT_EQ(rooms_[0], kCapacity);
+  EXPECT_LT(rooms_[1], kCapacity);  // the big frame was buffered
+  EXPECT_GE(drained_, 1);
+}
+
 // A request's answer that arrives after its handler returned (a dispatch's envelope when the
 // job is answered) leaves in one direct write, header included; what the socket does not take
 // is finished by the connection, which then serves the next request. And a handler that answers
