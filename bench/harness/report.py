@@ -30,7 +30,10 @@ def protocol_overhead(p1: dict) -> list[str]:
              "with the same text). Closed loop, N initialized sessions on N keep-alive connections, SSE responses "
              "(every client sends `Accept: application/json, text/event-stream`). Ratios: blender-mcp ÷ contender "
              "for throughput, contender ÷ blender-mcp for latency (higher = blender-mcp better); the ceiling column "
-             "is blender-mcp as a share of wrk's `/health` rate.",
+             "is blender-mcp as a share of wrk's `/health` rate. blender-mcp and the TypeScript SDK run side by "
+             "side and are measured alternately, level by level, over several rounds; each figure is the run with "
+             "the median throughput, and the line under the table gives every round's ratio (a shared machine's "
+             "speed drifts within minutes). The Python SDK is measured once.",
              "",
              "| Workload | blender-mcp | TypeScript SDK | Python SDK | HTTP ceiling (wrk, /health) "
              "| vs TS SDK | vs Python SDK | of ceiling |",
@@ -46,6 +49,14 @@ def protocol_overhead(p1: dict) -> list[str]:
                      f"{_ratio(t['latency']['p99_us'], o['latency']['p99_us'])} "
                      f"| {_ratio(p['latency']['p50_us'], o['latency']['p50_us'])} / "
                      f"{_ratio(p['latency']['p99_us'], o['latency']['p99_us'])} | |")
+    per_round = []
+    for clients in sorted(ours, key=int):
+        o_rounds, t_rounds = ours[clients].get("rounds_rps"), ts[clients].get("rounds_rps")
+        if o_rounds and t_rounds and len(o_rounds) > 1:
+            ratios = ", ".join(f"{a / b:.1f}×" for a, b in zip(o_rounds, t_rounds))
+            per_round.append(f"{clients} client{'s' if int(clients) > 1 else ''}: {ratios}")
+    if per_round:
+        lines += ["", "Throughput ÷ TypeScript SDK in each round: " + "; ".join(per_round) + "."]
     two, two_wrk = p1.get("blender-mcp-2t"), p1.get("http-ceiling-2t")
     if two and two_wrk:
         lines += ["",
@@ -359,7 +370,11 @@ def targets(parts: dict) -> list[str]:
     p1 = parts.get("1")
     if p1:
         o, t, p, w = (p1[k].get(64) or p1[k].get("64") for k in ("blender-mcp", "ts-sdk", "python-sdk", "http-ceiling"))
-        row("64 clients: ≥ 10× the TypeScript SDK throughput", _ratio(o["rps"], t["rps"]), o["rps"] >= 10 * t["rps"])
+        measured = _ratio(o["rps"], t["rps"])
+        if len(o.get("rounds_rps") or []) > 1 and len(t.get("rounds_rps") or []) > 1:
+            measured += " (medians; rounds " + ", ".join(
+                f"{a / b:.1f}×" for a, b in zip(o["rounds_rps"], t["rounds_rps"])) + ")"
+        row("64 clients: ≥ 10× the TypeScript SDK throughput", measured, o["rps"] >= 10 * t["rps"])
         row("64 clients: ≥ 50× the Python SDK throughput", _ratio(o["rps"], p["rps"]), o["rps"] >= 50 * p["rps"])
         row("64 clients: p99 < 2 ms", f"{o['latency']['p99_us']:,.0f} µs", o["latency"]["p99_us"] < 2000)
         row("64 clients: ≥ 40% of the HTTP ceiling", f"{100 * o['rps'] / w['rps']:.0f}%", o["rps"] >= 0.4 * w["rps"])
