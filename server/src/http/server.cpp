@@ -49,7 +49,8 @@ constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 class ConnectionResponse;
 
 // The response whose request handler is running on this thread (run_connection), and the other
-// responses that handler has notified. Their wake-ups run when it returns
+// responses that handler has notified. The handler's own response needs no wake-up: the
+// connection reads it when the handler returns. Their wake-ups run when it returns
 // (run_deferred_wakeups): outside every lock the handler held, so on this thread and at once for
 // each whose strand is free, instead of as handlers posted to the I/O threads' queue. A broadcast
 // to a thousand event streams is written in that one turn, and an answer a handler gives another
@@ -250,7 +251,11 @@ class ConnectionResponse final : public ResponseStream,
   }
 
   void notify() {
-    if (t_handling != nullptr && t_handling != this) {
+    // The handler of this response's own request is running: the connection looks at the
+    // response as soon as it returns (run_connection), so nothing needs waking.
+    if (t_handling == this)
+      return;
+    if (t_handling != nullptr) {
       if (t_deferred.empty() || t_deferred.back().get() != this)
         t_deferred.push_back(shared_from_this());
       return;
@@ -570,9 +575,18 @@ net::awaitable<bool> write_events(beast::tcp_stream& stream,
       beast::buffers_suffix<boost::container::small_vector<net::const_buffer, 8>> rest(
           write.buffers());
       rest.consume(already_sent);
-      auto [ec, n] = co_await net::async_write(socket, rest, kTuple);
-      if (ec)
+      // Sent at once when the socket takes it (it is non-blocking): a request's answer that is
+      // ready when the handler returns then costs no suspension and no posted completion. What
+      // the socket does not take goes out asynchronously.
+      beast::error_code ec;
+      rest.consume(socket.write_some(rest, ec));
+      if (ec && ec != net::error::would_block)
         co_return false;
+      if (net::buffer_size(rest) > 0) {
+        auto [write_ec, n] = co_await net::async_write(socket, rest, kTuple);
+        if (write_ec)
+          co_return false;
+      }
       response->written(drained.frame_bytes);
       if (drained.end_requested)
         co_return keep_alive && !watch;
