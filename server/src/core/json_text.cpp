@@ -153,6 +153,10 @@ void append_json_string(std::string& out, std::string_view text) {
   write_string(out, text);
 }
 
+void append_json_text(std::string& out, const json::value& value) {
+  write_value(out, value);
+}
+
 std::string to_json_text(const json::value& value) {
   std::string out;
   out.reserve(128);

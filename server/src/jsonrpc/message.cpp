@@ -25,11 +25,11 @@ Result<Message, ShapeError> parse_message(std::string_view text) {
     return Unexpected{ShapeError{kParseError, "Parse error"}};
   if (value->is_array())
     return invalid("Batch requests are not supported");
-  return classify(*value);
+  return classify(std::move(*value));
 }
 
-Result<Message, ShapeError> classify(const json::value& value) {
-  const auto* object = value.if_object();
+Result<Message, ShapeError> classify(json::value value) {
+  auto* object = value.if_object();
   if (!object)
     return invalid("Invalid Request: a message must be a JSON object");
   const auto* version = find_string(*object, "jsonrpc");
@@ -37,17 +37,18 @@ Result<Message, ShapeError> classify(const json::value& value) {
     return invalid("Invalid Request: jsonrpc must be \"2.0\"");
 
   Message message;
-  const auto* id = object->if_contains("id");
+  // The parts a message keeps are moved out of `value`, not copied.
+  auto* id = object->if_contains("id");
   const auto* method = object->if_contains("method");
   if (method) {
     if (!method->is_string() || method->as_string().empty()) {
       return invalid("Invalid Request: method must be a non-empty string");
     }
     message.method = std::string(method->as_string());
-    if (const auto* params = object->if_contains("params")) {
+    if (auto* params = object->if_contains("params")) {
       if (!is_valid_params(*params))
         return invalid("Invalid Request: params must be an object");
-      message.params = *params;
+      message.params = std::move(*params);
     }
     if (!id) {
       message.kind = Kind::kNotification;
@@ -56,15 +57,15 @@ Result<Message, ShapeError> classify(const json::value& value) {
     if (!is_valid_id(*id))
       return invalid("Invalid Request: id must be a string or an integer");
     message.kind = Kind::kRequest;
-    message.id = *id;
+    message.id = std::move(*id);
     return message;
   }
 
   // A response from the client (to a server-to-client request).
   if (!id)
     return invalid("Invalid Request: method is required");
-  const auto* result = object->if_contains("result");
-  const auto* error = object->if_contains("error");
+  auto* result = object->if_contains("result");
+  auto* error = object->if_contains("error");
   if ((result != nullptr) == (error != nullptr)) {
     return invalid("Invalid Request: a response has exactly one of result and error");
   }
@@ -74,16 +75,27 @@ Result<Message, ShapeError> classify(const json::value& value) {
     return invalid("Invalid Request: id must be a string or an integer");
   }
   message.kind = Kind::kResponse;
-  message.id = *id;
+  message.id = std::move(*id);
   if (result)
-    message.result = *result;
+    message.result = std::move(*result);
   if (error)
-    message.error = error->as_object();
+    message.error = std::move(error->as_object());
   return message;
 }
 
 json::object make_result(const json::value& id, json::value result) {
   return json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+}
+
+std::string result_text(const json::value& id, const json::value& result) {
+  std::string text;
+  text.reserve(160);
+  text += R"({"jsonrpc":"2.0","id":)";
+  append_json_text(text, id);
+  text += R"(,"result":)";
+  append_json_text(text, result);
+  text += '}';
+  return text;
 }
 
 json::object make_error(const json::value& id, int code, std::string_view message,

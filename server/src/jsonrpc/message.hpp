@@ -29,10 +29,13 @@ struct ShapeError {
 
 // Parses one message from the body of a POST. Batches (arrays) are refused.
 Result<Message, ShapeError> parse_message(std::string_view text);
-// Checks the shape of an already parsed value.
-Result<Message, ShapeError> classify(const json::value& value);
+// Checks the shape of an already parsed value; the message takes its parts (moved, not copied).
+Result<Message, ShapeError> classify(json::value value);
 
 json::object make_result(const json::value& id, json::value result);
+// The text of make_result(id, result), written directly: no message object is built (the answer
+// to every request goes this way).
+std::string result_text(const json::value& id, const json::value& result);
 json::object make_error(const json::value& id, int code, std::string_view message,
                         const json::value* data = nullptr);
 json::object make_notification(std::string_view method, json::value params);

@@ -73,7 +73,7 @@ void RequestContext::request_client(std::string_view method, json::object params
 }
 
 void RequestContext::respond(json::value result) {
-  finish(to_json_text(jsonrpc::make_result(id_, std::move(result))));
+  finish(jsonrpc::result_text(id_, result));
 }
 
 void RequestContext::fail(int code, std::string_view message, const json::value* data) {

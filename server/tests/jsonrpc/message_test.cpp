@@ -74,5 +74,21 @@ TEST(MakeError, CarriesOptionalData) {
   EXPECT_EQ(error.at("error").at("code"), kResourceNotFound);
 }
 
+TEST(ResultText, IsTheTextOfMakeResult) {
+  const json::value results[] = {
+      json::object{},
+      json::object{
+          {"content", json::array{json::object{{"type", "text"}, {"text", "a \"quoted\"\nline"}}}},
+          {"isError", false}},
+      nullptr, 3.5, "text"};
+  const json::value ids[] = {1, -7, "req-\u00e9", nullptr, 18446744073709551615ull};
+  for (const auto& id : ids) {
+    for (const auto& result : results) {
+      EXPECT_EQ(result_text(id, result), to_json_text(make_result(id, result)))
+          << to_json_text(id) << " " << to_json_text(result);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace bmcp::jsonrpc

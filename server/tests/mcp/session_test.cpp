@@ -38,6 +38,13 @@ TEST(Session, RequestKeysKeepStringAndNumberIdsApart) {
   EXPECT_NE(request_key(json::value("1")), request_key(json::value(1)));
 }
 
+TEST(Session, RequestKeysOfNumbersAreTheirJsonText) {
+  for (const json::value& id : {json::value(0), json::value(-42), json::value(9223372036854775807),
+                                json::value(18446744073709551615ull), json::value(2.5)}) {
+    EXPECT_EQ(request_key(id), "n:" + to_json_text(id));
+  }
+}
+
 TEST(Session, StartsAtTheWarningLevel) {
   FakeClock clock;
   Session session("s", "demo", "v", clock, StandaloneStreamLimits{});

@@ -21,5 +21,12 @@ TEST(ErrorToolResult, IsMarkedAsAnError) {
   EXPECT_EQ(error_tool_result("bad").at("isError"), true);
 }
 
+TEST(TextToolResult, IsOneTextContentItemInOrder) {
+  EXPECT_EQ(to_json_text(text_tool_result("a \"b\"")),
+            R"({"content":[{"type":"text","text":"a \"b\""}],"isError":false})");
+  EXPECT_EQ(to_json_text(error_tool_result("bad")),
+            R"({"content":[{"type":"text","text":"bad"}],"isError":true})");
+}
+
 }  // namespace
 }  // namespace bmcp::mcp
