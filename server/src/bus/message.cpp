@@ -13,15 +13,30 @@ json::object record_data(const Message& message, std::string_view target_uuid) {
 }
 
 RecordText render_record_text(const Message& message) {
-  // Rendered with an empty target uuid, whose key is the first `"target_uuid":""` in the text:
-  // only user_id and from_uuid come before it, and a quote inside a JSON string is escaped.
-  std::string text = to_json_text(record_data(message, ""));
-  constexpr std::string_view kKey = "\"target_uuid\":";
-  const std::size_t cut = text.find("\"target_uuid\":\"\"") + kKey.size();
+  // The text of record_data(message, uuid) on either side of the uuid, written field by field in
+  // record_data's order (building that object would copy the payload first).
   RecordText parts;
-  parts.after = text.substr(cut + 2);
-  text.resize(cut);
-  parts.before = std::move(text);
+  parts.before.reserve(96);
+  parts.before += R"({"user_id":)";
+  append_json_string(parts.before, message.user_id);
+  parts.before += R"(,"from_uuid":)";
+  append_json_string(parts.before, message.from_uuid);
+  parts.before += R"(,"target_uuid":)";
+  std::string& after = parts.after;
+  after.reserve(256);
+  after += R"(,"routing":)";
+  append_json_text(after, message.routing);
+  after += R"(,"payload":)";
+  append_json_text(after, message.payload);
+  after += R"(,"job_id":)";
+  append_json_string(after, message.job_id);
+  after += R"(,"message_id":)";
+  append_json_string(after, message.message_id);
+  after += R"(,"priority":)";
+  append_json_text(after, json::value(static_cast<int>(message.priority)));
+  after += R"(,"timestamp":)";
+  append_json_text(after, json::value(message.timestamp));
+  after += '}';
   return parts;
 }
 

@@ -74,6 +74,22 @@ void write_integer(std::string& out, Integer value) {
   out.append(buffer, end);
 }
 
+void write_value(std::string& out, const json::value& value);
+
+void write_object(std::string& out, const json::object& object) {
+  out += '{';
+  bool first = true;
+  for (const auto& [key, element] : object) {
+    if (!first)
+      out += ',';
+    first = false;
+    write_string(out, key);
+    out += ':';
+    write_value(out, element);
+  }
+  out += '}';
+}
+
 void write_value(std::string& out, const json::value& value) {
   switch (value.kind()) {
     case json::kind::null:
@@ -106,20 +122,9 @@ void write_value(std::string& out, const json::value& value) {
       out += ']';
       break;
     }
-    case json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, element] : value.get_object()) {
-        if (!first)
-          out += ',';
-        first = false;
-        write_string(out, key);
-        out += ':';
-        write_value(out, element);
-      }
-      out += '}';
+    case json::kind::object:
+      write_object(out, value.get_object());
       break;
-    }
   }
 }
 
@@ -155,6 +160,10 @@ void append_json_string(std::string& out, std::string_view text) {
 
 void append_json_text(std::string& out, const json::value& value) {
   write_value(out, value);
+}
+
+void append_json_text(std::string& out, const json::object& object) {
+  write_object(out, object);
 }
 
 std::string to_json_text(const json::value& value) {

@@ -22,6 +22,7 @@ std::string to_json_text(const json::value& value);
 void append_json_string(std::string& out, std::string_view text);
 // Appends what to_json_text(value) returns.
 void append_json_text(std::string& out, const json::value& value);
+void append_json_text(std::string& out, const json::object& object);
 
 // Typed lookups that return nullptr/nullopt when the key is absent or of another type.
 const json::object* find_object(const json::object& object, std::string_view key);
