@@ -16,13 +16,13 @@ import time
 import traceback
 from pathlib import Path
 
-from . import (blender_end_to_end, cluster, dispatch_round_trip, fan_out, memory, pictures, processes, profile,
-               protocol_overhead, report, soak, user_store)
+from . import (blender_end_to_end, cluster, dispatch_round_trip, fan_out, instructions, memory, pictures, processes,
+               profile, protocol_overhead, report, soak, user_store)
 from .context import USERS, Context
 
 PARTS = {"1": protocol_overhead.run, "2": dispatch_round_trip.run, "3": fan_out.run, "4": memory.run,
          "5": blender_end_to_end.run, "6": pictures.run, "7": user_store.run, "8": cluster.run,
-         "profile": profile.run}
+         "profile": profile.run, "instructions": instructions.run}
 
 
 def command_output(cmd: list[str], cwd: Path | None = None) -> str:
@@ -87,8 +87,11 @@ def main() -> int:
     parser.add_argument("--bench-bin", type=Path, required=True)
     parser.add_argument("--node", type=Path, required=True)
     parser.add_argument("--python", type=Path, required=True)
-    parser.add_argument("--parts", default="1,2,3,4,5,6,7,8", help="comma-separated subset of 1..8 and 'profile'")
+    parser.add_argument("--parts", default="1,2,3,4,5,6,7,8",
+                        help="comma-separated subset of 1..8, 'profile' and 'instructions'")
     parser.add_argument("--profile", action="store_true", help="also profile parts 1 and 2 with perf")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions per operation with callgrind (valgrind)")
     parser.add_argument("--quick", action="store_true", help="short runs, for checking the script")
     parser.add_argument("--output", type=Path, default=None, help="report path (default bench/results/latest.md)")
     parser.add_argument("--soak", type=float, default=None, metavar="MINUTES",
@@ -100,13 +103,15 @@ def main() -> int:
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     if args.profile and "profile" not in parts:
         parts.append("profile")
+    if args.instructions and "instructions" not in parts:
+        parts.append("instructions")
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
-        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from 1..8 and profile")
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from 1..8, profile and instructions")
     needed = [args.binary]
     if any(part in ("1", "4") for part in parts):  # the SDK contenders
         needed += [args.node, args.python]
-    if any(part in ("1", "2", "3", "4", "5", "7", "8", "profile") for part in parts):  # the C++ load programs
+    if any(part in ("1", "2", "3", "4", "5", "7", "8", "profile", "instructions") for part in parts):  # C++ load
         needed.append(args.bench_bin / "bench_load")
     for path in needed:
         if not path.exists():

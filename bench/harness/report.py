@@ -426,11 +426,31 @@ def targets(parts: dict) -> list[str]:
     return lines
 
 
+def instructions(result: dict) -> list[str]:
+    lines = ["## Instructions per operation (user space, callgrind)",
+             "",
+             "blender-mcp (one thread) under callgrind, counting only around the measured operations. The counts move "
+             "by about 1% between runs where times move by tens of percent, so they compare commits; the kernel's share "
+             "(system calls, loopback TCP: about half of the time in parts 1 and 3) is not counted.",
+             "",
+             "| Operation | instructions |",
+             "|---|---:|"]
+    call, dispatch_ = result["tools_call"], result["dispatch"]
+    fan = result["broadcast"]
+    lines.append(f"| `tools/call` of `test_simple_text` (16 clients, {call['calls']:,} calls), per call "
+                 f"| {_n(call['per_call'])} |")
+    lines.append(f"| dispatch round trip (`blender_get_scene_info` to `bench_peer` and its `blender_job_update`, "
+                 f"{dispatch_['calls']:,} round trips), per round trip | {_n(dispatch_['per_call'])} |")
+    lines.append(f"| broadcast to {fan['sessions']:,} sessions ({fan['rounds']} rounds), per recipient "
+                 f"| {_n(fan['per_recipient'])} |")
+    return lines
+
+
 def render(header: list[str], parts: dict) -> str:
     sections = [header]
     builders = {"1": protocol_overhead, "2": dispatch, "3": fan_out, "4": memory, "5": blender, "6": pictures,
                 "7": user_store, "8": cluster,
-                "profile": profile}
+                "profile": profile, "instructions": instructions}
     for key, build in builders.items():
         if key in parts:
             if "error" in parts[key]:
