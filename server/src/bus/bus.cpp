@@ -138,15 +138,26 @@ SendRefusal record_too_large(const Message& message, std::size_t max_record_byte
                                  message.text_bytes, max_record_bytes)};
 }
 
+std::shared_ptr<const Message> Bus::prepare(const SendRequest& request) const {
+  return make_message(user_id_, request, clock_.unix_seconds());
+}
+
 std::optional<SendRefusal> Bus::size_refusal(const SendRequest& request) const {
-  const auto message = make_message(user_id_, request, clock_.unix_seconds());
-  if (message->text_bytes > limits_.max_record_bytes)
-    return record_too_large(*message, limits_.max_record_bytes);
+  return size_refusal(*prepare(request));
+}
+
+std::optional<SendRefusal> Bus::size_refusal(const Message& prepared) const {
+  if (prepared.text_bytes > limits_.max_record_bytes)
+    return record_too_large(prepared, limits_.max_record_bytes);
   return std::nullopt;
 }
 
 SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_delivery) {
-  const auto message = make_message(user_id_, request, clock_.unix_seconds());
+  return send(request, before_delivery, prepare(request));
+}
+
+SendOutcome Bus::send(const SendRequest& request, const BeforeDelivery& before_delivery,
+                      std::shared_ptr<const Message> message) {
   SendOutcome outcome;
   std::lock_guard lock(mutex_);
   const auto recipients = recipients_locked(request.route, request.origin);

@@ -122,9 +122,16 @@ class Bus {
   // Routes one record. A send with recipients whose record is larger than max_record_bytes is
   // refused (outcome.refused), before anything is recorded or delivered.
   SendOutcome send(const SendRequest& request, const BeforeDelivery& before_delivery = {});
+  // The record of `request`, built once (ids, time, rendered text): a caller that checks the
+  // size before it sends measures and routes the same record instead of building it twice.
+  std::shared_ptr<const Message> prepare(const SendRequest& request) const;
+  // send() of a record prepare() built from `request`.
+  SendOutcome send(const SendRequest& request, const BeforeDelivery& before_delivery,
+                   std::shared_ptr<const Message> prepared);
   // The refusal send() would give `request` for its size if it had recipients, measured the
   // same way; nullopt when it fits. Changes nothing.
   std::optional<SendRefusal> size_refusal(const SendRequest& request) const;
+  std::optional<SendRefusal> size_refusal(const Message& prepared) const;
 
   ClientLists list() const;
   // The clients of one type, by connected_at.

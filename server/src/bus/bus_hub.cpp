@@ -97,17 +97,26 @@ ChosenSend BusHub::send_to_chosen(const std::string& user_id, const std::string&
   }
   chosen.target = std::move(*target);
   request.route = Route::direct(chosen.target);
-  // Refused before on_chosen, so a send too large to go leaves no trace anywhere.
-  if (auto refusal = size_refusal(user_id, request)) {
+  // Refused before on_chosen, so a send too large to go leaves no trace anywhere. The record is
+  // built once: measured here, routed below.
+  const auto bus = bus_for(user_id);
+  auto message = bus->prepare(request);
+  if (auto refusal = bus->size_refusal(*message)) {
     chosen.outcome.refused = std::move(*refusal);
     return chosen;
   }
   on_chosen(chosen.target);
-  chosen.outcome = send(user_id, request, track_job);
+  chosen.outcome = send_prepared(user_id, *bus, request, track_job, std::move(message));
   return chosen;
 }
 
 SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request, bool track_job) {
+  const auto bus = bus_for(user_id);
+  return send_prepared(user_id, *bus, request, track_job, bus->prepare(request));
+}
+
+SendOutcome BusHub::send_prepared(const std::string& user_id, Bus& bus, const SendRequest& request,
+                                  bool track_job, std::shared_ptr<const Message> prepared) {
   BeforeDelivery record_job;
   if (track_job) {
     record_job = [this, &user_id, &request](const Message& message,
@@ -120,7 +129,7 @@ SendOutcome BusHub::send(const std::string& user_id, const SendRequest& request,
         listener(start);
     };
   }
-  return bus_for(user_id)->send(request, record_job);
+  return bus.send(request, record_job, std::move(prepared));
 }
 
 Result<JobUpdateOutcome, JobUpdateError> BusHub::job_update(const std::string& user_id,

@@ -25,6 +25,9 @@ class BusHub final : public BusService {
 
   // The user's bus, created if needed.
   std::shared_ptr<Bus> bus_for(const std::string& user_id);
+  // send() of a record `bus` prepared from `request`.
+  SendOutcome send_prepared(const std::string& user_id, Bus& bus, const SendRequest& request,
+                            bool track_job, std::shared_ptr<const Message> prepared);
   // The user's bus if it exists.
   std::shared_ptr<Bus> find(const std::string& user_id) const;
 

@@ -268,10 +268,11 @@ void ConsoleFeed::on_job_update_routed(const std::string& user_id, const bus::Jo
 void ConsoleFeed::add_tail_locked(const std::string& user_id, json::object record) {
   record["seq"] = next_record_++;
   auto& tail = tails_[user_id];
-  tail.push_front(record);
+  tail.push_front(std::move(record));
+  if (has_subscriber_locked(user_id))
+    send_locked(user_id, "record", json::object{{"record", tail.front()}});
   while (tail.size() > limits_.tail_per_user)
     tail.pop_back();
-  send_locked(user_id, "record", json::object{{"record", std::move(record)}});
 }
 
 void ConsoleFeed::on_job_started(const std::string& user_id, const jobs::JobRecord& record,
@@ -321,8 +322,14 @@ void ConsoleFeed::on_job_forgotten(const std::string& user_id, const std::string
 }
 
 void ConsoleFeed::send_job_locked(const std::string& user_id, const JobView* view) {
-  if (view)
+  // A job's JSON view is built only for a console that is watching (most dispatches have none).
+  if (view && has_subscriber_locked(user_id))
     send_locked(user_id, "job", json::object{{"job", view->to_json()}});
+}
+
+bool ConsoleFeed::has_subscriber_locked(const std::string& user_id) const {
+  return std::any_of(subscribers_.begin(), subscribers_.end(),
+                     [&](const auto& entry) { return entry.second.user_id == user_id; });
 }
 
 json::array ConsoleFeed::images_json_locked(const std::string& user_id) const {

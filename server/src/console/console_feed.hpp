@@ -111,6 +111,7 @@ class ConsoleFeed : public FeedObserver {
   void add_tail_locked(const std::string& user_id, json::object record);
   void send_locked(const std::string& user_id, std::string_view event, const json::value& data);
   void send_job_locked(const std::string& user_id, const JobView* view);
+  bool has_subscriber_locked(const std::string& user_id) const;
   json::array images_json_locked(const std::string& user_id) const;
   std::size_t pages_locked(const std::string& user_id) const;
   std::string summary(const json::value& payload) const;

@@ -177,6 +177,26 @@ TEST_F(BusTest, ARecordOverTheSizeLimitIsRefusedBeforeAnythingHappens) {
   EXPECT_EQ(x->received.size(), 1u);
 }
 
+TEST_F(BusTest, APreparedRecordIsMeasuredAndRoutedAsBuilt) {
+  limits_.max_record_bytes = 2000;
+  auto x = endpoint("s1");
+  add("x", x);
+  SendRequest request;
+  request.route = Route::direct("x");
+  request.origin = "llm-1";
+  request.payload = {{"code", std::string(2000, 'a')}};
+  EXPECT_TRUE(bus_.size_refusal(*bus_.prepare(request)).has_value());
+  request.payload = {{"code", "print(1)"}};
+  const auto prepared = bus_.prepare(request);
+  EXPECT_FALSE(bus_.size_refusal(*prepared).has_value());
+  const auto outcome = bus_.send(request, {}, prepared);
+  EXPECT_EQ(outcome.message_id, prepared->message_id);
+  EXPECT_EQ(outcome.job_id, prepared->job_id);
+  ASSERT_EQ(x->received.size(), 1u);
+  EXPECT_EQ(x->received[0].message.message_id, prepared->message_id);
+  EXPECT_EQ(x->received[0].message.timestamp, prepared->timestamp);
+}
+
 TEST_F(BusTest, ALargeRecordWithNoRecipientIsNotRefused) {
   limits_.max_record_bytes = 2000;
   SendRequest request;
