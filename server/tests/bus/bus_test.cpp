@@ -19,6 +19,18 @@ class BusTest : public ::testing::Test {
            const std::string& type = "llm", std::optional<std::string> group = std::nullopt) {
     ASSERT_TRUE(bus_.register_client({uuid, type, persistent, {}, group}, at));
   }
+  // A client "x" (session "s1") under a 2,000-byte record limit, and a direct send to it whose
+  // record is over the limit.
+  std::pair<std::shared_ptr<FakeEndpoint>, SendRequest> oversized_send_to_x() {
+    limits_.max_record_bytes = 2000;
+    auto x = endpoint("s1");
+    add("x", x);
+    SendRequest request;
+    request.route = Route::direct("x");
+    request.payload = {{"code", std::string(2000, 'a')}};
+    request.origin = "llm-1";
+    return {x, request};
+  }
   SendOutcome send(Route route, LogLevel priority = LogLevel::kInfo,
                    std::string origin = "server:demo") {
     SendRequest request;
@@ -152,13 +164,7 @@ TEST_F(BusTest, RegistrationRefusesOverlongStringsAndTooManyCapabilities) {
 }
 
 TEST_F(BusTest, ARecordOverTheSizeLimitIsRefusedBeforeAnythingHappens) {
-  limits_.max_record_bytes = 2000;
-  auto x = endpoint("s1");
-  add("x", x);
-  SendRequest request;
-  request.route = Route::direct("x");
-  request.payload = {{"code", std::string(2000, 'a')}};
-  request.origin = "llm-1";
+  auto [x, request] = oversized_send_to_x();
   bool hook_ran = false;
   const auto outcome = bus_.send(request, [&](const Message&, const auto&) { hook_ran = true; });
   ASSERT_TRUE(outcome.refused.has_value());
@@ -178,13 +184,7 @@ TEST_F(BusTest, ARecordOverTheSizeLimitIsRefusedBeforeAnythingHappens) {
 }
 
 TEST_F(BusTest, APreparedRecordIsMeasuredAndRoutedAsBuilt) {
-  limits_.max_record_bytes = 2000;
-  auto x = endpoint("s1");
-  add("x", x);
-  SendRequest request;
-  request.route = Route::direct("x");
-  request.origin = "llm-1";
-  request.payload = {{"code", std::string(2000, 'a')}};
+  auto [x, request] = oversized_send_to_x();
   EXPECT_TRUE(bus_.size_refusal(*bus_.prepare(request)).has_value());
   request.payload = {{"code", "print(1)"}};
   const auto prepared = bus_.prepare(request);
