@@ -93,7 +93,7 @@ void Bridge::initialize(const jsonrpc::Message& request) {
   capabilities["resources"] = json::object{{"subscribe", false}, {"listChanged", false}};
   if (const auto* instructions = find_string(remote_initialize_, "instructions"))
     (*result)["instructions"] = *instructions;
-  out_.write_line(to_json_text(jsonrpc::make_result(request.id, std::move(*result))));
+  out_.write_line(jsonrpc::result_text(request.id, *result));
 }
 
 json::value Bridge::call_local(const jsonrpc::Message& request) {
@@ -147,7 +147,7 @@ void Bridge::list_merged(const jsonrpc::Message& request, std::string_view key) 
     cursor = *next;
   }
   json::object result{{key, merge_by_name(local_list, remote_list)}};
-  out_.write_line(to_json_text(jsonrpc::make_result(request.id, std::move(result))));
+  out_.write_line(jsonrpc::result_text(request.id, result));
 }
 
 void Bridge::forward(const jsonrpc::Message& message) {

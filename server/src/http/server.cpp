@@ -22,6 +22,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/container/small_vector.hpp>
+#include <charconv>
 #include <csignal>
 #include <deque>
 #include <memory_resource>
@@ -426,18 +427,10 @@ class EventWrite {
  private:
   // "<hex>\r\n" into size_line_; its length.
   std::size_t write_size_line(std::size_t bytes) {
-    char digits[2 * sizeof bytes];
-    std::size_t count = 0;
-    do {
-      digits[count++] = "0123456789abcdef"[bytes & 0xf];
-      bytes >>= 4;
-    } while (bytes != 0);
-    std::size_t length = 0;
-    while (count > 0)
-      size_line_[length++] = digits[--count];
-    size_line_[length++] = '\r';
-    size_line_[length++] = '\n';
-    return length;
+    char* end = std::to_chars(size_line_, size_line_ + sizeof size_line_ - 2, bytes, 16).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    return static_cast<std::size_t>(end - size_line_);
   }
 
   static constexpr std::string_view kCrlf = "\r\n";

@@ -1,6 +1,5 @@
 #include "mcp/session.hpp"
 
-#include <charconv>
 #include <vector>
 
 #include "mcp/request_context.hpp"
@@ -10,15 +9,11 @@ namespace bmcp::mcp {
 std::string request_key(const json::value& id) {
   if (id.is_string())
     return "s:" + std::string(id.as_string());
-  // The text to_json_text writes for an integer, without building it in a separate string (the
-  // key of every request; it fits in the string's own buffer).
-  char digits[24];
-  const auto written = id.is_int64() ? std::to_chars(digits, digits + sizeof digits, id.get_int64())
-                       : id.is_uint64()
-                           ? std::to_chars(digits, digits + sizeof digits, id.get_uint64())
-                           : std::to_chars_result{digits, std::errc::invalid_argument};
-  if (written.ec == std::errc())
-    return "n:" + std::string(digits, written.ptr);
+  // An integer id's JSON text, without building a JSON string first (the key of every request).
+  if (id.is_int64())
+    return "n:" + std::to_string(id.get_int64());
+  if (id.is_uint64())
+    return "n:" + std::to_string(id.get_uint64());
   return "n:" + to_json_text(id);
 }
 

@@ -52,7 +52,7 @@ void LocalServer::handle(const jsonrpc::Message& message) {
                   "Invalid Request: the session is already initialized");
       return;
     }
-    out_.write_line(to_json_text(jsonrpc::make_result(message.id, std::move(*result))));
+    out_.write_line(jsonrpc::result_text(message.id, *result));
     return;
   }
   if (!initialized() && message.method != "ping") {
@@ -61,7 +61,7 @@ void LocalServer::handle(const jsonrpc::Message& message) {
     return;
   }
   if (!initialized()) {
-    out_.write_line(to_json_text(jsonrpc::make_result(message.id, json::object{})));
+    out_.write_line(jsonrpc::result_text(message.id, json::object{}));
     return;
   }
   serve_request(message);

@@ -167,7 +167,7 @@ void McpEndpoint::initialize(const http::HttpRequest& request, const auth::Princ
   }
   http::Headers extra;
   extra.set(std::string(kSessionHeader), (*created)->id());
-  const auto reply = to_json_text(jsonrpc::make_result(message.id, std::move(outcome.result)));
+  const auto reply = jsonrpc::result_text(message.id, outcome.result);
   if (accepts_events(request)) {
     SseRequestChannel(response, std::move(extra)).complete(reply);
   } else {
