@@ -18,6 +18,14 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.1f}×" if b > 0 else "n/a"
 
 
+def _round_ratios(ours: dict, theirs: dict) -> str | None:
+    """Each round's throughput ratio ("10.3×, 9.8×, 11.0×") when both were measured in rounds."""
+    o_rounds, t_rounds = ours.get("rounds_rps") or [], theirs.get("rounds_rps") or []
+    if len(o_rounds) < 2 or len(t_rounds) < 2:
+        return None
+    return ", ".join(f"{a / b:.1f}×" for a, b in zip(o_rounds, t_rounds))
+
+
 def _errors(result: dict) -> str:
     return f" ⚠ {result['errors']} errors" if result.get("errors") else ""
 
@@ -51,9 +59,8 @@ def protocol_overhead(p1: dict) -> list[str]:
                      f"{_ratio(p['latency']['p99_us'], o['latency']['p99_us'])} | |")
     per_round = []
     for clients in sorted(ours, key=int):
-        o_rounds, t_rounds = ours[clients].get("rounds_rps"), ts[clients].get("rounds_rps")
-        if o_rounds and t_rounds and len(o_rounds) > 1:
-            ratios = ", ".join(f"{a / b:.1f}×" for a, b in zip(o_rounds, t_rounds))
+        ratios = _round_ratios(ours[clients], ts[clients])
+        if ratios:
             per_round.append(f"{clients} client{'s' if int(clients) > 1 else ''}: {ratios}")
     if per_round:
         lines += ["", "Throughput ÷ TypeScript SDK in each round: " + "; ".join(per_round) + "."]
@@ -371,9 +378,9 @@ def targets(parts: dict) -> list[str]:
     if p1:
         o, t, p, w = (p1[k].get(64) or p1[k].get("64") for k in ("blender-mcp", "ts-sdk", "python-sdk", "http-ceiling"))
         measured = _ratio(o["rps"], t["rps"])
-        if len(o.get("rounds_rps") or []) > 1 and len(t.get("rounds_rps") or []) > 1:
-            measured += " (medians; rounds " + ", ".join(
-                f"{a / b:.1f}×" for a, b in zip(o["rounds_rps"], t["rounds_rps"])) + ")"
+        ratios = _round_ratios(o, t)
+        if ratios:
+            measured += f" (medians; rounds {ratios})"
         row("64 clients: ≥ 10× the TypeScript SDK throughput", measured, o["rps"] >= 10 * t["rps"])
         row("64 clients: ≥ 50× the Python SDK throughput", _ratio(o["rps"], p["rps"]), o["rps"] >= 50 * p["rps"])
         row("64 clients: p99 < 2 ms", f"{o['latency']['p99_us']:,.0f} µs", o["latency"]["p99_us"] < 2000)
